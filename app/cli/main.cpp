@@ -1,0 +1,208 @@
+// tessera-cli: the scriptable face of the studio. The same plugins as the GUI, headless.
+// Exit status: 0 success, 1 the work failed (bad file, bad value), 2 the command line is wrong.
+
+#include "Studio.h"
+
+#include "tessera/core/Log.h"
+#include "tessera/widgets/FigureExporter.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QMap>
+
+#include <cerrno>
+#include <cstdio>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <memory>
+
+namespace {
+
+using namespace tessera;
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "tessera-cli: %s\nTry 'tessera-cli --help'.\n", message.toLocal8Bit().constData());
+    return 2;
+}
+
+int failure(const QString &message)
+{
+    std::fprintf(stderr, "tessera-cli: %s\n", message.toLocal8Bit().constData());
+    return 1;
+}
+
+void printHelp(app::Studio &studio)
+{
+    std::printf(
+        "Usage: tessera-cli COMMAND [OPTIONS]\n"
+        "\n"
+        "Commands:\n"
+        "  export PANEL [--OPTION VALUE ...] --format png|svg|pdf|csv --out FILE\n"
+        "                 Render a panel's figure (the GUI's options) or write its numbers.\n"
+        "                 --view NAME     which figure of the panel (see 'panels')\n"
+        "                 --width W --height H   size in pixels at 96 dpi (default: the figure's)\n"
+        "                 --dpi D         PNG resolution (default 192)\n"
+        "  panels         List the panels, their figures and options.\n"
+        "  info           Show the runtime: LibTorch, BLAS, threads, plugins.\n"
+        "\n"
+        "Options:\n"
+        "  --threads N    Intra-op threads (default: one per core).\n"
+        "  -h, --help     Show this help.\n"
+        "  -v, --version  Show the version.\n"
+        "\n"
+        "Example:\n"
+        "  tessera-cli export pe --d-model 64 --max-len 100 --format csv --out pe.csv\n"
+        "      writes the sinusoidal table: one row per position, one column per dimension.\n");
+    if (!studio.plugins().panels().isEmpty()) {
+        std::printf("\nPanels:");
+        for (const plugins::PanelDescriptor &panel : studio.plugins().panels())
+            std::printf(" %s", panel.id.toUtf8().constData());
+        std::printf("\n");
+    }
+}
+
+int listPanels(app::Studio &studio)
+{
+    for (const plugins::PanelDescriptor &descriptor : studio.plugins().panels()) {
+        std::unique_ptr<widgets::PanelWidget> panel(descriptor.create(studio.panelContext(), nullptr));
+        std::printf("%s  %s\n  %s\n  figures: %s\n  options:\n", descriptor.id.toUtf8().constData(),
+                    descriptor.title.toUtf8().constData(), descriptor.description.toUtf8().constData(),
+                    panel->figureNames().join(", ").toUtf8().constData());
+        for (const widgets::OptionSpec &spec : panel->optionSpecs()) {
+            QString line = QStringLiteral("    --%1  %2").arg(spec.name, spec.help);
+            if (!spec.defaultValue.isEmpty())
+                line += QStringLiteral(" [default %1]").arg(spec.defaultValue);
+            if (!spec.choices.isEmpty())
+                line += QStringLiteral(" {%1}").arg(spec.choices.join("|"));
+            std::printf("%s\n", line.toUtf8().constData());
+        }
+    }
+    return 0;
+}
+
+int exportCommand(app::Studio &studio, const QStringList &arguments)
+{
+    if (arguments.isEmpty() || arguments.first().startsWith('-'))
+        return usageError(QStringLiteral("export needs a panel name first, e.g. 'tessera-cli export pe ...'"));
+    const QString panelId = arguments.first();
+    const plugins::PanelDescriptor *descriptor = studio.plugins().panel(panelId);
+    if (!descriptor) {
+        QStringList ids;
+        for (const plugins::PanelDescriptor &panel : studio.plugins().panels())
+            ids << panel.id;
+        return usageError(QStringLiteral("unknown panel \"%1\" (available: %2)").arg(panelId, ids.join(", ")));
+    }
+    QVariantMap panelOptions;
+    QString format;
+    QString out;
+    int width = 0;
+    int height = 0;
+    int dpi = 192;
+    for (int i = 1; i < arguments.size(); ++i) {
+        const QString argument = arguments[i];
+        if (!argument.startsWith("--"))
+            return usageError(QStringLiteral("unexpected argument \"%1\"").arg(argument));
+        QString name = argument.mid(2);
+        QString value;
+        const int equals = name.indexOf('=');
+        if (equals >= 0) {
+            value = name.mid(equals + 1);
+            name = name.left(equals);
+        } else {
+            if (i + 1 >= arguments.size())
+                return usageError(QStringLiteral("--%1 needs a value").arg(name));
+            value = arguments[++i];
+        }
+        bool ok = true;
+        if (name == "format") format = value;
+        else if (name == "out") out = value;
+        else if (name == "width") ok = (width = value.toInt(&ok)) > 0 && ok;
+        else if (name == "height") ok = (height = value.toInt(&ok)) > 0 && ok;
+        else if (name == "dpi") ok = (dpi = value.toInt(&ok)) >= 24 && dpi <= 1200 && ok;
+        else panelOptions[name] = value;
+        if (!ok)
+            return usageError(QStringLiteral("--%1: \"%2\" is not a valid number (width and height > 0, dpi 24-1200)").arg(name, value));
+    }
+    if (out.isEmpty())
+        return usageError(QStringLiteral("export needs --out FILE"));
+    if (format.isEmpty())
+        format = QFileInfo(out).suffix();
+    widgets::ExportFormat exportFormat;
+    if (!widgets::parseExportFormat(format, exportFormat))
+        return usageError(QStringLiteral("--format: \"%1\" is not one of png, svg, pdf, csv").arg(format));
+
+    studio.jobs().setInline(true);
+    std::unique_ptr<widgets::PanelWidget> panel(descriptor->create(studio.panelContext(), nullptr));
+    QString error;
+    if (!panel->setOptions(panelOptions, &error))
+        return failure(error);
+    widgets::Figure *figure = panel->currentFigure();
+    if (!figure)
+        return failure(QStringLiteral("panel %1 has no figure to export").arg(panelId));
+    widgets::ExportOptions options;
+    if (width > 0 || height > 0) {
+        const QSize fallback = figure->defaultFigureSize();
+        options.size = QSize(width > 0 ? width : fallback.width(), height > 0 ? height : fallback.height());
+    }
+    options.dpi = dpi;
+    const QString message = widgets::exportFigure(*figure, out, exportFormat, options);
+    if (!message.isEmpty())
+        return failure(message);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // Headless by nature: the figures are drawn by the same widgets, off-screen.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        // Without it Qt warns on every start; a private folder of our own keeps stderr for real errors.
+        const QByteArray folder = QDir::tempPath().toLocal8Bit() + "/tessera-runtime-" + QByteArray::number(getuid());
+        if (mkdir(folder.constData(), 0700) == 0 || errno == EEXIST)
+            qputenv("XDG_RUNTIME_DIR", folder);
+    }
+    QApplication application(argc, argv);
+    QApplication::setApplicationName("tessera-cli");
+    QApplication::setApplicationVersion(TESSERA_VERSION);
+    app::Studio::installFonts(application);
+
+    QStringList arguments = application.arguments().mid(1);
+    int threads = 0;
+    const int threadsAt = arguments.indexOf("--threads");
+    if (threadsAt >= 0) {
+        bool ok = false;
+        threads = arguments.value(threadsAt + 1).toInt(&ok);
+        if (!ok || threads < 1)
+            return usageError(QStringLiteral("--threads needs a positive number"));
+        arguments.remove(threadsAt, 2);
+    }
+    if (arguments.contains("--version") || arguments.contains("-v")) {
+        std::printf("tessera-cli %s\n", TESSERA_VERSION);
+        return 0;
+    }
+    // Quiet logs on the console unless something is wrong.
+    setLogSink([](LogLevel level, const std::string &message) {
+        if (level >= LogLevel::Warning)
+            std::fprintf(stderr, "tessera-cli: %s: %s\n", logLevelName(level), message.c_str());
+    });
+    app::Studio studio(threads);
+    if (arguments.isEmpty() || arguments.contains("--help") || arguments.contains("-h")) {
+        printHelp(studio);
+        return arguments.isEmpty() ? 2 : 0;
+    }
+    const QString command = arguments.takeFirst();
+    if (command == "export")
+        return exportCommand(studio, arguments);
+    if (command == "panels")
+        return listPanels(studio);
+    if (command == "info") {
+        std::printf("%s\n", studio.describe().toUtf8().constData());
+        return 0;
+    }
+    return usageError(QStringLiteral("unknown command \"%1\"").arg(command));
+}

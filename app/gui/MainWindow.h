@@ -1,0 +1,67 @@
+#pragma once
+// The main window: a wiring diagram. Panels come from the plugins; the window gives them a
+// tab each, and provides menus, shortcuts, recent files, drag and drop, export, sessions,
+// the log dock, the job area and the runtime read-out. GUI thread only.
+
+#include "Studio.h"
+
+#include "tessera/widgets/LogModel.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QLabel;
+class QMenu;
+class QTabWidget;
+
+namespace tessera::app {
+
+class JobArea;
+class LogDock;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    MainWindow(Studio &studio, widgets::LogModel &log, QWidget *parent = nullptr);
+
+    widgets::PanelWidget *panel(const QString &id) const;
+    widgets::PanelWidget *currentPanel() const;
+    void showPanel(const QString &id);
+
+    // Opens a file or folder with the first panel that accepts it; false with a message otherwise.
+    bool openPath(const QString &path, QString *error = nullptr);
+
+    bool saveSession(const QString &path, QString *error = nullptr) const;
+    bool loadSession(const QString &path, QString *error = nullptr);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void createPanels();
+    void createMenus();
+    void createStatusBar();
+    void restoreState();
+    void addRecent(const QString &path);
+    void rebuildRecentMenu();
+    void applyTheme(const QString &theme);
+    void exportCurrent(bool dataOnly);
+    void showAbout();
+    void reportError(const QString &message);
+    QByteArray sessionJson() const;
+    bool applySessionJson(const QByteArray &json, QString *error);
+
+    Studio &m_studio;
+    widgets::LogModel &m_log;
+    QTabWidget *m_tabs;
+    QList<widgets::PanelWidget *> m_panels;
+    LogDock *m_logDock = nullptr;
+    JobArea *m_jobArea = nullptr;
+    QLabel *m_runtimeLabel = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_panelMenu = nullptr;
+};
+
+} // namespace tessera::app

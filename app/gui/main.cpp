@@ -1,0 +1,109 @@
+// tessera: the studio. Usage: tessera [FILE|FOLDER ...] [--panel ID] [--threads N]
+//   [--screenshot FILE.png] [--quit-after-first-paint]
+
+#include "MainWindow.h"
+
+#include "Studio.h"
+
+#include "tessera/core/Log.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QSettings>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+// Reports the time from main() to the first painted frame of the main window, for bench/.
+class FirstPaintProbe : public QObject {
+public:
+    FirstPaintProbe(const QElapsedTimer &clock, bool quit) : m_clock(clock), m_quit(quit) {}
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (!m_done && event->type() == QEvent::Paint && watched->isWidgetType()) {
+            m_done = true;
+            std::printf("first-paint-ms %.1f\n", m_clock.nsecsElapsed() / 1e6);
+            std::fflush(stdout);
+            if (m_quit)
+                QTimer::singleShot(0, qApp, &QApplication::quit);
+        }
+        return false;
+    }
+
+private:
+    const QElapsedTimer &m_clock;
+    bool m_quit;
+    bool m_done = false;
+};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QApplication application(argc, argv);
+    QApplication::setOrganizationName("Tessera");
+    QApplication::setApplicationName("Tessera");
+    QApplication::setApplicationVersion(TESSERA_VERSION);
+    QApplication::setWindowIcon(QIcon(":/tessera/tessera.svg"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription("A desktop studio for looking inside transformers.");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument("paths", "Files or checkpoint folders to open.", "[FILE|FOLDER...]");
+    QCommandLineOption panelOption("panel", "Panel shown first (e.g. pe).", "id");
+    QCommandLineOption threadsOption("threads", "Intra-op threads (default: one per core).", "n");
+    QCommandLineOption screenshotOption("screenshot", "Save a screenshot of the window once idle, then quit.", "file.png");
+    QCommandLineOption firstPaintOption("quit-after-first-paint", "Print the time to the first frame and quit (bench).");
+    QCommandLineOption freshOption("fresh", "Ignore the saved window layout and session.");
+    parser.addOptions({panelOption, threadsOption, screenshotOption, firstPaintOption, freshOption});
+    parser.process(application);
+
+    if (parser.isSet(freshOption) || parser.isSet(screenshotOption) || parser.isSet(firstPaintOption)) {
+        // Scripted runs start from the defaults and leave the user's settings alone.
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
+                           QDir::tempPath() + "/tessera-fresh-" + QString::number(QCoreApplication::applicationPid()));
+    }
+
+    tessera::widgets::LogModel log;
+    tessera::app::Studio::installFonts(application);
+    tessera::app::Studio studio(parser.value(threadsOption).toInt());
+    tessera::logInfo("runtime: " + studio.runtime().summary());
+
+    FirstPaintProbe probe(clock, parser.isSet(firstPaintOption));
+    application.installEventFilter(&probe);
+
+    tessera::app::MainWindow window(studio, log);
+    if (parser.isSet(panelOption))
+        window.showPanel(parser.value(panelOption));
+    window.show();
+    for (const QString &path : parser.positionalArguments())
+        window.openPath(path);
+
+    if (parser.isSet(screenshotOption)) {
+        const QString path = parser.value(screenshotOption);
+        // Wait until the panels' jobs are done and the window has settled, then grab it.
+        auto *poll = new QTimer(&window);
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, &studio, path, poll]() {
+            if (studio.jobs().activeJobCount() > 0)
+                return;
+            poll->stop();
+            QTimer::singleShot(300, &window, [&window, path]() {
+                const bool saved = window.grab().save(path);
+                std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "screenshot" : "cannot write", qPrintable(path));
+                QApplication::exit(saved ? 0 : 1);
+            });
+        });
+        poll->start(100);
+    }
+    return application.exec();
+}

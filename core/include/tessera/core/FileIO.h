@@ -1,0 +1,20 @@
+#pragma once
+// Small file helpers shared by every writer: saves are atomic (a crash never leaves a
+// truncated file behind), reads say which file failed and why.
+
+#include <string>
+#include <string_view>
+
+namespace tessera {
+
+// Writes bytes to "<path>.tmp-<pid>", flushes it to disk and renames it over path.
+// Throws tessera::Error naming the file when any step fails; the old file is untouched then.
+void writeFileAtomically(const std::string &path, std::string_view bytes);
+
+// Reads a whole file; refuses files larger than maxBytes with a message naming both sizes.
+std::string readFile(const std::string &path, size_t maxBytes = size_t(1) << 30);
+
+// Lower-cased file extension without the dot ("safetensors", "csv"); empty when none.
+std::string fileExtension(const std::string &path);
+
+} // namespace tessera

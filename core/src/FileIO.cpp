@@ -1,0 +1,79 @@
+#include "tessera/core/FileIO.h"
+
+#include "tessera/core/Error.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace tessera {
+
+void writeFileAtomically(const std::string &path, std::string_view bytes)
+{
+    const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error(std::string("cannot create file: ") + std::strerror(errno), path);
+    size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            const std::string reason = std::strerror(errno);
+            ::close(fd);
+            ::unlink(temporary.c_str());
+            throw Error("cannot write file: " + reason, path);
+        }
+        written += static_cast<size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::unlink(temporary.c_str());
+        throw Error("cannot flush file: " + reason, path);
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::unlink(temporary.c_str());
+        throw Error("cannot replace file: " + reason, path);
+    }
+}
+
+std::string readFile(const std::string &path, size_t maxBytes)
+{
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+        throw Error(std::string("cannot open file: ") + std::strerror(errno), path);
+    if (S_ISDIR(info.st_mode))
+        throw Error("is a folder, expected a file", path);
+    if (static_cast<size_t>(info.st_size) > maxBytes)
+        throw Error("file is " + std::to_string(info.st_size) + " bytes, more than the " +
+                        std::to_string(maxBytes) + " bytes allowed here",
+                    path);
+    FILE *file = std::fopen(path.c_str(), "rb");
+    if (!file)
+        throw Error(std::string("cannot open file: ") + std::strerror(errno), path);
+    std::string bytes(static_cast<size_t>(info.st_size), '\0');
+    const size_t read = std::fread(bytes.data(), 1, bytes.size(), file);
+    std::fclose(file);
+    bytes.resize(read);
+    return bytes;
+}
+
+std::string fileExtension(const std::string &path)
+{
+    const size_t slash = path.find_last_of('/');
+    const size_t dot = path.find_last_of('.');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+        return {};
+    std::string extension = path.substr(dot + 1);
+    std::transform(extension.begin(), extension.end(), extension.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return extension;
+}
+
+} // namespace tessera

@@ -1,0 +1,77 @@
+#pragma once
+// An exact heatmap of a matrix [rows, cols]: one flat cell per entry, never smoothed, row 0
+// at the top. Perceptual colour maps with a colour bar; NaN cells (masked) drawn grey.
+// Hover shows row label, column label and value; a click selects a cell and highlights its
+// row and column; wheel zooms, drag pans, double-click resets. GUI thread only.
+
+#include "tessera/widgets/ColorMaps.h"
+#include "tessera/widgets/PlotFigure.h"
+
+#include <QStringList>
+
+class QCPColorMap;
+class QCPColorScale;
+class QCPItemRect;
+
+namespace tessera::widgets {
+
+class HeatmapView : public PlotFigure {
+    Q_OBJECT
+public:
+    explicit HeatmapView(QWidget *parent = nullptr);
+
+    // Labels are optional; when given they must match rows / cols (else indices are shown).
+    void setMatrix(MatrixPtr matrix, const QStringList &rowLabels = {}, const QStringList &columnLabels = {});
+    MatrixPtr matrix() const { return m_matrix; }
+
+    void setAxisTitles(const QString &columns, const QString &rows);
+    void setValueName(const QString &name);
+    void setColorMap(ColorMap map);
+    ColorMap colorMap() const { return m_colorMap; }
+    // Diverging data: the colour range becomes [-m, m], m = max |value|, so 0 sits in the middle.
+    void setSymmetricRange(bool symmetric);
+    // Fixes the colour range (both finite); an invalid (lower >= upper) range means automatic.
+    void setValueRange(double lower, double upper);
+    // Column names written as the CSV header (empty: no header line).
+    void setCsvHeader(const QStringList &header) { m_csvHeader = header; }
+
+    // The cell under a pixel position of plot(), or false when outside the matrix.
+    bool cellAt(const QPoint &position, int &row, int &column) const;
+    void selectCell(int row, int column); // -1, -1 clears
+    QPair<int, int> selectedCell() const { return {m_selectedRow, m_selectedColumn}; }
+
+    FigureTable figureTable() const override;
+
+signals:
+    void cellSelected(int row, int column);
+
+protected:
+    void applyTheme(bool paper) override;
+
+private:
+    void updateColorRange();
+    void updateTicks();
+    void resetView();
+    void onMouseMove(QMouseEvent *event);
+    void onMousePress(QMouseEvent *event);
+    void onMouseRelease(QMouseEvent *event);
+
+    QCPColorMap *m_map;
+    QCPColorScale *m_scale;
+    QCPItemRect *m_rowHighlight;
+    QCPItemRect *m_columnHighlight;
+    MatrixPtr m_matrix;
+    QStringList m_rowLabels;
+    QStringList m_columnLabels;
+    QStringList m_csvHeader;
+    QString m_valueName = QStringLiteral("value");
+    ColorMap m_colorMap = ColorMap::Viridis;
+    bool m_symmetric = false;
+    double m_fixedLower = 0.0;
+    double m_fixedUpper = 0.0;
+    QPoint m_pressPosition;
+    int m_selectedRow = -1;
+    int m_selectedColumn = -1;
+};
+
+} // namespace tessera::widgets

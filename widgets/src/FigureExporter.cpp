@@ -1,0 +1,166 @@
+#include "tessera/widgets/FigureExporter.h"
+
+#include "tessera/core/Error.h"
+#include "tessera/core/TableIO.h"
+
+#include <qcustomplot.h>
+
+#include <QFileInfo>
+#include <QImage>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+#include <QTemporaryFile>
+
+#include <cmath>
+
+namespace tessera::widgets {
+namespace {
+
+QSize effectiveSize(Figure &figure, const ExportOptions &options)
+{
+    const QSize size = options.size.isValid() && !options.size.isEmpty() ? options.size : figure.defaultFigureSize();
+    return size.boundedTo(QSize(20000, 20000));
+}
+
+std::vector<std::string> toStd(const QStringList &list)
+{
+    std::vector<std::string> out;
+    for (const QString &s : list)
+        out.push_back(s.toStdString());
+    return out;
+}
+
+// Vector devices draw into a temporary file in the target folder which replaces the target
+// only once complete; QSaveFile gives the same guarantee for the PNG.
+QString renameOver(QTemporaryFile &temporary, const QString &path)
+{
+    temporary.close();
+    QFile::remove(path);
+    if (!temporary.rename(path))
+        return QStringLiteral("%1: cannot write file (%2)").arg(path, temporary.errorString());
+    temporary.setAutoRemove(false);
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    return {};
+}
+
+} // namespace
+
+bool parseExportFormat(const QString &text, ExportFormat &format)
+{
+    const QString lower = text.trimmed().toLower();
+    if (lower == "png") format = ExportFormat::Png;
+    else if (lower == "svg") format = ExportFormat::Svg;
+    else if (lower == "pdf") format = ExportFormat::Pdf;
+    else if (lower == "csv") format = ExportFormat::Csv;
+    else return false;
+    return true;
+}
+
+QString exportFormatSuffix(ExportFormat format)
+{
+    switch (format) {
+    case ExportFormat::Png: return QStringLiteral("png");
+    case ExportFormat::Svg: return QStringLiteral("svg");
+    case ExportFormat::Pdf: return QStringLiteral("pdf");
+    case ExportFormat::Csv: return QStringLiteral("csv");
+    }
+    return {};
+}
+
+QImage renderFigureImage(Figure &figure, const QSize &size, int dpi)
+{
+    const double scale = dpi / 96.0;
+    QImage image(QSize(int(std::lround(size.width() * scale)), int(std::lround(size.height() * scale))),
+                 QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    // Paint at the logical 96 dpi (fonts keep their on-screen size relative to the figure) and
+    // scale; the real resolution is recorded only afterwards, for viewers and print.
+    image.setDotsPerMeterX(3780);
+    image.setDotsPerMeterY(3780);
+    {
+        QCPPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::TextAntialiasing);
+        painter.scale(scale, scale);
+        figure.renderFigure(painter, size);
+    }
+    QImage result = image.convertToFormat(QImage::Format_RGB32);
+    const int dotsPerMeter = int(std::lround(dpi / 0.0254));
+    result.setDotsPerMeterX(dotsPerMeter);
+    result.setDotsPerMeterY(dotsPerMeter);
+    return result;
+}
+
+QString exportFigure(Figure &figure, const QString &path, ExportFormat format, const ExportOptions &options)
+{
+    const QSize size = effectiveSize(figure, options);
+    const QString title = options.title.isEmpty() ? figure.figureTitle() : options.title;
+    const QFileInfo info(path);
+    if (!info.absoluteDir().exists())
+        return QStringLiteral("%1: the folder %2 does not exist").arg(path, info.absolutePath());
+
+    switch (format) {
+    case ExportFormat::Csv: {
+        const FigureTable table = figure.figureTable();
+        if (table.isEmpty())
+            return QStringLiteral("%1: the figure \"%2\" has no numbers to export yet").arg(path, figure.figureTitle());
+        try {
+            if (table.matrix)
+                writeCsv(path.toStdString(), *table.matrix, toStd(table.matrixHeader));
+            else
+                writeCsvColumns(path.toStdString(), toStd(table.columnNames), table.columns);
+        } catch (const tessera::Error &error) {
+            return QString::fromStdString(error.what());
+        }
+        return {};
+    }
+    case ExportFormat::Png: {
+        const int dpi = qBound(24, options.dpi, 1200);
+        const QImage image = renderFigureImage(figure, size, dpi);
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
+            return QStringLiteral("%1: cannot write PNG (%2)").arg(path, file.errorString());
+        return {};
+    }
+    case ExportFormat::Svg: {
+        QTemporaryFile temporary(info.absolutePath() + "/.tessera-export-XXXXXX.svg");
+        if (!temporary.open())
+            return QStringLiteral("%1: cannot write file (%2)").arg(path, temporary.errorString());
+        {
+            QSvgGenerator generator;
+            generator.setOutputDevice(&temporary);
+            generator.setSize(size);
+            generator.setViewBox(QRect(QPoint(0, 0), size));
+            generator.setResolution(96);
+            generator.setTitle(title);
+            generator.setDescription(QStringLiteral("Exported by Tessera"));
+            QCPPainter painter(&generator);
+            painter.setMode(QCPPainter::pmVectorized);
+            figure.renderFigure(painter, size);
+        }
+        return renameOver(temporary, path);
+    }
+    case ExportFormat::Pdf: {
+        QTemporaryFile temporary(info.absolutePath() + "/.tessera-export-XXXXXX.pdf");
+        if (!temporary.open())
+            return QStringLiteral("%1: cannot write file (%2)").arg(path, temporary.errorString());
+        {
+            QPdfWriter writer(&temporary);
+            writer.setCreator(QStringLiteral("Tessera"));
+            writer.setTitle(title);
+            writer.setResolution(96);
+            writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+            writer.setPageSize(QPageSize(QSizeF(size.width() * 0.75, size.height() * 0.75), QPageSize::Point,
+                                         QString(), QPageSize::ExactMatch));
+            QCPPainter painter(&writer);
+            painter.setMode(QCPPainter::pmVectorized);
+            figure.renderFigure(painter, size);
+        }
+        return renameOver(temporary, path);
+    }
+    }
+    return QStringLiteral("%1: unknown export format").arg(path);
+}
+
+} // namespace tessera::widgets

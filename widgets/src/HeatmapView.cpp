@@ -1,0 +1,249 @@
+#include "tessera/widgets/HeatmapView.h"
+
+#include <qcustomplot.h>
+
+#include <cmath>
+
+namespace tessera::widgets {
+namespace {
+// Beyond this many labels per axis they overlap; indices are shown instead.
+constexpr int kMaxTextTicks = 48;
+
+QString formatValue(double value)
+{
+    if (std::isnan(value))
+        return QStringLiteral("masked");
+    return QString::number(value, 'g', 6);
+}
+} // namespace
+
+HeatmapView::HeatmapView(QWidget *parent) : PlotFigure(parent)
+{
+    QCustomPlot *p = plot();
+    QCPAxisRect *rect = p->axisRect();
+    m_map = new QCPColorMap(p->xAxis, p->yAxis);
+    m_map->setInterpolate(false);
+    m_map->setTightBoundary(true);
+    m_scale = new QCPColorScale(p);
+    p->plotLayout()->addElement(0, 1, m_scale);
+    m_scale->setType(QCPAxis::atRight);
+    m_scale->setBarWidth(14);
+    m_map->setColorScale(m_scale);
+    auto *group = new QCPMarginGroup(p);
+    rect->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    p->yAxis->setRangeReversed(true);
+    p->xAxis->grid()->setVisible(false);
+    p->yAxis->grid()->setVisible(false);
+    p->xAxis->setSubTicks(false);
+    p->yAxis->setSubTicks(false);
+
+    m_rowHighlight = new QCPItemRect(p);
+    m_columnHighlight = new QCPItemRect(p);
+    for (QCPItemRect *item : {m_rowHighlight, m_columnHighlight}) {
+        item->setPen(QPen(QColor(255, 64, 64), 1.5));
+        item->setBrush(Qt::NoBrush);
+        item->setVisible(false);
+        item->setSelectable(false);
+    }
+    setColorMap(ColorMap::Viridis);
+    p->setMouseTracking(true);
+    connect(p, &QCustomPlot::mouseMove, this, &HeatmapView::onMouseMove);
+    connect(p, &QCustomPlot::mousePress, this, &HeatmapView::onMousePress);
+    connect(p, &QCustomPlot::mouseRelease, this, &HeatmapView::onMouseRelease);
+    connect(p, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent *) { resetView(); });
+    applyTheme(false);
+}
+
+void HeatmapView::setMatrix(MatrixPtr matrix, const QStringList &rowLabels, const QStringList &columnLabels)
+{
+    m_matrix = std::move(matrix);
+    const int rows = m_matrix ? int(m_matrix->rows) : 0;
+    const int cols = m_matrix ? int(m_matrix->cols) : 0;
+    m_rowLabels = rowLabels.size() == rows ? rowLabels : QStringList();
+    m_columnLabels = columnLabels.size() == cols ? columnLabels : QStringList();
+    QCPColorMapData *data = m_map->data();
+    data->setSize(std::max(cols, 1), std::max(rows, 1));
+    data->setRange(QCPRange(0, std::max(cols - 1, 0)), QCPRange(0, std::max(rows - 1, 0)));
+    if (m_matrix) {
+        for (int r = 0; r < rows; ++r)
+            for (int c = 0; c < cols; ++c)
+                data->setCell(c, r, m_matrix->at(r, c));
+    } else {
+        data->fill(std::nan(""));
+    }
+    if (m_selectedRow >= rows || m_selectedColumn >= cols)
+        selectCell(-1, -1);
+    updateColorRange();
+    updateTicks();
+    resetView();
+}
+
+void HeatmapView::setAxisTitles(const QString &columns, const QString &rows)
+{
+    plot()->xAxis->setLabel(columns);
+    plot()->yAxis->setLabel(rows);
+    plot()->replot();
+}
+
+void HeatmapView::setValueName(const QString &name)
+{
+    m_valueName = name;
+    m_scale->axis()->setLabel(name);
+    plot()->replot();
+}
+
+void HeatmapView::setColorMap(ColorMap map)
+{
+    m_colorMap = map;
+    m_map->setGradient(colorMapGradient(map));
+    plot()->replot();
+}
+
+void HeatmapView::setSymmetricRange(bool symmetric)
+{
+    m_symmetric = symmetric;
+    updateColorRange();
+    plot()->replot();
+}
+
+void HeatmapView::setValueRange(double lower, double upper)
+{
+    m_fixedLower = lower;
+    m_fixedUpper = upper;
+    updateColorRange();
+    plot()->replot();
+}
+
+void HeatmapView::updateColorRange()
+{
+    double lower = 0.0;
+    double upper = 1.0;
+    if (m_fixedLower < m_fixedUpper) {
+        lower = m_fixedLower;
+        upper = m_fixedUpper;
+    } else if (m_matrix) {
+        const auto [low, high] = m_matrix->finiteRange();
+        lower = low;
+        upper = high;
+        if (m_symmetric) {
+            const double extent = std::max(std::abs(lower), std::abs(upper));
+            lower = -extent;
+            upper = extent;
+        }
+    }
+    if (!(upper > lower))
+        upper = lower + 1e-9; // a constant matrix still gets a valid range
+    m_map->setDataRange(QCPRange(lower, upper));
+}
+
+void HeatmapView::updateTicks()
+{
+    QCustomPlot *p = plot();
+    auto setTicks = [](QCPAxis *axis, const QStringList &labels) {
+        if (!labels.isEmpty() && labels.size() <= kMaxTextTicks) {
+            QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+            for (int i = 0; i < labels.size(); ++i)
+                ticker->addTick(i, labels[i]);
+            axis->setTicker(ticker);
+        } else {
+            QSharedPointer<QCPAxisTicker> ticker(new QCPAxisTicker);
+            ticker->setTickStepStrategy(QCPAxisTicker::tssReadability);
+            axis->setTicker(ticker);
+        }
+    };
+    setTicks(p->xAxis, m_columnLabels);
+    setTicks(p->yAxis, m_rowLabels);
+    p->xAxis->setTickLabelRotation(m_columnLabels.isEmpty() ? 0 : 60);
+}
+
+void HeatmapView::resetView()
+{
+    const int rows = m_matrix ? int(m_matrix->rows) : 1;
+    const int cols = m_matrix ? int(m_matrix->cols) : 1;
+    plot()->xAxis->setRange(-0.5, cols - 0.5);
+    plot()->yAxis->setRange(-0.5, rows - 0.5);
+    plot()->replot();
+}
+
+bool HeatmapView::cellAt(const QPoint &position, int &row, int &column) const
+{
+    if (!m_matrix || !plot()->axisRect()->rect().contains(position))
+        return false;
+    const double x = plot()->xAxis->pixelToCoord(position.x());
+    const double y = plot()->yAxis->pixelToCoord(position.y());
+    column = int(std::floor(x + 0.5));
+    row = int(std::floor(y + 0.5));
+    return row >= 0 && column >= 0 && row < m_matrix->rows && column < m_matrix->cols;
+}
+
+void HeatmapView::selectCell(int row, int column)
+{
+    m_selectedRow = row;
+    m_selectedColumn = column;
+    const bool visible = m_matrix && row >= 0 && column >= 0;
+    m_rowHighlight->setVisible(visible);
+    m_columnHighlight->setVisible(visible);
+    if (visible) {
+        const double cols = double(m_matrix->cols);
+        const double rows = double(m_matrix->rows);
+        m_rowHighlight->topLeft->setCoords(-0.5, row - 0.5);
+        m_rowHighlight->bottomRight->setCoords(cols - 0.5, row + 0.5);
+        m_columnHighlight->topLeft->setCoords(column - 0.5, -0.5);
+        m_columnHighlight->bottomRight->setCoords(column + 0.5, rows - 0.5);
+    }
+    plot()->replot();
+    emit cellSelected(row, column);
+}
+
+void HeatmapView::onMouseMove(QMouseEvent *event)
+{
+    int row = 0;
+    int column = 0;
+    if (!cellAt(event->pos(), row, column)) {
+        setReadout(QString());
+        return;
+    }
+    const QString rowName = m_rowLabels.isEmpty() ? QString::number(row)
+                                                  : QStringLiteral("%1 \u201c%2\u201d").arg(row).arg(m_rowLabels[row]);
+    const QString columnName = m_columnLabels.isEmpty()
+                                   ? QString::number(column)
+                                   : QStringLiteral("%1 \u201c%2\u201d").arg(column).arg(m_columnLabels[column]);
+    setReadout(QStringLiteral("%1 %2 \u00b7 %3 %4 \u00b7 %5 = %6")
+                   .arg(plot()->yAxis->label().isEmpty() ? tr("row") : plot()->yAxis->label(), rowName,
+                        plot()->xAxis->label().isEmpty() ? tr("column") : plot()->xAxis->label(), columnName,
+                        m_valueName, formatValue(m_matrix->at(row, column))));
+}
+
+void HeatmapView::onMousePress(QMouseEvent *event)
+{
+    m_pressPosition = event->pos();
+}
+
+void HeatmapView::onMouseRelease(QMouseEvent *event)
+{
+    // A click (not the end of a pan) selects the cell under the cursor, or clears the selection.
+    if (event->button() != Qt::LeftButton || (event->pos() - m_pressPosition).manhattanLength() > 3)
+        return;
+    int row = 0;
+    int column = 0;
+    if (cellAt(event->pos(), row, column))
+        selectCell(row, column);
+    else
+        selectCell(-1, -1);
+}
+
+FigureTable HeatmapView::figureTable() const
+{
+    FigureTable table;
+    table.matrix = m_matrix;
+    table.matrixHeader = m_csvHeader;
+    return table;
+}
+
+void HeatmapView::applyTheme(bool paper)
+{
+    PlotFigure::applyTheme(paper);
+}
+
+} // namespace tessera::widgets
