@@ -28,6 +28,9 @@
 #include <QStyleFactory>
 #include <QTabWidget>
 
+// Q_INIT_RESOURCE must be used outside any namespace.
+static void initResources() { Q_INIT_RESOURCE(resources); }
+
 namespace tessera::app {
 namespace {
 constexpr int kSessionVersion = 1;
@@ -58,6 +61,7 @@ QPalette darkPalette()
 MainWindow::MainWindow(Studio &studio, widgets::LogModel &log, QWidget *parent)
     : QMainWindow(parent), m_studio(studio), m_log(log), m_tabs(new QTabWidget(this))
 {
+    initResources(); // the icons live in the static tessera_gui library
     setWindowTitle(QStringLiteral("Tessera"));
     setWindowIcon(QIcon(":/tessera/tessera.svg"));
     setAcceptDrops(true);
@@ -249,6 +253,17 @@ bool MainWindow::openPath(const QString &path, QString *error)
         message = tr("%1: no such file or folder").arg(path);
     } else {
         QSettings().setValue("open/folder", info.absolutePath());
+        if (info.suffix() == QLatin1String("tessera")) {
+            if (loadSession(path, &message)) {
+                addRecent(info.absoluteFilePath());
+                return true;
+            }
+            if (error)
+                *error = message;
+            else
+                reportError(message);
+            return false;
+        }
         QStringList tried;
         for (widgets::PanelWidget *panel : m_panels) {
             if (!panel->canOpen(path))

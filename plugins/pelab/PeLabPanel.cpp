@@ -568,7 +568,9 @@ bool PeLabPanel::open(const QString &path, QString *error)
             return false;
         }
         key = QString::fromStdString(keys.front());
-        if (keys.size() > 1 && isVisible()) {
+        const bool obvious = key.contains("position") || key.contains("wpe");
+        // Ask only when no tensor is clearly the position table (a checkpoint names it).
+        if (keys.size() > 1 && !obvious && isVisible()) {
             QStringList names;
             for (const std::string &k : keys)
                 names << QString::fromStdString(k);

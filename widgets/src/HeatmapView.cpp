@@ -23,7 +23,6 @@ HeatmapView::HeatmapView(QWidget *parent) : PlotFigure(parent)
     QCPAxisRect *rect = p->axisRect();
     m_map = new QCPColorMap(p->xAxis, p->yAxis);
     m_map->setInterpolate(false);
-    m_map->setTightBoundary(true);
     m_scale = new QCPColorScale(p);
     p->plotLayout()->addElement(0, 1, m_scale);
     m_scale->setType(QCPAxis::atRight);

@@ -1,0 +1,108 @@
+// tessera-cli as users and scripts call it: exit codes, messages and files.
+
+#include <QImageReader>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+struct Result {
+    int exitCode;
+    QString out;
+    QString err;
+};
+Result runCli(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(TESSERA_CLI, arguments);
+    process.waitForFinished(120000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+} // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private slots:
+    void versionAndHelp()
+    {
+        const Result version = runCli({"--version"});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith("tessera-cli "));
+        const Result help = runCli({"--help"});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains("export PANEL"));
+        QVERIFY(help.out.contains("pe"));
+        QVERIFY(help.err.isEmpty());
+    }
+
+    void info()
+    {
+        const Result info = runCli({"info", "--threads", "2"});
+        QCOMPARE(info.exitCode, 0);
+        QVERIFY(info.out.contains("BLAS:"));
+        QVERIFY(info.out.contains("Threads: 2"));
+        QVERIFY(info.out.contains("Positional-encoding lab"));
+    }
+
+    void exportSinusoidalTable()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("pe.csv");
+        const Result r = runCli({"export", "pe", "--d-model", "4", "--max-len", "100", "--format", "csv", "--out", path});
+        QCOMPARE(r.exitCode, 0);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList rows = QString::fromUtf8(file.readAll()).trimmed().split('\n');
+        QCOMPARE(rows.size(), 100); // one row per position
+        QCOMPARE(rows[0].split(',').size(), 4); // one column per dimension
+        // The study notes' worked example (003:214-232).
+        const double pos2[] = {0.909297, -0.416147, 0.019999, 0.999800};
+        for (int c = 0; c < 4; ++c)
+            QVERIFY(std::abs(rows[2].split(',')[c].toDouble() - pos2[c]) < 1e-6);
+    }
+
+    void exportFigures()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath("heat.png");
+        QCOMPARE(runCli({"export", "pe", "--view", "similarity", "--width", "600", "--height", "300", "--dpi", "192",
+                         "--format", "png", "--out", png}).exitCode, 0);
+        QCOMPARE(QImageReader(png).size(), QSize(1200, 600));
+        const QString pdf = dir.filePath("rope.pdf");
+        QCOMPARE(runCli({"export", "pe", "--view", "rope", "--out", pdf}).exitCode, 0); // format from the suffix
+        QFile file(pdf);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.read(5) == "%PDF-");
+    }
+
+    void badInputGetsAClearMessage()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("x.csv");
+        Result r = runCli({"export", "nosuchpanel", "--format", "csv", "--out", out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("unknown panel"));
+        r = runCli({"export", "pe", "--d-model", "-3", "--format", "csv", "--out", out});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("--d-model") && r.err.contains("-3"), qPrintable(r.err));
+        r = runCli({"export", "pe", "--format", "jpeg", "--out", out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("jpeg"));
+        r = runCli({"export", "pe", "--format", "csv"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("--out"));
+        r = runCli({"export", "pe", "--table", dir.filePath("missing.npy"), "--format", "csv", "--out", out});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("missing.npy"));
+        r = runCli({"export", "pe", "--format", "csv", "--out", dir.filePath("no/folder/x.csv")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("does not exist"));
+        r = runCli({"frobnicate"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(!QFile::exists(out));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

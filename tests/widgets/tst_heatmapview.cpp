@@ -1,0 +1,171 @@
+// The exact heatmap: every cell one flat colour from the table, hover and selection map
+// pixels to the right cells, and the rendering matches a control image.
+
+#include "tessera/widgets/FigureExporter.h"
+#include "tessera/widgets/HeatmapView.h"
+
+#include <qcustomplot.h>
+
+#include <QFontDatabase>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace tessera;
+using namespace tessera::widgets;
+
+namespace {
+
+MatrixPtr ramp(int rows, int cols)
+{
+    auto m = std::make_shared<Matrix>(rows, cols);
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c)
+            m->at(r, c) = float(r * cols + c);
+    return m;
+}
+
+// Fraction of pixels whose largest channel difference exceeds tolerance; writes the
+// difference image (amplified) when asked.
+double differingFraction(const QImage &a, const QImage &b, int tolerance, const QString &diffPath = {})
+{
+    if (a.size() != b.size())
+        return 1.0;
+    QImage diff(a.size(), QImage::Format_RGB32);
+    qint64 differing = 0;
+    for (int y = 0; y < a.height(); ++y)
+        for (int x = 0; x < a.width(); ++x) {
+            const QRgb p = a.pixel(x, y), q = b.pixel(x, y);
+            const int d = std::max({std::abs(qRed(p) - qRed(q)), std::abs(qGreen(p) - qGreen(q)), std::abs(qBlue(p) - qBlue(q))});
+            if (d > tolerance)
+                ++differing;
+            diff.setPixel(x, y, qRgb(std::min(255, d * 4), 0, 0));
+        }
+    if (!diffPath.isEmpty())
+        diff.save(diffPath);
+    return double(differing) / (a.width() * a.height());
+}
+
+} // namespace
+
+class TestHeatmapView : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        // A bundled font (Debian's fonts-nanum) keeps text rendering the same on every machine.
+        const int id = QFontDatabase::addApplicationFont("/usr/share/fonts/truetype/nanum/NanumGothic.ttf");
+        QVERIFY2(id >= 0, "fonts-nanum is missing: install it (the README's set-up command does)");
+        QApplication::setFont(QFont(QFontDatabase::applicationFontFamilies(id).first(), 9));
+    }
+
+    void cellsAreExactAndFlat()
+    {
+        HeatmapView view;
+        view.resize(600, 500);
+        view.setMatrix(ramp(4, 4));
+        const QSize size(600, 500);
+        const QImage image = renderFigureImage(view, size, 96);
+        QCustomPlot *plot = view.plot();
+        // (After a render the axes keep the export layout, so coordToPixel maps into the image.)
+        // Value v of 0..15 maps to t = v / 15 and so to table entry floor(t * 255).
+        for (int r = 0; r < 4; ++r)
+            for (int c = 0; c < 4; ++c) {
+                const int x = int(std::lround(plot->xAxis->coordToPixel(c)));
+                const int y = int(std::lround(plot->yAxis->coordToPixel(r)));
+                const QRgb expected = colorMapColor(ColorMap::Viridis, (r * 4 + c) / 15.0);
+                for (int dx : {-8, 0, 8})
+                    for (int dy : {-8, 0, 8}) {
+                        const QColor got = image.pixelColor(x + dx, y + dy);
+                        // One unit per channel is QCustomPlot's rounding of its gradient levels.
+                        const QColor want(expected);
+                        QVERIFY2(std::abs(got.red() - want.red()) <= 1 && std::abs(got.green() - want.green()) <= 1 &&
+                                     std::abs(got.blue() - want.blue()) <= 1,
+                                 qPrintable(QString("cell (%1,%2) pixel %3,%4: %5 expected %6")
+                                                .arg(r).arg(c).arg(x + dx).arg(y + dy)
+                                                .arg(got.name(), QColor(expected).name())));
+                    }
+            }
+        // Row 0 is drawn at the top, as matrices are read.
+        QVERIFY(plot->yAxis->coordToPixel(0) < plot->yAxis->coordToPixel(3));
+        // The lowest and highest values get the map's end colours.
+        QCOMPARE(image.pixelColor(int(plot->xAxis->coordToPixel(0)), int(plot->yAxis->coordToPixel(0))).name(), QString("#440154"));
+        QCOMPARE(image.pixelColor(int(plot->xAxis->coordToPixel(3)), int(plot->yAxis->coordToPixel(3))).name(), QString("#fde725"));
+    }
+
+    void maskedCellsAreGrey()
+    {
+        HeatmapView view;
+        view.resize(400, 400);
+        auto m = std::make_shared<Matrix>(2, 2, 1.0f);
+        m->at(0, 1) = std::nanf("");
+        m->at(1, 1) = 2.0f;
+        view.setMatrix(m);
+        const QImage image = renderFigureImage(view, QSize(400, 400), 96);
+        const QColor masked = image.pixelColor(int(view.plot()->xAxis->coordToPixel(1)), int(view.plot()->yAxis->coordToPixel(0)));
+        QCOMPARE(masked.name(), maskedCellColor().name());
+    }
+
+    void hoverAndSelection()
+    {
+        HeatmapView view;
+        view.resize(500, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setMatrix(ramp(3, 5), {"a", "b", "c"}, {"v", "w", "x", "y", "z"});
+        view.plot()->replot();
+        QCustomPlot *plot = view.plot();
+        const QPoint cell(int(plot->xAxis->coordToPixel(3)), int(plot->yAxis->coordToPixel(2)));
+        int row = -1, column = -1;
+        QVERIFY(view.cellAt(cell, row, column));
+        QCOMPARE(row, 2);
+        QCOMPARE(column, 3);
+        QVERIFY(!view.cellAt(QPoint(2, 2), row, column));
+        QSignalSpy selected(&view, &HeatmapView::cellSelected);
+        QTest::mouseMove(plot, cell);
+        QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, cell);
+        QCOMPARE(selected.count(), 1);
+        QCOMPARE(view.selectedCell(), qMakePair(2, 3));
+        QVERIFY2(view.readout().contains("\u201cc\u201d") && view.readout().contains("\u201cy\u201d") && view.readout().contains("13"),
+                 qPrintable(view.readout()));
+    }
+
+    void csvIsTheMatrix()
+    {
+        HeatmapView view;
+        const MatrixPtr m = ramp(2, 3);
+        view.setMatrix(m);
+        QCOMPARE(view.figureTable().matrix, m);
+    }
+
+    void matchesControlImage()
+    {
+        HeatmapView view;
+        view.setFigureTitle("Control: 6 x 8 ramp");
+        view.setAxisTitles("key", "query");
+        view.setValueName("weight");
+        view.setColorMap(ColorMap::Magma);
+        view.setMatrix(ramp(6, 8));
+        view.selectCell(2, 5);
+        const QImage image = renderFigureImage(view, QSize(480, 360), 96);
+        const QString output = qEnvironmentVariable("TESSERA_TEST_OUTPUT", QDir::tempPath());
+        const QString control = TESSERA_TEST_DATA "/control/heatmap-magma-6x8.png";
+        if (!QFile::exists(control) || qEnvironmentVariableIsSet("TESSERA_WRITE_CONTROL")) {
+            image.save(output + "/heatmap-magma-6x8.png");
+            QFAIL(qPrintable("no control image; the rendering was written to " + output +
+                             "/heatmap-magma-6x8.png: look at it, then copy it to " + control));
+        }
+        const QImage expected = QImage(control).convertToFormat(QImage::Format_RGB32);
+        const QString diffPath = output + "/heatmap-magma-6x8.diff.png";
+        const double fraction = differingFraction(image, expected, 48, diffPath);
+        if (fraction > 0.01) {
+            image.save(output + "/heatmap-magma-6x8.actual.png");
+            QFAIL(qPrintable(QString("%1% of the pixels differ from the control image; see %2")
+                                 .arg(fraction * 100, 0, 'f', 2).arg(diffPath)));
+        }
+        QFile::remove(diffPath);
+    }
+};
+
+QTEST_MAIN(TestHeatmapView)
+#include "tst_heatmapview.moc"
