@@ -1,0 +1,61 @@
+// Repaint time of the exact heatmap at 512 x 512 and 2048 x 2048 cells: setting the matrix
+// (once per new data) and a full repaint (every pan, zoom or hover highlight).
+// Prints one line per measurement: name, median and min over repeats, in milliseconds.
+
+#include "tessera/widgets/HeatmapView.h"
+
+#include <qcustomplot.h>
+
+#include <QApplication>
+#include <QElapsedTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+namespace {
+
+template <class Function>
+void measure(const char *name, int repeats, Function function)
+{
+    std::vector<double> times;
+    function(); // warm-up
+    for (int i = 0; i < repeats; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        function();
+        times.push_back(timer.nsecsElapsed() / 1e6);
+    }
+    std::sort(times.begin(), times.end());
+    std::printf("%-34s median %8.2f ms   min %8.2f ms   (%d runs)\n", name, times[times.size() / 2], times.front(), repeats);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication application(argc, argv);
+    std::mt19937 generator(1);
+    std::uniform_real_distribution<float> uniform;
+    for (int n : {512, 2048}) {
+        auto matrix = std::make_shared<tessera::Matrix>(n, n);
+        for (float &v : matrix->values)
+            v = uniform(generator);
+        tessera::widgets::HeatmapView view;
+        view.resize(1000, 800);
+        view.show();
+        QApplication::processEvents();
+        const QByteArray label = QByteArray::number(n) + "x" + QByteArray::number(n);
+        measure(("set matrix " + label).constData(), 10, [&] { view.setMatrix(matrix); });
+        measure(("repaint " + label).constData(), 20, [&] {
+            view.plot()->xAxis->moveRange(0.0); // the next replot redraws everything, as after a pan
+            view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        });
+        measure(("pan + repaint " + label).constData(), 20, [&] {
+            view.plot()->xAxis->moveRange(1.0);
+            view.plot()->replot(QCustomPlot::rpImmediateRefresh);
+        });
+    }
+    return 0;
+}

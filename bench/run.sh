@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs Tessera's benchmarks and records the machine, BLAS and thread count with every figure.
+# Usage: bench/run.sh [BUILD_DIR]   (default build/release; build it first with scripts/setup.sh)
+# Results are printed and appended to bench/results/<date>-<host>.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build/release}
+[[ -x $build/bin/tessera-cli ]] || { echo "bench/run.sh: build first (bash scripts/setup.sh --test)" >&2; exit 1; }
+mkdir -p bench/results
+out=bench/results/$(date +%Y-%m-%d)-$(hostname -s).txt
+export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+if [[ -z "${XDG_RUNTIME_DIR:-}" ]]; then
+  export XDG_RUNTIME_DIR=$(mktemp -d)
+fi
+{
+  echo "== $(date -u +%Y-%m-%dT%H:%M:%SZ)  commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "machine: $(lscpu | sed -n 's/^Model name: *//p') · $(nproc) cores · $(free -g | awk '/Mem:/ {print $2}') GiB"
+  "$build/bin/tessera-cli" info | sed -n 's/^\(LibTorch\|BLAS\|Threads\)/\1/p'
+  echo "Qt platform: $QT_QPA_PLATFORM"
+  echo
+  echo "-- start to first painted window (target < 1000 ms), 10 runs"
+  firsts=(); launches=()
+  for i in $(seq 10); do
+    start=$(date +%s%3N)
+    report=$("$build/bin/tessera" --quit-after-first-paint 2>/dev/null)
+    firsts+=("$(awk '/first-paint-ms/ {print $2}' <<<"$report")")
+    launches+=("$(( $(awk '/first-paint-epoch-ms/ {print $2}' <<<"$report") - start ))")
+  done
+  median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  echo "launch to first painted frame (incl. loading LibTorch and plugins): median $(median "${launches[@]}") ms   (runs: ${launches[*]})"
+  echo "of which after main(): median $(median "${firsts[@]}") ms"
+  echo
+  echo "-- exact heatmap (1000 x 800 widget)"
+  "$build/bench/bench_heatmap"
+  echo
+} | tee -a "$out"
+echo "appended to $out"
