@@ -5,6 +5,7 @@
 #include <ATen/Parallel.h>
 #include <torch/csrc/api/include/torch/version.h>
 
+#include <cctype>
 #include <climits>
 #include <cstdlib>
 #include <dlfcn.h>
@@ -43,43 +44,60 @@ std::string resolved(const std::string &path)
     return ::realpath(path.c_str(), buffer) ? std::string(buffer) : path;
 }
 
+std::string lowerCase(std::string text)
+{
+    for (char &c : text)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
 void describeBlas(RuntimeInfo &info)
 {
-    std::vector<std::string> libraries;
-    dl_iterate_phdr(collectLibrary, &libraries);
+    // The library that serves dgemm_ in the global scope is the one LibTorch's matrix
+    // products call: ask the dynamic linker rather than guessing from package names.
     std::string blasPath;
-    for (const std::string &name : libraries) {
-        const std::string real = resolved(name);
-        const std::string file = real.substr(real.find_last_of('/') + 1);
-        const bool isBlas = file.rfind("libblas.so", 0) == 0 || file.rfind("libopenblas", 0) == 0 ||
-                            file.rfind("libmkl_rt", 0) == 0 || file.rfind("libblis", 0) == 0;
-        if (isBlas) {
-            blasPath = real;
-            break;
+    if (void *gemm = ::dlsym(RTLD_DEFAULT, "dgemm_")) {
+        Dl_info where{};
+        if (::dladdr(gemm, &where) && where.dli_fname)
+            blasPath = resolved(where.dli_fname);
+    }
+    if (blasPath.empty()) {
+        std::vector<std::string> libraries;
+        dl_iterate_phdr(collectLibrary, &libraries);
+        for (const std::string &name : libraries) {
+            const std::string real = resolved(name);
+            const std::string file = real.substr(real.find_last_of('/') + 1);
+            if (file.rfind("libblas.so", 0) == 0 || file.rfind("libopenblas", 0) == 0) {
+                blasPath = real;
+                break;
+            }
         }
     }
     info.blasLibrary = blasPath;
-
-    // OpenBLAS exports its configuration; look it up in whatever the process loaded.
-    using ConfigFunction = char *(*)();
-    auto *config = reinterpret_cast<ConfigFunction>(::dlsym(RTLD_DEFAULT, "openblas_get_config"));
-    if (config) {
-        const std::string text = config();
+    const std::string lower = lowerCase(blasPath);
+    if (lower.find("openblas") != std::string::npos) {
         info.blasName = "OpenBLAS";
-        const size_t version = text.find("OpenBLAS ");
-        if (version != std::string::npos) {
-            const std::string rest = text.substr(version + 9);
-            info.blasName += " " + rest.substr(0, rest.find(' '));
+        using ConfigFunction = char *(*)();
+        if (auto *config = reinterpret_cast<ConfigFunction>(::dlsym(RTLD_DEFAULT, "openblas_get_config"))) {
+            const std::string text = config();
+            const size_t version = text.find("OpenBLAS ");
+            if (version != std::string::npos) {
+                const std::string rest = text.substr(version + 9);
+                info.blasName += " " + rest.substr(0, rest.find(' '));
+            }
         }
-        if (blasPath.find("openmp") != std::string::npos)
+        if (lower.find("openmp") != std::string::npos)
             info.blasName += " (OpenMP)";
-        else if (blasPath.find("pthread") != std::string::npos)
+        else if (lower.find("pthread") != std::string::npos)
             info.blasName += " (pthreads)";
-    } else if (::dlsym(RTLD_DEFAULT, "mkl_get_max_threads")) {
+    } else if (lower.find("mkl") != std::string::npos) {
         info.blasName = "Intel MKL";
-    } else if (::dlsym(RTLD_DEFAULT, "bli_info_get_version_str")) {
+    } else if (lower.find("blis") != std::string::npos) {
         info.blasName = "BLIS";
-    } else if (blasPath.find("/blas/") != std::string::npos || blasPath.find("libblas.so") != std::string::npos) {
+    } else if (lower.find("atlas") != std::string::npos) {
+        info.blasName = "ATLAS";
+    } else if (lower.find("/blas/") != std::string::npos || lower.find("libblas.so") != std::string::npos ||
+               lower.find("librefblas") != std::string::npos) {
         info.blasName = "reference BLAS (netlib)";
         info.referenceBlas = true;
     } else if (blasPath.empty()) {

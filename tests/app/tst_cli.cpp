@@ -45,6 +45,26 @@ private slots:
         QVERIFY(info.out.contains("Positional-encoding lab"));
     }
 
+    void referenceBlasIsNamedWithItsFix()
+    {
+        // Debian's reference BLAS sits in blas/; putting it first on the library path makes
+        // LibTorch use it, as on a machine without OpenBLAS.
+        const QString reference = "/usr/lib/x86_64-linux-gnu/blas";
+        if (!QFile::exists(reference + "/libblas.so.3"))
+            QSKIP("Debian's reference BLAS (libblas3) is not installed here");
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("LD_LIBRARY_PATH", reference);
+        process.setProcessEnvironment(environment);
+        process.start(TESSERA_CLI, {"info"});
+        QVERIFY(process.waitForFinished(60000));
+        const QString out = QString::fromUtf8(process.readAllStandardOutput());
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY2(out.contains("BLAS: reference BLAS"), qPrintable(out));
+        QVERIFY2((out + err).contains("apt-get install libopenblas0-openmp"), qPrintable(out + err));
+    }
+
     void exportSinusoidalTable()
     {
         QTemporaryDir dir;
