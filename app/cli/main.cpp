@@ -3,12 +3,18 @@
 
 #include "Studio.h"
 
+#include "tessera/core/Error.h"
+#include "tessera/core/FileIO.h"
 #include "tessera/core/Log.h"
+#include "tessera/core/Tokenizer.h"
 #include "tessera/widgets/FigureExporter.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMap>
 
 #include <cerrno>
@@ -44,6 +50,11 @@ void printHelp(app::Studio &studio)
         "                 --view NAME     which figure of the panel (see 'panels')\n"
         "                 --width W --height H   size in pixels at 96 dpi (default: the figure's)\n"
         "                 --dpi D         PNG resolution (default 192)\n"
+        "  tokenize --tokenizer DIR|FILE --text-file FILE [--no-special] [--pair]\n"
+        "                 One JSON object per input line: ids, tokens, offsets (code points),\n"
+        "                 type_ids, decoded. DIR is a checkpoint folder; FILE a tokenizer.json,\n"
+        "                 vocab.txt, vocab.json or merges.txt. --pair encodes lines as\n"
+        "                 sentence pairs separated by a tab.\n"
         "  panels         List the panels, their figures and options.\n"
         "  info           Show the runtime: LibTorch, BLAS, threads, plugins.\n"
         "\n"
@@ -153,6 +164,73 @@ int exportCommand(app::Studio &studio, const QStringList &arguments)
     return 0;
 }
 
+int tokenizeCommand(const QStringList &arguments)
+{
+    QString tokenizerPath;
+    QString textPath;
+    bool special = true;
+    bool pairs = false;
+    for (int i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        if (argument == "--no-special") special = false;
+        else if (argument == "--pair") pairs = true;
+        else if ((argument == "--tokenizer" || argument == "--text-file") && i + 1 < arguments.size())
+            (argument == "--tokenizer" ? tokenizerPath : textPath) = arguments[++i];
+        else
+            return usageError(QStringLiteral("tokenize: unexpected argument \"%1\"").arg(argument));
+    }
+    if (tokenizerPath.isEmpty() || textPath.isEmpty())
+        return usageError(QStringLiteral("tokenize needs --tokenizer DIR|FILE and --text-file FILE"));
+    try {
+        const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(tokenizerPath.toStdString());
+        const std::string text = readFile(textPath.toStdString(), size_t(1) << 30);
+        size_t start = 0;
+        int lineNumber = 0;
+        while (start < text.size()) {
+            size_t end = text.find('\n', start);
+            if (end == std::string::npos)
+                end = text.size();
+            std::string line = text.substr(start, end - start);
+            start = end + 1;
+            ++lineNumber;
+            if (!line.empty() && line.back() == '\r')
+                line.pop_back();
+            Encoding encoding;
+            try {
+                if (pairs) {
+                    const size_t tab = line.find('\t');
+                    if (tab == std::string::npos)
+                        throw Error("--pair expects two sentences separated by a tab");
+                    encoding = tokenizer->encodePair(line.substr(0, tab), line.substr(tab + 1), special);
+                } else {
+                    encoding = tokenizer->encode(line, special);
+                }
+            } catch (const Error &error) {
+                return failure(QStringLiteral("%1: line %2: %3").arg(textPath).arg(lineNumber).arg(QString::fromStdString(error.reason())));
+            }
+            QJsonArray ids, tokens, offsets, typeIds;
+            for (size_t i = 0; i < encoding.ids.size(); ++i) {
+                ids.append(qint64(encoding.ids[i]));
+                tokens.append(QString::fromStdString(encoding.tokens[i]));
+                offsets.append(QJsonArray{qint64(encoding.offsets[i].first), qint64(encoding.offsets[i].second)});
+                typeIds.append(qint64(encoding.typeIds[i]));
+            }
+            QJsonObject object;
+            object["ids"] = ids;
+            object["tokens"] = tokens;
+            object["offsets"] = offsets;
+            object["type_ids"] = typeIds;
+            object["decoded"] = QString::fromStdString(tokenizer->decode(encoding.ids, true));
+            std::fwrite(QJsonDocument(object).toJson(QJsonDocument::Compact).constData(), 1,
+                        size_t(QJsonDocument(object).toJson(QJsonDocument::Compact).size()), stdout);
+            std::fputc('\n', stdout);
+        }
+    } catch (const Error &error) {
+        return failure(QString::fromStdString(error.what()));
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -198,6 +276,8 @@ int main(int argc, char **argv)
     const QString command = arguments.takeFirst();
     if (command == "export")
         return exportCommand(studio, arguments);
+    if (command == "tokenize")
+        return tokenizeCommand(arguments);
     if (command == "panels")
         return listPanels(studio);
     if (command == "info") {

@@ -1,6 +1,9 @@
 // tessera-cli as users and scripts call it: exit codes, messages and files.
 
 #include <QImageReader>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -94,6 +97,41 @@ private slots:
         QFile file(pdf);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(file.read(5) == "%PDF-");
+    }
+
+    void tokenize()
+    {
+        QTemporaryDir dir;
+        const QString text = dir.filePath("lines.txt");
+        QFile file(text);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("A Titan RTX has 24GB of VRAM\n\xea\xb3\xa0\xec\x96\x91\xec\x9d\xb4\n");
+        file.close();
+        Result r = runCli({"tokenize", "--tokenizer", TESSERA_TEST_DATA "/hf/bert-tiny-mlm", "--text-file", text});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        const QJsonObject first = QJsonDocument::fromJson(lines[0].toUtf8()).object();
+        // The glossary's worked example (001:184-242).
+        const QList<int> expected{101, 138, 18696, 155, 1942, 3190, 1144, 1572, 13745, 1104, 159, 9664, 2107, 102};
+        QCOMPARE(first["ids"].toArray().size(), expected.size());
+        for (int i = 0; i < expected.size(); ++i)
+            QCOMPARE(first["ids"].toArray()[i].toInt(), expected[i]);
+        QCOMPARE(first["tokens"].toArray()[3].toString(), QString("R"));
+        QCOMPARE(first["decoded"].toString(), QString("A Titan RTX has 24GB of VRAM"));
+        r = runCli({"tokenize", "--tokenizer", TESSERA_TEST_DATA "/tokenizers/vocab/gpt2", "--text-file", text, "--no-special"});
+        QCOMPARE(r.exitCode, 0);
+        // fixtures/tokenizers row 2, GPT-2.
+        QVERIFY2(r.out.contains("\"ids\":[32,11977,45877,468,1987,4579,286,6453,2390]"), qPrintable(r.out));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("fine\ncaf\xe9\n");
+        file.close();
+        r = runCli({"tokenize", "--tokenizer", TESSERA_TEST_DATA "/hf/bert-tiny-mlm", "--text-file", text});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("line 2") && r.err.contains("UTF-8"), qPrintable(r.err));
+        r = runCli({"tokenize", "--tokenizer", dir.path(), "--text-file", text});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("no tokenizer here"));
     }
 
     void badInputGetsAClearMessage()

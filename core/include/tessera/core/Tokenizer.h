@@ -1,0 +1,61 @@
+#pragma once
+// Tokenizers with the semantics of Hugging Face `tokenizers`, equal in ids, tokens, offsets
+// and decoded text on the project's reference fixture:
+// - WordPiece as BertWordPieceTokenizer / BertTokenizer: text cleaning, CJK characters split,
+//   lower-casing and accent stripping after NFD when uncased, punctuation splitting, words
+//   over max_input_chars_per_word characters to [UNK], [CLS] A [SEP] (B [SEP]) with
+//   token_type_ids.
+// - Byte-level BPE as GPT-2: the GPT-2 pre-tokenisation pattern, the byte-to-unicode map,
+//   merges by rank; no special tokens added.
+// Offsets are [start, end) in Unicode code points of the input text; special tokens get
+// (0, 0). Encoding is const and thread-safe. Text must be valid UTF-8 (else tessera::Error).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tessera {
+
+struct Encoding {
+    std::vector<int64_t> ids;
+    std::vector<std::string> tokens;                     // UTF-8, as in the vocabulary
+    std::vector<std::pair<int64_t, int64_t>> offsets;    // code points of the input
+    std::vector<int64_t> typeIds;                        // token_type_ids (0 = first segment)
+    std::vector<bool> specialTokens;                     // true for [CLS], [SEP], ...
+};
+
+class Tokenizer {
+public:
+    enum class Kind { WordPiece, ByteLevelBpe };
+
+    virtual ~Tokenizer() = default;
+    virtual Kind kind() const = 0;
+    virtual std::string description() const = 0; // "WordPiece, 28996 tokens, cased"
+
+    virtual Encoding encode(const std::string &text, bool addSpecialTokens = true) const = 0;
+    // A sentence pair: [CLS] a [SEP] b [SEP] with type ids 0 then 1 for WordPiece; the two
+    // encodings concatenated for BPE.
+    virtual Encoding encodePair(const std::string &first, const std::string &second, bool addSpecialTokens = true) const = 0;
+    // Text from ids; special tokens are left out when skipSpecialTokens.
+    virtual std::string decode(const std::vector<int64_t> &ids, bool skipSpecialTokens = true) const = 0;
+
+    virtual int64_t vocabularySize() const = 0;
+    // -1 when the token is not in the vocabulary.
+    virtual int64_t tokenToId(const std::string &token) const = 0;
+    // Throws tessera::Error for ids outside the vocabulary.
+    virtual std::string idToToken(int64_t id) const = 0;
+};
+
+// Loads a tokenizer from a checkpoint folder (tokenizer.json, else vocab.txt, else
+// vocab.json + merges.txt) or from one of those files. Casing for a bare vocab.txt comes
+// from tokenizer_config.json beside it (do_lower_case), else from the vocabulary itself (an
+// uncased vocabulary has no capital letters). Throws tessera::Error naming the file.
+std::unique_ptr<Tokenizer> loadTokenizer(const std::string &path);
+
+// UTF-8 to code points; throws tessera::Error with the byte offset of the first invalid byte.
+std::u32string decodeUtf8(const std::string &text, const std::string &nameForErrors = {});
+std::string encodeUtf8(const std::u32string &text);
+
+} // namespace tessera

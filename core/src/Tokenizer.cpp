@@ -1,0 +1,870 @@
+#include "tessera/core/Tokenizer.h"
+
+#include "tessera/core/Error.h"
+#include "tessera/core/FileIO.h"
+
+#include <nlohmann/json.hpp>
+
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <sys/stat.h>
+#include <unordered_map>
+
+// Unicode character properties, normalisation and case mapping come from ICU (Debian's
+// libicu): the tables behind them are far too large to keep by hand.
+
+namespace tessera {
+namespace {
+
+constexpr size_t kMaxTokenizerFileBytes = size_t(256) << 20;
+
+bool isDirectory(const std::string &path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+bool fileExists(const std::string &path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+std::string parentFolder(const std::string &path)
+{
+    const size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+}
+std::string baseName(const std::string &path)
+{
+    const size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string utf8Of(char32_t c)
+{
+    std::string out;
+    if (c < 0x80) {
+        out.push_back(char(c));
+    } else if (c < 0x800) {
+        out.push_back(char(0xC0 | (c >> 6)));
+        out.push_back(char(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+        out.push_back(char(0xE0 | (c >> 12)));
+        out.push_back(char(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(char(0x80 | (c & 0x3F)));
+    } else {
+        out.push_back(char(0xF0 | (c >> 18)));
+        out.push_back(char(0x80 | ((c >> 12) & 0x3F)));
+        out.push_back(char(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(char(0x80 | (c & 0x3F)));
+    }
+    return out;
+}
+
+// Bytes to text, replacing every invalid sequence with U+FFFD (decoding model output).
+std::string lossyUtf8(const std::string &bytes)
+{
+    std::string out;
+    int32_t i = 0;
+    const int32_t length = int32_t(bytes.size());
+    const auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
+    while (i < length) {
+        UChar32 c;
+        U8_NEXT(data, i, length, c);
+        out += utf8Of(c < 0 ? 0xFFFD : char32_t(c));
+    }
+    return out;
+}
+
+int8_t category(char32_t c) { return int8_t(u_charType(UChar32(c))); }
+
+bool isOtherCategory(char32_t c)
+{
+    const int8_t t = category(c);
+    return t == U_CONTROL_CHAR || t == U_FORMAT_CHAR || t == U_UNASSIGNED || t == U_PRIVATE_USE_CHAR ||
+           t == U_SURROGATE;
+}
+bool isPunctuationCategory(char32_t c)
+{
+    const int8_t t = category(c);
+    return t == U_CONNECTOR_PUNCTUATION || t == U_DASH_PUNCTUATION || t == U_START_PUNCTUATION ||
+           t == U_END_PUNCTUATION || t == U_INITIAL_PUNCTUATION || t == U_FINAL_PUNCTUATION ||
+           t == U_OTHER_PUNCTUATION;
+}
+bool isLetter(char32_t c)
+{
+    const int8_t t = category(c);
+    return t == U_UPPERCASE_LETTER || t == U_LOWERCASE_LETTER || t == U_TITLECASE_LETTER || t == U_MODIFIER_LETTER ||
+           t == U_OTHER_LETTER;
+}
+bool isNumber(char32_t c)
+{
+    const int8_t t = category(c);
+    return t == U_DECIMAL_DIGIT_NUMBER || t == U_LETTER_NUMBER || t == U_OTHER_NUMBER;
+}
+// The Unicode White_Space property (Rust's char::is_whitespace, the regex class \s).
+bool isWhiteSpace(char32_t c) { return u_hasBinaryProperty(UChar32(c), UCHAR_WHITE_SPACE); }
+
+// BertNormalizer's notions.
+bool isBertWhitespace(char32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || category(c) == U_SPACE_SEPARATOR;
+}
+bool isBertControl(char32_t c)
+{
+    if (c == '\t' || c == '\n' || c == '\r')
+        return false;
+    return isOtherCategory(c);
+}
+bool isBertPunctuation(char32_t c)
+{
+    const bool asciiPunctuation = (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
+                                  (c >= 123 && c <= 126);
+    return asciiPunctuation || isPunctuationCategory(c);
+}
+bool isCjk(char32_t c)
+{
+    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF) ||
+           (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
+}
+
+std::u32string toU32(const icu::UnicodeString &s)
+{
+    std::u32string out;
+    for (int32_t i = 0; i < s.length();) {
+        const UChar32 c = s.char32At(i);
+        out.push_back(char32_t(c));
+        i += U16_LENGTH(c);
+    }
+    return out;
+}
+
+// A character of the normalised text and the span of input characters it came from.
+struct AlignedChar {
+    char32_t c;
+    int64_t start;
+    int64_t end;
+};
+
+struct WordPieceConfig {
+    bool lowercase = false;
+    bool stripAccents = false;
+    bool cleanText = true;
+    bool chineseChars = true;
+    std::string unknown = "[UNK]";
+    std::string prefix = "##";
+    size_t maxCharactersPerWord = 100;
+    std::string classifier = "[CLS]";
+    std::string separator = "[SEP]";
+};
+
+class WordPieceTokenizer : public Tokenizer {
+public:
+    WordPieceTokenizer(std::vector<std::string> vocabulary, WordPieceConfig config, std::string source)
+        : m_tokens(std::move(vocabulary)), m_config(std::move(config)), m_source(std::move(source))
+    {
+        for (size_t i = 0; i < m_tokens.size(); ++i)
+            m_ids.emplace(m_tokens[i], int64_t(i)); // the first occurrence wins, as in the reference
+        for (const std::string &name : {m_config.unknown, m_config.classifier, m_config.separator})
+            if (!m_ids.count(name))
+                throw Error("the vocabulary has no " + name + " token", m_source);
+        for (const char *special : {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"})
+            if (m_ids.count(special))
+                m_special.push_back(m_ids.at(special));
+        m_special.push_back(m_ids.at(m_config.unknown));
+    }
+
+    Kind kind() const override { return Kind::WordPiece; }
+    std::string description() const override
+    {
+        return "WordPiece, " + std::to_string(m_tokens.size()) + " tokens, " + (m_config.lowercase ? "uncased" : "cased");
+    }
+    int64_t vocabularySize() const override { return int64_t(m_tokens.size()); }
+    int64_t tokenToId(const std::string &token) const override
+    {
+        const auto it = m_ids.find(token);
+        return it == m_ids.end() ? -1 : it->second;
+    }
+    std::string idToToken(int64_t id) const override
+    {
+        if (id < 0 || id >= int64_t(m_tokens.size()))
+            throw Error("token id " + std::to_string(id) + " is outside the vocabulary of " +
+                        std::to_string(m_tokens.size()));
+        return m_tokens[size_t(id)];
+    }
+
+    Encoding encode(const std::string &text, bool addSpecialTokens) const override
+    {
+        Encoding encoding;
+        if (addSpecialTokens)
+            addSpecial(encoding, m_config.classifier, 0);
+        appendWords(encoding, decodeUtf8(text), 0);
+        if (addSpecialTokens)
+            addSpecial(encoding, m_config.separator, 0);
+        return encoding;
+    }
+
+    Encoding encodePair(const std::string &first, const std::string &second, bool addSpecialTokens) const override
+    {
+        Encoding encoding = encode(first, addSpecialTokens);
+        appendWords(encoding, decodeUtf8(second), 1);
+        if (addSpecialTokens)
+            addSpecial(encoding, m_config.separator, 1);
+        return encoding;
+    }
+
+    std::string decode(const std::vector<int64_t> &ids, bool skipSpecialTokens) const override
+    {
+        std::string text;
+        bool first = true;
+        for (int64_t id : ids) {
+            if (skipSpecialTokens && std::find(m_special.begin(), m_special.end(), id) != m_special.end())
+                continue;
+            std::string token = idToToken(id);
+            if (!first) {
+                if (token.rfind(m_config.prefix, 0) == 0)
+                    token = token.substr(m_config.prefix.size());
+                else
+                    token = " " + token;
+            }
+            first = false;
+            text += cleanup(token);
+        }
+        return text;
+    }
+
+private:
+    // The reference decoder cleans each token (with its leading space) on its own.
+    static std::string cleanup(std::string token)
+    {
+        static const std::pair<const char *, const char *> rules[] = {
+            {" .", "."},   {" ?", "?"},         {" !", "!"},          {" ,", ","},   {" ' ", "'"},   {" n't", "n't"},
+            {" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"},        {" 've", "'ve"}, {" 're", "'re"}};
+        for (const auto &[from, to] : rules) {
+            size_t at = 0;
+            const std::string f(from), t(to);
+            while ((at = token.find(f, at)) != std::string::npos) {
+                token.replace(at, f.size(), t);
+                at += t.size();
+            }
+        }
+        return token;
+    }
+
+    void addSpecial(Encoding &encoding, const std::string &token, int64_t typeId) const
+    {
+        encoding.ids.push_back(m_ids.at(token));
+        encoding.tokens.push_back(token);
+        encoding.offsets.emplace_back(0, 0);
+        encoding.typeIds.push_back(typeId);
+        encoding.specialTokens.push_back(true);
+    }
+
+    std::vector<AlignedChar> normalize(const std::u32string &text) const
+    {
+        std::vector<AlignedChar> chars;
+        chars.reserve(text.size());
+        for (size_t i = 0; i < text.size(); ++i) {
+            char32_t c = text[i];
+            const int64_t at = int64_t(i);
+            if (m_config.cleanText) {
+                if (c == 0 || c == 0xFFFD || isBertControl(c))
+                    continue;
+                if (isBertWhitespace(c))
+                    c = ' ';
+            }
+            if (m_config.chineseChars && isCjk(c)) {
+                chars.push_back({' ', at, at + 1});
+                chars.push_back({c, at, at + 1});
+                chars.push_back({' ', at, at + 1});
+            } else {
+                chars.push_back({c, at, at + 1});
+            }
+        }
+        if (m_config.stripAccents) {
+            UErrorCode status = U_ZERO_ERROR;
+            const icu::Normalizer2 *nfd = icu::Normalizer2::getNFDInstance(status);
+            if (U_FAILURE(status))
+                throw Error("Unicode normalisation is unavailable (ICU data missing)");
+            std::vector<AlignedChar> stripped;
+            stripped.reserve(chars.size());
+            for (const AlignedChar &a : chars) {
+                icu::UnicodeString decomposed;
+                status = U_ZERO_ERROR;
+                nfd->normalize(icu::UnicodeString(UChar32(a.c)), decomposed, status);
+                for (char32_t d : toU32(decomposed))
+                    if (category(d) != U_NON_SPACING_MARK)
+                        stripped.push_back({d, a.start, a.end});
+            }
+            chars.swap(stripped);
+        }
+        if (m_config.lowercase) {
+            std::vector<AlignedChar> lowered;
+            lowered.reserve(chars.size());
+            for (const AlignedChar &a : chars) {
+                if (a.c < 0x80) {
+                    lowered.push_back({char32_t(a.c >= 'A' && a.c <= 'Z' ? a.c + 32 : a.c), a.start, a.end});
+                    continue;
+                }
+                icu::UnicodeString s(UChar32(a.c));
+                s.toLower(icu::Locale::getRoot());
+                for (char32_t l : toU32(s))
+                    lowered.push_back({l, a.start, a.end});
+            }
+            chars.swap(lowered);
+        }
+        return chars;
+    }
+
+    void appendWords(Encoding &encoding, const std::u32string &text, int64_t typeId) const
+    {
+        const std::vector<AlignedChar> chars = normalize(text);
+        std::vector<AlignedChar> word;
+        auto flush = [&]() {
+            if (!word.empty())
+                appendWord(encoding, word, typeId);
+            word.clear();
+        };
+        for (const AlignedChar &a : chars) {
+            if (isWhiteSpace(a.c)) {
+                flush();
+            } else if (isBertPunctuation(a.c)) {
+                flush();
+                word.push_back(a);
+                flush();
+            } else {
+                word.push_back(a);
+            }
+        }
+        flush();
+    }
+
+    void appendWord(Encoding &encoding, const std::vector<AlignedChar> &word, int64_t typeId) const
+    {
+        auto push = [&](const std::string &token, int64_t start, int64_t end) {
+            encoding.ids.push_back(m_ids.at(token));
+            encoding.tokens.push_back(token);
+            encoding.offsets.emplace_back(start, end);
+            encoding.typeIds.push_back(typeId);
+            encoding.specialTokens.push_back(false);
+        };
+        if (word.size() > m_config.maxCharactersPerWord) {
+            push(m_config.unknown, word.front().start, word.back().end);
+            return;
+        }
+        std::vector<std::string> pieces;
+        std::vector<std::pair<size_t, size_t>> spans;
+        size_t start = 0;
+        while (start < word.size()) {
+            size_t end = word.size();
+            std::string found;
+            while (start < end) {
+                std::string candidate = start > 0 ? m_config.prefix : std::string();
+                for (size_t i = start; i < end; ++i)
+                    candidate += utf8Of(word[i].c);
+                if (m_ids.count(candidate)) {
+                    found = std::move(candidate);
+                    break;
+                }
+                --end;
+            }
+            if (found.empty()) {
+                push(m_config.unknown, word.front().start, word.back().end);
+                return;
+            }
+            pieces.push_back(std::move(found));
+            spans.emplace_back(start, end);
+            start = end;
+        }
+        for (size_t i = 0; i < pieces.size(); ++i)
+            push(pieces[i], word[spans[i].first].start, word[spans[i].second - 1].end);
+    }
+
+    std::vector<std::string> m_tokens;
+    std::unordered_map<std::string, int64_t> m_ids;
+    std::vector<int64_t> m_special;
+    WordPieceConfig m_config;
+    std::string m_source;
+};
+
+// GPT-2's reversible map from bytes to printable code points.
+const std::array<char32_t, 256> &byteToUnicode()
+{
+    static const std::array<char32_t, 256> table = [] {
+        std::array<char32_t, 256> map{};
+        std::array<bool, 256> printable{};
+        for (int b = '!'; b <= '~'; ++b) printable[size_t(b)] = true;
+        for (int b = 0xA1; b <= 0xAC; ++b) printable[size_t(b)] = true;
+        for (int b = 0xAE; b <= 0xFF; ++b) printable[size_t(b)] = true;
+        char32_t next = 256;
+        for (int b = 0; b < 256; ++b)
+            map[size_t(b)] = printable[size_t(b)] ? char32_t(b) : next++;
+        return map;
+    }();
+    return table;
+}
+
+class ByteLevelBpeTokenizer : public Tokenizer {
+public:
+    ByteLevelBpeTokenizer(std::unordered_map<std::string, int64_t> vocabulary,
+                          std::vector<std::pair<std::string, std::string>> merges, std::string source)
+        : m_ids(std::move(vocabulary)), m_source(std::move(source))
+    {
+        int64_t largest = -1;
+        for (const auto &[token, id] : m_ids) {
+            if (id < 0 || id > (int64_t(1) << 31))
+                throw Error("token \"" + token + "\" has id " + std::to_string(id) + ", outside any vocabulary", m_source);
+            largest = std::max(largest, id);
+        }
+        m_tokens.resize(size_t(largest + 1));
+        for (const auto &[token, id] : m_ids)
+            m_tokens[size_t(id)] = token;
+        for (size_t rank = 0; rank < merges.size(); ++rank)
+            m_ranks.emplace(merges[rank].first + ' ' + merges[rank].second, int(rank));
+        const auto &table = byteToUnicode();
+        for (int b = 0; b < 256; ++b)
+            m_unicodeToByte[table[size_t(b)]] = uint8_t(b);
+    }
+
+    Kind kind() const override { return Kind::ByteLevelBpe; }
+    std::string description() const override
+    {
+        return "byte-level BPE, " + std::to_string(m_ids.size()) + " tokens, " + std::to_string(m_ranks.size()) + " merges";
+    }
+    int64_t vocabularySize() const override { return int64_t(m_tokens.size()); }
+    int64_t tokenToId(const std::string &token) const override
+    {
+        const auto it = m_ids.find(token);
+        return it == m_ids.end() ? -1 : it->second;
+    }
+    std::string idToToken(int64_t id) const override
+    {
+        if (id < 0 || id >= int64_t(m_tokens.size()) || m_tokens[size_t(id)].empty())
+            throw Error("token id " + std::to_string(id) + " is outside the vocabulary of " +
+                        std::to_string(m_ids.size()));
+        return m_tokens[size_t(id)];
+    }
+
+    Encoding encode(const std::string &text, bool) const override
+    {
+        Encoding encoding;
+        const std::u32string chars = decodeUtf8(text);
+        for (const auto &[begin, end] : preTokenize(chars))
+            appendPiece(encoding, chars, begin, end);
+        return encoding;
+    }
+
+    Encoding encodePair(const std::string &first, const std::string &second, bool addSpecialTokens) const override
+    {
+        Encoding encoding = encode(first, addSpecialTokens);
+        const Encoding tail = encode(second, addSpecialTokens);
+        encoding.ids.insert(encoding.ids.end(), tail.ids.begin(), tail.ids.end());
+        encoding.tokens.insert(encoding.tokens.end(), tail.tokens.begin(), tail.tokens.end());
+        encoding.offsets.insert(encoding.offsets.end(), tail.offsets.begin(), tail.offsets.end());
+        encoding.typeIds.insert(encoding.typeIds.end(), tail.ids.size(), 1);
+        encoding.specialTokens.insert(encoding.specialTokens.end(), tail.specialTokens.begin(), tail.specialTokens.end());
+        return encoding;
+    }
+
+    std::string decode(const std::vector<int64_t> &ids, bool) const override
+    {
+        std::string bytes;
+        for (int64_t id : ids)
+            for (char32_t c : decodeUtf8(idToToken(id))) {
+                const auto it = m_unicodeToByte.find(c);
+                if (it != m_unicodeToByte.end())
+                    bytes.push_back(char(it->second));
+                else
+                    bytes += utf8Of(c);
+            }
+        return lossyUtf8(bytes);
+    }
+
+private:
+    // GPT-2's pattern, 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+,
+    // matched by hand (alternatives in order, as the regex engine tries them).
+    static std::vector<std::pair<size_t, size_t>> preTokenize(const std::u32string &s)
+    {
+        std::vector<std::pair<size_t, size_t>> pieces;
+        const size_t n = s.size();
+        auto other = [](char32_t c) { return !isWhiteSpace(c) && !isLetter(c) && !isNumber(c); };
+        size_t i = 0;
+        while (i < n) {
+            const char32_t c = s[i];
+            if (c == '\'' && i + 1 < n) {
+                static const std::u32string suffixes[] = {U"s", U"t", U"re", U"ve", U"m", U"ll", U"d"};
+                bool matched = false;
+                for (const std::u32string &suffix : suffixes)
+                    if (s.compare(i + 1, suffix.size(), suffix) == 0) {
+                        pieces.emplace_back(i, i + 1 + suffix.size());
+                        i += 1 + suffix.size();
+                        matched = true;
+                        break;
+                    }
+                if (matched)
+                    continue;
+            }
+            const size_t body = (c == ' ' && i + 1 < n) ? i + 1 : i;
+            bool matched = false;
+            for (auto predicate : {+[](char32_t x) { return isLetter(x); }, +[](char32_t x) { return isNumber(x); }}) {
+                if (body < n && predicate(s[body])) {
+                    size_t end = body;
+                    while (end < n && predicate(s[end]))
+                        ++end;
+                    pieces.emplace_back(i, end);
+                    i = end;
+                    matched = true;
+                    break;
+                }
+            }
+            if (matched)
+                continue;
+            if (body < n && other(s[body])) {
+                size_t end = body;
+                while (end < n && other(s[end]))
+                    ++end;
+                pieces.emplace_back(i, end);
+                i = end;
+                continue;
+            }
+            if (isWhiteSpace(c)) {
+                size_t end = i;
+                while (end < n && isWhiteSpace(s[end]))
+                    ++end;
+                // \s+(?!\S): leave the last space to the next word when a non-space follows.
+                if (end < n && end - i >= 2)
+                    --end;
+                pieces.emplace_back(i, end);
+                i = end;
+                continue;
+            }
+            pieces.emplace_back(i, i + 1); // unreachable for valid text; keeps progress guaranteed
+            ++i;
+        }
+        return pieces;
+    }
+
+    std::vector<std::u32string> bpe(const std::u32string &word) const
+    {
+        std::vector<std::u32string> symbols;
+        for (char32_t c : word)
+            symbols.emplace_back(1, c);
+        while (symbols.size() > 1) {
+            int bestRank = INT_MAX;
+            size_t bestAt = 0;
+            for (size_t i = 0; i + 1 < symbols.size(); ++i) {
+                const auto it = m_ranks.find(encodeUtf8(symbols[i]) + ' ' + encodeUtf8(symbols[i + 1]));
+                if (it != m_ranks.end() && it->second < bestRank) {
+                    bestRank = it->second;
+                    bestAt = i;
+                }
+            }
+            if (bestRank == INT_MAX)
+                break;
+            const std::u32string left = symbols[bestAt];
+            const std::u32string right = symbols[bestAt + 1];
+            std::vector<std::u32string> merged;
+            for (size_t i = 0; i < symbols.size(); ++i) {
+                if (i + 1 < symbols.size() && symbols[i] == left && symbols[i + 1] == right) {
+                    merged.push_back(left + right);
+                    ++i;
+                } else {
+                    merged.push_back(symbols[i]);
+                }
+            }
+            symbols.swap(merged);
+        }
+        return symbols;
+    }
+
+    void appendPiece(Encoding &encoding, const std::u32string &chars, size_t begin, size_t end) const
+    {
+        const auto &table = byteToUnicode();
+        std::u32string mapped;
+        std::vector<int64_t> byteToChar;
+        for (size_t i = begin; i < end; ++i)
+            for (unsigned char byte : utf8Of(chars[i])) {
+                mapped.push_back(table[byte]);
+                byteToChar.push_back(int64_t(i));
+            }
+        std::vector<std::u32string> symbols;
+        {
+            std::lock_guard<std::mutex> lock(m_cacheMutex);
+            const auto cached = m_cache.find(mapped);
+            if (cached != m_cache.end())
+                symbols = cached->second;
+        }
+        if (symbols.empty()) {
+            symbols = bpe(mapped);
+            std::lock_guard<std::mutex> lock(m_cacheMutex);
+            if (m_cache.size() < 100000)
+                m_cache.emplace(mapped, symbols);
+        }
+        size_t position = 0;
+        for (const std::u32string &symbol : symbols) {
+            const std::string token = encodeUtf8(symbol);
+            const auto it = m_ids.find(token);
+            if (it == m_ids.end())
+                throw Error("the vocabulary has no token \"" + token + "\" (merges and vocabulary disagree)", m_source);
+            encoding.ids.push_back(it->second);
+            encoding.tokens.push_back(token);
+            encoding.offsets.emplace_back(byteToChar[position], byteToChar[position + symbol.size() - 1] + 1);
+            encoding.typeIds.push_back(0);
+            encoding.specialTokens.push_back(false);
+            position += symbol.size();
+        }
+    }
+
+    std::unordered_map<std::string, int64_t> m_ids;
+    std::vector<std::string> m_tokens;
+    std::unordered_map<std::string, int> m_ranks;
+    std::unordered_map<char32_t, uint8_t> m_unicodeToByte;
+    std::string m_source;
+    mutable std::mutex m_cacheMutex;
+    mutable std::map<std::u32string, std::vector<std::u32string>> m_cache;
+};
+
+std::vector<std::string> readVocabularyLines(const std::string &path)
+{
+    const std::string text = readFile(path, kMaxTokenizerFileBytes);
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        std::string line = text.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        lines.push_back(std::move(line));
+        start = end + 1;
+    }
+    if (lines.empty())
+        throw Error("the vocabulary is empty", path);
+    decodeUtf8(text, path); // refuses a vocabulary that is not UTF-8, naming the byte
+    return lines;
+}
+
+nlohmann::json readJson(const std::string &path)
+{
+    const std::string text = readFile(path, kMaxTokenizerFileBytes);
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(std::string("not valid JSON: ") + e.what(), path);
+    }
+}
+
+// An uncased BERT vocabulary holds no capital letters outside its [SPECIAL] tokens.
+bool looksCased(const std::vector<std::string> &tokens)
+{
+    int capitals = 0;
+    for (const std::string &token : tokens) {
+        if (token.size() > 2 && token.front() == '[' && token.back() == ']')
+            continue;
+        if (std::any_of(token.begin(), token.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+            ++capitals;
+    }
+    return capitals > 100;
+}
+
+std::unique_ptr<Tokenizer> loadWordPieceVocabulary(const std::string &path)
+{
+    std::vector<std::string> tokens = readVocabularyLines(path);
+    while (!tokens.empty() && tokens.back().empty())
+        tokens.pop_back();
+    WordPieceConfig config;
+    const std::string configPath = parentFolder(path) + "/tokenizer_config.json";
+    bool decided = false;
+    if (fileExists(configPath)) {
+        const nlohmann::json tokenizerConfig = readJson(configPath);
+        if (tokenizerConfig.is_object() && tokenizerConfig.contains("do_lower_case") &&
+            tokenizerConfig["do_lower_case"].is_boolean()) {
+            config.lowercase = tokenizerConfig["do_lower_case"].get<bool>();
+            decided = true;
+        }
+        if (tokenizerConfig.is_object() && tokenizerConfig.contains("strip_accents") &&
+            tokenizerConfig["strip_accents"].is_boolean()) {
+            config.stripAccents = tokenizerConfig["strip_accents"].get<bool>();
+        } else {
+            config.stripAccents = config.lowercase;
+        }
+    }
+    if (!decided) {
+        config.lowercase = !looksCased(tokens);
+        config.stripAccents = config.lowercase;
+    }
+    return std::make_unique<WordPieceTokenizer>(std::move(tokens), config, path);
+}
+
+std::vector<std::pair<std::string, std::string>> parseMerges(const std::vector<std::string> &lines, const std::string &path)
+{
+    std::vector<std::pair<std::string, std::string>> merges;
+    for (size_t i = 0; i < lines.size(); ++i) {
+        const std::string &line = lines[i];
+        if (line.empty() || (i == 0 && line.rfind("#version", 0) == 0))
+            continue;
+        const size_t space = line.find(' ');
+        if (space == std::string::npos || space == 0 || space + 1 >= line.size())
+            throw Error("line " + std::to_string(i + 1) + " is not a merge of two symbols (\"a b\")", path);
+        merges.emplace_back(line.substr(0, space), line.substr(space + 1));
+    }
+    return merges;
+}
+
+std::unordered_map<std::string, int64_t> parseVocabularyMap(const nlohmann::json &vocabulary, const std::string &path)
+{
+    if (!vocabulary.is_object() || vocabulary.empty())
+        throw Error("the vocabulary must be a non-empty JSON object of token: id", path);
+    std::unordered_map<std::string, int64_t> ids;
+    for (auto it = vocabulary.begin(); it != vocabulary.end(); ++it) {
+        if (!it.value().is_number_integer())
+            throw Error("the id of a token must be an integer", path, it.key());
+        ids.emplace(it.key(), it.value().get<int64_t>());
+    }
+    return ids;
+}
+
+std::unique_ptr<Tokenizer> loadByteLevelFiles(const std::string &vocabularyPath, const std::string &mergesPath)
+{
+    auto ids = parseVocabularyMap(readJson(vocabularyPath), vocabularyPath);
+    auto merges = parseMerges(readVocabularyLines(mergesPath), mergesPath);
+    return std::make_unique<ByteLevelBpeTokenizer>(std::move(ids), std::move(merges), vocabularyPath);
+}
+
+std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &path)
+{
+    const nlohmann::json root = readJson(path);
+    if (!root.is_object() || !root.contains("model") || !root["model"].is_object())
+        throw Error("no \"model\" object: not a tokenizers file", path);
+    const nlohmann::json &model = root["model"];
+    const std::string type = model.value("type", std::string());
+    if (type == "WordPiece") {
+        const auto ids = parseVocabularyMap(model.value("vocab", nlohmann::json()), path);
+        std::vector<std::string> tokens(ids.size());
+        for (const auto &[token, id] : ids) {
+            if (id < 0 || id >= int64_t(tokens.size()))
+                throw Error("token id " + std::to_string(id) + " leaves gaps in a vocabulary of " +
+                                std::to_string(ids.size()),
+                            path, token);
+            tokens[size_t(id)] = token;
+        }
+        WordPieceConfig config;
+        config.unknown = model.value("unk_token", config.unknown);
+        config.prefix = model.value("continuing_subword_prefix", config.prefix);
+        config.maxCharactersPerWord = model.value("max_input_chars_per_word", size_t(100));
+        const nlohmann::json normalizer = root.value("normalizer", nlohmann::json());
+        if (normalizer.is_object() && normalizer.value("type", "") == "BertNormalizer") {
+            config.lowercase = normalizer.value("lowercase", true);
+            config.cleanText = normalizer.value("clean_text", true);
+            config.chineseChars = normalizer.value("handle_chinese_chars", true);
+            config.stripAccents = normalizer.contains("strip_accents") && normalizer["strip_accents"].is_boolean()
+                                      ? normalizer["strip_accents"].get<bool>()
+                                      : config.lowercase;
+        }
+        const nlohmann::json post = root.value("post_processor", nlohmann::json());
+        if (post.is_object() && post.value("type", "") == "BertProcessing") {
+            if (post.contains("cls") && post["cls"].is_array() && !post["cls"].empty() && post["cls"][0].is_string())
+                config.classifier = post["cls"][0].get<std::string>();
+            if (post.contains("sep") && post["sep"].is_array() && !post["sep"].empty() && post["sep"][0].is_string())
+                config.separator = post["sep"][0].get<std::string>();
+        }
+        return std::make_unique<WordPieceTokenizer>(std::move(tokens), config, path);
+    }
+    if (type == "BPE") {
+        auto ids = parseVocabularyMap(model.value("vocab", nlohmann::json()), path);
+        std::vector<std::pair<std::string, std::string>> merges;
+        const nlohmann::json list = model.value("merges", nlohmann::json::array());
+        for (const auto &merge : list) {
+            if (merge.is_string()) {
+                const std::string text = merge.get<std::string>();
+                const size_t space = text.find(' ');
+                if (space == std::string::npos)
+                    throw Error("merge \"" + text + "\" is not two symbols", path, "model.merges");
+                merges.emplace_back(text.substr(0, space), text.substr(space + 1));
+            } else if (merge.is_array() && merge.size() == 2 && merge[0].is_string() && merge[1].is_string()) {
+                merges.emplace_back(merge[0].get<std::string>(), merge[1].get<std::string>());
+            } else {
+                throw Error("a merge must be \"a b\" or [\"a\", \"b\"]", path, "model.merges");
+            }
+        }
+        const nlohmann::json pre = root.value("pre_tokenizer", nlohmann::json());
+        if (!pre.is_object() || pre.value("type", "") != "ByteLevel")
+            throw Error("only byte-level BPE (GPT-2 style) is supported; this file's pre_tokenizer is " + pre.dump(), path);
+        return std::make_unique<ByteLevelBpeTokenizer>(std::move(ids), std::move(merges), path);
+    }
+    throw Error("model type \"" + type + "\" is not supported (WordPiece and byte-level BPE are)", path, "model.type");
+}
+
+} // namespace
+
+std::u32string decodeUtf8(const std::string &text, const std::string &nameForErrors)
+{
+    std::u32string out;
+    out.reserve(text.size());
+    int32_t i = 0;
+    if (text.size() > size_t(INT32_MAX))
+        throw Error("text of " + std::to_string(text.size()) + " bytes is too long", nameForErrors);
+    const int32_t length = int32_t(text.size());
+    const auto *data = reinterpret_cast<const uint8_t *>(text.data());
+    while (i < length) {
+        const int32_t at = i;
+        UChar32 c;
+        U8_NEXT(data, i, length, c);
+        if (c < 0)
+            throw Error("not valid UTF-8 at byte " + std::to_string(at) + " (save the text as UTF-8)", nameForErrors);
+        out.push_back(char32_t(c));
+    }
+    return out;
+}
+
+std::string encodeUtf8(const std::u32string &text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (char32_t c : text)
+        out += utf8Of(c);
+    return out;
+}
+
+std::unique_ptr<Tokenizer> loadTokenizer(const std::string &path)
+{
+    if (isDirectory(path)) {
+        const std::string folder = path;
+        if (fileExists(folder + "/tokenizer.json"))
+            return loadTokenizerJson(folder + "/tokenizer.json");
+        if (fileExists(folder + "/vocab.txt"))
+            return loadWordPieceVocabulary(folder + "/vocab.txt");
+        if (fileExists(folder + "/vocab.json") && fileExists(folder + "/merges.txt"))
+            return loadByteLevelFiles(folder + "/vocab.json", folder + "/merges.txt");
+        throw Error("no tokenizer here (expected tokenizer.json, vocab.txt, or vocab.json with merges.txt)", path);
+    }
+    if (!fileExists(path))
+        throw Error("no such file or folder", path);
+    const std::string name = baseName(path);
+    const std::string folder = parentFolder(path);
+    if (name.size() >= 5 && name.substr(name.size() - 5) == ".json") {
+        const nlohmann::json root = readJson(path);
+        // (GPT-2's vocab.json has a token called "model": look at its type too.)
+        if (root.is_object() && root.contains("model") && root["model"].is_object())
+            return loadTokenizerJson(path);
+        if (fileExists(folder + "/merges.txt"))
+            return loadByteLevelFiles(path, folder + "/merges.txt");
+        throw Error("neither a tokenizer.json nor a vocab.json with merges.txt beside it", path);
+    }
+    if (name == "merges.txt" && fileExists(folder + "/vocab.json"))
+        return loadByteLevelFiles(folder + "/vocab.json", path);
+    return loadWordPieceVocabulary(path);
+}
+
+} // namespace tessera

@@ -1,0 +1,187 @@
+// WordPiece and byte-level BPE against fixtures/tokenizers/tokenization.json, made with the
+// Hugging Face `tokenizers` library: ids, tokens, offsets and decoded text for every row.
+
+#include "tessera/core/Error.h"
+#include "tessera/core/Tokenizer.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace tessera;
+
+namespace {
+
+const QString kData = TESSERA_TEST_DATA "/tokenizers";
+
+QJsonObject reference()
+{
+    static QJsonObject root = [] {
+        QFile file(kData + "/tokenization.json");
+        file.open(QIODevice::ReadOnly);
+        return QJsonDocument::fromJson(file.readAll()).object();
+    }();
+    return root;
+}
+
+std::string vocabularyPath(const QString &name)
+{
+    if (name == "gpt2")
+        return (kData + "/vocab/gpt2/vocab.json").toStdString();
+    return (kData + "/vocab/" + name + "/vocab.txt").toStdString();
+}
+
+QString describe(const Encoding &e)
+{
+    QStringList parts;
+    for (size_t i = 0; i < e.tokens.size(); ++i)
+        parts << QString("%1:%2[%3,%4]").arg(QString::fromStdString(e.tokens[i])).arg(e.ids[i]).arg(e.offsets[i].first).arg(e.offsets[i].second);
+    return parts.join(' ');
+}
+
+void compareRow(const Tokenizer &tokenizer, const QJsonObject &row, const QString &label)
+{
+    const std::string text = row["text"].toString().toStdString();
+    const Encoding encoding = tokenizer.encode(text, true);
+    const QJsonArray ids = row["ids"].toArray();
+    const QJsonArray tokens = row["tokens"].toArray();
+    const QJsonArray offsets = row["offsets"].toArray();
+    const QString context = label + " \"" + row["text"].toString() + "\" -> " + describe(encoding);
+    QVERIFY2(encoding.ids.size() == size_t(ids.size()), qPrintable(context));
+    for (int i = 0; i < ids.size(); ++i) {
+        QVERIFY2(encoding.ids[size_t(i)] == ids[i].toInteger(), qPrintable(context + QString(" id %1").arg(i)));
+        QVERIFY2(QString::fromStdString(encoding.tokens[size_t(i)]) == tokens[i].toString(), qPrintable(context + QString(" token %1").arg(i)));
+        const QJsonArray span = offsets[i].toArray();
+        QVERIFY2(encoding.offsets[size_t(i)].first == span[0].toInteger() && encoding.offsets[size_t(i)].second == span[1].toInteger(),
+                 qPrintable(context + QString(" offsets of %1: expected [%2,%3]").arg(i).arg(span[0].toInteger()).arg(span[1].toInteger())));
+    }
+    const Encoding plain = tokenizer.encode(text, false);
+    const QJsonArray noSpecial = row["ids_no_special"].toArray();
+    QVERIFY2(plain.ids.size() == size_t(noSpecial.size()), qPrintable(context + " (no special tokens)"));
+    for (int i = 0; i < noSpecial.size(); ++i)
+        QCOMPARE(plain.ids[size_t(i)], noSpecial[i].toInteger());
+    const QString decoded = QString::fromStdString(tokenizer.decode(encoding.ids, true));
+    QVERIFY2(decoded == row["decoded"].toString(), qPrintable(context + "\n decoded: \"" + decoded + "\"\n expected: \"" + row["decoded"].toString() + "\""));
+}
+
+} // namespace
+
+class TestTokenizer : public QObject {
+    Q_OBJECT
+private slots:
+    void everyReferenceRow_data()
+    {
+        QTest::addColumn<QString>("name");
+        for (const char *name : {"bert-base-cased", "bert-base-uncased", "gpt2"})
+            QTest::newRow(name) << QString(name);
+    }
+
+    void everyReferenceRow()
+    {
+        QFETCH(QString, name);
+        const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(vocabularyPath(name));
+        const QJsonArray rows = reference()["tokenizers"].toObject()[name].toArray();
+        QCOMPARE(rows.size(), 20);
+        for (int i = 0; i < rows.size(); ++i)
+            compareRow(*tokenizer, rows[i].toObject(), name + QString(" row %1").arg(i));
+    }
+
+    void glossaryExample()
+    {
+        const auto tokenizer = loadTokenizer(vocabularyPath("bert-base-cased"));
+        const Encoding e = tokenizer->encode("A Titan RTX has 24GB of VRAM");
+        QCOMPARE(e.ids, (std::vector<int64_t>{101, 138, 18696, 155, 1942, 3190, 1144, 1572, 13745, 1104, 159, 9664, 2107, 102}));
+        QVERIFY(tokenizer->description().find("cased") != std::string::npos);
+        QVERIFY(loadTokenizer(vocabularyPath("bert-base-uncased"))->description().find("uncased") != std::string::npos);
+    }
+
+    void sentencePairs()
+    {
+        for (const char *name : {"bert-base-cased", "bert-base-uncased"}) {
+            const QJsonObject pair = reference()["pairs"].toObject()[name].toObject();
+            const auto tokenizer = loadTokenizer(vocabularyPath(name));
+            const Encoding e = tokenizer->encodePair(pair["a"].toString().toStdString(), pair["b"].toString().toStdString());
+            const QJsonArray ids = pair["ids"].toArray();
+            const QJsonArray types = pair["token_type_ids"].toArray();
+            QCOMPARE(e.ids.size(), size_t(ids.size()));
+            for (int i = 0; i < ids.size(); ++i) {
+                QCOMPARE(e.ids[size_t(i)], ids[i].toInteger());
+                QCOMPARE(e.typeIds[size_t(i)], types[i].toInteger());
+            }
+        }
+    }
+
+    void tokenizerJsonAndCheckpointFolder()
+    {
+        // The fixture checkpoint's own tokenizer.json (cased, real bert-base-cased vocabulary).
+        const auto fromJson = loadTokenizer(TESSERA_TEST_DATA "/hf/bert-tiny-mlm/tokenizer.json");
+        const auto fromFolder = loadTokenizer(TESSERA_TEST_DATA "/hf/bert-tiny-mlm");
+        const auto fromVocab = loadTokenizer(vocabularyPath("bert-base-cased"));
+        for (const char *text : {"HuggingFace is based in NYC", "Héllò hôw are ü?", "나는 학교에 간다"}) {
+            QCOMPARE(fromJson->encode(text).ids, fromVocab->encode(text).ids);
+            QCOMPARE(fromFolder->encode(text).ids, fromVocab->encode(text).ids);
+        }
+        QCOMPARE(fromJson->vocabularySize(), 28996);
+        // GPT-2 from merges.txt alone finds vocab.json beside it.
+        const auto gpt2 = loadTokenizer((kData + "/vocab/gpt2/merges.txt").toStdString());
+        QCOMPARE(gpt2->vocabularySize(), 50257);
+        QCOMPARE(gpt2->tokenToId("Ġthe"), 262);
+    }
+
+    void hostileInput()
+    {
+        const auto bert = loadTokenizer(vocabularyPath("bert-base-cased"));
+        const auto gpt2 = loadTokenizer(vocabularyPath("gpt2"));
+        for (const Tokenizer *t : {bert.get(), gpt2.get()}) {
+            try {
+                t->encode(std::string("ok \xff\xfe bad"));
+                QFAIL("invalid UTF-8 accepted");
+            } catch (const Error &e) {
+                QVERIFY(QString(e.what()).contains("UTF-8 at byte 3"));
+            }
+            QCOMPARE(t->encode("", false).ids.size(), size_t(0));
+            QVERIFY_THROWS_EXCEPTION(Error, t->decode({-1}));
+            QVERIFY_THROWS_EXCEPTION(Error, t->decode({1 << 30}));
+        }
+        QCOMPARE(bert->encode("").ids, (std::vector<int64_t>{101, 102}));
+        // A long text stays linear: 200 KB of prose.
+        std::string big;
+        while (big.size() < 200000)
+            big += "The quick brown fox jumps over the lazy dog, again and again. ";
+        QVERIFY(bert->encode(big).ids.size() > 40000);
+        QVERIFY(gpt2->encode(big).ids.size() > 40000);
+
+        QTemporaryDir dir;
+        auto write = [&](const char *name, const std::string &content) {
+            const std::string path = dir.filePath(name).toStdString();
+            std::ofstream(path, std::ios::binary) << content;
+            return path;
+        };
+        QVERIFY_THROWS_EXCEPTION(Error, loadTokenizer(write("empty-vocab.txt", "")));
+        QVERIFY_THROWS_EXCEPTION(Error, loadTokenizer(write("nounk.txt", "[CLS]\n[SEP]\nhello\n")));
+        QVERIFY_THROWS_EXCEPTION(Error, loadTokenizer(write("latin1.txt", "[UNK]\n[CLS]\n[SEP]\ncaf\xe9\n")));
+        try {
+            loadTokenizer(write("tokenizer.json", "{\"model\": {\"type\": \"Unigram\"}}"));
+            QFAIL("a Unigram tokenizer was accepted");
+        } catch (const Error &e) {
+            QVERIFY(QString(e.what()).contains("Unigram") && QString(e.what()).contains("model.type"));
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, loadTokenizer(write("broken.json", "{\"model\": ")));
+        QVERIFY_THROWS_EXCEPTION(Error, loadTokenizer(dir.filePath("missing").toStdString()));
+        QTemporaryDir empty;
+        try {
+            loadTokenizer(empty.path().toStdString());
+            QFAIL("an empty folder gave a tokenizer");
+        } catch (const Error &e) {
+            QVERIFY(QString(e.what()).contains("no tokenizer here"));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTokenizer)
+#include "tst_tokenizer.moc"
