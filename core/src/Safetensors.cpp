@@ -312,6 +312,30 @@ FloatTensor SafetensorsFile::readFloat(const std::string &key) const
     return result;
 }
 
+std::vector<int64_t> SafetensorsFile::readInt64(const std::string &key) const
+{
+    const TensorInfo &tensor = info(key);
+    const size_t count = static_cast<size_t>((tensor.end - tensor.begin) / dtypeSize(tensor.dtype));
+    std::vector<int64_t> out(count);
+    const uint8_t *data = m_map + m_dataStart + tensor.begin;
+    switch (tensor.dtype) {
+    case DType::I64: for (size_t i = 0; i < count; ++i) out[i] = loadUnaligned<int64_t>(data + 8 * i); break;
+    case DType::I32: for (size_t i = 0; i < count; ++i) out[i] = loadUnaligned<int32_t>(data + 4 * i); break;
+    case DType::I16: for (size_t i = 0; i < count; ++i) out[i] = loadUnaligned<int16_t>(data + 2 * i); break;
+    case DType::I8: for (size_t i = 0; i < count; ++i) out[i] = static_cast<int8_t>(data[i]); break;
+    case DType::U8:
+    case DType::Bool: for (size_t i = 0; i < count; ++i) out[i] = data[i]; break;
+    default:
+        throw Error(std::string("expected an integer tensor, found ") + dtypeName(tensor.dtype), m_path, key);
+    }
+    return out;
+}
+
+const uint8_t *SafetensorsFile::rawData(const std::string &key) const
+{
+    return m_map + m_dataStart + info(key).begin;
+}
+
 void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, FloatTensor>> &tensors,
                       const std::map<std::string, std::string> &metadata)
 {

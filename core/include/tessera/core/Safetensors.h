@@ -45,6 +45,10 @@ public:
 
     // The tensor converted to float32, shape kept.
     FloatTensor readFloat(const std::string &key) const;
+    // An integer tensor (I64, I32, I16, I8, U8, BOOL) as int64 values and its shape.
+    std::vector<int64_t> readInt64(const std::string &key) const;
+    // A pointer to the raw bytes of a tensor (valid while the file is open).
+    const uint8_t *rawData(const std::string &key) const;
 
 private:
     std::string m_path;

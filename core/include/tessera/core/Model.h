@@ -1,0 +1,114 @@
+#pragma once
+// Hugging Face checkpoints run natively: BERT (BertModel, BertForMaskedLM), GPT-2
+// (GPT2Model, GPT2LMHeadModel) and ViT (ViTModel, ViTForImageClassification), numerically
+// equal to `transformers`, with every internal captured. The public interface is plain C++
+// (LibTorch stays inside core). A loaded model is immutable; run() may be called from any
+// thread, one call at a time per model.
+
+#include "tessera/core/Job.h"
+#include "tessera/core/Matrix.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tessera {
+
+struct IntTensor {
+    std::vector<int64_t> shape;
+    std::vector<int64_t> values;
+};
+
+// Inputs by their Hugging Face forward names: integers input_ids, attention_mask,
+// token_type_ids, position_ids ([batch, sequence]); floats pixel_values ([batch, 3, H, W]).
+struct ModelInputs {
+    std::map<std::string, IntTensor> integers;
+    std::map<std::string, FloatTensor> floats;
+};
+
+struct CaptureOptions {
+    bool attentions = true;    // attentions.{i}: [batch, heads, query, key] after softmax and masking
+    bool hiddenStates = true;  // hidden_states.{i}: [batch, sequence, hidden], 0 = embeddings
+    std::vector<int> layers;   // empty: every layer; else only these attentions / hidden states
+    bool rollout = false;      // rollout: [batch, sequence, sequence] (Abnar & Zuidema)
+    bool meanAttentionDistance = false; // ViT only: mean_attention_distance.{raw,renormalized} [layers, heads]
+};
+
+// Outputs by the fixtures' names: logits, hidden_states.{i}, attentions.{i}, pooler_output, ...
+using ModelOutputs = std::map<std::string, FloatTensor>;
+
+struct ModelConfig {
+    std::string modelType;     // "bert", "gpt2", "vit"
+    std::string architecture;  // "BertForMaskedLM", ... (first of "architectures")
+    int64_t hiddenSize = 0;
+    int64_t layers = 0;
+    int64_t heads = 0;
+    int64_t intermediateSize = 0;
+    int64_t vocabularySize = 0;
+    int64_t maxPositions = 0;
+    int64_t typeVocabularySize = 0;
+    double layerNormEps = 1e-12;
+    std::string activation = "gelu";
+    bool tieWordEmbeddings = true;
+    std::string dtype = "float32";
+    // ViT
+    int64_t imageSize = 0;
+    int64_t patchSize = 0;
+    int64_t channels = 3;
+    bool qkvBias = true;
+    std::vector<std::string> labels; // id2label, index = class id
+
+    // Parses config.json (transformers 4 and 5 styles). Throws tessera::Error naming the key.
+    static ModelConfig fromFile(const std::string &path);
+    // The parameter count of the architecture this config describes, from the config alone.
+    int64_t parameterCount() const;
+};
+
+struct ModelTensorInfo {
+    std::string name;          // as in the file
+    std::vector<int64_t> shape;
+    std::string dtype;         // as stored
+};
+
+struct ModelInfo {
+    ModelConfig config;
+    std::string folder;
+    std::vector<std::string> files;          // files read
+    std::vector<ModelTensorInfo> tensors;    // weights used, file names
+    std::vector<std::string> unexpectedKeys; // in the file, not used (like from_pretrained reports)
+    int64_t parameters = 0;                  // counted from the loaded weights
+};
+
+class Model {
+public:
+    virtual ~Model() = default;
+    virtual const ModelInfo &info() const = 0;
+    // Runs the forward pass (no gradients). Throws tessera::Error for inputs that do not fit
+    // (names, shapes, ids outside the vocabulary, sequences longer than the position table).
+    virtual ModelOutputs run(const ModelInputs &inputs, const CaptureOptions &capture = {},
+                             JobContext *context = nullptr) const = 0;
+    // The learned position table [positions, hidden] (ViT: [patches + 1, hidden]).
+    virtual Matrix positionTable() const = 0;
+};
+
+// Loads config.json and model.safetensors (or a sharded model.safetensors.index.json) from a
+// checkpoint folder. Pickle (.bin) and TorchScript files are refused with the safe
+// alternative; missing weights, shapes that disagree with the config and unknown
+// model_type values are errors naming the file and key; nothing is half-loaded.
+std::unique_ptr<Model> loadModel(const std::string &folder, JobContext *context = nullptr);
+
+// Attention rollout (Abnar & Zuidema 2020): per layer the head mean A, 0.5 A + 0.5 I with rows
+// renormalised, multiplied from the first layer up. attentions: [batch, heads, n, n] per
+// layer -> [batch, n, n].
+FloatTensor attentionRollout(const std::vector<FloatTensor> &attentions);
+
+// ViT mean attention distance (Dosovitskiy et al. 2020, Fig. 7): for each layer and head,
+// the attention-weighted distance in pixels between patch centres (grid index x patch size),
+// CLS excluded as query and key, averaged over query patches and the batch. renormalized
+// rescales each query's patch weights to sum to 1 first. -> [layers, heads].
+FloatTensor meanAttentionDistance(const std::vector<FloatTensor> &attentions, int64_t gridWidth, int64_t patchSize,
+                                  bool renormalized);
+
+} // namespace tessera
