@@ -31,8 +31,11 @@ void writeFileAtomically(const std::string &path, std::string_view bytes)
         }
         written += static_cast<size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string reason = std::strerror(errno);
+    const bool synced = ::fsync(fd) == 0;
+    const int syncError = errno;
+    const bool closed = ::close(fd) == 0;
+    if (!synced || !closed) {
+        const std::string reason = std::strerror(synced ? errno : syncError);
         ::unlink(temporary.c_str());
         throw Error("cannot flush file: " + reason, path);
     }

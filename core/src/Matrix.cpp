@@ -34,7 +34,8 @@ int64_t FloatTensor::elementCount() const
 {
     int64_t count = 1;
     for (int64_t d : shape)
-        count *= d;
+        if (d < 0 || __builtin_mul_overflow(count, d, &count))
+            throw Error("shape " + shapeToString(shape) + " has more elements than any file can hold");
     return count;
 }
 
@@ -55,6 +56,9 @@ Matrix FloatTensor::toMatrix(const std::string &nameForErrors) const
         matrix.rows = dims[0];
         matrix.cols = dims[1];
     }
+    if (uint64_t(matrix.rows) * uint64_t(matrix.cols) != values.size())
+        throw Error("shape " + shapeToString(shape) + " does not match its " + std::to_string(values.size()) + " values",
+                    {}, nameForErrors);
     matrix.values = values;
     return matrix;
 }

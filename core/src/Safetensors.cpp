@@ -220,7 +220,11 @@ SafetensorsFile::SafetensorsFile(const std::string &path) : m_path(path)
                 throw Error("data_offsets end at byte " + std::to_string(info.end) + " but the data section has only " +
                                 std::to_string(dataSize) + " bytes (truncated file?)",
                             path, key);
-            const uint64_t expected = elements * dtypeSize(info.dtype);
+            uint64_t expected = 0;
+            if (__builtin_mul_overflow(elements, uint64_t(dtypeSize(info.dtype)), &expected) || expected > dataSize)
+                throw Error(std::string(dtypeName(info.dtype)) + " " + shapeToString(info.shape) +
+                                " needs more bytes than the file holds",
+                            path, key);
             if (info.end - info.begin != expected)
                 throw Error("holds " + std::to_string(info.end - info.begin) + " bytes but " +
                                 std::string(dtypeName(info.dtype)) + " " + shapeToString(info.shape) + " needs " +

@@ -153,7 +153,7 @@ Matrix readNpy(const std::string &path)
         tensor.shape.push_back(dim);
     }
     const size_t dataStart = headerStart + headerLength;
-    const uint64_t count = static_cast<uint64_t>(tensor.elementCount());
+    const uint64_t count = static_cast<uint64_t>(tensor.elementCount()); // throws on overflow
     size_t itemSize = 0;
     if (descr == "<f4" || descr == "<i4") itemSize = 4;
     else if (descr == "<f8" || descr == "<i8") itemSize = 8;

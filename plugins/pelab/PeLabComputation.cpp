@@ -62,7 +62,7 @@ PeResult computePe(const PeSettings &settings, JobContext &context)
         context.throwIfCancelled();
         context.setProgress(0.95, "learned table");
         result.learnedSimilarity =
-            std::make_shared<Matrix>(pe::positionSimilarity(*settings.learned, pe::Similarity::Cosine, nullptr));
+            std::make_shared<Matrix>(pe::positionSimilarity(*settings.learned, pe::Similarity::Cosine, &context));
     }
     context.setProgress(1.0, "done");
     return result;

@@ -511,7 +511,7 @@ bool PeLabPanel::setOptions(const QVariantMap &options, QString *error)
     if (!tablePath.isEmpty()) {
         try {
             table = std::make_shared<Matrix>(readMatrix(tablePath.toStdString(), tableKey.toStdString()));
-        } catch (const tessera::Error &e) {
+        } catch (const std::exception &e) {
             if (error) *error = QString::fromUtf8(e.what());
             return false;
         }
@@ -559,7 +559,7 @@ bool PeLabPanel::open(const QString &path, QString *error)
         std::vector<std::string> keys;
         try {
             keys = matrixKeys(path.toStdString());
-        } catch (const tessera::Error &e) {
+        } catch (const std::exception &e) {
             if (error) *error = QString::fromUtf8(e.what());
             return false;
         }
@@ -686,23 +686,25 @@ void PeLabPanel::recompute()
     const PeSettings settings = currentSettings();
     m_status->setText(tr("computing\u2026"));
     QPointer<PeLabPanel> self(this);
-    m_job = m_context.jobs->run<PeResult>(
+    auto handle = std::make_shared<QPointer<widgets::JobHandle>>();
+    *handle = m_context.jobs->run<PeResult>(
         tr("Positional encodings (d_model %1, %2 positions)").arg(settings.dModel).arg(settings.maxLength),
         [settings](JobContext &context) { return computePe(settings, context); },
-        [self](PeResult result) {
-            if (self)
-                self->applyResult(result);
+        [self, settings, handle](PeResult result) {
+            // Only the newest job's result is shown, with the settings it was computed from.
+            if (self && (self->m_context.jobs->isInline() || self->m_job == *handle))
+                self->applyResult(result, settings);
         },
         [self](const QString &message) {
             if (self)
                 self->m_status->setText(tr("Could not compute: %1").arg(message));
         });
+    m_job = *handle;
 }
 
-void PeLabPanel::applyResult(const PeResult &result)
+void PeLabPanel::applyResult(const PeResult &result, const PeSettings &settings)
 {
     using widgets::Series;
-    const PeSettings settings = currentSettings();
     const int positions = int(result.table->rows);
     const int width = int(result.table->cols);
 

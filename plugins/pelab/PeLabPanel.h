@@ -56,7 +56,7 @@ private:
     void buildViews();
     void scheduleRecompute();
     void recompute();
-    void applyResult(const PeResult &result);
+    void applyResult(const PeResult &result, const PeSettings &settings);
     void refreshSourceChoices();
     void openTableDialog();
     PeSettings currentSettings() const;

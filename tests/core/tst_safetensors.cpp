@@ -147,8 +147,8 @@ private slots:
                       {"w", "unknown dtype", "F8_E4M3"});
         expectRefusal(writeRaw(dir, "range.safetensors", R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", four),
                       {"w", "truncated"});
-        expectRefusal(writeRaw(dir, "size.safetensors", R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", four),
-                      {"w", "needs 8"});
+        expectRefusal(writeRaw(dir, "size.safetensors", R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", four + four),
+                      {"w", "holds 4 bytes", "needs 8"});
         expectRefusal(writeRaw(dir, "backwards.safetensors", R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[4,0]}})", four),
                       {"w", "end before they begin"});
         expectRefusal(writeRaw(dir, "overlap.safetensors",
@@ -162,6 +162,10 @@ private slots:
         expectRefusal(writeRaw(dir, "overflow.safetensors",
                                R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", four),
                       {"w", "more elements"});
+        // 2 x 2^61 floats is 2^65 bytes: the byte count must not wrap to zero.
+        expectRefusal(writeRaw(dir, "wrap.safetensors",
+                               R"({"t":{"dtype":"F32","shape":[2,2305843009213693952],"data_offsets":[0,0]}})", ""),
+                      {"t", "more bytes than the file holds"});
         expectRefusal(writeRaw(dir, "negative.safetensors", R"({"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", four),
                       {"w", "non-negative"});
         expectRefusal(writeRaw(dir, "missing.safetensors", R"({"w":{"dtype":"F32","shape":[1]}})", four),

@@ -84,6 +84,18 @@ private slots:
         QCOMPARE(m.at(1, 2), 6.0f);
         QVERIFY_THROWS_EXCEPTION(Error, readMatrix(writeText(dir, "short.npy", bytes.substr(0, bytes.size() - 4))));
         QVERIFY_THROWS_EXCEPTION(Error, readMatrix(writeText(dir, "notnpy.npy", "hello world")));
+        // A shape whose element count overflows 64 bits is refused, not wrapped.
+        const std::string to = "(3, 6148914691236517206)";
+        std::string header2 = "{'descr': '<f4', 'fortran_order': False, 'shape': " + to + ", }";
+        while ((10 + header2.size() + 1) % 64 != 0)
+            header2 += ' ';
+        header2 += '\n';
+        std::string evil = std::string("\x93NUMPY\x01\x00", 8);
+        evil += char(header2.size() & 0xff);
+        evil += char(header2.size() >> 8);
+        evil += header2;
+        evil.append(8, '\0');
+        QVERIFY_THROWS_EXCEPTION(Error, readMatrix(writeText(dir, "overflow.npy", evil)));
     }
 
     void picklesAreRefused()

@@ -130,6 +130,15 @@ private slots:
                  qPrintable(view.readout()));
     }
 
+    void singleRowIsDrawn()
+    {
+        HeatmapView view;
+        view.setMatrix(std::make_shared<Matrix>(1, 3, 2.0f));
+        const QImage image = renderFigureImage(view, QSize(300, 200), 96);
+        const QColor middle = image.pixelColor(int(view.plot()->xAxis->coordToPixel(1)), int(view.plot()->yAxis->coordToPixel(0)));
+        QCOMPARE(middle.name(), QColor(colorMapColor(ColorMap::Viridis, 0.0)).name()); // a constant maps to the low end
+    }
+
     void csvIsTheMatrix()
     {
         HeatmapView view;

@@ -12,7 +12,10 @@
 #include <QSvgGenerator>
 #include <QTemporaryFile>
 
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 
 namespace tessera::widgets {
 namespace {
@@ -36,9 +39,9 @@ std::vector<std::string> toStd(const QStringList &list)
 QString renameOver(QTemporaryFile &temporary, const QString &path)
 {
     temporary.close();
-    QFile::remove(path);
-    if (!temporary.rename(path))
-        return QStringLiteral("%1: cannot write file (%2)").arg(path, temporary.errorString());
+    // rename(2) replaces the target in one step: the old file stays until the new one is complete.
+    if (std::rename(QFile::encodeName(temporary.fileName()).constData(), QFile::encodeName(path).constData()) != 0)
+        return QStringLiteral("%1: cannot write file (%2)").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
     temporary.setAutoRemove(false);
     QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
     return {};
@@ -110,7 +113,7 @@ QString exportFigure(Figure &figure, const QString &path, ExportFormat format, c
                 writeCsv(path.toStdString(), *table.matrix, toStd(table.matrixHeader));
             else
                 writeCsvColumns(path.toStdString(), toStd(table.columnNames), table.columns);
-        } catch (const tessera::Error &error) {
+        } catch (const std::exception &error) {
             return QString::fromStdString(error.what());
         }
         return {};

@@ -63,7 +63,9 @@ void HeatmapView::setMatrix(MatrixPtr matrix, const QStringList &rowLabels, cons
     m_columnLabels = columnLabels.size() == cols ? columnLabels : QStringList();
     QCPColorMapData *data = m_map->data();
     data->setSize(std::max(cols, 1), std::max(rows, 1));
-    data->setRange(QCPRange(0, std::max(cols - 1, 0)), QCPRange(0, std::max(rows - 1, 0)));
+    // A single row or column still needs a non-empty range to be drawn one cell wide.
+    data->setRange(cols > 1 ? QCPRange(0, cols - 1) : QCPRange(-0.5, 0.5),
+                   rows > 1 ? QCPRange(0, rows - 1) : QCPRange(-0.5, 0.5));
     if (m_matrix) {
         for (int r = 0; r < rows; ++r)
             for (int c = 0; c < cols; ++c)
@@ -131,8 +133,8 @@ void HeatmapView::updateColorRange()
             upper = extent;
         }
     }
-    if (!(upper > lower))
-        upper = lower + 1e-9; // a constant matrix still gets a valid range
+    if (!(upper > lower)) // a constant matrix still gets a valid range
+        upper = lower + std::max(1e-9, std::abs(lower) * 1e-6);
     m_map->setDataRange(QCPRange(lower, upper));
 }
 

@@ -1,6 +1,7 @@
 #include "tessera/widgets/JobRunner.h"
 
 #include "tessera/core/Error.h"
+#include "tessera/core/Log.h"
 
 #include <QMetaObject>
 #include <QMutex>
@@ -138,10 +139,15 @@ void JobRunner::finish(JobHandle *handle, bool succeeded, bool cancelled, const 
                        const std::function<void()> &deliver, const std::function<void(const QString &)> &onError)
 {
     handle->m_finished = true;
-    if (succeeded && !cancelled && deliver)
-        deliver();
-    else if (!cancelled && !error.isEmpty() && onError)
-        onError(error);
+    // A callback that throws must not leave the runner's bookkeeping behind.
+    try {
+        if (succeeded && !cancelled && deliver)
+            deliver();
+        else if (!cancelled && !error.isEmpty() && onError)
+            onError(error);
+    } catch (const std::exception &e) {
+        logError("delivering the result of \"" + handle->title().toStdString() + "\" failed: " + e.what());
+    }
     handle->m_progress = 1.0;
     emit handle->finished(succeeded && !cancelled, cancelled, error);
     m_handles.removeAll(handle);

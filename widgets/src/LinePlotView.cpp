@@ -55,7 +55,7 @@ void LinePlotView::setSeries(const QVector<Series> &series)
         plottable->setPen(pen);
         plottable->setName(s.name);
     }
-    p->legend->setVisible(m_series.size() > 1 && p->legend->visible());
+    p->legend->setVisible(m_series.size() > 1 && m_legendWanted);
     rescale();
 }
 
@@ -85,7 +85,8 @@ void LinePlotView::setEqualAspect(bool equal)
 
 void LinePlotView::setLegendVisible(bool visible)
 {
-    plot()->legend->setVisible(visible);
+    m_legendWanted = visible;
+    plot()->legend->setVisible(visible && m_series.size() > 1);
     plot()->replot();
 }
 

@@ -106,12 +106,19 @@ void PlotFigure::renderFigure(QCPPainter &painter, const QSize &size)
 {
     applyTheme(true);
     const QRect screenViewport = m_plot->viewport();
+    // prepareRender may adjust ranges for the export size; the screen keeps its own view.
+    QList<QPair<QCPAxis *, QCPRange>> ranges;
+    for (QCPAxisRect *rect : m_plot->axisRects())
+        for (QCPAxis *axis : rect->axes())
+            ranges.append({axis, axis->range()});
     m_plot->setViewport(QRect(QPoint(0, 0), size));
     for (auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
         m_plot->plotLayout()->update(phase);
     prepareRender();
     m_plot->toPainter(&painter, size.width(), size.height());
     m_plot->setViewport(screenViewport);
+    for (const auto &[axis, range] : ranges)
+        axis->setRange(range);
     applyTheme(false);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

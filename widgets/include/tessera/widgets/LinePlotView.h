@@ -45,6 +45,7 @@ private:
 
     QVector<Series> m_series;
     bool m_equalAspect = false;
+    bool m_legendWanted = true;
     QCPItemTracer *m_tracer;
 };
 
