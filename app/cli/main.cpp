@@ -6,6 +6,8 @@
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
 #include "tessera/core/Log.h"
+#include "tessera/core/Model.h"
+#include "tessera/core/Safetensors.h"
 #include "tessera/core/Tokenizer.h"
 #include "tessera/widgets/FigureExporter.h"
 
@@ -50,6 +52,11 @@ void printHelp(app::Studio &studio)
         "                 --view NAME     which figure of the panel (see 'panels')\n"
         "                 --width W --height H   size in pixels at 96 dpi (default: the figure's)\n"
         "                 --dpi D         PNG resolution (default 192)\n"
+        "  run --model DIR --inputs IN.safetensors --out OUT.safetensors [--with rollout,mean-attention-distance]\n"
+        "                 [--layers 0,3] [--no-attentions] [--no-hidden-states]\n"
+        "                 Run a checkpoint on inputs named like the Hugging Face forward arguments\n"
+        "                 (input_ids, attention_mask, token_type_ids, position_ids, pixel_values) and\n"
+        "                 write every captured internal (attentions.{i}, hidden_states.{i}, logits, ...).\n"
         "  tokenize --tokenizer DIR|FILE --text-file FILE [--no-special] [--pair]\n"
         "                 One JSON object per input line: ids, tokens, offsets (code points),\n"
         "                 type_ids, decoded. DIR is a checkpoint folder; FILE a tokenizer.json,\n"
@@ -161,6 +168,61 @@ int exportCommand(app::Studio &studio, const QStringList &arguments)
     const QString message = widgets::exportFigure(*figure, out, exportFormat, options);
     if (!message.isEmpty())
         return failure(message);
+    return 0;
+}
+
+int runCommand(const QStringList &arguments)
+{
+    QString modelPath, inputsPath, outPath;
+    CaptureOptions capture;
+    for (int i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        const bool hasValue = i + 1 < arguments.size();
+        if (argument == "--model" && hasValue) modelPath = arguments[++i];
+        else if (argument == "--inputs" && hasValue) inputsPath = arguments[++i];
+        else if (argument == "--out" && hasValue) outPath = arguments[++i];
+        else if (argument == "--no-attentions") capture.attentions = false;
+        else if (argument == "--no-hidden-states") capture.hiddenStates = false;
+        else if (argument == "--with" && hasValue) {
+            for (const QString &extra : arguments[++i].split(',', Qt::SkipEmptyParts)) {
+                if (extra == "rollout") capture.rollout = true;
+                else if (extra == "mean-attention-distance") capture.meanAttentionDistance = true;
+                else return usageError(QStringLiteral("--with: unknown analysis \"%1\" (rollout, mean-attention-distance)").arg(extra));
+            }
+        } else if (argument == "--layers" && hasValue) {
+            for (const QString &layer : arguments[++i].split(',', Qt::SkipEmptyParts)) {
+                bool ok = false;
+                const int value = layer.toInt(&ok);
+                if (!ok || value < 0)
+                    return usageError(QStringLiteral("--layers: \"%1\" is not a layer number").arg(layer));
+                capture.layers.push_back(value);
+            }
+        } else
+            return usageError(QStringLiteral("run: unexpected argument \"%1\"").arg(argument));
+    }
+    if (modelPath.isEmpty() || inputsPath.isEmpty() || outPath.isEmpty())
+        return usageError(QStringLiteral("run needs --model DIR, --inputs IN.safetensors and --out OUT.safetensors"));
+    try {
+        const std::unique_ptr<Model> model = loadModel(modelPath.toStdString());
+        const SafetensorsFile file(inputsPath.toStdString());
+        ModelInputs inputs;
+        for (const std::string &key : file.keys()) {
+            if (key == "input_ids" || key == "attention_mask" || key == "token_type_ids" || key == "position_ids")
+                inputs.integers[key] = {file.info(key).shape, file.readInt64(key)};
+            else if (key == "pixel_values")
+                inputs.floats[key] = file.readFloat(key);
+            else
+                throw Error("unexpected input (expected input_ids, attention_mask, token_type_ids, position_ids or "
+                            "pixel_values)",
+                            inputsPath.toStdString(), key);
+        }
+        const ModelOutputs outputs = model->run(inputs, capture);
+        std::vector<std::pair<std::string, FloatTensor>> tensors(outputs.begin(), outputs.end());
+        writeSafetensors(outPath.toStdString(), tensors,
+                         {{"producer", "tessera-cli " TESSERA_VERSION}, {"model", modelPath.toStdString()}});
+    } catch (const std::exception &error) {
+        return failure(QString::fromStdString(error.what()));
+    }
     return 0;
 }
 
@@ -276,6 +338,8 @@ int main(int argc, char **argv)
     const QString command = arguments.takeFirst();
     if (command == "export")
         return exportCommand(studio, arguments);
+    if (command == "run")
+        return runCommand(arguments);
     if (command == "tokenize")
         return tokenizeCommand(arguments);
     if (command == "panels")

@@ -99,6 +99,62 @@ private slots:
         QVERIFY(file.read(5) == "%PDF-");
     }
 
+    void runModels()
+    {
+        // The fixtures' own inputs in, every internal out; compared against transformers'
+        // numbers in tst_models, here the names and shapes the contract promises.
+        QTemporaryDir dir;
+        const QString out = dir.filePath("vit.safetensors");
+        const QString vit = TESSERA_TEST_DATA "/hf/vit-tiny";
+        QFile::copy(vit + "/expected.safetensors", dir.filePath("all.safetensors"));
+        Result r = runCli({"run", "--model", vit, "--inputs", dir.filePath("all.safetensors"), "--out", out});
+        QCOMPARE(r.exitCode, 1); // the expected file holds outputs too: not inputs
+        QVERIFY2(r.err.contains("unexpected input"), qPrintable(r.err));
+        // An inputs file holding only the fixture's pixel_values, assembled byte by byte here.
+        QFile expected(vit + "/expected.safetensors");
+        QVERIFY(expected.open(QIODevice::ReadOnly));
+        const QByteArray bytes = expected.readAll();
+        quint64 length = 0;
+        for (int i = 7; i >= 0; --i)
+            length = (length << 8) | quint8(bytes[i]);
+        const QJsonObject header = QJsonDocument::fromJson(bytes.mid(8, int(length))).object();
+        const QJsonObject pixels = header["pixel_values"].toObject();
+        const qint64 begin = pixels["data_offsets"].toArray()[0].toInteger();
+        const qint64 end = pixels["data_offsets"].toArray()[1].toInteger();
+        QJsonObject newHeader;
+        QJsonObject entry{{"dtype", "F32"}, {"shape", pixels["shape"]}, {"data_offsets", QJsonArray{0, end - begin}}};
+        newHeader["pixel_values"] = entry;
+        QByteArray json = QJsonDocument(newHeader).toJson(QJsonDocument::Compact);
+        QByteArray file;
+        for (int i = 0; i < 8; ++i)
+            file.append(char((quint64(json.size()) >> (8 * i)) & 0xff));
+        file += json;
+        file += bytes.mid(int(8 + length + begin), int(end - begin));
+        QFile inputs(dir.filePath("in.safetensors"));
+        QVERIFY(inputs.open(QIODevice::WriteOnly));
+        inputs.write(file);
+        inputs.close();
+        r = runCli({"run", "--model", vit, "--inputs", inputs.fileName(), "--out", out, "--with", "rollout,mean-attention-distance"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile result(out);
+        QVERIFY(result.open(QIODevice::ReadOnly));
+        const QByteArray written = result.readAll();
+        quint64 outLength = 0;
+        for (int i = 7; i >= 0; --i)
+            outLength = (outLength << 8) | quint8(written[i]);
+        const QJsonObject outHeader = QJsonDocument::fromJson(written.mid(8, int(outLength))).object();
+        for (const char *name : {"attentions.0", "attentions.1", "hidden_states.0", "hidden_states.2", "logits", "rollout",
+                                 "mean_attention_distance.raw", "mean_attention_distance.renormalized"})
+            QVERIFY2(outHeader.contains(name), name);
+        QCOMPARE(outHeader["attentions.1"].toObject()["shape"].toArray(), (QJsonArray{2, 4, 17, 17}));
+        QCOMPARE(outHeader["mean_attention_distance.raw"].toObject()["shape"].toArray(), (QJsonArray{2, 4}));
+        r = runCli({"run", "--model", dir.path(), "--inputs", inputs.fileName(), "--out", out});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("config.json"));
+        r = runCli({"run", "--model", vit});
+        QCOMPARE(r.exitCode, 2);
+    }
+
     void tokenize()
     {
         QTemporaryDir dir;
