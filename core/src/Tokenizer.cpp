@@ -179,8 +179,10 @@ public:
             if (!m_ids.count(name))
                 throw Error("the vocabulary has no " + name + " token", m_source);
         for (const char *special : {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"})
-            if (m_ids.count(special))
+            if (m_ids.count(special)) {
                 m_special.push_back(m_ids.at(special));
+                m_specialTexts.push_back(decodeUtf8(special));
+            }
         m_special.push_back(m_ids.at(m_config.unknown));
     }
 
@@ -326,9 +328,42 @@ private:
         return chars;
     }
 
+    // Special tokens written in the text ("The capital is [MASK].") are matched as they are,
+    // before normalisation, like the reference's added tokens; the rest is tokenised.
     void appendWords(Encoding &encoding, const std::u32string &text, int64_t typeId) const
     {
-        const std::vector<AlignedChar> chars = normalize(text);
+        size_t start = 0;
+        while (start <= text.size()) {
+            size_t bestAt = std::u32string::npos;
+            const std::u32string *best = nullptr;
+            for (const std::u32string &special : m_specialTexts) {
+                const size_t at = text.find(special, start);
+                if (at != std::u32string::npos && (at < bestAt || (at == bestAt && special.size() > best->size()))) {
+                    bestAt = at;
+                    best = &special;
+                }
+            }
+            const size_t end = best ? bestAt : text.size();
+            appendPlainWords(encoding, text, start, end, typeId);
+            if (!best)
+                break;
+            const std::string token = encodeUtf8(*best);
+            encoding.ids.push_back(m_ids.at(token));
+            encoding.tokens.push_back(token);
+            encoding.offsets.emplace_back(int64_t(bestAt), int64_t(bestAt + best->size()));
+            encoding.typeIds.push_back(typeId);
+            encoding.specialTokens.push_back(true);
+            start = bestAt + best->size();
+        }
+    }
+
+    void appendPlainWords(Encoding &encoding, const std::u32string &whole, size_t begin, size_t end, int64_t typeId) const
+    {
+        std::vector<AlignedChar> chars = normalize(whole.substr(begin, end - begin));
+        for (AlignedChar &a : chars) {
+            a.start += int64_t(begin);
+            a.end += int64_t(begin);
+        }
         std::vector<AlignedChar> word;
         auto flush = [&]() {
             if (!word.empty())
@@ -393,6 +428,7 @@ private:
     std::vector<std::string> m_tokens;
     std::unordered_map<std::string, int64_t> m_ids;
     std::vector<int64_t> m_special;
+    std::vector<std::u32string> m_specialTexts;
     WordPieceConfig m_config;
     std::string m_source;
 };

@@ -100,6 +100,16 @@ private slots:
         QVERIFY(loadTokenizer(vocabularyPath("bert-base-uncased"))->description().find("uncased") != std::string::npos);
     }
 
+    void specialTokensInText()
+    {
+        // As the reference's added tokens: "[MASK]" in the text is the mask token, not "[", "MA", ...
+        const auto tokenizer = loadTokenizer(vocabularyPath("bert-base-uncased"));
+        const Encoding e = tokenizer->encode("The capital of France is [MASK].");
+        QCOMPARE(e.ids, (std::vector<int64_t>{101, 1996, 3007, 1997, 2605, 2003, 103, 1012, 102}));
+        QCOMPARE(e.offsets[6], (std::pair<int64_t, int64_t>{25, 31}));
+        QCOMPARE(e.offsets[7], (std::pair<int64_t, int64_t>{31, 32}));
+    }
+
     void sentencePairs()
     {
         for (const char *name : {"bert-base-cased", "bert-base-uncased"}) {

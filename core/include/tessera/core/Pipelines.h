@@ -1,0 +1,60 @@
+#pragma once
+// The pipelines the study notes use, on a loaded Model: fill-mask (BERT), next-token (GPT-2),
+// image classification (ViT), with the image preprocessing of preprocessor_config.json.
+// Any thread; each call runs one forward pass.
+
+#include "tessera/core/Model.h"
+#include "tessera/core/Tokenizer.h"
+
+#include <string>
+#include <vector>
+
+namespace tessera {
+
+struct Prediction {
+    int64_t id = 0;
+    std::string label;       // token text or class name
+    double probability = 0.0;
+};
+
+struct TextPipelineResult {
+    Encoding encoding;                                  // the tokens the model saw
+    std::vector<int64_t> positions;                     // the positions predicted for
+    std::vector<std::vector<Prediction>> predictions;   // top-k per position
+    ModelOutputs outputs;                               // every captured internal
+};
+
+// Top-k tokens for every [MASK] in text (at least one is required). Throws tessera::Error.
+TextPipelineResult fillMask(const Model &model, const Tokenizer &tokenizer, const std::string &text, int topK,
+                            JobContext *context = nullptr);
+
+// Top-k next tokens after text, from softmax(logits / temperature) at the last position.
+TextPipelineResult nextToken(const Model &model, const Tokenizer &tokenizer, const std::string &text, int topK,
+                             double temperature = 1.0, JobContext *context = nullptr);
+
+struct ImagePreprocessing {
+    bool resize = true;
+    int64_t height = 224;
+    int64_t width = 224;
+    bool rescale = true;
+    double rescaleFactor = 1.0 / 255.0;
+    bool normalize = true;
+    std::vector<double> mean{0.5, 0.5, 0.5};
+    std::vector<double> std{0.5, 0.5, 0.5};
+
+    // Reads preprocessor_config.json (ViTImageProcessor fields); throws tessera::Error.
+    static ImagePreprocessing fromFile(const std::string &path);
+};
+
+// Loads an image file (PNG, JPEG, ...) and returns pixel_values [1, 3, height, width]:
+// RGB, resized (bilinear), rescaled and normalised as configured. Throws tessera::Error.
+FloatTensor preprocessImage(const std::string &imagePath, const ImagePreprocessing &preprocessing);
+
+// Top-k classes of the first image in pixel_values, named by the config's id2label.
+std::vector<Prediction> classifyImage(const Model &model, const FloatTensor &pixelValues, int topK,
+                                      ModelOutputs *outputs = nullptr, JobContext *context = nullptr);
+
+// softmax(logits / temperature) over one row, top k by probability (ties by lower id).
+std::vector<std::pair<int64_t, double>> topKSoftmax(const float *logits, int64_t count, int topK, double temperature = 1.0);
+
+} // namespace tessera

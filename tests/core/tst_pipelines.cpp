@@ -1,0 +1,107 @@
+// Pipelines on the fixture checkpoints: image preprocessing equal to the fixture's
+// pixel_values (made by transformers' ViTImageProcessor), classification, fill-mask and
+// next-token predictions equal to the reference logits' own top entries.
+
+#include "tessera/core/Error.h"
+#include "tessera/core/Pipelines.h"
+#include "tessera/core/Safetensors.h"
+
+#include <QtTest>
+
+using namespace tessera;
+
+namespace {
+const std::string kHf = TESSERA_TEST_DATA "/hf/";
+
+int64_t argmax(const std::vector<float> &values, size_t begin, size_t count)
+{
+    return int64_t(std::max_element(values.begin() + long(begin), values.begin() + long(begin + count)) - values.begin() - long(begin));
+}
+} // namespace
+
+class TestPipelines : public QObject {
+    Q_OBJECT
+private slots:
+    void imagePreprocessingMatchesTransformers()
+    {
+        const ImagePreprocessing p = ImagePreprocessing::fromFile(kHf + "vit-tiny/preprocessor_config.json");
+        QCOMPARE(p.height, 32);
+        const SafetensorsFile expected(kHf + "vit-tiny/expected.safetensors");
+        const FloatTensor reference = expected.readFloat("pixel_values"); // [2, 3, 32, 32]
+        for (int image = 0; image < 2; ++image) {
+            const FloatTensor pixels = preprocessImage(kHf + "vit-tiny/image" + std::to_string(image) + ".png", p);
+            QCOMPARE(pixels.shape, (std::vector<int64_t>{1, 3, 32, 32}));
+            for (size_t i = 0; i < pixels.values.size(); ++i)
+                QVERIFY(std::abs(pixels.values[i] - reference.values[size_t(image) * 3072 + i]) < 1e-6);
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, preprocessImage(kHf + "vit-tiny/config.json", p));
+    }
+
+    void classification()
+    {
+        const auto model = loadModel(kHf + "vit-tiny");
+        const SafetensorsFile expected(kHf + "vit-tiny/expected.safetensors");
+        const FloatTensor logits = expected.readFloat("logits");
+        const FloatTensor pixels = preprocessImage(kHf + "vit-tiny/image1.png",
+                                                   ImagePreprocessing::fromFile(kHf + "vit-tiny/preprocessor_config.json"));
+        ModelOutputs outputs;
+        const std::vector<Prediction> top = classifyImage(*model, pixels, 3, &outputs);
+        QCOMPARE(top.size(), size_t(3));
+        QCOMPARE(top[0].id, argmax(logits.values, 10, 10));
+        QCOMPARE(top[0].label, "LABEL_" + std::to_string(top[0].id));
+        QVERIFY(top[0].probability >= top[1].probability && top[1].probability >= top[2].probability);
+        QVERIFY(outputs.count("rollout") && outputs.count("mean_attention_distance.raw"));
+    }
+
+    void softmaxTopK()
+    {
+        // The notes' example (003:152-160): softmax([1, 2, 3]) = [0.090031, 0.244728, 0.665241].
+        const float logits[] = {1, 2, 3};
+        const auto top = topKSoftmax(logits, 3, 3);
+        QCOMPARE(top[0].first, 2);
+        QVERIFY(std::abs(top[0].second - 0.665241) < 1e-6);
+        QVERIFY(std::abs(top[1].second - 0.244728) < 1e-6);
+        QVERIFY(std::abs(top[2].second - 0.090031) < 1e-6);
+        // Temperature 2 flattens: softmax([0.5, 1, 1.5]).
+        QVERIFY(std::abs(topKSoftmax(logits, 3, 1, 2.0)[0].second - 0.506480) < 1e-6);
+        QVERIFY_THROWS_EXCEPTION(Error, topKSoftmax(logits, 3, 1, 0.0));
+    }
+
+    void fillMaskAndNextToken()
+    {
+        const SafetensorsFile bertExpected(kHf + "bert-tiny-mlm/expected.safetensors");
+        const auto bert = loadModel(kHf + "bert-tiny-mlm");
+        const auto bertTokenizer = loadTokenizer(kHf + "bert-tiny-mlm");
+        // The fixture's second input is "This is a short sequence." with one word masked.
+        const std::vector<int64_t> ids = bertExpected.readInt64("input_ids");
+        const std::vector<int64_t> mask = bertExpected.readInt64("attention_mask");
+        std::vector<int64_t> row;
+        for (size_t i = 23; i < 46; ++i)
+            if (mask[i])
+                row.push_back(ids[i]);
+        const std::string text = bertTokenizer->decode(row, false);
+        QVERIFY2(text.find("[MASK]") != std::string::npos, text.c_str());
+        const std::string plain = text.substr(6, text.size() - 12); // drop "[CLS] " and " [SEP]"
+        const TextPipelineResult result = fillMask(*bert, *bertTokenizer, plain, 5);
+        QCOMPARE(result.encoding.ids, row);
+        QCOMPARE(result.predictions.size(), size_t(1));
+        const FloatTensor logits = bertExpected.readFloat("logits");
+        const size_t position = size_t(result.positions[0]);
+        QCOMPARE(result.predictions[0][0].id, argmax(logits.values, (23 + position) * 28996, 28996));
+        QVERIFY_THROWS_EXCEPTION(Error, fillMask(*bert, *bertTokenizer, "no mask here", 5));
+
+        const auto gpt2 = loadModel(kHf + "gpt2-tiny");
+        const auto gpt2Tokenizer = loadTokenizer(kHf + "gpt2-tiny");
+        const SafetensorsFile gptExpected(kHf + "gpt2-tiny/expected.safetensors");
+        // "The cat sat on the mat." is the fixture's first row: predict after its first 3 tokens
+        // and compare with the reference logits at position 2 (causal: later tokens do not matter).
+        const TextPipelineResult next = nextToken(*gpt2, *gpt2Tokenizer, "The cat sat", 4);
+        QCOMPARE(next.encoding.ids.size(), size_t(3));
+        const FloatTensor gptLogits = gptExpected.readFloat("logits");
+        QCOMPARE(next.predictions[0][0].id, argmax(gptLogits.values, 2 * 50257, 50257));
+        QCOMPARE(next.predictions[0].size(), size_t(4));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPipelines)
+#include "tst_pipelines.moc"
