@@ -1,0 +1,478 @@
+#include "ModelsPanel.h"
+
+#include "tessera/core/Error.h"
+#include "tessera/core/Log.h"
+#include "tessera/widgets/BarChartView.h"
+#include "tessera/widgets/HeatmapView.h"
+#include "tessera/widgets/JobRunner.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace tessera::models {
+namespace {
+
+QString shapeText(const std::vector<int64_t> &shape) { return QString::fromStdString(shapeToString(shape)); }
+
+QString count(int64_t n)
+{
+    if (n >= 1000000)
+        return QStringLiteral("%1 (%2M)").arg(QLocale::system().toString(qlonglong(n))).arg(n / 1e6, 0, 'f', 1);
+    return QLocale::system().toString(qlonglong(n));
+}
+
+// Examples from the study notes, English and Korean.
+const QStringList kMaskExamples = {"The capital of France is [MASK].", "A Titan RTX has 24GB of [MASK].",
+                                   "HuggingFace is based in [MASK].", "나는 [MASK]에 간다",
+                                   "이 강의 진짜 도움 많이 됐어요!"};
+const QStringList kNextExamples = {"The cat sat on the", "Hello world", "나는 학교에 간다",
+                                   "그녀는 사과를 먹었다"};
+
+} // namespace
+
+ModelsPanel::ModelsPanel(const plugins::PanelContext &context, QWidget *parent) : PanelWidget(parent), m_context(context)
+{
+    buildUi();
+    setStatus(tr("Open a checkpoint folder (config.json + model.safetensors, with its tokenizer files): "
+                 "File \u25b8 Open Folder, the button above, or drop the folder on the window."));
+}
+
+void ModelsPanel::buildUi()
+{
+    auto *layout = new QVBoxLayout(this);
+    auto *top = new QHBoxLayout;
+    auto *openButton = new QPushButton(tr("Open checkpoint\u2026"));
+    openButton->setToolTip(tr("A Hugging Face checkpoint folder: BERT, GPT-2 or ViT in safetensors"));
+    m_summary = new QLabel(tr("No model loaded"));
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    top->addWidget(openButton);
+    top->addWidget(m_summary, 1);
+    layout->addLayout(top);
+
+    auto *splitter = new QSplitter(Qt::Horizontal);
+    layout->addWidget(splitter, 1);
+    m_tree = new QTreeWidget;
+    m_tree->setHeaderLabels({tr("Property"), tr("Value")});
+    m_tree->setColumnWidth(0, 180);
+    m_tree->setMinimumWidth(360);
+    m_tree->setAlternatingRowColors(true);
+    splitter->addWidget(m_tree);
+
+    auto *right = new QWidget;
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    auto *pipeline = new QGroupBox(tr("Try it"));
+    auto *form = new QFormLayout(pipeline);
+    m_task = new QLabel(tr("\u2014"));
+    form->addRow(tr("Task"), m_task);
+    m_input = new QComboBox;
+    m_input->setEditable(true);
+    m_input->setInsertPolicy(QComboBox::NoInsert);
+    m_input->setToolTip(tr("Text for the model; for fill-mask, write [MASK] where a word should be predicted. "
+                           "Ctrl+Return runs it."));
+    form->addRow(tr("Input"), m_input);
+    m_imageButton = new QPushButton(tr("Choose image\u2026"));
+    m_imageButton->setVisible(false);
+    form->addRow(m_imageButton);
+    m_topK = new QSpinBox;
+    m_topK->setRange(1, 50);
+    m_topK->setValue(10);
+    form->addRow(tr("Top k"), m_topK);
+    m_temperature = new QDoubleSpinBox;
+    m_temperature->setRange(0.05, 10.0);
+    m_temperature->setSingleStep(0.1);
+    m_temperature->setValue(1.0);
+    m_temperature->setToolTip(tr("Next-token probabilities are softmax(logits / temperature)."));
+    form->addRow(tr("Temperature"), m_temperature);
+    m_run = new QPushButton(tr("Run"));
+    m_run->setEnabled(false);
+    form->addRow(m_run);
+    rightLayout->addWidget(pipeline);
+
+    m_views = new QTabWidget;
+    m_predictions = new widgets::BarChartView;
+    m_predictions->setFigureTitle(tr("Predictions"));
+    m_predictions->setValueTitle(tr("probability"));
+    m_views->addTab(m_predictions, tr("Predictions"));
+    m_tokens = new QTableWidget(0, 5);
+    m_tokens->setHorizontalHeaderLabels({tr("token"), tr("id"), tr("start"), tr("end"), tr("type id")});
+    m_tokens->horizontalHeader()->setStretchLastSection(true);
+    m_tokens->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_views->addTab(m_tokens, tr("Tokens"));
+    m_positions = new widgets::HeatmapView;
+    m_positions->setAxisTitles(tr("dimension"), tr("position"));
+    m_positions->setValueName(tr("weight"));
+    m_positions->setColorMap(widgets::ColorMap::Diverging);
+    m_positions->setSymmetricRange(true);
+    m_views->addTab(m_positions, tr("Position table"));
+    rightLayout->addWidget(m_views, 1);
+    m_status = new QLabel;
+    m_status->setWordWrap(true);
+    rightLayout->addWidget(m_status);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({420, 900});
+
+    connect(openButton, &QPushButton::clicked, this, [this]() {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a checkpoint folder"));
+        QString error;
+        if (!folder.isEmpty() && !open(folder, &error))
+            setStatus(error, true);
+    });
+    connect(m_run, &QPushButton::clicked, this, &ModelsPanel::runPipeline);
+    connect(m_input->lineEdit(), &QLineEdit::returnPressed, this, &ModelsPanel::runPipeline);
+    auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    connect(shortcut, &QShortcut::activated, this, &ModelsPanel::runPipeline);
+    connect(m_imageButton, &QPushButton::clicked, this, &ModelsPanel::chooseImage);
+    connect(m_predictions, &widgets::PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
+    connect(m_positions, &widgets::PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
+    connect(m_views, &QTabWidget::currentChanged, this, [this]() { emit currentFigureChanged(currentFigureName()); });
+}
+
+QString ModelsPanel::currentFigureName() const
+{
+    return m_views->currentWidget() == m_positions ? QStringLiteral("positions") : QStringLiteral("predictions");
+}
+
+void ModelsPanel::setCurrentFigure(const QString &name)
+{
+    m_views->setCurrentWidget(name == "positions" ? static_cast<QWidget *>(m_positions) : m_predictions);
+}
+
+widgets::Figure *ModelsPanel::figure(const QString &name)
+{
+    if (name == "predictions")
+        return m_predictions;
+    if (name == "positions")
+        return m_positions;
+    return nullptr;
+}
+
+QList<widgets::OptionSpec> ModelsPanel::optionSpecs() const
+{
+    return {{"model", tr("checkpoint folder to load"), "", {}},
+            {"input", tr("text (use [MASK] for fill-mask) or, for ViT, an image file"), "", {}},
+            {"top-k", tr("number of predictions (1-50)"), "10", {}},
+            {"temperature", tr("next-token temperature (0.05-10)"), "1", {}},
+            {"view", tr("the figure shown and exported"), "predictions", {"predictions", "positions"}}};
+}
+
+QVariantMap ModelsPanel::options() const
+{
+    QVariantMap map;
+    if (!m_folder.isEmpty())
+        map["model"] = m_folder;
+    const QString input = m_loaded.preprocessing ? m_imagePath : m_input->currentText();
+    if (!input.isEmpty())
+        map["input"] = input;
+    map["top-k"] = QString::number(m_topK->value());
+    map["temperature"] = QString::number(m_temperature->value());
+    map["view"] = currentFigureName();
+    return map;
+}
+
+bool ModelsPanel::setOptions(const QVariantMap &options, QString *error)
+{
+    const QStringList known{"model", "input", "top-k", "temperature", "view"};
+    for (auto it = options.begin(); it != options.end(); ++it)
+        if (!known.contains(it.key())) {
+            if (error) *error = tr("unknown option --%1 for the models panel (known: %2)").arg(it.key(), known.join(", "));
+            return false;
+        }
+    bool ok = true;
+    const int topK = options.value("top-k", m_topK->value()).toString().toInt(&ok);
+    if (!ok || topK < 1 || topK > 50) {
+        if (error) *error = tr("--top-k: \"%1\" is not a whole number from 1 to 50").arg(options.value("top-k").toString());
+        return false;
+    }
+    const double temperature = options.value("temperature", m_temperature->value()).toString().toDouble(&ok);
+    if (!ok || temperature < 0.05 || temperature > 10.0) {
+        if (error) *error = tr("--temperature: \"%1\" is not a number from 0.05 to 10").arg(options.value("temperature").toString());
+        return false;
+    }
+    const QString view = options.value("view", currentFigureName()).toString();
+    if (!figureNames().contains(view)) {
+        if (error) *error = tr("--view: \"%1\" is not one of predictions, positions").arg(view);
+        return false;
+    }
+    m_topK->setValue(topK);
+    m_temperature->setValue(temperature);
+    setCurrentFigure(view);
+    if (options.contains("input")) {
+        m_pendingInput = options["input"].toString();
+        m_input->setEditText(m_pendingInput);
+    }
+    if (options.contains("model") && options["model"].toString() != m_folder) {
+        if (!open(options["model"].toString(), error))
+            return false;
+    } else if (options.contains("input") && m_loaded.model) {
+        runPipeline();
+    }
+    return true;
+}
+
+bool ModelsPanel::canOpen(const QString &path) const
+{
+    const QFileInfo info(path);
+    return (info.isDir() && QFileInfo::exists(path + "/config.json")) || info.fileName() == "config.json";
+}
+
+bool ModelsPanel::open(const QString &path, QString *error)
+{
+    const QString folder = QFileInfo(path).isDir() ? QDir(path).absolutePath() : QFileInfo(path).absolutePath();
+    // The config is read at once so a wrong folder is reported right away; weights load in a job.
+    try {
+        ModelConfig::fromFile((folder + "/config.json").toStdString());
+    } catch (const std::exception &e) {
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
+    }
+    if (!m_context.jobs) {
+        if (error) *error = tr("no job runner");
+        return false;
+    }
+    if (m_job)
+        m_job->cancel();
+    setStatus(tr("Loading %1\u2026").arg(folder));
+    QPointer<ModelsPanel> self(this);
+    const std::string folderPath = folder.toStdString();
+    auto jobError = std::make_shared<QString>();
+    m_job = m_context.jobs->run<LoadedModel>(
+        tr("Loading %1").arg(QFileInfo(folder).fileName()),
+        [folderPath](JobContext &context) {
+            LoadedModel loaded;
+            loaded.model = loadModel(folderPath, &context);
+            const std::string type = loaded.model->info().config.modelType;
+            if (type == "vit") {
+                const std::string preprocessor = folderPath + "/preprocessor_config.json";
+                auto preprocessing = std::make_shared<ImagePreprocessing>();
+                if (QFileInfo::exists(QString::fromStdString(preprocessor)))
+                    *preprocessing = ImagePreprocessing::fromFile(preprocessor);
+                else
+                    preprocessing->height = preprocessing->width = loaded.model->info().config.imageSize;
+                loaded.preprocessing = preprocessing;
+            } else {
+                try {
+                    loaded.tokenizer = loadTokenizer(folderPath);
+                } catch (const Error &e) {
+                    loaded.tokenizerProblem = e.what();
+                }
+            }
+            return loaded;
+        },
+        [self, folder](LoadedModel loaded) {
+            if (self)
+                self->showModel(std::move(loaded), folder);
+        },
+        [self, jobError](const QString &message) {
+            *jobError = message;
+            if (self)
+                self->setStatus(message, true);
+            logError(message.toStdString());
+        });
+    // Inline runners (CLI, tests) have finished by now: report their failure to the caller.
+    if (!jobError->isEmpty()) {
+        if (error) *error = *jobError;
+        return false;
+    }
+    return true;
+}
+
+void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
+{
+    m_loaded = std::move(loaded);
+    m_folder = folder;
+    const ModelInfo &info = m_loaded.model->info();
+    const ModelConfig &c = info.config;
+    const QString name = QFileInfo(folder).fileName();
+    const QString architecture = QString::fromStdString(c.architecture.empty() ? c.modelType : c.architecture);
+    m_summary->setText(tr("<b>%1</b> \u00b7 %2 \u00b7 %3 layers \u00d7 %4 heads \u00b7 hidden %5 \u00b7 %6 parameters")
+                           .arg(name.toHtmlEscaped(), architecture)
+                           .arg(c.layers)
+                           .arg(c.heads)
+                           .arg(c.hiddenSize)
+                           .arg(count(info.parameters)));
+
+    m_tree->clear();
+    auto item = [this](QTreeWidgetItem *parent, const QString &key, const QString &value) {
+        auto *entry = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(m_tree);
+        entry->setText(0, key);
+        entry->setText(1, value);
+        return entry;
+    };
+    item(nullptr, tr("Architecture"), architecture);
+    item(nullptr, tr("model_type"), QString::fromStdString(c.modelType));
+    item(nullptr, tr("Layers \u00d7 heads"), QStringLiteral("%1 \u00d7 %2 (head size %3)").arg(c.layers).arg(c.heads).arg(c.hiddenSize / c.heads));
+    item(nullptr, tr("Hidden / feed-forward"), QStringLiteral("%1 / %2").arg(c.hiddenSize).arg(c.intermediateSize));
+    if (c.vocabularySize)
+        item(nullptr, tr("Vocabulary"), count(c.vocabularySize));
+    if (c.maxPositions)
+        item(nullptr, tr("Positions"), count(c.maxPositions));
+    if (c.modelType == "vit") {
+        const int64_t grid = c.imageSize / c.patchSize;
+        item(nullptr, tr("Patches"), tr("%1/%2 = %3 per side: %4 patches of %5 values, + [CLS]")
+                                         .arg(c.imageSize).arg(c.patchSize).arg(grid).arg(grid * grid)
+                                         .arg(c.patchSize * c.patchSize * c.channels));
+    }
+    item(nullptr, tr("Parameters (weights)"), count(info.parameters));
+    item(nullptr, tr("Parameters (from config)"), count(c.parameterCount()));
+    item(nullptr, tr("dtype"), QString::fromStdString(c.dtype));
+    item(nullptr, tr("Activation"), QString::fromStdString(c.activation));
+    if (m_loaded.tokenizer)
+        item(nullptr, tr("Tokenizer"), QString::fromStdString(m_loaded.tokenizer->description()));
+    else if (!m_loaded.tokenizerProblem.empty())
+        item(nullptr, tr("Tokenizer"), tr("none: %1").arg(QString::fromStdString(m_loaded.tokenizerProblem)));
+    auto *files = item(nullptr, tr("Files read"), QString::number(info.files.size()));
+    for (const std::string &file : info.files)
+        item(files, QString(), QString::fromStdString(file));
+    auto *tensors = item(nullptr, tr("Tensors"), QString::number(info.tensors.size()));
+    for (const ModelTensorInfo &tensor : info.tensors)
+        item(tensors, QString::fromStdString(tensor.name), shapeText(tensor.shape) + "  " + QString::fromStdString(tensor.dtype));
+    if (!info.unexpectedKeys.empty()) {
+        auto *unused = item(nullptr, tr("Unused tensors in the file"), QString::number(info.unexpectedKeys.size()));
+        for (const std::string &key : info.unexpectedKeys)
+            item(unused, QString::fromStdString(key), QString());
+    }
+    m_tree->expandItem(m_tree->topLevelItem(0));
+
+    // The learned position table goes to the positional-encoding lab too.
+    auto table = std::make_shared<Matrix>(m_loaded.model->positionTable());
+    m_positions->setFigureTitle(tr("Learned position table of %1").arg(name));
+    m_positions->setMatrix(table);
+    if (m_context.hub)
+        m_context.hub->publishMatrix(widgets::DataHub::PositionTables, tr("%1 (%2)").arg(name, QString::fromStdString(c.modelType)),
+                                     table);
+
+    const bool image = m_loaded.preprocessing != nullptr;
+    const bool masked = c.modelType == "bert";
+    m_task->setText(image ? tr("image classification") : masked ? tr("fill-mask") : tr("next token"));
+    m_input->clear();
+    if (!image)
+        m_input->addItems(masked ? kMaskExamples : kNextExamples);
+    m_input->setVisible(!image);
+    m_imageButton->setVisible(image);
+    m_temperature->setEnabled(!masked && !image);
+    m_run->setEnabled(true);
+    if (!m_pendingInput.isEmpty()) {
+        if (image)
+            m_imagePath = m_pendingInput;
+        else
+            m_input->setEditText(m_pendingInput);
+    }
+    setStatus(tr("Loaded %1.").arg(folder));
+    logInfo("loaded " + folder.toStdString() + ": " + architecture.toStdString());
+    if (!m_pendingInput.isEmpty() || !image)
+        runPipeline();
+    m_pendingInput.clear();
+}
+
+void ModelsPanel::chooseImage()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Choose an image"), QString(),
+                                                      tr("Images (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff)"));
+    if (path.isEmpty())
+        return;
+    m_imagePath = path;
+    runPipeline();
+}
+
+void ModelsPanel::runPipeline()
+{
+    if (!m_loaded.model)
+        return;
+    const auto loaded = m_loaded;
+    const int topK = m_topK->value();
+    const double temperature = m_temperature->value();
+    const std::string text = m_input->currentText().toStdString();
+    const std::string imagePath = m_imagePath.toStdString();
+    if (loaded.preprocessing && imagePath.empty()) {
+        setStatus(tr("Choose an image to classify."));
+        return;
+    }
+    if (!loaded.preprocessing && !loaded.tokenizer) {
+        setStatus(tr("This checkpoint has no tokenizer files (vocab.txt, vocab.json + merges.txt or tokenizer.json)."), true);
+        return;
+    }
+    struct Result {
+        Encoding encoding;
+        std::vector<Prediction> predictions;
+    };
+    QPointer<ModelsPanel> self(this);
+    m_context.jobs->run<Result>(
+        tr("Running %1").arg(QString::fromStdString(loaded.model->info().config.modelType)),
+        [loaded, topK, temperature, text, imagePath](JobContext &context) {
+            Result result;
+            if (loaded.preprocessing) {
+                result.predictions = classifyImage(*loaded.model, preprocessImage(imagePath, *loaded.preprocessing), topK,
+                                                   nullptr, &context);
+            } else if (loaded.model->info().config.modelType == "bert") {
+                TextPipelineResult r = fillMask(*loaded.model, *loaded.tokenizer, text, topK, &context);
+                result.encoding = r.encoding;
+                result.predictions = r.predictions.front();
+            } else {
+                TextPipelineResult r = nextToken(*loaded.model, *loaded.tokenizer, text, topK, temperature, &context);
+                result.encoding = r.encoding;
+                result.predictions = r.predictions.front();
+            }
+            return result;
+        },
+        [self](Result result) {
+            if (!self)
+                return;
+            QStringList labels;
+            QVector<double> values, ids;
+            for (const Prediction &p : result.predictions) {
+                labels << QString::fromStdString(p.label);
+                values << p.probability;
+                ids << double(p.id);
+            }
+            self->m_predictions->setBars(labels, values, ids);
+            self->showTokens(result.encoding);
+            if (!result.predictions.empty())
+                self->setStatus(tr("Most likely: \u201c%1\u201d (%2%)")
+                                    .arg(labels.first())
+                                    .arg(result.predictions.front().probability * 100.0, 0, 'f', 1));
+        },
+        [self](const QString &message) {
+            if (self)
+                self->setStatus(message, true);
+        });
+}
+
+void ModelsPanel::showTokens(const Encoding &encoding)
+{
+    m_tokens->setRowCount(int(encoding.ids.size()));
+    for (size_t i = 0; i < encoding.ids.size(); ++i) {
+        const int row = int(i);
+        m_tokens->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(encoding.tokens[i])));
+        m_tokens->setItem(row, 1, new QTableWidgetItem(QString::number(encoding.ids[i])));
+        m_tokens->setItem(row, 2, new QTableWidgetItem(QString::number(encoding.offsets[i].first)));
+        m_tokens->setItem(row, 3, new QTableWidgetItem(QString::number(encoding.offsets[i].second)));
+        m_tokens->setItem(row, 4, new QTableWidgetItem(QString::number(encoding.typeIds[i])));
+    }
+}
+
+void ModelsPanel::setStatus(const QString &text, bool error)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(error ? QStringLiteral("color: #c00000;") : QString());
+}
+
+} // namespace tessera::models

@@ -1,0 +1,94 @@
+#pragma once
+// The Models panel: open a checkpoint folder (a job with progress and cancel), see its
+// architecture, parameter counts, tensors and files, how a text is tokenised, and what the
+// model predicts (fill-mask, next token, image class). A loaded model's learned position
+// table is published to the DataHub for the positional-encoding lab. GUI thread only.
+
+#include "tessera/core/Model.h"
+#include "tessera/core/Pipelines.h"
+#include "tessera/core/Tokenizer.h"
+#include "tessera/plugins/Registry.h"
+#include "tessera/widgets/PanelWidget.h"
+
+#include <QPointer>
+
+#include <memory>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QTabWidget;
+class QTreeWidget;
+
+namespace tessera::widgets {
+class BarChartView;
+class HeatmapView;
+class JobHandle;
+} // namespace tessera::widgets
+
+namespace tessera::models {
+
+// What a loading job hands to the GUI thread.
+struct LoadedModel {
+    std::shared_ptr<const Model> model;
+    std::shared_ptr<const Tokenizer> tokenizer;        // null for image models
+    std::shared_ptr<const ImagePreprocessing> preprocessing; // null for text models
+    std::string tokenizerProblem;                      // why no tokenizer, when one was expected
+};
+
+class ModelsPanel : public widgets::PanelWidget {
+    Q_OBJECT
+public:
+    ModelsPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
+
+    QString panelId() const override { return QStringLiteral("models"); }
+    QString panelTitle() const override { return tr("Models"); }
+    QStringList figureNames() const override { return {"predictions", "positions"}; }
+    QString currentFigureName() const override;
+    void setCurrentFigure(const QString &name) override;
+    widgets::Figure *figure(const QString &name) override;
+
+    QList<widgets::OptionSpec> optionSpecs() const override;
+    QVariantMap options() const override;
+    bool setOptions(const QVariantMap &options, QString *error) override;
+
+    bool canOpen(const QString &path) const override;
+    bool open(const QString &path, QString *error) override;
+
+    // The model shown, or null.
+    const Model *model() const { return m_loaded.model.get(); }
+
+private:
+    void buildUi();
+    void showModel(LoadedModel loaded, const QString &folder);
+    void runPipeline();
+    void showTokens(const Encoding &encoding);
+    void chooseImage();
+    void setStatus(const QString &text, bool error = false);
+
+    plugins::PanelContext m_context;
+    LoadedModel m_loaded;
+    QString m_folder;
+    QString m_imagePath;
+    QPointer<widgets::JobHandle> m_job;
+    QString m_pendingInput;
+
+    QLabel *m_summary = nullptr;
+    QLabel *m_status = nullptr;
+    QTreeWidget *m_tree = nullptr;
+    QComboBox *m_input = nullptr;
+    QPushButton *m_imageButton = nullptr;
+    QSpinBox *m_topK = nullptr;
+    QDoubleSpinBox *m_temperature = nullptr;
+    QPushButton *m_run = nullptr;
+    QLabel *m_task = nullptr;
+    QTableWidget *m_tokens = nullptr;
+    QTabWidget *m_views = nullptr;
+    widgets::BarChartView *m_predictions = nullptr;
+    widgets::HeatmapView *m_positions = nullptr;
+};
+
+} // namespace tessera::models
