@@ -340,9 +340,52 @@ const uint8_t *SafetensorsFile::rawData(const std::string &key) const
     return m_map + m_dataStart + info(key).begin;
 }
 
-void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, FloatTensor>> &tensors,
-                      const std::map<std::string, std::string> &metadata)
+uint16_t floatToBfloat16(float value)
 {
+    uint32_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    if ((bits & 0x7fffffffu) > 0x7f800000u)
+        return uint16_t((bits >> 16) | 0x40); // keep NaN a NaN
+    bits += 0x7fffu + ((bits >> 16) & 1u);     // round to nearest even
+    return uint16_t(bits >> 16);
+}
+
+uint16_t floatToHalf(float value)
+{
+    uint32_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    const uint32_t sign = (bits >> 16) & 0x8000u;
+    const uint32_t magnitude = bits & 0x7fffffffu;
+    if (magnitude > 0x7f800000u)
+        return uint16_t(sign | 0x7e00u);
+    if (magnitude >= 0x477ff000u) // rounds to beyond 65504
+        return uint16_t(sign | 0x7c00u);
+    if (magnitude < 0x38800000u) { // subnormal half or zero
+        if (magnitude < 0x33000000u)
+            return uint16_t(sign);
+        const uint32_t exponent = magnitude >> 23;
+        const uint32_t mantissa = (magnitude & 0x7fffffu) | 0x800000u;
+        const uint32_t shift = 126 - exponent; // value / 2^-24 = mantissa * 2^(exponent - 126)
+        uint32_t half = mantissa >> shift;
+        const uint32_t remainder = mantissa & ((1u << shift) - 1);
+        const uint32_t halfway = 1u << (shift - 1);
+        if (remainder > halfway || (remainder == halfway && (half & 1u)))
+            ++half;
+        return uint16_t(sign | half);
+    }
+    uint32_t half = ((magnitude - 0x38000000u) >> 13);
+    const uint32_t remainder = magnitude & 0x1fffu;
+    if (remainder > 0x1000u || (remainder == 0x1000u && (half & 1u)))
+        ++half;
+    return uint16_t(sign | half);
+}
+
+void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, FloatTensor>> &tensors,
+                      const std::map<std::string, std::string> &metadata, DType storeAs)
+{
+    if (storeAs != DType::F32 && storeAs != DType::F16 && storeAs != DType::BF16)
+        throw Error("tensors can be saved as F32, F16 or BF16", path);
+    const size_t itemSize = dtypeSize(storeAs);
     nlohmann::ordered_json header = nlohmann::ordered_json::object();
     if (!metadata.empty())
         header["__metadata__"] = metadata;
@@ -352,8 +395,8 @@ void writeSafetensors(const std::string &path, const std::vector<std::pair<std::
             throw Error("shape " + shapeToString(tensor.shape) + " does not match its " +
                             std::to_string(tensor.values.size()) + " values",
                         path, name);
-        const uint64_t bytes = tensor.values.size() * sizeof(float);
-        header[name] = {{"dtype", "F32"}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + bytes}}};
+        const uint64_t bytes = tensor.values.size() * itemSize;
+        header[name] = {{"dtype", dtypeName(storeAs)}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + bytes}}};
         offset += bytes;
     }
     std::string json = header.dump();
@@ -366,8 +409,17 @@ void writeSafetensors(const std::string &path, const std::vector<std::pair<std::
     for (int i = 0; i < 8; ++i)
         bytes.push_back(static_cast<char>((length >> (8 * i)) & 0xff));
     bytes += json;
-    for (const auto &entry : tensors)
-        bytes.append(reinterpret_cast<const char *>(entry.second.values.data()), entry.second.values.size() * sizeof(float));
+    for (const auto &entry : tensors) {
+        if (storeAs == DType::F32) {
+            bytes.append(reinterpret_cast<const char *>(entry.second.values.data()), entry.second.values.size() * sizeof(float));
+            continue;
+        }
+        for (float v : entry.second.values) {
+            const uint16_t h = storeAs == DType::F16 ? floatToHalf(v) : floatToBfloat16(v);
+            bytes.push_back(char(h & 0xff));
+            bytes.push_back(char(h >> 8));
+        }
+    }
     writeFileAtomically(path, bytes);
 }
 

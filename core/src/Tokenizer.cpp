@@ -873,6 +873,56 @@ std::string encodeUtf8(const std::u32string &text)
     return out;
 }
 
+BatchEncoding encodeBatch(const Tokenizer &tokenizer, const std::vector<std::string> &first,
+                          const std::vector<std::string> &second, int64_t maxLength, int64_t padId)
+{
+    if (!second.empty() && second.size() != first.size())
+        throw Error("a batch of pairs needs as many second texts as first texts");
+    if (maxLength < 0)
+        throw Error("the maximum length cannot be negative");
+    BatchEncoding batch;
+    batch.batch = int64_t(first.size());
+    for (size_t i = 0; i < first.size(); ++i) {
+        Encoding e = second.empty() ? tokenizer.encode(first[i]) : tokenizer.encodePair(first[i], second[i]);
+        bool cut = false;
+        if (maxLength > 0 && int64_t(e.ids.size()) > maxLength) {
+            cut = true;
+            // Keep the closing special token ([SEP]) when there is one.
+            const bool closing = !e.specialTokens.empty() && e.specialTokens.back() && maxLength >= 2;
+            const size_t keep = size_t(maxLength) - (closing ? 1 : 0);
+            auto trim = [&](auto &values) {
+                auto last = values.back();
+                values.resize(keep);
+                if (closing)
+                    values.push_back(last);
+            };
+            trim(e.ids);
+            trim(e.tokens);
+            trim(e.offsets);
+            trim(e.typeIds);
+            std::vector<bool> special(e.specialTokens.begin(), e.specialTokens.begin() + long(keep));
+            if (closing)
+                special.push_back(true);
+            e.specialTokens = special;
+        }
+        batch.length = std::max(batch.length, int64_t(e.ids.size()));
+        batch.truncated.push_back(cut);
+        batch.rows.push_back(std::move(e));
+    }
+    const size_t cells = size_t(batch.batch * batch.length);
+    batch.ids.assign(cells, padId);
+    batch.attentionMask.assign(cells, 0);
+    batch.typeIds.assign(cells, 0);
+    for (size_t r = 0; r < batch.rows.size(); ++r)
+        for (size_t t = 0; t < batch.rows[r].ids.size(); ++t) {
+            const size_t at = r * size_t(batch.length) + t;
+            batch.ids[at] = batch.rows[r].ids[t];
+            batch.attentionMask[at] = 1;
+            batch.typeIds[at] = batch.rows[r].typeIds[t];
+        }
+    return batch;
+}
+
 std::unique_ptr<Tokenizer> loadTokenizer(const std::string &path)
 {
     if (isDirectory(path)) {

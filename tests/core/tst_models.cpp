@@ -3,9 +3,11 @@
 // the fixtures' tolerance (atol 2e-4, rtol 1e-3).
 
 #include "tessera/core/Error.h"
+#include "tessera/core/Log.h"
 #include "tessera/core/Model.h"
 #include "tessera/core/Safetensors.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -121,6 +123,93 @@ private slots:
         QVERIFY(outputs.count("attentions.1"));
         QVERIFY(!outputs.count("attentions.0"));
         QVERIFY(outputs.count("logits"));
+    }
+
+    void checkpointVariants()
+    {
+        // The same weights under the names and dtypes published checkpoints use must give the
+        // same numbers: GPT-2 without "transformer.", BERT with legacy gamma/beta, shards, F16.
+        const SafetensorsFile bertFile(kHf + "bert-tiny-mlm/model.safetensors");
+        const SafetensorsFile gptFile(kHf + "gpt2-tiny/model.safetensors");
+        const SafetensorsFile bertExpected(kHf + "bert-tiny-mlm/expected.safetensors");
+        const SafetensorsFile gptExpected(kHf + "gpt2-tiny/expected.safetensors");
+        QTemporaryDir dir;
+        auto folder = [&](const char *name, const std::string &configFrom) {
+            const QString path = dir.filePath(name);
+            QDir().mkpath(path);
+            QFile::copy(QString::fromStdString(configFrom), path + "/config.json");
+            return path.toStdString();
+        };
+        auto rewrite = [](const SafetensorsFile &file, auto rename) {
+            std::vector<std::pair<std::string, FloatTensor>> tensors;
+            for (const std::string &key : file.keys())
+                tensors.emplace_back(rename(key), file.readFloat(key));
+            return tensors;
+        };
+        {
+            const std::string path = folder("gpt2-no-prefix", kHf + "gpt2-tiny/config.json");
+            writeSafetensors(path + "/model.safetensors", rewrite(gptFile, [](std::string k) {
+                return k.rfind("transformer.", 0) == 0 ? k.substr(12) : k;
+            }));
+            const ModelOutputs out = loadModel(path)->run(inputsFrom(gptExpected));
+            compare(out.at("logits"), gptExpected.readFloat("logits"), "gpt2 without prefix");
+        }
+        {
+            const std::string path = folder("bert-gamma-beta", kHf + "bert-tiny-mlm/config.json");
+            writeSafetensors(path + "/model.safetensors", rewrite(bertFile, [](std::string k) {
+                if (k.find("LayerNorm.weight") != std::string::npos) return k.substr(0, k.size() - 6) + "gamma";
+                if (k.find("LayerNorm.bias") != std::string::npos) return k.substr(0, k.size() - 4) + "beta";
+                return k;
+            }));
+            const ModelOutputs out = loadModel(path)->run(inputsFrom(bertExpected));
+            compare(out.at("logits"), bertExpected.readFloat("logits"), "bert with gamma/beta");
+        }
+        {
+            const std::string path = folder("bert-sharded", kHf + "bert-tiny-mlm/config.json");
+            auto all = rewrite(bertFile, [](std::string k) { return k; });
+            std::vector<std::pair<std::string, FloatTensor>> a(all.begin(), all.begin() + long(all.size() / 2));
+            std::vector<std::pair<std::string, FloatTensor>> b(all.begin() + long(all.size() / 2), all.end());
+            writeSafetensors(path + "/model-00001-of-00002.safetensors", a);
+            writeSafetensors(path + "/model-00002-of-00002.safetensors", b);
+            std::ofstream index(path + "/model.safetensors.index.json");
+            index << "{\"metadata\": {}, \"weight_map\": {";
+            for (size_t i = 0; i < all.size(); ++i)
+                index << (i ? "," : "") << "\"" << all[i].first << "\": \"model-0000" << (i < all.size() / 2 ? 1 : 2)
+                      << "-of-00002.safetensors\"";
+            index << "}}";
+            index.close();
+            const auto model = loadModel(path);
+            QCOMPARE(model->info().files.size(), size_t(4)); // config, index, two shards
+            compare(model->run(inputsFrom(bertExpected)).at("logits"), bertExpected.readFloat("logits"), "bert sharded");
+        }
+        {
+            const std::string path = folder("bert-f16", kHf + "bert-tiny-mlm/config.json");
+            writeSafetensors(path + "/model.safetensors", rewrite(bertFile, [](std::string k) { return k; }), {}, DType::F16);
+            const auto model = loadModel(path);
+            QCOMPARE(model->info().tensors.front().dtype, std::string("F16"));
+            // Half precision weights: the embeddings agree to half precision.
+            const FloatTensor h0 = model->run(inputsFrom(bertExpected)).at("hidden_states.0");
+            const FloatTensor reference = bertExpected.readFloat("hidden_states.0");
+            for (size_t i = 0; i < h0.values.size(); ++i)
+                QVERIFY(std::abs(h0.values[i] - reference.values[i]) < 2e-2 + 2e-2 * std::abs(reference.values[i]));
+        }
+        {
+            // NaN weights load with a warning naming the tensor.
+            const std::string path = folder("bert-nan", kHf + "bert-tiny-mlm/config.json");
+            auto all = rewrite(bertFile, [](std::string k) { return k; });
+            for (auto &[name, tensor] : all)
+                if (name == "bert.encoder.layer.1.output.dense.bias")
+                    tensor.values[0] = std::nanf("");
+            writeSafetensors(path + "/model.safetensors", all);
+            std::vector<std::string> warnings;
+            const LogSink previous = setLogSink([&](LogLevel level, const std::string &m) {
+                if (level == LogLevel::Warning) warnings.push_back(m);
+            });
+            loadModel(path);
+            setLogSink(previous);
+            QCOMPARE(warnings.size(), size_t(1));
+            QVERIFY(warnings[0].find("bert.encoder.layer.1.output.dense.bias") != std::string::npos);
+        }
     }
 
     void badCheckpointsAndInputs()

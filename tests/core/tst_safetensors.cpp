@@ -62,6 +62,29 @@ private slots:
         QCOMPARE(bfloat16ToFloat(0xC0A0), -5.0f);
     }
 
+    void floatToHalfRounding()
+    {
+        // IEEE 754 binary16 encodings, by hand: 0.1 is 0x2E66 (nearest), 65504 the largest finite.
+        QCOMPARE(floatToHalf(1.0f), uint16_t(0x3C00));
+        QCOMPARE(floatToHalf(-2.0f), uint16_t(0xC000));
+        QCOMPARE(floatToHalf(0.1f), uint16_t(0x2E66));
+        QCOMPARE(floatToHalf(65504.0f), uint16_t(0x7BFF));
+        QCOMPARE(floatToHalf(1e6f), uint16_t(0x7C00));
+        QCOMPARE(floatToHalf(std::ldexp(1.0f, -24)), uint16_t(0x0001));
+        QCOMPARE(floatToHalf(std::ldexp(1.0f, -26)), uint16_t(0x0000));
+        QVERIFY(std::isnan(halfToFloat(floatToHalf(std::nanf("")))));
+        QCOMPARE(floatToBfloat16(1.0f), uint16_t(0x3F80));
+        QCOMPARE(floatToBfloat16(-5.0f), uint16_t(0xC0A0));
+        for (float v : {0.333f, -1234.5f, 3.0e-5f, 7.0f})
+            QVERIFY(std::abs(halfToFloat(floatToHalf(v)) - v) <= std::abs(v) * 1e-3f);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("half.safetensors").toStdString();
+        writeSafetensors(path, {{"w", FloatTensor{{3}, {1.0f, -2.0f, 0.5f}}}}, {}, DType::F16);
+        SafetensorsFile file(path);
+        QCOMPARE(file.info("w").dtype, DType::F16);
+        QCOMPARE(file.readFloat("w").values, (std::vector<float>{1.0f, -2.0f, 0.5f}));
+    }
+
     void everyDTypeConverts()
     {
         QTemporaryDir dir;

@@ -110,6 +110,31 @@ private slots:
         QCOMPARE(e.offsets[7], (std::pair<int64_t, int64_t>{31, 32}));
     }
 
+    void paddingAndTruncation()
+    {
+        // The glossary's padding example (001:23-72) with bert-base-cased: lengths 8 and 19,
+        // the short one padded with 0 and masked.
+        const auto tokenizer = loadTokenizer(vocabularyPath("bert-base-cased"));
+        const BatchEncoding batch = encodeBatch(*tokenizer, {"This is a short sequence.",
+                                                             "This is a rather long sequence. It is at least longer than the sequence A."});
+        QCOMPARE(batch.batch, 2);
+        QCOMPARE(batch.length, 19);
+        QCOMPARE(batch.rows[0].ids.size(), size_t(8));
+        const std::vector<int64_t> first(batch.ids.begin(), batch.ids.begin() + 19);
+        QCOMPARE(first, (std::vector<int64_t>{101, 1188, 1110, 170, 1603, 4954, 119, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+        for (int t = 0; t < 19; ++t) {
+            QCOMPARE(batch.attentionMask[size_t(t)], t < 8 ? 1 : 0);
+            QCOMPARE(batch.attentionMask[size_t(19 + t)], 1);
+        }
+        const BatchEncoding cut = encodeBatch(*tokenizer, {"This is a short sequence."}, {}, 5);
+        QCOMPARE(cut.rows[0].ids, (std::vector<int64_t>{101, 1188, 1110, 170, 102}));
+        QVERIFY(cut.truncated[0]);
+        // The glossary's token type example (001:390-433): 10 zeros then 9 ones.
+        const BatchEncoding pair = encodeBatch(*tokenizer, {"HuggingFace is based in NYC"}, {"Where is HuggingFace based?"});
+        QCOMPARE(pair.typeIds, (std::vector<int64_t>{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
+        QVERIFY_THROWS_EXCEPTION(Error, encodeBatch(*tokenizer, {"a", "b"}, {"c"}));
+    }
+
     void sentencePairs()
     {
         for (const char *name : {"bert-base-cased", "bert-base-uncased"}) {

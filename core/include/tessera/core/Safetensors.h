@@ -60,12 +60,15 @@ private:
     std::map<std::string, std::string> m_metadata;
 };
 
-// Writes float32 tensors (in the given order) atomically to path.
+// Writes tensors (in the given order) atomically to path, stored as F32, F16 or BF16
+// (rounded to nearest even).
 void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, FloatTensor>> &tensors,
-                      const std::map<std::string, std::string> &metadata = {});
+                      const std::map<std::string, std::string> &metadata = {}, DType storeAs = DType::F32);
 
 // IEEE half and bfloat16 bit patterns to float.
 float halfToFloat(uint16_t bits);
 float bfloat16ToFloat(uint16_t bits);
+uint16_t floatToHalf(float value);
+uint16_t floatToBfloat16(float value);
 
 } // namespace tessera

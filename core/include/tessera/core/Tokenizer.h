@@ -48,6 +48,25 @@ public:
     virtual std::string idToToken(int64_t id) const = 0;
 };
 
+// A batch padded to one length: ids, attention_mask (1 = real token) and token_type_ids,
+// each [batch, length] row-major, plus each row's Encoding (truncated, unpadded).
+struct BatchEncoding {
+    int64_t batch = 0;
+    int64_t length = 0;
+    std::vector<int64_t> ids;
+    std::vector<int64_t> attentionMask;
+    std::vector<int64_t> typeIds;
+    std::vector<Encoding> rows;
+    std::vector<bool> truncated; // per row: tokens were dropped to fit maxLength
+};
+
+// Encodes texts (with special tokens), truncates each to maxLength tokens (keeping the final
+// special token, as the reference's longest-first truncation of a single sequence does; 0 = no
+// limit) and pads on the right with padId to the longest row. Pairs: second may be empty or
+// hold one text per first text.
+BatchEncoding encodeBatch(const Tokenizer &tokenizer, const std::vector<std::string> &first,
+                          const std::vector<std::string> &second = {}, int64_t maxLength = 0, int64_t padId = 0);
+
 // Loads a tokenizer from a checkpoint folder (tokenizer.json, else vocab.txt, else
 // vocab.json + merges.txt) or from one of those files. Casing for a bare vocab.txt comes
 // from tokenizer_config.json beside it (do_lower_case), else from the vocabulary itself (an
