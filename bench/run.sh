@@ -33,5 +33,16 @@ fi
   echo "-- exact heatmap (1000 x 800 widget)"
   "$build/bench/bench_heatmap"
   echo
+  threads=$(nproc)
+  checkpoint=${TMPDIR:-/tmp}/tessera-bench-bert-base
+  echo "-- BERT-base forward (12 x 768, random weights, batch 1), $threads threads, median of 5 (targets:"
+  echo "   full capture within 1.15x of the matrix products alone; no slower than Python PyTorch)"
+  "$build/bench/bench_bert" "$checkpoint" "$threads" 5
+  if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+    /usr/bin/python3 bench/bench_bert.py "$checkpoint" "$threads" 5
+  else
+    echo "python3-torch is not installed: apt-get install python3-torch to compare with Python PyTorch"
+  fi
+  echo
 } | tee -a "$out"
 echo "appended to $out"
