@@ -332,7 +332,7 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
                                          .arg(c.patchSize * c.patchSize * c.channels));
     }
     item(nullptr, tr("Parameters (weights)"), count(info.parameters));
-    item(nullptr, tr("Parameters (from config)"), count(c.parameterCount()));
+    item(nullptr, tr("Parameters (config, base model)"), count(c.parameterCount()));
     item(nullptr, tr("dtype"), QString::fromStdString(c.dtype));
     item(nullptr, tr("Activation"), QString::fromStdString(c.activation));
     if (m_loaded.tokenizer)

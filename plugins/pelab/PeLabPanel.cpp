@@ -153,9 +153,13 @@ PeLabPanel::PeLabPanel(const plugins::PanelContext &context, QWidget *parent) : 
             [this](int index) { emit currentFigureChanged(kFigureNames.value(index)); });
 
     if (m_context.hub) {
-        connect(m_context.hub, &widgets::DataHub::matricesChanged, this, [this](const QString &topic, const QString &) {
-            if (topic == widgets::DataHub::PositionTables)
-                refreshSourceChoices();
+        connect(m_context.hub, &widgets::DataHub::matricesChanged, this, [this](const QString &topic, const QString &name) {
+            if (topic != widgets::DataHub::PositionTables)
+                return;
+            refreshSourceChoices();
+            // A model just loaded: its table becomes the one shown in the Learned view.
+            if (MatrixPtr table = m_context.hub->matrix(topic, name))
+                showLearnedTable(name, table);
         });
     }
     refreshSourceChoices();

@@ -58,6 +58,18 @@ private slots:
         QVERIFY2(items.contains("bert-tiny-mlm (bert)"), qPrintable(items.join(", ")));
     }
 
+    void labFollowsTheLoadedModel()
+    {
+        auto lab = create("pe");
+        auto panel = create("models");
+        QString error;
+        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/gpt2-tiny"}}, &error), qPrintable(error));
+        const widgets::FigureTable table = lab->figure("learned")->figureTable();
+        QVERIFY(table.matrix);
+        QCOMPARE(table.matrix->rows, 64); // GPT-2's wpe [n_positions, n_embd]
+        QCOMPARE(table.matrix->cols, 32);
+    }
+
     void imageClassification()
     {
         auto panel = create("models");
