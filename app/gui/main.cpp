@@ -16,6 +16,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 namespace {
 
@@ -86,18 +87,22 @@ int main(int argc, char **argv)
     application.installEventFilter(&probe);
 
     tessera::app::MainWindow window(studio, log);
-    if (parser.isSet(panelOption))
-        window.showPanel(parser.value(panelOption));
     window.show();
     for (const QString &path : parser.positionalArguments())
         window.openPath(path);
+    // After opening, so that "tessera MODEL --panel attention" ends on the attention panel.
+    if (parser.isSet(panelOption))
+        window.showPanel(parser.value(panelOption));
 
     if (parser.isSet(screenshotOption)) {
         const QString path = parser.value(screenshotOption);
         // Wait until the panels' jobs are done and the window has settled, then grab it.
         auto *poll = new QTimer(&window);
-        QObject::connect(poll, &QTimer::timeout, &window, [&window, &studio, path, poll]() {
-            if (studio.jobs().activeJobCount() > 0)
+        auto idlePolls = std::make_shared<int>(0);
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, &studio, path, poll, idlePolls]() {
+            // Idle for half a second: debounced work (typing, sliders) has started and finished.
+            *idlePolls = studio.jobs().activeJobCount() > 0 ? 0 : *idlePolls + 1;
+            if (*idlePolls < 5)
                 return;
             poll->stop();
             QTimer::singleShot(300, &window, [&window, path]() {

@@ -6,7 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <climits>
 #include <cmath>
+#include <cstdlib>
+#include <mutex>
 #include <fstream>
 #include <set>
 #include <sys/stat.h>
@@ -58,16 +61,6 @@ torch::Tensor activation(const torch::Tensor &x, const std::string &name)
     if (name == "silu" || name == "swish")
         return torch::silu(x);
     throw Error("activation \"" + name + "\" is not supported (gelu, gelu_new, relu, silu are)");
-}
-
-std::string replaceAll(std::string text, const std::string &from, const std::string &to)
-{
-    size_t at = 0;
-    while ((at = text.find(from, at)) != std::string::npos) {
-        text.replace(at, from.size(), to);
-        at += to.size();
-    }
-    return text;
 }
 
 // Reads every tensor of the checkpoint (single file or shards) as float32 torch tensors.
@@ -621,6 +614,25 @@ std::unique_ptr<Model> loadModel(const std::string &folder, JobContext *context)
         throw Error("no config.json: not a Hugging Face checkpoint folder", folder);
     ModelConfig config = ModelConfig::fromFile(configPath);
     return std::make_unique<TransformerModel>(std::move(config), folder, context);
+}
+
+std::shared_ptr<const Model> sharedModel(const std::string &folder, JobContext *context)
+{
+    static std::mutex mutex;
+    static std::map<std::string, std::weak_ptr<const Model>> cache;
+    char buffer[PATH_MAX];
+    const std::string key = ::realpath(folder.c_str(), buffer) ? std::string(buffer) : folder;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (auto existing = cache[key].lock())
+            return existing;
+    }
+    std::shared_ptr<const Model> model = loadModel(folder, context);
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto existing = cache[key].lock()) // loaded meanwhile by another thread
+        return existing;
+    cache[key] = model;
+    return model;
 }
 
 FloatTensor attentionRollout(const std::vector<FloatTensor> &attentions)

@@ -258,7 +258,7 @@ bool ModelsPanel::open(const QString &path, QString *error)
         tr("Loading %1").arg(QFileInfo(folder).fileName()),
         [folderPath](JobContext &context) {
             LoadedModel loaded;
-            loaded.model = loadModel(folderPath, &context);
+            loaded.model = sharedModel(folderPath, &context);
             const std::string type = loaded.model->info().config.modelType;
             if (type == "vit") {
                 const std::string preprocessor = folderPath + "/preprocessor_config.json";
@@ -356,9 +356,11 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
     auto table = std::make_shared<Matrix>(m_loaded.model->positionTable());
     m_positions->setFigureTitle(tr("Learned position table of %1").arg(name));
     m_positions->setMatrix(table);
-    if (m_context.hub)
+    if (m_context.hub) {
         m_context.hub->publishMatrix(widgets::DataHub::PositionTables, tr("%1 (%2)").arg(name, QString::fromStdString(c.modelType)),
                                      table);
+        m_context.hub->publishText(widgets::DataHub::ModelFolders, name, folder);
+    }
 
     const bool image = m_loaded.preprocessing != nullptr;
     const bool masked = c.modelType == "bert";

@@ -146,11 +146,11 @@ private slots:
     {
         auto panel = createPanel();
         QTemporaryDir dir;
-        for (const QString &name : {"curves", "heatmap", "similarity", "rope", "alibi"}) {
+        for (const char *name : {"curves", "heatmap", "similarity", "rope", "alibi"}) {
             QString error;
-            QVERIFY(panel->setOptions({{"view", name}, {"d-model", "32"}, {"max-len", "40"}}, &error));
+            QVERIFY(panel->setOptions({{"view", QString(name)}, {"d-model", "32"}, {"max-len", "40"}}, &error));
             for (auto format : {widgets::ExportFormat::Svg, widgets::ExportFormat::Csv}) {
-                const QString path = dir.filePath(name + "." + widgets::exportFormatSuffix(format));
+                const QString path = dir.filePath(QString(name) + "." + widgets::exportFormatSuffix(format));
                 QCOMPARE(widgets::exportFigure(*panel->currentFigure(), path, format), QString());
                 QVERIFY(QFileInfo(path).size() > 20);
             }

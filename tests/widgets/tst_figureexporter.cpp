@@ -20,8 +20,14 @@ std::unique_ptr<LinePlotView> makeLinePlot()
     auto view = std::make_unique<LinePlotView>();
     view->setFigureTitle("Export test \uace0\uc591\uc774"); // Hangul in the title
     view->setAxisTitles("position", "value");
-    Series a{"sin", {0, 1, 2, 3}, {0, 0.84, 0.91, 0.14}};
-    Series b{"cos", {0, 1, 2, 3}, {1, 0.54, -0.42, -0.99}};
+    Series a;
+    a.name = "sin";
+    a.x = {0, 1, 2, 3};
+    a.y = {0, 0.84, 0.91, 0.14};
+    Series b;
+    b.name = "cos";
+    b.x = a.x;
+    b.y = {1, 0.54, -0.42, -0.99};
     view->setSeries({a, b});
     return view;
 }

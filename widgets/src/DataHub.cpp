@@ -21,4 +21,14 @@ MatrixPtr DataHub::matrix(const QString &topic, const QString &name) const
     return m_matrices.value(topic).value(name);
 }
 
+void DataHub::publishText(const QString &topic, const QString &name, const QString &text)
+{
+    m_texts[topic][name] = text;
+    emit textsChanged(topic, name);
+}
+
+QStringList DataHub::textNames(const QString &topic) const { return m_texts.value(topic).keys(); }
+
+QString DataHub::text(const QString &topic, const QString &name) const { return m_texts.value(topic).value(name); }
+
 } // namespace tessera::widgets

@@ -99,6 +99,10 @@ public:
 // model_type values are errors naming the file and key; nothing is half-loaded.
 std::unique_ptr<Model> loadModel(const std::string &folder, JobContext *context = nullptr);
 
+// The same as loadModel, but a folder already loaded elsewhere in the process (and still in
+// use) is shared instead of loaded twice. Thread-safe.
+std::shared_ptr<const Model> sharedModel(const std::string &folder, JobContext *context = nullptr);
+
 // Attention rollout (Abnar & Zuidema 2020): per layer the head mean A, 0.5 A + 0.5 I with rows
 // renormalised, multiplied from the first layer up. attentions: [batch, heads, n, n] per
 // layer -> [batch, n, n].

@@ -16,6 +16,8 @@ class DataHub : public QObject {
     Q_OBJECT
 public:
     static constexpr const char *PositionTables = "position-table";
+    // Checkpoint folders loaded in the studio, by display name.
+    static constexpr const char *ModelFolders = "model-folder";
 
     explicit DataHub(QObject *parent = nullptr) : QObject(parent) {}
 
@@ -25,11 +27,18 @@ public:
     QStringList matrixNames(const QString &topic) const;
     MatrixPtr matrix(const QString &topic, const QString &name) const;
 
+    // Short texts by topic and name (paths, descriptions).
+    void publishText(const QString &topic, const QString &name, const QString &text);
+    QStringList textNames(const QString &topic) const;
+    QString text(const QString &topic, const QString &name) const;
+
 signals:
     void matricesChanged(const QString &topic, const QString &name);
+    void textsChanged(const QString &topic, const QString &name);
 
 private:
     QMap<QString, QMap<QString, MatrixPtr>> m_matrices;
+    QMap<QString, QMap<QString, QString>> m_texts;
 };
 
 } // namespace tessera::widgets

@@ -1,0 +1,536 @@
+#include "AttentionPanel.h"
+
+#include "tessera/core/AttentionAnalysis.h"
+#include "tessera/core/Error.h"
+#include "tessera/widgets/AttentionGridView.h"
+#include "tessera/widgets/BarChartView.h"
+#include "tessera/widgets/DataHub.h"
+#include "tessera/widgets/HeatmapView.h"
+#include "tessera/widgets/JobRunner.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace tessera::attentionlens {
+namespace {
+
+const QStringList kFigures = {"head", "model", "queries", "entropy", "compare"};
+
+// The notes' examples; the second list pairs with the first for comparison (the one-word
+// negation "안" flips the meaning, 003:10, 37).
+const QStringList kTexts = {"The cat sat on the mat.", "이 강의 진짜 도움 많이 됐어요!", "나는 학교에 간다",
+                            "그녀는 사과를 먹었다", "고양이가 나무 위에 있다", "HuggingFace is based in NYC"};
+const QStringList kSecondTexts = {"이 강의 진짜 도움 안 됐어요!", "The dog sat on the mat.", "나는 학교에 안 간다"};
+
+QStringList tokenLabels(const Encoding &encoding)
+{
+    QStringList labels;
+    for (const std::string &token : encoding.tokens)
+        labels << QString::fromStdString(token);
+    return labels;
+}
+
+} // namespace
+
+AttentionPanel::AttentionPanel(const plugins::PanelContext &context, QWidget *parent) : PanelWidget(parent), m_context(context)
+{
+    buildUi();
+    m_debounce = new QTimer(this);
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(250);
+    connect(m_debounce, &QTimer::timeout, this, &AttentionPanel::run);
+    if (m_context.hub)
+        connect(m_context.hub, &widgets::DataHub::textsChanged, this, [this](const QString &topic, const QString &name) {
+            if (topic != widgets::DataHub::ModelFolders)
+                return;
+            refreshModels();
+            // The model just opened in the studio becomes the one explored, unless one is chosen.
+            if (m_folder.isEmpty()) {
+                m_folder = m_context.hub->text(topic, name);
+                m_model->setCurrentText(name);
+                scheduleRun();
+            }
+        });
+    refreshModels();
+}
+
+void AttentionPanel::buildUi()
+{
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *splitter = new QSplitter(Qt::Horizontal);
+    layout->addWidget(splitter);
+
+    auto *controls = new QWidget;
+    auto *column = new QVBoxLayout(controls);
+    auto *inputBox = new QGroupBox(tr("Input"));
+    auto *form = new QFormLayout(inputBox);
+    m_model = new QComboBox;
+    m_model->setToolTip(tr("Text models opened in the studio (Models panel), or open a checkpoint folder here."));
+    auto *openButton = new QPushButton(tr("Open\u2026"));
+    auto *modelRow = new QHBoxLayout;
+    modelRow->addWidget(m_model, 1);
+    modelRow->addWidget(openButton);
+    form->addRow(tr("Model"), modelRow);
+    m_text = new QComboBox;
+    m_text->setEditable(true);
+    m_text->addItems(kTexts);
+    m_text->setMinimumContentsLength(24);
+    form->addRow(tr("Text"), m_text);
+    m_compare = new QCheckBox(tr("Compare with a second text"));
+    form->addRow(m_compare);
+    m_secondText = new QComboBox;
+    m_secondText->setEditable(true);
+    m_secondText->addItems(kSecondTexts);
+    m_secondText->setEnabled(false);
+    form->addRow(tr("Second"), m_secondText);
+    column->addWidget(inputBox);
+
+    auto *viewBox = new QGroupBox(tr("View"));
+    auto *viewForm = new QFormLayout(viewBox);
+    m_layer = new QSpinBox;
+    m_layer->setRange(0, 0);
+    viewForm->addRow(tr("Layer"), m_layer);
+    m_head = new QComboBox;
+    m_head->setToolTip(tr("One head, the mean or maximum over heads, or the rollout across layers (Abnar & Zuidema)."));
+    viewForm->addRow(tr("Head"), m_head);
+    m_topU = new QSpinBox;
+    m_topU->setRange(1, 64);
+    m_topU->setValue(3);
+    m_topU->setToolTip(tr("How many of the most active queries (farthest from uniform) to mark \u2605"));
+    viewForm->addRow(tr("Active queries u"), m_topU);
+    m_showMasks = new QCheckBox(tr("Show masked cells (causal future) grey"));
+    m_showMasks->setChecked(true);
+    viewForm->addRow(m_showMasks);
+    column->addWidget(viewBox);
+    column->addStretch(1);
+    splitter->addWidget(controls);
+
+    auto *right = new QWidget;
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    m_views = new QTabWidget;
+    m_headView = new widgets::HeatmapView;
+    m_headView->setAxisTitles(tr("key"), tr("query"));
+    m_headView->setValueName(tr("weight"));
+    m_headView->setValueRange(0.0, 1.0);
+    m_views->addTab(m_headView, tr("Head"));
+    m_grid = new widgets::AttentionGridView;
+    m_views->addTab(m_grid, tr("Model view"));
+    m_queries = new widgets::BarChartView;
+    m_queries->setValueTitle(tr("KL(uniform \u2016 attention), nats"));
+    m_views->addTab(m_queries, tr("Active / lazy queries"));
+    m_entropy = new widgets::HeatmapView;
+    m_entropy->setAxisTitles(tr("head"), tr("layer"));
+    m_entropy->setValueName(tr("mean entropy (nats)"));
+    m_entropy->setColorMap(widgets::ColorMap::Magma);
+    m_views->addTab(m_entropy, tr("Entropy"));
+    m_compareView = new widgets::HeatmapView;
+    m_compareView->setColorMap(widgets::ColorMap::Diverging);
+    m_compareView->setSymmetricRange(true);
+    m_views->addTab(m_compareView, tr("Compare"));
+    rightLayout->addWidget(m_views, 1);
+    m_status = new QLabel(tr("Open a BERT or GPT-2 checkpoint in the Models panel (or with Open\u2026 here), then type a text."));
+    m_status->setWordWrap(true);
+    rightLayout->addWidget(m_status);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 1);
+
+    connect(openButton, &QPushButton::clicked, this, [this]() {
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a text model"));
+        if (folder.isEmpty())
+            return;
+        m_folder = folder;
+        m_model->addItem(QFileInfo(folder).fileName(), folder);
+        m_model->setCurrentIndex(m_model->count() - 1);
+        scheduleRun();
+    });
+    connect(m_model, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        m_folder = m_model->itemData(index).toString();
+        scheduleRun();
+    });
+    connect(m_text, &QComboBox::currentTextChanged, this, &AttentionPanel::scheduleRun);
+    connect(m_secondText, &QComboBox::currentTextChanged, this, [this]() {
+        if (m_compare->isChecked())
+            scheduleRun();
+    });
+    connect(m_compare, &QCheckBox::toggled, this, [this](bool on) {
+        m_secondText->setEnabled(on);
+        scheduleRun();
+    });
+    connect(m_layer, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPanel::showHead);
+    connect(m_head, qOverload<int>(&QComboBox::currentIndexChanged), this, &AttentionPanel::showHead);
+    connect(m_topU, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPanel::showHead);
+    connect(m_showMasks, &QCheckBox::toggled, this, &AttentionPanel::showHead);
+    connect(m_grid, &widgets::AttentionGridView::headClicked, this, [this](int layer, int head) {
+        m_layer->setValue(layer);
+        m_head->setCurrentIndex(head);
+        m_views->setCurrentWidget(m_headView);
+    });
+    for (widgets::PlotFigure *view : std::initializer_list<widgets::PlotFigure *>{m_headView, m_queries, m_entropy, m_compareView})
+        connect(view, &widgets::PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
+    connect(m_views, &QTabWidget::currentChanged, this, [this]() { emit currentFigureChanged(currentFigureName()); });
+}
+
+void AttentionPanel::refreshModels()
+{
+    if (!m_context.hub)
+        return;
+    for (const QString &name : m_context.hub->textNames(widgets::DataHub::ModelFolders)) {
+        const QString folder = m_context.hub->text(widgets::DataHub::ModelFolders, name);
+        if (m_model->findData(folder) < 0)
+            m_model->addItem(name, folder);
+    }
+}
+
+QStringList AttentionPanel::figureNames() const { return kFigures; }
+
+QString AttentionPanel::currentFigureName() const { return kFigures.value(m_views->currentIndex()); }
+
+void AttentionPanel::setCurrentFigure(const QString &name)
+{
+    const int index = kFigures.indexOf(name);
+    if (index >= 0)
+        m_views->setCurrentIndex(index);
+}
+
+widgets::Figure *AttentionPanel::figure(const QString &name)
+{
+    if (name == "head") return m_headView;
+    if (name == "model") return m_grid;
+    if (name == "queries") return m_queries;
+    if (name == "entropy") return m_entropy;
+    if (name == "compare") return m_compareView;
+    return nullptr;
+}
+
+QList<widgets::OptionSpec> AttentionPanel::optionSpecs() const
+{
+    return {{"model", tr("checkpoint folder of a BERT or GPT-2 model"), "", {}},
+            {"text", tr("the input text"), kTexts.first(), {}},
+            {"compare", tr("a second text to compare with (empty: none)"), "", {}},
+            {"layer", tr("layer shown (0-based)"), "0", {}},
+            {"head", tr("head shown: a number, mean, max or rollout"), "0", {}},
+            {"top-u", tr("active queries marked (1-64)"), "3", {}},
+            {"view", tr("the figure shown and exported"), "head", kFigures}};
+}
+
+QVariantMap AttentionPanel::options() const
+{
+    QVariantMap map;
+    if (!m_folder.isEmpty())
+        map["model"] = m_folder;
+    map["text"] = m_text->currentText();
+    if (m_compare->isChecked())
+        map["compare"] = m_secondText->currentText();
+    map["layer"] = QString::number(m_layer->value());
+    map["head"] = m_head->currentData().toString().isEmpty() ? QStringLiteral("0") : m_head->currentData().toString();
+    map["top-u"] = QString::number(m_topU->value());
+    map["view"] = currentFigureName();
+    return map;
+}
+
+bool AttentionPanel::setOptions(const QVariantMap &options, QString *error)
+{
+    for (auto it = options.begin(); it != options.end(); ++it)
+        if (!QStringList{"model", "text", "compare", "layer", "head", "top-u", "view"}.contains(it.key())) {
+            if (error) *error = tr("unknown option --%1 for the attention panel").arg(it.key());
+            return false;
+        }
+    bool ok = true;
+    const int topU = options.value("top-u", m_topU->value()).toString().toInt(&ok);
+    if (!ok || topU < 1 || topU > 64) {
+        if (error) *error = tr("--top-u: \"%1\" is not a whole number from 1 to 64").arg(options.value("top-u").toString());
+        return false;
+    }
+    const QString view = options.value("view", currentFigureName()).toString();
+    if (!kFigures.contains(view)) {
+        if (error) *error = tr("--view: \"%1\" is not one of %2").arg(view, kFigures.join(", "));
+        return false;
+    }
+    const int layer = options.value("layer", m_layer->value()).toString().toInt(&ok);
+    if (!ok || layer < 0) {
+        if (error) *error = tr("--layer: \"%1\" is not a layer number").arg(options.value("layer").toString());
+        return false;
+    }
+    const QString head = options.value("head", "0").toString().trimmed().toLower();
+    head.toInt(&ok);
+    if (!ok && head != "mean" && head != "max" && head != "rollout") {
+        if (error) *error = tr("--head: \"%1\" is not a head number, mean, max or rollout").arg(head);
+        return false;
+    }
+    if (options.contains("model")) {
+        const QString folder = options["model"].toString();
+        if (!QFileInfo::exists(folder + "/config.json")) {
+            if (error) *error = tr("%1: no config.json: not a checkpoint folder").arg(folder);
+            return false;
+        }
+        m_folder = folder;
+    }
+    m_topU->setValue(topU);
+    {
+        const QSignalBlocker blockText(m_text);
+        const QSignalBlocker blockCompare(m_compare);
+        const QSignalBlocker blockSecond(m_secondText);
+        if (options.contains("text"))
+            m_text->setEditText(options["text"].toString());
+        if (options.contains("compare")) {
+            m_compare->setChecked(!options["compare"].toString().isEmpty());
+            m_secondText->setEnabled(m_compare->isChecked());
+            m_secondText->setEditText(options["compare"].toString());
+        }
+    }
+    setCurrentFigure(view);
+    m_runError.clear();
+    if (options.contains("model") || options.contains("text") || options.contains("compare")) {
+        if (m_context.jobs && m_context.jobs->isInline())
+            run();
+        else
+            scheduleRun();
+    }
+    if (!m_runError.isEmpty()) {
+        if (error) *error = m_runError;
+        return false;
+    }
+    if (m_result && options.contains("layer")) {
+        const int layers = int(m_result->first.layers.size());
+        if (layer >= layers) {
+            if (error) *error = tr("--layer: %1 does not exist (the model has %2 layers)").arg(layer).arg(layers);
+            return false;
+        }
+        m_layer->setValue(layer);
+    }
+    if (m_result && options.contains("head")) {
+        const int index = m_head->findData(head);
+        if (index < 0) {
+            if (error)
+                *error = tr("--head: %1 does not exist (the model has %2 heads)").arg(head, QString::number(m_head->count() - 3));
+            return false;
+        }
+        m_head->setCurrentIndex(index);
+    }
+    return true;
+}
+
+void AttentionPanel::scheduleRun()
+{
+    if (m_context.jobs && m_context.jobs->isInline())
+        return; // setOptions runs once with everything applied
+    m_debounce->start();
+}
+
+void AttentionPanel::run()
+{
+    if (m_folder.isEmpty() || !m_context.jobs)
+        return;
+    if (m_job)
+        m_job->cancel();
+    const std::string folder = m_folder.toStdString();
+    const std::string first = m_text->currentText().toStdString();
+    const std::string second = m_compare->isChecked() ? m_secondText->currentText().toStdString() : std::string();
+    m_status->setText(tr("Running\u2026"));
+    QPointer<AttentionPanel> self(this);
+    auto handle = std::make_shared<QPointer<widgets::JobHandle>>();
+    *handle = m_context.jobs->run<std::shared_ptr<CaptureResult>>(
+        tr("Attention of %1").arg(QFileInfo(m_folder).fileName()),
+        [folder, first, second](JobContext &context) {
+            auto result = std::make_shared<CaptureResult>();
+            result->model = sharedModel(folder, &context);
+            const std::string type = result->model->info().config.modelType;
+            if (type != "bert" && type != "gpt2")
+                throw Error("the attention explorer reads text models (BERT, GPT-2); this is " + type, folder);
+            result->tokenizer = loadTokenizer(folder);
+            auto capture = [&](const std::string &text, Capture &out) {
+                if (text.empty())
+                    throw Error("type a text to see its attention");
+                out.encoding = result->tokenizer->encode(text, type == "bert");
+                if (out.encoding.ids.empty())
+                    throw Error("the text has no tokens");
+                ModelInputs inputs;
+                const int64_t n = int64_t(out.encoding.ids.size());
+                inputs.integers["input_ids"] = {{1, n}, out.encoding.ids};
+                inputs.integers["attention_mask"] = {{1, n}, std::vector<int64_t>(size_t(n), 1)};
+                CaptureOptions options;
+                options.hiddenStates = false;
+                options.rollout = true;
+                ModelOutputs outputs = result->model->run(inputs, options, &context);
+                for (int64_t l = 0; l < result->model->info().config.layers; ++l)
+                    out.layers.push_back(std::move(outputs.at("attentions." + std::to_string(l))));
+                out.rollout = std::move(outputs.at("rollout"));
+            };
+            capture(first, result->first);
+            if (!second.empty())
+                capture(second, result->second);
+            return result;
+        },
+        [self, handle](std::shared_ptr<CaptureResult> result) {
+            if (!self || (!self->m_context.jobs->isInline() && self->m_job != *handle))
+                return;
+            self->m_result = std::move(result);
+            self->showResult();
+        },
+        [self](const QString &message) {
+            if (!self)
+                return;
+            self->m_runError = message;
+            self->m_status->setText(tr("Could not run: %1").arg(message));
+        });
+    m_job = *handle;
+}
+
+void AttentionPanel::showResult()
+{
+    const ModelConfig &c = m_result->model->info().config;
+    {
+        const QSignalBlocker blockLayer(m_layer);
+        const QSignalBlocker blockHead(m_head);
+        m_layer->setRange(0, int(c.layers) - 1);
+        const QString current = m_head->currentData().toString();
+        m_head->clear();
+        for (int h = 0; h < c.heads; ++h)
+            m_head->addItem(tr("head %1").arg(h), QString::number(h));
+        m_head->addItem(tr("mean over heads"), "mean");
+        m_head->addItem(tr("max over heads"), "max");
+        m_head->addItem(tr("rollout (all layers)"), "rollout");
+        m_head->setCurrentIndex(std::max(0, m_head->findData(current)));
+    }
+    m_grid->setFigureTitle(tr("Every layer and head, %1 tokens (each scaled to its maximum)")
+                               .arg(m_result->first.encoding.ids.size()));
+    m_grid->setAttentions(m_result->first.layers);
+
+    // Mean entropy of each head over its queries: [layers, heads].
+    auto entropy = std::make_shared<Matrix>(c.layers, c.heads);
+    for (int64_t l = 0; l < c.layers; ++l)
+        for (int64_t h = 0; h < c.heads; ++h) {
+            const std::vector<double> e = attention::queryEntropy(attention::head(m_result->first.layers[size_t(l)], h),
+                                                                  validKeys(m_result->first));
+            double sum = 0.0;
+            for (double v : e)
+                sum += v;
+            entropy->at(l, h) = float(sum / double(e.size()));
+        }
+    m_entropy->setFigureTitle(tr("Mean attention entropy per head (uniform over %1 tokens = %2 nats)")
+                                  .arg(m_result->first.encoding.ids.size())
+                                  .arg(std::log(double(m_result->first.encoding.ids.size())), 0, 'f', 2));
+    m_entropy->setMatrix(entropy);
+    m_status->setText(tr("%1 \u00b7 %2 tokens \u00b7 %3 layers \u00d7 %4 heads")
+                          .arg(QString::fromStdString(c.architecture.empty() ? c.modelType : c.architecture))
+                          .arg(m_result->first.encoding.ids.size())
+                          .arg(c.layers)
+                          .arg(c.heads));
+    showHead();
+}
+
+std::vector<int64_t> AttentionPanel::validKeys(const Capture &) const
+{
+    return {}; // single unpadded sequences: every key is real
+}
+
+Matrix AttentionPanel::selectedMatrix(const Capture &capture) const
+{
+    const QString head = m_head->currentData().toString();
+    const size_t layer = size_t(std::clamp(m_layer->value(), 0, int(capture.layers.size()) - 1));
+    if (head == "mean")
+        return attention::meanOverHeads(capture.layers[layer]);
+    if (head == "max")
+        return attention::maxOverHeads(capture.layers[layer]);
+    if (head == "rollout")
+        return capture.rollout.toMatrix("rollout");
+    return attention::head(capture.layers[layer], head.toInt());
+}
+
+void AttentionPanel::showHead()
+{
+    if (!m_result || m_result->first.layers.empty())
+        return;
+    const Capture &first = m_result->first;
+    const bool causal = m_result->model->info().config.modelType == "gpt2";
+    Matrix matrix = selectedMatrix(first);
+    if (causal && m_showMasks->isChecked())
+        for (int64_t q = 0; q < matrix.rows; ++q)
+            for (int64_t k = q + 1; k < matrix.cols; ++k)
+                matrix.at(q, k) = std::nanf("");
+    const QStringList labels = tokenLabels(first.encoding);
+    const QString which = m_head->currentText();
+    m_headView->setFigureTitle(m_head->currentData().toString() == "rollout"
+                                   ? tr("Attention rollout over %1 layers").arg(first.layers.size())
+                                   : tr("Layer %1, %2").arg(m_layer->value()).arg(which));
+    m_headView->setMatrix(std::make_shared<Matrix>(matrix), labels, labels);
+    m_grid->setSelected(m_layer->value(), m_head->currentData().toString().toInt());
+
+    // Active and lazy queries of the selected map.
+    const Matrix plain = selectedMatrix(first);
+    std::vector<int64_t> valid;
+    std::vector<double> distance(size_t(plain.rows), 0.0);
+    for (int64_t q = 0; q < plain.rows; ++q) {
+        // A causal query can only attend to keys up to itself.
+        std::vector<int64_t> keys(size_t(plain.cols), 1);
+        if (causal)
+            for (int64_t k = q + 1; k < plain.cols; ++k)
+                keys[size_t(k)] = 0;
+        Matrix row(1, plain.cols);
+        std::copy_n(plain.values.begin() + long(q * plain.cols), size_t(plain.cols), row.values.begin());
+        distance[size_t(q)] = attention::distanceFromUniform(row, keys)[0];
+    }
+    const std::vector<int64_t> top = attention::topIndices(distance, m_topU->value());
+    QStringList queryLabels;
+    QVector<double> values;
+    for (int64_t q = 0; q < plain.rows; ++q) {
+        const bool active = std::find(top.begin(), top.end(), q) != top.end();
+        queryLabels << (active ? QStringLiteral("\u2605 ") : QString()) + labels.value(int(q));
+        values << (std::isfinite(distance[size_t(q)]) ? distance[size_t(q)] : 0.0);
+    }
+    m_queries->setFigureTitle(tr("Distance from uniform per query, %1 (\u2605 = top %2 active)").arg(which).arg(m_topU->value()));
+    m_queries->setBars(queryLabels, values);
+
+    if (m_result->second.layers.empty()) {
+        m_compareView->setFigureTitle(tr("Tick \u201cCompare with a second text\u201d to see the difference"));
+        m_compareView->setMatrix(nullptr);
+        return;
+    }
+    const Capture &second = m_result->second;
+    if (first.encoding.ids.size() == second.encoding.ids.size()) {
+        m_compareView->setFigureTitle(tr("Difference (first \u2212 second), %1").arg(which));
+        m_compareView->setAxisTitles(tr("key"), tr("query"));
+        m_compareView->setValueName(tr("\u0394 weight"));
+        m_compareView->setMatrix(std::make_shared<Matrix>(attention::difference(selectedMatrix(first), selectedMatrix(second))),
+                                 labels, labels);
+    } else {
+        // Different token counts (the negation adds a token): compare each head's mean entropy.
+        const ModelConfig &c = m_result->model->info().config;
+        auto change = std::make_shared<Matrix>(c.layers, c.heads);
+        for (int64_t l = 0; l < c.layers; ++l)
+            for (int64_t h = 0; h < c.heads; ++h) {
+                auto meanEntropy = [&](const Capture &capture) {
+                    const std::vector<double> e = attention::queryEntropy(attention::head(capture.layers[size_t(l)], h));
+                    double sum = 0.0;
+                    for (double v : e) sum += v;
+                    return sum / double(e.size());
+                };
+                change->at(l, h) = float(meanEntropy(first) - meanEntropy(second));
+            }
+        m_compareView->setFigureTitle(tr("Mean entropy change per head (first \u2212 second; %1 vs %2 tokens)")
+                                          .arg(first.encoding.ids.size())
+                                          .arg(second.encoding.ids.size()));
+        m_compareView->setAxisTitles(tr("head"), tr("layer"));
+        m_compareView->setValueName(tr("\u0394 entropy (nats)"));
+        m_compareView->setMatrix(change);
+    }
+}
+
+} // namespace tessera::attentionlens

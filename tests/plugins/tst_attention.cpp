@@ -1,0 +1,137 @@
+// The attention explorer on the fixture checkpoints: the head shown equals transformers'
+// attention for the same tokens, aggregates and masks, active queries, comparison.
+
+#include "tessera/core/Safetensors.h"
+#include "tessera/core/Tokenizer.h"
+#include "tessera/plugins/PluginManager.h"
+#include "tessera/widgets/FigureExporter.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tessera;
+
+class TestAttentionPanel : public QObject {
+    Q_OBJECT
+private:
+    plugins::PluginManager m_plugins;
+    widgets::JobRunner m_jobs;
+    widgets::DataHub m_hub;
+    const QString m_bert = TESSERA_TEST_DATA "/hf/bert-tiny-mlm";
+
+    std::unique_ptr<widgets::PanelWidget> create()
+    {
+        return std::unique_ptr<widgets::PanelWidget>(m_plugins.panel("attention")->create({&m_jobs, &m_hub}, nullptr));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_jobs.setInline(true);
+        m_plugins.loadAll({TESSERA_PLUGIN_DIR});
+        QVERIFY(m_plugins.panel("attention"));
+    }
+
+    void headEqualsTransformers()
+    {
+        // The fixture's second row is one masked sentence, right-padded; its attention among the
+        // real tokens is what the unpadded sentence gives.
+        const SafetensorsFile expected((m_bert + "/expected.safetensors").toStdString());
+        const std::vector<int64_t> ids = expected.readInt64("input_ids");
+        const std::vector<int64_t> mask = expected.readInt64("attention_mask");
+        std::vector<int64_t> row;
+        for (size_t i = 23; i < 46; ++i)
+            if (mask[i])
+                row.push_back(ids[i]);
+        const auto tokenizer = loadTokenizer(m_bert.toStdString());
+        std::string text = tokenizer->decode(row, false);
+        text = text.substr(6, text.size() - 12); // without "[CLS] " and " [SEP]"
+        auto panel = create();
+        QString error;
+        for (int layer = 0; layer < 2; ++layer)
+            for (int head = 0; head < 4; ++head) {
+                QVERIFY2(panel->setOptions({{"model", m_bert}, {"text", QString::fromStdString(text)}, {"layer", QString::number(layer)},
+                                            {"head", QString::number(head)}, {"view", "head"}},
+                                           &error),
+                         qPrintable(error));
+                const MatrixPtr shown = panel->currentFigure()->figureTable().matrix;
+                const int64_t n = int64_t(row.size());
+                QCOMPARE(shown->rows, n);
+                const FloatTensor reference = expected.readFloat("attentions." + std::to_string(layer)); // [2, 4, 23, 23]
+                for (int64_t q = 0; q < n; ++q)
+                    for (int64_t k = 0; k < n; ++k) {
+                        const float want = reference.values[size_t(((1 * 4 + head) * 23 + q) * 23 + k)];
+                        QVERIFY2(std::abs(shown->at(q, k) - want) <= 2e-4 + 1e-3 * want,
+                                 qPrintable(QString("layer %1 head %2 (%3,%4)").arg(layer).arg(head).arg(q).arg(k)));
+                    }
+            }
+        // Aggregates: every row of the mean and of the rollout is a distribution.
+        for (const char *aggregate : {"mean", "rollout"}) {
+            QVERIFY(panel->setOptions({{"head", aggregate}}, &error));
+            const MatrixPtr m = panel->currentFigure()->figureTable().matrix;
+            for (int64_t q = 0; q < m->rows; ++q) {
+                double sum = 0.0;
+                for (int64_t k = 0; k < m->cols; ++k)
+                    sum += m->at(q, k);
+                QVERIFY(std::abs(sum - 1.0) < 1e-4);
+            }
+        }
+        QVERIFY(!panel->setOptions({{"head", "7"}}, &error));
+        QVERIFY(error.contains("does not exist"));
+        QVERIFY(!panel->setOptions({{"layer", "9"}}, &error));
+    }
+
+    void causalMaskAndViews()
+    {
+        auto panel = create();
+        QString error;
+        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/gpt2-tiny"}, {"text", "The cat sat on the mat."}}, &error),
+                 qPrintable(error));
+        const MatrixPtr head = panel->figure("head")->figureTable().matrix;
+        QVERIFY(std::isnan(head->at(0, 1)));   // the future is masked, drawn grey
+        QVERIFY(!std::isnan(head->at(1, 0)));
+        QCOMPARE(head->at(0, 0), 1.0f);         // t1 sees only itself
+        const widgets::FigureTable queries = panel->figure("queries")->figureTable();
+        QCOMPARE(queries.columns.back().size(), size_t(head->rows));
+        const MatrixPtr entropy = panel->figure("entropy")->figureTable().matrix;
+        QCOMPARE(entropy->rows, 2);
+        QCOMPARE(entropy->cols, 4);
+        QCOMPARE(panel->figure("model")->figureTable().matrix->rows, 2);
+        QTemporaryDir dir;
+        for (const QString &name : panel->figureNames())
+            QCOMPARE(widgets::exportFigure(*panel->figure(name), dir.filePath(name + ".svg"), widgets::ExportFormat::Svg), QString());
+    }
+
+    void comparingTwoInputs()
+    {
+        auto panel = create();
+        QString error;
+        // The notes' one-word negation: "안" adds a token, so heads are compared by entropy.
+        QVERIFY2(panel->setOptions({{"model", m_bert}, {"text", "나는 학교에 간다"}, {"compare", "나는 학교에 안 간다"},
+                                    {"view", "compare"}},
+                                   &error),
+                 qPrintable(error));
+        QCOMPARE(panel->currentFigure()->figureTable().matrix->rows, 2);
+        // Same length: a token-by-token difference map that is zero for identical texts.
+        QVERIFY(panel->setOptions({{"text", "The cat sat."}, {"compare", "The cat sat."}}, &error));
+        const MatrixPtr same = panel->currentFigure()->figureTable().matrix;
+        for (float v : same->values)
+            QCOMPARE(v, 0.0f);
+    }
+
+    void badInput()
+    {
+        auto panel = create();
+        QString error;
+        QVERIFY(!panel->setOptions({{"model", "/no/such/folder"}}, &error));
+        QVERIFY(error.contains("config.json"));
+        QVERIFY(!panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/vit-tiny"}, {"text", "x"}}, &error));
+        QVERIFY2(error.contains("text models"), qPrintable(error));
+        QVERIFY(!panel->setOptions({{"model", m_bert}, {"text", ""}}, &error));
+        QVERIFY(error.contains("type a text"));
+        QVERIFY(!panel->setOptions({{"top-u", "0"}}, &error));
+    }
+};
+
+QTEST_MAIN(TestAttentionPanel)
+#include "tst_attention.moc"

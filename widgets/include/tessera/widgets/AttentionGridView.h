@@ -1,0 +1,54 @@
+#pragma once
+// Small multiples: every layer x head of a model as a thumbnail heatmap (rows = layers,
+// columns = heads), readable with 144 heads. Thumbnails are mean-pooled to at most 96 x 96
+// cells, so the grid draws in milliseconds at 512 tokens. Clicking a thumbnail emits
+// headClicked. GUI thread only.
+
+#include "tessera/widgets/ColorMaps.h"
+#include "tessera/widgets/Figure.h"
+
+#include <QImage>
+#include <QWidget>
+
+#include <vector>
+
+namespace tessera::widgets {
+
+class AttentionGridView : public QWidget, public Figure {
+    Q_OBJECT
+public:
+    explicit AttentionGridView(QWidget *parent = nullptr);
+
+    // layers[l] is [heads, n, n] (or [1, heads, n, n]) attention probabilities.
+    void setAttentions(const std::vector<FloatTensor> &layers);
+    void setColorMap(ColorMap map);
+    void setSelected(int layer, int head);
+    void setFigureTitle(const QString &title) { m_title = title; update(); }
+
+    QString figureTitle() const override { return m_title; }
+    QSize defaultFigureSize() const override;
+    void renderFigure(QCPPainter &painter, const QSize &size) override;
+    FigureTable figureTable() const override; // mean attention weight per layer and head is meaningless; entropy-free: max weight
+
+signals:
+    void headClicked(int layer, int head);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+
+private:
+    void rebuildThumbnails();
+    QRectF cellRect(const QSize &size, int layer, int head) const;
+    void paintGrid(QPainter &painter, const QSize &size, bool paper) const;
+
+    std::vector<FloatTensor> m_layers;
+    std::vector<QImage> m_thumbnails; // layer-major
+    int m_heads = 0;
+    int m_selectedLayer = -1;
+    int m_selectedHead = -1;
+    ColorMap m_colorMap = ColorMap::Viridis;
+    QString m_title;
+};
+
+} // namespace tessera::widgets

@@ -1,0 +1,182 @@
+#include "tessera/widgets/AttentionGridView.h"
+
+#include <qcustomplot.h>
+
+#include <QMouseEvent>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tessera::widgets {
+namespace {
+constexpr int kMaxThumbnail = 96;
+constexpr double kLabelWidth = 34.0;
+constexpr double kHeaderHeight = 40.0;
+} // namespace
+
+AttentionGridView::AttentionGridView(QWidget *parent) : QWidget(parent)
+{
+    setMinimumSize(300, 200);
+    setToolTip(tr("Every layer (row) and head (column). Click a head to open it."));
+}
+
+void AttentionGridView::setAttentions(const std::vector<FloatTensor> &layers)
+{
+    m_layers = layers;
+    rebuildThumbnails();
+    update();
+}
+
+void AttentionGridView::setColorMap(ColorMap map)
+{
+    m_colorMap = map;
+    rebuildThumbnails();
+    update();
+}
+
+void AttentionGridView::setSelected(int layer, int head)
+{
+    m_selectedLayer = layer;
+    m_selectedHead = head;
+    update();
+}
+
+void AttentionGridView::rebuildThumbnails()
+{
+    m_thumbnails.clear();
+    m_heads = 0;
+    for (const FloatTensor &layer : m_layers) {
+        const size_t dims = layer.shape.size();
+        if (dims < 3)
+            continue;
+        const int heads = int(layer.shape[dims - 3]);
+        const int64_t n = layer.shape[dims - 1];
+        m_heads = std::max(m_heads, heads);
+        const int side = int(std::min<int64_t>(n, kMaxThumbnail));
+        for (int h = 0; h < heads; ++h) {
+            // Mean-pool the head's [n, n] map into side x side cells; each head is scaled to its own maximum
+            // so that the pattern, not the scale, is compared across heads.
+            std::vector<double> pooled(size_t(side * side), 0.0);
+            std::vector<int> counts(size_t(side * side), 0);
+            const float *data = layer.values.data() + size_t(h) * size_t(n * n);
+            for (int64_t q = 0; q < n; ++q)
+                for (int64_t k = 0; k < n; ++k) {
+                    const size_t cell = size_t((q * side / n) * side + k * side / n);
+                    pooled[cell] += data[q * n + k];
+                    ++counts[cell];
+                }
+            double top = 0.0;
+            for (size_t i = 0; i < pooled.size(); ++i) {
+                pooled[i] /= std::max(counts[i], 1);
+                top = std::max(top, pooled[i]);
+            }
+            QImage image(side, side, QImage::Format_RGB32);
+            for (int y = 0; y < side; ++y)
+                for (int x = 0; x < side; ++x)
+                    image.setPixel(x, y, colorMapColor(m_colorMap, top > 0.0 ? pooled[size_t(y * side + x)] / top : 0.0));
+            m_thumbnails.push_back(image);
+        }
+    }
+}
+
+QSize AttentionGridView::defaultFigureSize() const
+{
+    const int layers = std::max(int(m_layers.size()), 1);
+    const int heads = std::max(m_heads, 1);
+    // Cells of 40-120 px, and room for the title however few heads there are.
+    const int cell = std::clamp(1200 / heads, 40, 120);
+    return {std::max(640, int(kLabelWidth) + heads * cell + 10), int(kHeaderHeight) + layers * cell + 10};
+}
+
+QRectF AttentionGridView::cellRect(const QSize &size, int layer, int head) const
+{
+    const int layers = std::max<int>(int(m_layers.size()), 1);
+    const int heads = std::max(m_heads, 1);
+    const double cell = std::min((size.width() - kLabelWidth) / heads, (size.height() - kHeaderHeight) / layers);
+    const double gap = std::max(1.0, cell * 0.06);
+    return QRectF(kLabelWidth + head * cell + gap / 2, kHeaderHeight + layer * cell + gap / 2, cell - gap, cell - gap);
+}
+
+void AttentionGridView::paintGrid(QPainter &painter, const QSize &size, bool paper) const
+{
+    const QColor background = paper ? QColor(Qt::white) : palette().color(QPalette::Base);
+    const QColor text = paper ? QColor(Qt::black) : palette().color(QPalette::Text);
+    painter.fillRect(QRect(QPoint(0, 0), size), background);
+    painter.setPen(text);
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    painter.setFont(titleFont);
+    painter.drawText(QRectF(0, 0, size.width(), 22), Qt::AlignCenter, m_title);
+    painter.setFont(font());
+    if (m_thumbnails.empty()) {
+        painter.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter, tr("Run a model to see every layer and head"));
+        return;
+    }
+    size_t index = 0;
+    for (int layer = 0; layer < int(m_layers.size()); ++layer) {
+        const QRectF first = cellRect(size, layer, 0);
+        painter.drawText(QRectF(0, first.top(), kLabelWidth - 4, first.height()), Qt::AlignRight | Qt::AlignVCenter,
+                         QStringLiteral("L%1").arg(layer));
+        const int heads = int(m_layers[size_t(layer)].shape[m_layers[size_t(layer)].shape.size() - 3]);
+        for (int head = 0; head < heads && index < m_thumbnails.size(); ++head, ++index) {
+            const QRectF rect = cellRect(size, layer, head);
+            if (layer == 0)
+                painter.drawText(QRectF(rect.left(), 22, rect.width(), kHeaderHeight - 22), Qt::AlignCenter,
+                                 QStringLiteral("H%1").arg(head));
+            painter.drawImage(rect, m_thumbnails[index]);
+            if (layer == m_selectedLayer && head == m_selectedHead) {
+                painter.setPen(QPen(QColor(255, 64, 64), 2.0));
+                painter.setBrush(Qt::NoBrush);
+                painter.drawRect(rect.adjusted(-1, -1, 1, 1));
+                painter.setPen(text);
+            }
+        }
+    }
+}
+
+void AttentionGridView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    paintGrid(painter, size(), false);
+}
+
+void AttentionGridView::renderFigure(QCPPainter &painter, const QSize &size)
+{
+    painter.save();
+    // Thumbnails stay crisp: one pooled cell per block, never smoothed.
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    paintGrid(painter, size, true);
+    painter.restore();
+}
+
+FigureTable AttentionGridView::figureTable() const
+{
+    // The largest weight of each head: [layers, heads].
+    FigureTable table;
+    auto matrix = std::make_shared<Matrix>(int64_t(m_layers.size()), int64_t(m_heads), std::nanf(""));
+    for (size_t l = 0; l < m_layers.size(); ++l) {
+        const FloatTensor &layer = m_layers[l];
+        const int heads = int(layer.shape[layer.shape.size() - 3]);
+        const size_t perHead = layer.values.size() / size_t(std::max(heads, 1));
+        for (int h = 0; h < heads && h < m_heads; ++h)
+            matrix->at(int64_t(l), h) = *std::max_element(layer.values.begin() + long(size_t(h) * perHead),
+                                                          layer.values.begin() + long(size_t(h + 1) * perHead));
+    }
+    if (!m_layers.empty())
+        table.matrix = matrix;
+    return table;
+}
+
+void AttentionGridView::mousePressEvent(QMouseEvent *event)
+{
+    for (int layer = 0; layer < int(m_layers.size()); ++layer)
+        for (int head = 0; head < m_heads; ++head)
+            if (cellRect(size(), layer, head).contains(event->position())) {
+                setSelected(layer, head);
+                emit headClicked(layer, head);
+                return;
+            }
+}
+
+} // namespace tessera::widgets
