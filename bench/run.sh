@@ -33,6 +33,9 @@ fi
   echo "-- exact heatmap (1000 x 800 widget)"
   "$build/bench/bench_heatmap"
   echo
+  echo "-- attention explorer at 12 layers x 12 heads x 512 tokens (targets: head switch < 16 ms, model view < 100 ms)"
+  "$build/bench/bench_attention" 2>/dev/null
+  echo
   threads=$(nproc)
   checkpoint=${TMPDIR:-/tmp}/tessera-bench-bert-base
   echo "-- BERT-base forward (12 x 768, random weights, batch 1), $threads threads, median of 5 (targets:"

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 namespace tessera::widgets {
 namespace {
@@ -42,10 +43,53 @@ void AttentionGridView::setSelected(int layer, int head)
     update();
 }
 
+namespace {
+
+// Mean-pools one head's [n, n] map into side x side cells and colours it, each head scaled to
+// its own maximum so that the pattern, not the scale, is compared across heads.
+QImage thumbnail(const float *data, int64_t n, int side, ColorMap map)
+{
+    std::vector<int> bin(static_cast<size_t>(n));
+    std::vector<int> binSize(static_cast<size_t>(side), 0);
+    for (int64_t i = 0; i < n; ++i) {
+        bin[size_t(i)] = int(i * side / n);
+        ++binSize[size_t(bin[size_t(i)])];
+    }
+    std::vector<float> pooled(size_t(side) * size_t(side), 0.0f);
+    for (int64_t q = 0; q < n; ++q) {
+        float *row = &pooled[size_t(bin[size_t(q)]) * size_t(side)];
+        const float *source = data + q * n;
+        for (int64_t k = 0; k < n; ++k)
+            row[bin[size_t(k)]] += source[k];
+    }
+    float top = 0.0f;
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x) {
+            float &cell = pooled[size_t(y * side + x)];
+            cell /= float(binSize[size_t(y)] * binSize[size_t(x)]);
+            top = std::max(top, cell);
+        }
+    QImage image(side, side, QImage::Format_RGB32);
+    for (int y = 0; y < side; ++y) {
+        auto *line = reinterpret_cast<QRgb *>(image.scanLine(y));
+        for (int x = 0; x < side; ++x)
+            line[x] = colorMapColor(map, top > 0.0f ? pooled[size_t(y * side + x)] / top : 0.0);
+    }
+    return image;
+}
+
+} // namespace
+
 void AttentionGridView::rebuildThumbnails()
 {
     m_thumbnails.clear();
     m_heads = 0;
+    struct Work {
+        const float *data;
+        int64_t n;
+        int side;
+    };
+    std::vector<Work> work;
     for (const FloatTensor &layer : m_layers) {
         const size_t dims = layer.shape.size();
         if (dims < 3)
@@ -53,31 +97,20 @@ void AttentionGridView::rebuildThumbnails()
         const int heads = int(layer.shape[dims - 3]);
         const int64_t n = layer.shape[dims - 1];
         m_heads = std::max(m_heads, heads);
-        const int side = int(std::min<int64_t>(n, kMaxThumbnail));
-        for (int h = 0; h < heads; ++h) {
-            // Mean-pool the head's [n, n] map into side x side cells; each head is scaled to its own maximum
-            // so that the pattern, not the scale, is compared across heads.
-            std::vector<double> pooled(size_t(side * side), 0.0);
-            std::vector<int> counts(size_t(side * side), 0);
-            const float *data = layer.values.data() + size_t(h) * size_t(n * n);
-            for (int64_t q = 0; q < n; ++q)
-                for (int64_t k = 0; k < n; ++k) {
-                    const size_t cell = size_t((q * side / n) * side + k * side / n);
-                    pooled[cell] += data[q * n + k];
-                    ++counts[cell];
-                }
-            double top = 0.0;
-            for (size_t i = 0; i < pooled.size(); ++i) {
-                pooled[i] /= std::max(counts[i], 1);
-                top = std::max(top, pooled[i]);
-            }
-            QImage image(side, side, QImage::Format_RGB32);
-            for (int y = 0; y < side; ++y)
-                for (int x = 0; x < side; ++x)
-                    image.setPixel(x, y, colorMapColor(m_colorMap, top > 0.0 ? pooled[size_t(y * side + x)] / top : 0.0));
-            m_thumbnails.push_back(image);
-        }
+        for (int h = 0; h < heads; ++h)
+            work.push_back({layer.values.data() + size_t(h) * size_t(n * n), n, int(std::min<int64_t>(n, kMaxThumbnail))});
     }
+    m_thumbnails.resize(work.size());
+    // Heads are independent: pool them on every core (the GUI thread waits, briefly).
+    const unsigned workers = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), unsigned(work.size())));
+    std::vector<std::thread> threads;
+    for (unsigned w = 0; w < workers; ++w)
+        threads.emplace_back([&, w]() {
+            for (size_t i = w; i < work.size(); i += workers)
+                m_thumbnails[i] = thumbnail(work[i].data, work[i].n, work[i].side, m_colorMap);
+        });
+    for (std::thread &thread : threads)
+        thread.join();
 }
 
 QSize AttentionGridView::defaultFigureSize() const
