@@ -30,6 +30,8 @@ namespace tessera::attentionlens {
 namespace {
 
 const QStringList kFigures = {"head", "model", "queries", "entropy", "compare"};
+// Captured attention is kept in memory for instant head switching; this bounds it.
+constexpr double kCaptureBudgetMegabytes = 2048.0;
 
 // The notes' examples; the second list pairs with the first for comparison (the one-word
 // negation "안" flips the meaning, 003:10, 37).
@@ -363,6 +365,13 @@ void AttentionPanel::run()
                     throw Error("the text has no tokens");
                 ModelInputs inputs;
                 const int64_t n = int64_t(out.encoding.ids.size());
+                // Every head of every layer is kept as float32: refuse, with the number, what would not fit.
+                const ModelConfig &config = result->model->info().config;
+                const double megabytes = double(config.layers) * double(config.heads) * double(n) * double(n) * 4.0 / 1048576.0;
+                if (megabytes > kCaptureBudgetMegabytes)
+                    throw Error("capturing every head for " + std::to_string(n) + " tokens needs " +
+                                std::to_string(int64_t(megabytes)) + " MB, above the " +
+                                std::to_string(int64_t(kCaptureBudgetMegabytes)) + " MB budget; shorten the text");
                 inputs.integers["input_ids"] = {{1, n}, out.encoding.ids};
                 inputs.integers["attention_mask"] = {{1, n}, std::vector<int64_t>(size_t(n), 1)};
                 CaptureOptions options;
