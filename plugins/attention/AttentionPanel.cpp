@@ -7,6 +7,8 @@
 #include "tessera/widgets/DataHub.h"
 #include "tessera/widgets/HeatmapView.h"
 #include "tessera/widgets/JobRunner.h"
+#include "tessera/widgets/PlotFigure.h"
+#include "tessera/widgets/TokenLinkView.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -29,7 +31,7 @@
 namespace tessera::attentionlens {
 namespace {
 
-const QStringList kFigures = {"head", "model", "queries", "entropy", "compare"};
+const QStringList kFigures = {"head", "links", "model", "queries", "entropy", "compare"};
 // Captured attention is kept in memory for instant head switching; this bounds it.
 constexpr double kCaptureBudgetMegabytes = 2048.0;
 
@@ -132,6 +134,8 @@ void AttentionPanel::buildUi()
     m_headView->setValueName(tr("weight"));
     m_headView->setValueRange(0.0, 1.0);
     m_views->addTab(m_headView, tr("Head"));
+    m_links = new widgets::TokenLinkView;
+    m_views->addTab(m_links, tr("Token links"));
     m_grid = new widgets::AttentionGridView;
     m_views->addTab(m_grid, tr("Model view"));
     m_queries = new widgets::BarChartView;
@@ -214,6 +218,7 @@ void AttentionPanel::setCurrentFigure(const QString &name)
 widgets::Figure *AttentionPanel::figure(const QString &name)
 {
     if (name == "head") return m_headView;
+    if (name == "links") return m_links;
     if (name == "model") return m_grid;
     if (name == "queries") return m_queries;
     if (name == "entropy") return m_entropy;
@@ -481,6 +486,23 @@ void AttentionPanel::showHead()
                                    : tr("Layer %1, %2").arg(m_layer->value()).arg(which));
     m_headView->setMatrix(std::make_shared<Matrix>(matrix), labels, labels);
     m_grid->setSelected(m_layer->value(), m_head->currentData().toString().toInt());
+
+    // Token links: one head in one colour; for mean or max every head of the layer overlaid.
+    QList<widgets::LinkLayer> links;
+    const QString choice = m_head->currentData().toString();
+    if (choice == "mean" || choice == "max") {
+        const FloatTensor &layer = first.layers[size_t(m_layer->value())];
+        const int heads = int(layer.shape[1]);
+        for (int h = 0; h < heads; ++h)
+            links.append({tr("head %1").arg(h), std::make_shared<Matrix>(attention::head(layer, h)), widgets::seriesColor(h)});
+    } else {
+        links.append({which, std::make_shared<Matrix>(selectedMatrix(first)), widgets::seriesColor(0)});
+    }
+    m_links->setFigureTitle(choice == "rollout"                      ? tr("Rollout links")
+                            : (choice == "mean" || choice == "max") ? tr("Layer %1: every head overlaid").arg(m_layer->value())
+                                                                    : tr("Layer %1: %2").arg(m_layer->value()).arg(which));
+    m_links->setTokens(labels);
+    m_links->setLayers(links);
 
     // Active and lazy queries of the selected map.
     const Matrix plain = selectedMatrix(first);

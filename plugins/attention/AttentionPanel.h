@@ -28,6 +28,7 @@ class AttentionGridView;
 class BarChartView;
 class HeatmapView;
 class JobHandle;
+class TokenLinkView;
 } // namespace tessera::widgets
 
 namespace tessera::attentionlens {
@@ -91,6 +92,7 @@ private:
     QLabel *m_status = nullptr;
     QTabWidget *m_views = nullptr;
     widgets::HeatmapView *m_headView = nullptr;
+    widgets::TokenLinkView *m_links = nullptr;
     widgets::AttentionGridView *m_grid = nullptr;
     widgets::BarChartView *m_queries = nullptr;
     widgets::HeatmapView *m_entropy = nullptr;

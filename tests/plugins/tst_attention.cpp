@@ -97,6 +97,7 @@ private slots:
         QCOMPARE(entropy->rows, 2);
         QCOMPARE(entropy->cols, 4);
         QCOMPARE(panel->figure("model")->figureTable().matrix->rows, 2);
+        QCOMPARE(panel->figure("links")->figureTable().matrix->rows, head->rows);
         QTemporaryDir dir;
         for (const QString &name : panel->figureNames())
             QCOMPARE(widgets::exportFigure(*panel->figure(name), dir.filePath(name + ".svg"), widgets::ExportFormat::Svg), QString());
