@@ -133,6 +133,12 @@ Checkpoint readCheckpoint(const std::string &folder, JobContext *context)
 // The names an architecture needs, with their shapes from the config.
 using Expected = std::vector<std::pair<std::string, std::vector<int64_t>>>;
 
+// Where a step-through of one head goes, when asked for.
+struct StepTarget {
+    int head = -1;
+    ModelOutputs *outputs = nullptr;
+};
+
 class TransformerModel : public Model {
 public:
     TransformerModel(ModelConfig config, std::string folder, JobContext *context) : m_folder(std::move(folder))
@@ -220,8 +226,13 @@ private:
     // the probabilities [batch, heads, query, key].
     // With capture, the probabilities are written straight into the captured buffer (no copy:
     // at 512 tokens they are 144 MB for BERT-base).
+    static StepTarget stepFor(const CaptureOptions &capture, int64_t layer, ModelOutputs &outputs)
+    {
+        return capture.stepLayer == int(layer) ? StepTarget{capture.stepHead, &outputs} : StepTarget{};
+    }
+
     torch::Tensor attend(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v, const torch::Tensor &mask,
-                         torch::Tensor &probabilities, FloatTensor *capture = nullptr) const
+                         torch::Tensor &probabilities, FloatTensor *capture = nullptr, StepTarget step = {}) const
     {
         const int64_t batch = q.size(0), sequence = q.size(1), heads = m_info.config.heads;
         const int64_t headSize = m_info.config.hiddenSize / heads;
@@ -229,6 +240,22 @@ private:
         torch::Tensor scores = torch::matmul(split(q), split(k).transpose(-1, -2)) / std::sqrt(double(headSize));
         if (mask.defined())
             scores = scores + mask;
+        if (step.outputs) {
+            if (step.head < 0 || step.head >= heads)
+                throw Error("head " + std::to_string(step.head) + " does not exist (" + std::to_string(heads) + " heads)");
+            const torch::Tensor qh = split(q)[0][step.head], kh = split(k)[0][step.head], vh = split(v)[0][step.head];
+            const torch::Tensor raw = torch::matmul(qh, kh.transpose(0, 1));
+            torch::Tensor scaled = scores[0][step.head].clone();
+            scaled.masked_fill_(scaled < -1e30, std::numeric_limits<float>::quiet_NaN());
+            const torch::Tensor weights = torch::softmax(scores[0][step.head], -1);
+            (*step.outputs)["step.query"] = fromTorch(qh);
+            (*step.outputs)["step.key"] = fromTorch(kh);
+            (*step.outputs)["step.value"] = fromTorch(vh);
+            (*step.outputs)["step.scores"] = fromTorch(raw);
+            (*step.outputs)["step.scaled"] = fromTorch(scaled);
+            (*step.outputs)["step.weights"] = fromTorch(weights);
+            (*step.outputs)["step.output"] = fromTorch(torch::matmul(weights, vh));
+        }
         if (capture) {
             capture->shape = scores.sizes().vec();
             capture->values.resize(size_t(scores.numel()));
@@ -315,7 +342,7 @@ private:
             const bool keep = capture.attentions && captureLayer(capture, int(layer));
             const torch::Tensor context_ = attend(linear(hidden, p + "attention.self.query"), linear(hidden, p + "attention.self.key"),
                                                   linear(hidden, p + "attention.self.value"), additive, probabilities,
-                                                  keep ? &captured : nullptr);
+                                                  keep ? &captured : nullptr, stepFor(capture, layer, outputs));
             const torch::Tensor attended = layerNorm(linear(context_, p + "attention.output.dense") + hidden, p + "attention.output.LayerNorm");
             const torch::Tensor intermediate = activation(linear(attended, p + "intermediate.dense"), c.activation);
             hidden = layerNorm(linear(intermediate, p + "output.dense") + attended, p + "output.LayerNorm");
@@ -367,7 +394,8 @@ private:
             torch::Tensor probabilities;
             FloatTensor captured;
             const bool keep = capture.attentions && captureLayer(capture, int(layer));
-            const torch::Tensor attended = attend(parts[0], parts[1], parts[2], additive, probabilities, keep ? &captured : nullptr);
+            const torch::Tensor attended = attend(parts[0], parts[1], parts[2], additive, probabilities, keep ? &captured : nullptr,
+                                                  stepFor(capture, layer, outputs));
             hidden = hidden + conv1d(attended, p + "attn.c_proj");
             const torch::Tensor inner = activation(conv1d(layerNorm(hidden, p + "ln_2"), p + "mlp.c_fc"), c.activation);
             hidden = hidden + conv1d(inner, p + "mlp.c_proj");
@@ -422,7 +450,7 @@ private:
             const torch::Tensor attended =
                 attend(linear(normed, p + "attention.attention.query"), linear(normed, p + "attention.attention.key"),
                        linear(normed, p + "attention.attention.value"), torch::Tensor(), probabilities,
-                       keep ? &captured : nullptr);
+                       keep ? &captured : nullptr, stepFor(capture, layer, outputs));
             hidden = hidden + linear(attended, p + "attention.output.dense");
             const torch::Tensor inner = activation(linear(layerNorm(hidden, p + "layernorm_after"), p + "intermediate.dense"), c.activation);
             hidden = hidden + linear(inner, p + "output.dense");

@@ -4,6 +4,7 @@
 #include "tessera/core/Error.h"
 #include "tessera/widgets/AttentionGridView.h"
 #include "tessera/widgets/BarChartView.h"
+#include "tessera/widgets/CompositeFigure.h"
 #include "tessera/widgets/DataHub.h"
 #include "tessera/widgets/HeatmapView.h"
 #include "tessera/widgets/JobRunner.h"
@@ -31,7 +32,9 @@
 namespace tessera::attentionlens {
 namespace {
 
-const QStringList kFigures = {"head", "links", "model", "queries", "entropy", "compare"};
+const QStringList kFigures = {"head", "links", "model", "step", "queries", "entropy", "compare"};
+// The step-through matrices, in the order the notes compute them (003:164-169).
+const char *const kStepNames[] = {"step.query", "step.key", "step.value", "step.scores", "step.scaled", "step.weights", "step.output"};
 // Captured attention is kept in memory for instant head switching; this bounds it.
 constexpr double kCaptureBudgetMegabytes = 2048.0;
 
@@ -138,6 +141,21 @@ void AttentionPanel::buildUi()
     m_views->addTab(m_links, tr("Token links"));
     m_grid = new widgets::AttentionGridView;
     m_views->addTab(m_grid, tr("Model view"));
+    m_step = new widgets::CompositeFigure(tr("One head step by step"));
+    m_step->setColumns(4);
+    const QStringList stepTitles = {tr("Q = X W_Q"), tr("K = X W_K"), tr("V = X W_V"), tr("Q K\u1d40"),
+                                    tr("Q K\u1d40 / \u221ad\u2096 (+ mask)"), tr("softmax"), tr("softmax \u00b7 V")};
+    for (int i = 0; i < stepTitles.size(); ++i) {
+        auto *view = m_step->addFigure(new widgets::HeatmapView);
+        view->setFigureTitle(stepTitles[i]);
+        const bool square = i >= 3 && i <= 5;
+        view->setAxisTitles(square ? tr("key") : tr("d\u2096"), tr("token"));
+        view->setColorMap(i == 5 ? widgets::ColorMap::Viridis : widgets::ColorMap::Diverging);
+        view->setSymmetricRange(i != 5);
+        m_stepViews.append(view);
+    }
+    m_step->setPrimary(5);
+    m_views->addTab(m_step, tr("Step through"));
     m_queries = new widgets::BarChartView;
     m_queries->setValueTitle(tr("KL(uniform \u2016 attention), nats"));
     m_views->addTab(m_queries, tr("Active / lazy queries"));
@@ -190,7 +208,60 @@ void AttentionPanel::buildUi()
     });
     for (widgets::PlotFigure *view : std::initializer_list<widgets::PlotFigure *>{m_headView, m_queries, m_entropy, m_compareView})
         connect(view, &widgets::PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
-    connect(m_views, &QTabWidget::currentChanged, this, [this]() { emit currentFigureChanged(currentFigureName()); });
+    connect(m_views, &QTabWidget::currentChanged, this, [this]() {
+        if (m_views->currentWidget() == m_step)
+            runStep();
+        emit currentFigureChanged(currentFigureName());
+    });
+}
+
+void AttentionPanel::runStep()
+{
+    if (!m_result || m_views->currentWidget() != m_step)
+        return;
+    bool numeric = false;
+    const int head = m_head->currentData().toString().toInt(&numeric);
+    if (!numeric) {
+        m_step->setFigureTitle(tr("Choose one head (not an aggregate) to step through"));
+        return;
+    }
+    const int layer = m_layer->value();
+    const QString key = QStringLiteral("%1/%2/%3").arg(layer).arg(head).arg(m_text->currentText());
+    if (key == m_stepKey)
+        return;
+    m_stepKey = key;
+    const auto result = m_result;
+    QPointer<AttentionPanel> self(this);
+    m_context.jobs->run<ModelOutputs>(
+        tr("Step through layer %1, head %2").arg(layer).arg(head),
+        [result, layer, head](JobContext &context) {
+            ModelInputs inputs;
+            const int64_t n = int64_t(result->first.encoding.ids.size());
+            inputs.integers["input_ids"] = {{1, n}, result->first.encoding.ids};
+            CaptureOptions capture;
+            capture.attentions = false;
+            capture.hiddenStates = false;
+            capture.stepLayer = layer;
+            capture.stepHead = head;
+            return result->model->run(inputs, capture, &context);
+        },
+        [self, layer, head](ModelOutputs outputs) {
+            if (!self || !self->m_result)
+                return;
+            const QStringList labels = tokenLabels(self->m_result->first.encoding);
+            const int64_t dk = outputs.at("step.query").shape.back();
+            self->m_step->setFigureTitle(tr("Layer %1, head %2 step by step (d\u2096 = %3)").arg(layer).arg(head).arg(dk));
+            for (int i = 0; i < self->m_stepViews.size(); ++i) {
+                const FloatTensor &tensor = outputs.at(kStepNames[i]);
+                auto matrix = std::make_shared<Matrix>(tensor.toMatrix(kStepNames[i]));
+                const bool square = i >= 3 && i <= 5;
+                self->m_stepViews[i]->setMatrix(matrix, labels, square ? labels : QStringList());
+            }
+        },
+        [self](const QString &message) {
+            if (self)
+                self->m_status->setText(tr("Step-through failed: %1").arg(message));
+        });
 }
 
 void AttentionPanel::refreshModels()
@@ -220,6 +291,7 @@ widgets::Figure *AttentionPanel::figure(const QString &name)
     if (name == "head") return m_headView;
     if (name == "links") return m_links;
     if (name == "model") return m_grid;
+    if (name == "step") return m_step;
     if (name == "queries") return m_queries;
     if (name == "entropy") return m_entropy;
     if (name == "compare") return m_compareView;
@@ -503,6 +575,7 @@ void AttentionPanel::showHead()
                                                                     : tr("Layer %1: %2").arg(m_layer->value()).arg(which));
     m_links->setTokens(labels);
     m_links->setLayers(links);
+    runStep();
 
     // Active and lazy queries of the selected map.
     const Matrix plain = selectedMatrix(first);

@@ -27,6 +27,7 @@ namespace tessera::widgets {
 class AttentionGridView;
 class BarChartView;
 class HeatmapView;
+class CompositeFigure;
 class JobHandle;
 class TokenLinkView;
 } // namespace tessera::widgets
@@ -71,6 +72,7 @@ private:
     void run();
     void showResult();
     void showHead();
+    void runStep();
     Matrix selectedMatrix(const Capture &capture) const;
     std::vector<int64_t> validKeys(const Capture &capture) const;
 
@@ -97,6 +99,9 @@ private:
     widgets::BarChartView *m_queries = nullptr;
     widgets::HeatmapView *m_entropy = nullptr;
     widgets::HeatmapView *m_compareView = nullptr;
+    widgets::CompositeFigure *m_step = nullptr;
+    QList<widgets::HeatmapView *> m_stepViews;
+    QString m_stepKey; // "layer/head/text" last stepped through
 };
 
 } // namespace tessera::attentionlens

@@ -113,6 +113,41 @@ private slots:
         QCOMPARE(config.parameterCount(), int64_t(109482240));
     }
 
+    void stepThroughOneHead()
+    {
+        // Recomputing attention by hand from the captured Q, K, V must give transformers' weights.
+        const auto model = loadModel(kHf + "gpt2-tiny");
+        const SafetensorsFile expected(kHf + "gpt2-tiny/expected.safetensors");
+        CaptureOptions capture;
+        capture.stepLayer = 1;
+        capture.stepHead = 2;
+        const ModelOutputs out = model->run(inputsFrom(expected), capture);
+        const FloatTensor &q = out.at("step.query"), &k = out.at("step.key"), &weights = out.at("step.weights");
+        const int64_t n = q.shape[0], d = q.shape[1];
+        QCOMPARE(d, 8); // 32 / 4 heads
+        const FloatTensor reference = expected.readFloat("attentions.1"); // [2, 4, 7, 7], batch item 0 unpadded
+        for (int64_t i = 0; i < n; ++i) {
+            std::vector<double> row(size_t(n), -INFINITY);
+            double top = -INFINITY;
+            for (int64_t j = 0; j <= i; ++j) { // causal
+                double dot = 0.0;
+                for (int64_t c = 0; c < d; ++c)
+                    dot += double(q.values[size_t(i * d + c)]) * k.values[size_t(j * d + c)];
+                row[size_t(j)] = dot / std::sqrt(double(d));
+                top = std::max(top, row[size_t(j)]);
+            }
+            double sum = 0.0;
+            for (double &v : row) sum += v = std::exp(v - top);
+            for (int64_t j = 0; j < n; ++j) {
+                const double want = reference.values[size_t(((0 * 4 + 2) * 7 + i) * 7 + j)];
+                QVERIFY(std::abs(row[size_t(j)] / sum - want) < 2e-4 + 1e-3 * want);
+                QVERIFY(std::abs(weights.values[size_t(i * n + j)] - want) < 2e-4 + 1e-3 * want);
+            }
+            if (i + 1 < n)
+                QVERIFY(std::isnan(out.at("step.scaled").values[size_t(i * n + i + 1)])); // masked future
+        }
+    }
+
     void onlyChosenLayers()
     {
         const auto model = loadModel(kHf + "bert-tiny-mlm");

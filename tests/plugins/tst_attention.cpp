@@ -103,6 +103,25 @@ private slots:
             QCOMPARE(widgets::exportFigure(*panel->figure(name), dir.filePath(name + ".svg"), widgets::ExportFormat::Svg), QString());
     }
 
+    void stepThrough()
+    {
+        auto panel = create();
+        QString error;
+        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/gpt2-tiny"}, {"text", "The cat sat on the mat."},
+                                    {"layer", "1"}, {"head", "2"}, {"view", "step"}},
+                                   &error),
+                 qPrintable(error));
+        // The softmax panel of the step-through is the head map itself (rows sum to one, future masked at 0).
+        const MatrixPtr weights = panel->figure("step")->figureTable().matrix;
+        QVERIFY(weights);
+        QVERIFY(panel->setOptions({{"view", "head"}}, &error));
+        const MatrixPtr head = panel->figure("head")->figureTable().matrix;
+        QCOMPARE(weights->rows, head->rows);
+        for (int64_t q = 0; q < head->rows; ++q)
+            for (int64_t k = 0; k <= q; ++k)
+                QVERIFY(std::abs(weights->at(q, k) - head->at(q, k)) < 1e-6);
+    }
+
     void comparingTwoInputs()
     {
         auto panel = create();

@@ -34,6 +34,12 @@ struct CaptureOptions {
     std::vector<int> layers;   // empty: every layer; else only these attentions / hidden states
     bool rollout = false;      // rollout: [batch, sequence, sequence] (Abnar & Zuidema)
     bool meanAttentionDistance = false; // ViT only: mean_attention_distance.{raw,renormalized} [layers, heads]
+    // Step-through of one head of one layer (batch item 0), as the notes teach attention:
+    // step.query, step.key, step.value [n, d_k]; step.scores = Q K^T [n, n]; step.scaled =
+    // Q K^T / sqrt(d_k) with masked entries NaN [n, n]; step.weights = softmax [n, n];
+    // step.output = weights V [n, d_k]. -1: no step-through.
+    int stepLayer = -1;
+    int stepHead = 0;
 };
 
 // Outputs by the fixtures' names: logits, hidden_states.{i}, attentions.{i}, pooler_output, ...

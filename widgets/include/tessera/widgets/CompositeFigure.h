@@ -1,13 +1,14 @@
 #pragma once
-// Several figures side by side (a matrix and its profile, a map and its slopes) exported as
-// one figure. Child widths follow their stretch factors on screen and in exports; the numbers
-// exported as CSV are those of the primary child. GUI thread only.
+// Several figures side by side (a matrix and its profile, a map and its slopes), or in a grid
+// of rows, exported as one figure. In a single row, child widths follow their stretch factors
+// on screen and in exports; the numbers exported as CSV are those of the primary child.
+// GUI thread only.
 
 #include "tessera/widgets/Figure.h"
 
 #include <QWidget>
 
-class QHBoxLayout;
+class QGridLayout;
 
 class QCPPainter;
 
@@ -26,6 +27,8 @@ public:
         return child;
     }
     void setPrimary(int index) { m_primary = index; }
+    // Lay the children out in rows of this many (0: one row). Call before adding children.
+    void setColumns(int columns);
     void setFigureTitle(const QString &title) { m_title = title; }
 
     QString figureTitle() const override { return m_title; }
@@ -37,7 +40,8 @@ private:
     void addChild(QWidget *widget, Figure *figure, int stretch);
 
     QString m_title;
-    QHBoxLayout *m_layout;
+    QGridLayout *m_layout;
+    int m_columns = 0;
     QList<Figure *> m_children;
     QList<int> m_stretches;
     int m_primary = 0;
