@@ -2,6 +2,7 @@
 
 #include "tessera/core/AttentionAnalysis.h"
 #include "tessera/core/Error.h"
+#include "tessera/core/Pipelines.h"
 #include "tessera/widgets/AttentionGridView.h"
 #include "tessera/widgets/BarChartView.h"
 #include "tessera/widgets/CompositeFigure.h"
@@ -32,7 +33,7 @@
 namespace tessera::attentionlens {
 namespace {
 
-const QStringList kFigures = {"head", "links", "model", "step", "queries", "entropy", "compare"};
+const QStringList kFigures = {"head", "links", "model", "step", "queries", "entropy", "compare", "predictions"};
 // The step-through matrices, in the order the notes compute them (003:164-169).
 const char *const kStepNames[] = {"step.query", "step.key", "step.value", "step.scores", "step.scaled", "step.weights", "step.output"};
 // Captured attention is kept in memory for instant head switching; this bounds it.
@@ -99,8 +100,14 @@ void AttentionPanel::buildUi()
     m_text->addItems(kTexts);
     m_text->setMinimumContentsLength(24);
     form->addRow(tr("Text"), m_text);
-    m_compare = new QCheckBox(tr("Compare with a second text"));
+    m_compare = new QCheckBox(tr("Use a second text"));
     form->addRow(m_compare);
+    m_secondRole = new QComboBox;
+    m_secondRole->addItem(tr("to compare with"), "compare");
+    m_secondRole->addItem(tr("as sentence B of a pair"), "pair");
+    m_secondRole->setToolTip(tr("Compare two inputs side by side, or feed both as one pair ([CLS] A [SEP] B [SEP], segments drawn)."));
+    m_secondRole->setEnabled(false);
+    form->addRow(tr("Second text"), m_secondRole);
     m_secondText = new QComboBox;
     m_secondText->setEditable(true);
     m_secondText->addItems(kSecondTexts);
@@ -168,6 +175,9 @@ void AttentionPanel::buildUi()
     m_compareView->setColorMap(widgets::ColorMap::Diverging);
     m_compareView->setSymmetricRange(true);
     m_views->addTab(m_compareView, tr("Compare"));
+    m_predictions = new widgets::BarChartView;
+    m_predictions->setValueTitle(tr("probability"));
+    m_views->addTab(m_predictions, tr("Predictions"));
     rightLayout->addWidget(m_views, 1);
     m_status = new QLabel(tr("Open a BERT or GPT-2 checkpoint in the Models panel (or with Open\u2026 here), then type a text."));
     m_status->setWordWrap(true);
@@ -195,8 +205,10 @@ void AttentionPanel::buildUi()
     });
     connect(m_compare, &QCheckBox::toggled, this, [this](bool on) {
         m_secondText->setEnabled(on);
+        m_secondRole->setEnabled(on);
         scheduleRun();
     });
+    connect(m_secondRole, qOverload<int>(&QComboBox::activated), this, [this]() { scheduleRun(); });
     connect(m_layer, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPanel::showHead);
     connect(m_head, qOverload<int>(&QComboBox::currentIndexChanged), this, &AttentionPanel::showHead);
     connect(m_topU, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPanel::showHead);
@@ -238,6 +250,8 @@ void AttentionPanel::runStep()
             ModelInputs inputs;
             const int64_t n = int64_t(result->first.encoding.ids.size());
             inputs.integers["input_ids"] = {{1, n}, result->first.encoding.ids};
+            if (result->model->info().config.modelType == "bert")
+                inputs.integers["token_type_ids"] = {{1, n}, result->first.encoding.typeIds};
             CaptureOptions capture;
             capture.attentions = false;
             capture.hiddenStates = false;
@@ -295,6 +309,7 @@ widgets::Figure *AttentionPanel::figure(const QString &name)
     if (name == "queries") return m_queries;
     if (name == "entropy") return m_entropy;
     if (name == "compare") return m_compareView;
+    if (name == "predictions") return m_predictions;
     return nullptr;
 }
 
@@ -303,6 +318,7 @@ QList<widgets::OptionSpec> AttentionPanel::optionSpecs() const
     return {{"model", tr("checkpoint folder of a BERT or GPT-2 model"), "", {}},
             {"text", tr("the input text"), kTexts.first(), {}},
             {"compare", tr("a second text to compare with (empty: none)"), "", {}},
+            {"pair", tr("sentence B: the text and this one as one pair, segments A/B"), "", {}},
             {"layer", tr("layer shown (0-based)"), "0", {}},
             {"head", tr("head shown: a number, mean, max or rollout"), "0", {}},
             {"top-u", tr("active queries marked (1-64)"), "3", {}},
@@ -316,7 +332,7 @@ QVariantMap AttentionPanel::options() const
         map["model"] = m_folder;
     map["text"] = m_text->currentText();
     if (m_compare->isChecked())
-        map["compare"] = m_secondText->currentText();
+        map[m_secondRole->currentData().toString()] = m_secondText->currentText();
     map["layer"] = QString::number(m_layer->value());
     map["head"] = m_head->currentData().toString().isEmpty() ? QStringLiteral("0") : m_head->currentData().toString();
     map["top-u"] = QString::number(m_topU->value());
@@ -327,7 +343,7 @@ QVariantMap AttentionPanel::options() const
 bool AttentionPanel::setOptions(const QVariantMap &options, QString *error)
 {
     for (auto it = options.begin(); it != options.end(); ++it)
-        if (!QStringList{"model", "text", "compare", "layer", "head", "top-u", "view"}.contains(it.key())) {
+        if (!QStringList{"model", "text", "compare", "pair", "layer", "head", "top-u", "view"}.contains(it.key())) {
             if (error) *error = tr("unknown option --%1 for the attention panel").arg(it.key());
             return false;
         }
@@ -368,15 +384,18 @@ bool AttentionPanel::setOptions(const QVariantMap &options, QString *error)
         const QSignalBlocker blockSecond(m_secondText);
         if (options.contains("text"))
             m_text->setEditText(options["text"].toString());
-        if (options.contains("compare")) {
-            m_compare->setChecked(!options["compare"].toString().isEmpty());
-            m_secondText->setEnabled(m_compare->isChecked());
-            m_secondText->setEditText(options["compare"].toString());
-        }
+        for (const char *role : {"compare", "pair"})
+            if (options.contains(role)) {
+                m_compare->setChecked(!options[role].toString().isEmpty());
+                m_secondText->setEnabled(m_compare->isChecked());
+                m_secondRole->setEnabled(m_compare->isChecked());
+                m_secondRole->setCurrentIndex(m_secondRole->findData(QString(role)));
+                m_secondText->setEditText(options[role].toString());
+            }
     }
     setCurrentFigure(view);
     m_runError.clear();
-    if (options.contains("model") || options.contains("text") || options.contains("compare")) {
+    if (options.contains("model") || options.contains("text") || options.contains("compare") || options.contains("pair")) {
         if (m_context.jobs && m_context.jobs->isInline())
             run();
         else
@@ -421,23 +440,25 @@ void AttentionPanel::run()
         m_job->cancel();
     const std::string folder = m_folder.toStdString();
     const std::string first = m_text->currentText().toStdString();
+    const bool pair = m_compare->isChecked() && m_secondRole->currentData().toString() == "pair";
     const std::string second = m_compare->isChecked() ? m_secondText->currentText().toStdString() : std::string();
     m_status->setText(tr("Running\u2026"));
     QPointer<AttentionPanel> self(this);
     auto handle = std::make_shared<QPointer<widgets::JobHandle>>();
     *handle = m_context.jobs->run<std::shared_ptr<CaptureResult>>(
         tr("Attention of %1").arg(QFileInfo(m_folder).fileName()),
-        [folder, first, second](JobContext &context) {
+        [folder, first, second, pair](JobContext &context) {
             auto result = std::make_shared<CaptureResult>();
             result->model = sharedModel(folder, &context);
             const std::string type = result->model->info().config.modelType;
             if (type != "bert" && type != "gpt2")
                 throw Error("the attention explorer reads text models (BERT, GPT-2); this is " + type, folder);
             result->tokenizer = loadTokenizer(folder);
-            auto capture = [&](const std::string &text, Capture &out) {
+            auto capture = [&](const std::string &text, const std::string &sentenceB, Capture &out) {
                 if (text.empty())
                     throw Error("type a text to see its attention");
-                out.encoding = result->tokenizer->encode(text, type == "bert");
+                out.encoding = sentenceB.empty() ? result->tokenizer->encode(text, type == "bert")
+                                                 : result->tokenizer->encodePair(text, sentenceB, type == "bert");
                 if (out.encoding.ids.empty())
                     throw Error("the text has no tokens");
                 ModelInputs inputs;
@@ -451,6 +472,8 @@ void AttentionPanel::run()
                                 std::to_string(int64_t(kCaptureBudgetMegabytes)) + " MB budget; shorten the text");
                 inputs.integers["input_ids"] = {{1, n}, out.encoding.ids};
                 inputs.integers["attention_mask"] = {{1, n}, std::vector<int64_t>(size_t(n), 1)};
+                if (type == "bert")
+                    inputs.integers["token_type_ids"] = {{1, n}, out.encoding.typeIds};
                 CaptureOptions options;
                 options.hiddenStates = false;
                 options.rollout = true;
@@ -458,10 +481,18 @@ void AttentionPanel::run()
                 for (int64_t l = 0; l < result->model->info().config.layers; ++l)
                     out.layers.push_back(std::move(outputs.at("attentions." + std::to_string(l))));
                 out.rollout = std::move(outputs.at("rollout"));
+                if (outputs.count("logits"))
+                    out.logits = std::move(outputs.at("logits"));
             };
-            capture(first, result->first);
-            if (!second.empty())
-                capture(second, result->second);
+            if (pair) {
+                if (second.empty())
+                    throw Error("type sentence B of the pair");
+                capture(first, second, result->first);
+            } else {
+                capture(first, {}, result->first);
+                if (!second.empty())
+                    capture(second, {}, result->second);
+            }
             return result;
         },
         [self, handle](std::shared_ptr<CaptureResult> result) {
@@ -514,6 +545,38 @@ void AttentionPanel::showResult()
                                   .arg(m_result->first.encoding.ids.size())
                                   .arg(std::log(double(m_result->first.encoding.ids.size())), 0, 'f', 2));
     m_entropy->setMatrix(entropy);
+    // What the model predicts for this input, beside its attention.
+    const Capture &first = m_result->first;
+    QStringList predictionLabels;
+    QVector<double> probabilities, ids;
+    QString predictionTitle;
+    if (first.logits.values.empty()) {
+        predictionTitle = tr("This checkpoint has no prediction head");
+    } else {
+        const int64_t vocabulary = first.logits.shape.back();
+        int64_t position = -1;
+        if (c.modelType == "bert") {
+            const int64_t mask = m_result->tokenizer->tokenToId("[MASK]");
+            for (size_t i = 0; i < first.encoding.ids.size() && position < 0; ++i)
+                if (first.encoding.ids[i] == mask)
+                    position = int64_t(i);
+            predictionTitle = position < 0 ? tr("Write [MASK] in the text to see what the model fills in")
+                                           : tr("Fill-mask at token %1").arg(position);
+        } else {
+            position = int64_t(first.encoding.ids.size()) - 1;
+            predictionTitle = tr("Next token after \u201c%1\u201d").arg(m_text->currentText());
+        }
+        if (position >= 0)
+            for (const auto &[id, probability] : topKSoftmax(&first.logits.values[size_t(position * vocabulary)], vocabulary, 10)) {
+                predictionLabels << QString::fromStdString(c.modelType == "bert" ? m_result->tokenizer->idToToken(id)
+                                                                                 : m_result->tokenizer->decode({id}, false));
+                probabilities << probability;
+                ids << double(id);
+            }
+    }
+    m_predictions->setFigureTitle(predictionTitle);
+    m_predictions->setBars(predictionLabels, probabilities, ids);
+
     m_status->setText(tr("%1 \u00b7 %2 tokens \u00b7 %3 layers \u00d7 %4 heads")
                           .arg(QString::fromStdString(c.architecture.empty() ? c.modelType : c.architecture))
                           .arg(m_result->first.encoding.ids.size())
@@ -557,6 +620,12 @@ void AttentionPanel::showHead()
                                    ? tr("Attention rollout over %1 layers").arg(first.layers.size())
                                    : tr("Layer %1, %2").arg(m_layer->value()).arg(which));
     m_headView->setMatrix(std::make_shared<Matrix>(matrix), labels, labels);
+    // Segment A/B of a sentence pair: a boundary where token_type_ids change.
+    std::vector<int> boundaries;
+    for (size_t i = 1; i < first.encoding.typeIds.size(); ++i)
+        if (first.encoding.typeIds[i] != first.encoding.typeIds[i - 1])
+            boundaries.push_back(int(i));
+    m_headView->setBoundaries(boundaries);
     m_grid->setSelected(m_layer->value(), m_head->currentData().toString().toInt());
 
     // Token links: one head in one colour; for mean or max every head of the layer overlaid.

@@ -38,6 +38,7 @@ struct Capture {
     Encoding encoding;
     std::vector<FloatTensor> layers; // [1, heads, n, n] per layer
     FloatTensor rollout;             // [1, n, n]
+    FloatTensor logits;              // [1, n, vocabulary] when the model has a head
 };
 
 struct CaptureResult {
@@ -87,6 +88,7 @@ private:
     QComboBox *m_text = nullptr;
     QCheckBox *m_compare = nullptr;
     QComboBox *m_secondText = nullptr;
+    QComboBox *m_secondRole = nullptr;
     QSpinBox *m_layer = nullptr;
     QComboBox *m_head = nullptr;
     QSpinBox *m_topU = nullptr;
@@ -99,6 +101,7 @@ private:
     widgets::BarChartView *m_queries = nullptr;
     widgets::HeatmapView *m_entropy = nullptr;
     widgets::HeatmapView *m_compareView = nullptr;
+    widgets::BarChartView *m_predictions = nullptr;
     widgets::CompositeFigure *m_step = nullptr;
     QList<widgets::HeatmapView *> m_stepViews;
     QString m_stepKey; // "layer/head/text" last stepped through

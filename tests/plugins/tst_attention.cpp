@@ -139,6 +139,22 @@ private slots:
             QCOMPARE(v, 0.0f);
     }
 
+    void pairsAndPredictions()
+    {
+        auto panel = create();
+        QString error;
+        // The glossary's pair (001:390-433): segments A and B, and the fill-mask beside the map.
+        QVERIFY2(panel->setOptions({{"model", m_bert}, {"text", "HuggingFace is based in [MASK]"}, {"pair", "Where is HuggingFace based?"},
+                                    {"view", "predictions"}},
+                                   &error),
+                 qPrintable(error));
+        const widgets::FigureTable predictions = panel->currentFigure()->figureTable();
+        QCOMPARE(predictions.columns.back().size(), size_t(10));
+        QCOMPARE(panel->options().value("pair").toString(), QString("Where is HuggingFace based?"));
+        // [CLS] Hu ##gging ##F ##ace is based in [MASK] [SEP] Where is Hu ##gging ##F ##ace based ? [SEP]
+        QCOMPARE(panel->figure("head")->figureTable().matrix->rows, 19);
+    }
+
     void badInput()
     {
         auto panel = create();

@@ -80,6 +80,28 @@ void HeatmapView::setMatrix(MatrixPtr matrix, const QStringList &rowLabels, cons
     resetView();
 }
 
+void HeatmapView::setBoundaries(const std::vector<int> &indices)
+{
+    for (QCPItemStraightLine *line : m_boundaryLines)
+        plot()->removeItem(line);
+    m_boundaryLines.clear();
+    for (int index : indices)
+        for (bool vertical : {true, false}) {
+            auto *line = new QCPItemStraightLine(plot());
+            line->setPen(QPen(QColor(255, 255, 255), 2.0, Qt::DashLine));
+            line->setSelectable(false);
+            if (vertical) {
+                line->point1->setCoords(index - 0.5, 0);
+                line->point2->setCoords(index - 0.5, 1);
+            } else {
+                line->point1->setCoords(0, index - 0.5);
+                line->point2->setCoords(1, index - 0.5);
+            }
+            m_boundaryLines.append(line);
+        }
+    plot()->replot();
+}
+
 void HeatmapView::setAxisTitles(const QString &columns, const QString &rows)
 {
     plot()->xAxis->setLabel(columns);

@@ -9,9 +9,12 @@
 
 #include <QStringList>
 
+#include <vector>
+
 class QCPColorMap;
 class QCPColorScale;
 class QCPItemRect;
+class QCPItemStraightLine;
 
 namespace tessera::widgets {
 
@@ -32,6 +35,8 @@ public:
     void setSymmetricRange(bool symmetric);
     // Fixes the colour range (both finite); an invalid (lower >= upper) range means automatic.
     void setValueRange(double lower, double upper);
+    // Lines before these row/column indices on both axes (segment A/B of a sentence pair).
+    void setBoundaries(const std::vector<int> &indices);
     // Column names written as the CSV header (empty: no header line).
     void setCsvHeader(const QStringList &header) { m_csvHeader = header; }
 
@@ -60,6 +65,7 @@ private:
     QCPColorScale *m_scale;
     QCPItemRect *m_rowHighlight;
     QCPItemRect *m_columnHighlight;
+    QList<QCPItemStraightLine *> m_boundaryLines;
     MatrixPtr m_matrix;
     QStringList m_rowLabels;
     QStringList m_columnLabels;
