@@ -326,7 +326,7 @@ private:
                                torch::embedding(w("embeddings.token_type_embeddings.weight"), types);
         hidden = layerNorm(hidden, "embeddings.LayerNorm");
         torch::Tensor additive;
-        if (mask.defined())
+        if (mask.defined() && capture.applyMasks)
             additive = (1.0 - mask.to(torch::kFloat32)).view({batch, 1, 1, sequence}) *
                        std::numeric_limits<float>::lowest();
         if (capture.hiddenStates && captureLayer(capture, 0))
@@ -378,8 +378,10 @@ private:
         torch::Tensor allowed = torch::ones({sequence, sequence}, torch::kBool).tril().view({1, 1, sequence, sequence});
         if (mask.defined())
             allowed = allowed.logical_and(mask.to(torch::kBool).view({batch, 1, 1, sequence}));
-        const torch::Tensor additive = torch::zeros(allowed.sizes(), torch::kFloat32)
-                                           .masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
+        torch::Tensor additive;
+        if (capture.applyMasks)
+            additive = torch::zeros(allowed.sizes(), torch::kFloat32)
+                           .masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
         if (capture.hiddenStates && captureLayer(capture, 0))
             outputs["hidden_states.0"] = fromTorch(hidden);
         const int64_t width = c.hiddenSize;

@@ -128,9 +128,20 @@ void AttentionPanel::buildUi()
     m_topU->setValue(3);
     m_topU->setToolTip(tr("How many of the most active queries (farthest from uniform) to mark \u2605"));
     viewForm->addRow(tr("Active queries u"), m_topU);
-    m_showMasks = new QCheckBox(tr("Show masked cells (causal future) grey"));
+    m_showMasks = new QCheckBox(tr("Draw masked cells grey"));
     m_showMasks->setChecked(true);
+    m_showMasks->setToolTip(tr("Cells a mask removes (the causal future, padded keys) drawn grey instead of as 0"));
     viewForm->addRow(m_showMasks);
+    m_padTo = new QSpinBox;
+    m_padTo->setRange(0, 512);
+    m_padTo->setSpecialValueText(tr("no padding"));
+    m_padTo->setToolTip(tr("Pad the input with [PAD] to this many tokens, as a batch of longer sentences would "
+                           "(001:23-72): the attention mask keeps the padding out."));
+    viewForm->addRow(tr("Pad to"), m_padTo);
+    m_applyMasks = new QCheckBox(tr("Apply the masks"));
+    m_applyMasks->setChecked(true);
+    m_applyMasks->setToolTip(tr("Untick to compute attention with no padding or causal mask and see what they prevent"));
+    viewForm->addRow(m_applyMasks);
     column->addWidget(viewBox);
     column->addStretch(1);
     splitter->addWidget(controls);
@@ -213,6 +224,8 @@ void AttentionPanel::buildUi()
     connect(m_head, qOverload<int>(&QComboBox::currentIndexChanged), this, &AttentionPanel::showHead);
     connect(m_topU, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPanel::showHead);
     connect(m_showMasks, &QCheckBox::toggled, this, &AttentionPanel::showHead);
+    connect(m_applyMasks, &QCheckBox::toggled, this, &AttentionPanel::scheduleRun);
+    connect(m_padTo, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPanel::scheduleRun);
     connect(m_grid, &widgets::AttentionGridView::headClicked, this, [this](int layer, int head) {
         m_layer->setValue(layer);
         m_head->setCurrentIndex(head);
@@ -238,7 +251,12 @@ void AttentionPanel::runStep()
         return;
     }
     const int layer = m_layer->value();
-    const QString key = QStringLiteral("%1/%2/%3").arg(layer).arg(head).arg(m_text->currentText());
+    const QString key = QStringLiteral("%1/%2/%3/%4/%5")
+                            .arg(layer)
+                            .arg(head)
+                            .arg(m_text->currentText())
+                            .arg(m_padTo->value())
+                            .arg(m_applyMasks->isChecked());
     if (key == m_stepKey)
         return;
     m_stepKey = key;
@@ -246,7 +264,7 @@ void AttentionPanel::runStep()
     QPointer<AttentionPanel> self(this);
     m_context.jobs->run<ModelOutputs>(
         tr("Step through layer %1, head %2").arg(layer).arg(head),
-        [result, layer, head](JobContext &context) {
+        [result, layer, head, applyMasks = m_applyMasks->isChecked()](JobContext &context) {
             ModelInputs inputs;
             const int64_t n = int64_t(result->first.encoding.ids.size());
             inputs.integers["input_ids"] = {{1, n}, result->first.encoding.ids};
@@ -257,6 +275,8 @@ void AttentionPanel::runStep()
             capture.hiddenStates = false;
             capture.stepLayer = layer;
             capture.stepHead = head;
+            capture.applyMasks = applyMasks;
+            inputs.integers["attention_mask"] = {{1, n}, result->first.mask};
             return result->model->run(inputs, capture, &context);
         },
         [self, layer, head](ModelOutputs outputs) {
@@ -322,6 +342,8 @@ QList<widgets::OptionSpec> AttentionPanel::optionSpecs() const
             {"layer", tr("layer shown (0-based)"), "0", {}},
             {"head", tr("head shown: a number, mean, max or rollout"), "0", {}},
             {"top-u", tr("active queries marked (1-64)"), "3", {}},
+            {"pad-to", tr("pad the input with [PAD] to this many tokens (0: none)"), "0", {}},
+            {"masks", tr("apply the padding and causal masks (true/false)"), "true", {"true", "false"}},
             {"view", tr("the figure shown and exported"), "head", kFigures}};
 }
 
@@ -336,6 +358,8 @@ QVariantMap AttentionPanel::options() const
     map["layer"] = QString::number(m_layer->value());
     map["head"] = m_head->currentData().toString().isEmpty() ? QStringLiteral("0") : m_head->currentData().toString();
     map["top-u"] = QString::number(m_topU->value());
+    map["pad-to"] = QString::number(m_padTo->value());
+    map["masks"] = m_applyMasks->isChecked() ? "true" : "false";
     map["view"] = currentFigureName();
     return map;
 }
@@ -343,7 +367,7 @@ QVariantMap AttentionPanel::options() const
 bool AttentionPanel::setOptions(const QVariantMap &options, QString *error)
 {
     for (auto it = options.begin(); it != options.end(); ++it)
-        if (!QStringList{"model", "text", "compare", "pair", "layer", "head", "top-u", "view"}.contains(it.key())) {
+        if (!QStringList{"model", "text", "compare", "pair", "layer", "head", "top-u", "view", "pad-to", "masks"}.contains(it.key())) {
             if (error) *error = tr("unknown option --%1 for the attention panel").arg(it.key());
             return false;
         }
@@ -363,7 +387,7 @@ bool AttentionPanel::setOptions(const QVariantMap &options, QString *error)
         if (error) *error = tr("--layer: \"%1\" is not a layer number").arg(options.value("layer").toString());
         return false;
     }
-    const QString head = options.value("head", "0").toString().trimmed().toLower();
+    const QString head = options.value("head", QStringLiteral("0")).toString().trimmed().toLower();
     head.toInt(&ok);
     if (!ok && head != "mean" && head != "max" && head != "rollout") {
         if (error) *error = tr("--head: \"%1\" is not a head number, mean, max or rollout").arg(head);
@@ -377,7 +401,23 @@ bool AttentionPanel::setOptions(const QVariantMap &options, QString *error)
         }
         m_folder = folder;
     }
+    const int padTo = options.value("pad-to", m_padTo->value()).toString().toInt(&ok);
+    if (!ok || padTo < 0 || padTo > 512) {
+        if (error) *error = tr("--pad-to: \"%1\" is not a whole number from 0 to 512").arg(options.value("pad-to").toString());
+        return false;
+    }
+    const QString masks = options.value("masks", m_applyMasks->isChecked() ? QStringLiteral("true") : QStringLiteral("false")).toString().trimmed().toLower();
+    if (masks != "true" && masks != "false") {
+        if (error) *error = tr("--masks: \"%1\" is not true or false").arg(masks);
+        return false;
+    }
     m_topU->setValue(topU);
+    {
+        const QSignalBlocker blockPad(m_padTo);
+        const QSignalBlocker blockMasks(m_applyMasks);
+        m_padTo->setValue(padTo);
+        m_applyMasks->setChecked(masks == "true");
+    }
     {
         const QSignalBlocker blockText(m_text);
         const QSignalBlocker blockCompare(m_compare);
@@ -395,7 +435,8 @@ bool AttentionPanel::setOptions(const QVariantMap &options, QString *error)
     }
     setCurrentFigure(view);
     m_runError.clear();
-    if (options.contains("model") || options.contains("text") || options.contains("compare") || options.contains("pair")) {
+    if (options.contains("model") || options.contains("text") || options.contains("compare") || options.contains("pair") ||
+        options.contains("pad-to") || options.contains("masks")) {
         if (m_context.jobs && m_context.jobs->isInline())
             run();
         else
@@ -441,13 +482,15 @@ void AttentionPanel::run()
     const std::string folder = m_folder.toStdString();
     const std::string first = m_text->currentText().toStdString();
     const bool pair = m_compare->isChecked() && m_secondRole->currentData().toString() == "pair";
+    const int64_t padTo = m_padTo->value();
+    const bool applyMasks = m_applyMasks->isChecked();
     const std::string second = m_compare->isChecked() ? m_secondText->currentText().toStdString() : std::string();
     m_status->setText(tr("Running\u2026"));
     QPointer<AttentionPanel> self(this);
     auto handle = std::make_shared<QPointer<widgets::JobHandle>>();
     *handle = m_context.jobs->run<std::shared_ptr<CaptureResult>>(
         tr("Attention of %1").arg(QFileInfo(m_folder).fileName()),
-        [folder, first, second, pair](JobContext &context) {
+        [folder, first, second, pair, padTo, applyMasks](JobContext &context) {
             auto result = std::make_shared<CaptureResult>();
             result->model = sharedModel(folder, &context);
             const std::string type = result->model->info().config.modelType;
@@ -461,6 +504,22 @@ void AttentionPanel::run()
                                                  : result->tokenizer->encodePair(text, sentenceB, type == "bert");
                 if (out.encoding.ids.empty())
                     throw Error("the text has no tokens");
+                out.mask.assign(out.encoding.ids.size(), 1);
+                if (padTo > int64_t(out.encoding.ids.size())) {
+                    int64_t padId = result->tokenizer->tokenToId("[PAD]");
+                    if (padId < 0)
+                        padId = std::max<int64_t>(result->tokenizer->tokenToId("<|endoftext|>"), 0);
+                    const std::string padToken = result->tokenizer->idToToken(padId);
+                    const int64_t segment = out.encoding.typeIds.empty() ? 0 : out.encoding.typeIds.back();
+                    while (int64_t(out.encoding.ids.size()) < padTo) {
+                        out.encoding.ids.push_back(padId);
+                        out.encoding.tokens.push_back(padToken);
+                        out.encoding.offsets.emplace_back(0, 0);
+                        out.encoding.typeIds.push_back(segment);
+                        out.encoding.specialTokens.push_back(true);
+                        out.mask.push_back(0);
+                    }
+                }
                 ModelInputs inputs;
                 const int64_t n = int64_t(out.encoding.ids.size());
                 // Every head of every layer is kept as float32: refuse, with the number, what would not fit.
@@ -471,12 +530,13 @@ void AttentionPanel::run()
                                 std::to_string(int64_t(megabytes)) + " MB, above the " +
                                 std::to_string(int64_t(kCaptureBudgetMegabytes)) + " MB budget; shorten the text");
                 inputs.integers["input_ids"] = {{1, n}, out.encoding.ids};
-                inputs.integers["attention_mask"] = {{1, n}, std::vector<int64_t>(size_t(n), 1)};
+                inputs.integers["attention_mask"] = {{1, n}, out.mask};
                 if (type == "bert")
                     inputs.integers["token_type_ids"] = {{1, n}, out.encoding.typeIds};
                 CaptureOptions options;
                 options.hiddenStates = false;
                 options.rollout = true;
+                options.applyMasks = applyMasks;
                 ModelOutputs outputs = result->model->run(inputs, options, &context);
                 for (int64_t l = 0; l < result->model->info().config.layers; ++l)
                     out.layers.push_back(std::move(outputs.at("attentions." + std::to_string(l))));
@@ -585,9 +645,10 @@ void AttentionPanel::showResult()
     showHead();
 }
 
-std::vector<int64_t> AttentionPanel::validKeys(const Capture &) const
+std::vector<int64_t> AttentionPanel::validKeys(const Capture &capture) const
 {
-    return {}; // single unpadded sequences: every key is real
+    // With the masks applied, padded keys are not part of any distribution; without, they are.
+    return m_applyMasks->isChecked() ? capture.mask : std::vector<int64_t>{};
 }
 
 Matrix AttentionPanel::selectedMatrix(const Capture &capture) const
@@ -610,10 +671,11 @@ void AttentionPanel::showHead()
     const Capture &first = m_result->first;
     const bool causal = m_result->model->info().config.modelType == "gpt2";
     Matrix matrix = selectedMatrix(first);
-    if (causal && m_showMasks->isChecked())
+    if (m_showMasks->isChecked() && m_applyMasks->isChecked())
         for (int64_t q = 0; q < matrix.rows; ++q)
-            for (int64_t k = q + 1; k < matrix.cols; ++k)
-                matrix.at(q, k) = std::nanf("");
+            for (int64_t k = 0; k < matrix.cols; ++k)
+                if ((causal && k > q) || (size_t(k) < first.mask.size() && !first.mask[size_t(k)]))
+                    matrix.at(q, k) = std::nanf("");
     const QStringList labels = tokenLabels(first.encoding);
     const QString which = m_head->currentText();
     m_headView->setFigureTitle(m_head->currentData().toString() == "rollout"
@@ -623,7 +685,7 @@ void AttentionPanel::showHead()
     // Segment A/B of a sentence pair: a boundary where token_type_ids change.
     std::vector<int> boundaries;
     for (size_t i = 1; i < first.encoding.typeIds.size(); ++i)
-        if (first.encoding.typeIds[i] != first.encoding.typeIds[i - 1])
+        if (first.encoding.typeIds[i] != first.encoding.typeIds[i - 1] || (first.mask[i] != first.mask[i - 1]))
             boundaries.push_back(int(i));
     m_headView->setBoundaries(boundaries);
     m_grid->setSelected(m_layer->value(), m_head->currentData().toString().toInt());
@@ -652,8 +714,8 @@ void AttentionPanel::showHead()
     std::vector<double> distance(size_t(plain.rows), 0.0);
     for (int64_t q = 0; q < plain.rows; ++q) {
         // A causal query can only attend to keys up to itself.
-        std::vector<int64_t> keys(size_t(plain.cols), 1);
-        if (causal)
+        std::vector<int64_t> keys = m_applyMasks->isChecked() ? first.mask : std::vector<int64_t>(size_t(plain.cols), 1);
+        if (causal && m_applyMasks->isChecked())
             for (int64_t k = q + 1; k < plain.cols; ++k)
                 keys[size_t(k)] = 0;
         Matrix row(1, plain.cols);

@@ -35,7 +35,8 @@ class TokenLinkView;
 namespace tessera::attentionlens {
 
 struct Capture {
-    Encoding encoding;
+    Encoding encoding;                // padded when asked: [PAD] tokens at the end
+    std::vector<int64_t> mask;        // attention_mask: 1 real token, 0 padding
     std::vector<FloatTensor> layers; // [1, heads, n, n] per layer
     FloatTensor rollout;             // [1, n, n]
     FloatTensor logits;              // [1, n, vocabulary] when the model has a head
@@ -93,6 +94,8 @@ private:
     QComboBox *m_head = nullptr;
     QSpinBox *m_topU = nullptr;
     QCheckBox *m_showMasks = nullptr;
+    QCheckBox *m_applyMasks = nullptr;
+    QSpinBox *m_padTo = nullptr;
     QLabel *m_status = nullptr;
     QTabWidget *m_views = nullptr;
     widgets::HeatmapView *m_headView = nullptr;

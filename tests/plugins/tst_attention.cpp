@@ -155,6 +155,40 @@ private slots:
         QCOMPARE(panel->figure("head")->figureTable().matrix->rows, 19);
     }
 
+    void paddingAndMasks()
+    {
+        auto panel = create();
+        QString error;
+        QVERIFY(panel->setOptions({{"model", m_bert}, {"text", "This is a short sequence."}, {"layer", "1"}, {"head", "3"}, {"view", "links"}}, &error));
+        const Matrix plain = *panel->currentFigure()->figureTable().matrix; // 8 x 8
+        QCOMPARE(plain.rows, 8);
+        // Padded to 19 as in the glossary's example: padding gets no attention and changes nothing else.
+        QVERIFY2(panel->setOptions({{"pad-to", "19"}}, &error), qPrintable(error));
+        const Matrix padded = *panel->currentFigure()->figureTable().matrix;
+        QCOMPARE(padded.rows, 19);
+        for (int64_t q = 0; q < 8; ++q) {
+            for (int64_t k = 0; k < 8; ++k)
+                QVERIFY(std::abs(padded.at(q, k) - plain.at(q, k)) < 1e-5);
+            for (int64_t k = 8; k < 19; ++k)
+                QVERIFY(padded.at(q, k) < 1e-6f);
+        }
+        QVERIFY(std::isnan(panel->figure("head")->figureTable().matrix->at(0, 10))); // drawn grey
+        // Without the masks the padding is attended to.
+        QVERIFY(panel->setOptions({{"masks", "false"}}, &error));
+        const Matrix unmasked = *panel->currentFigure()->figureTable().matrix;
+        double onPadding = 0.0;
+        for (int64_t k = 8; k < 19; ++k)
+            onPadding += unmasked.at(0, k);
+        QVERIFY(onPadding > 0.05);
+        // GPT-2 without its causal mask sees the future.
+        QVERIFY(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/gpt2-tiny"}, {"text", "The cat sat on the mat."}, {"pad-to", "0"},
+                                   {"masks", "false"}, {"view", "head"}},
+                                  &error));
+        QVERIFY(panel->currentFigure()->figureTable().matrix->at(0, 1) > 0.0f);
+        QVERIFY(!panel->setOptions({{"pad-to", "-1"}}, &error));
+        QVERIFY(!panel->setOptions({{"masks", "maybe"}}, &error));
+    }
+
     void badInput()
     {
         auto panel = create();

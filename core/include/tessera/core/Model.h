@@ -40,6 +40,9 @@ struct CaptureOptions {
     // step.output = weights V [n, d_k]. -1: no step-through.
     int stepLayer = -1;
     int stepHead = 0;
+    // false computes attention with no mask at all (no padding mask, no causal mask): what the
+    // masks prevent, made visible. Outputs then differ from the model's real behaviour.
+    bool applyMasks = true;
 };
 
 // Outputs by the fixtures' names: logits, hidden_states.{i}, attentions.{i}, pooler_output, ...
