@@ -105,6 +105,7 @@ void AttentionPanel::buildUi()
     m_secondRole = new QComboBox;
     m_secondRole->addItem(tr("to compare with"), "compare");
     m_secondRole->addItem(tr("as sentence B of a pair"), "pair");
+    m_secondRole->addItem(tr("a second checkpoint (folder)"), "checkpoint");
     m_secondRole->setToolTip(tr("Compare two inputs side by side, or feed both as one pair ([CLS] A [SEP] B [SEP], segments drawn)."));
     m_secondRole->setEnabled(false);
     form->addRow(tr("Second text"), m_secondRole);
@@ -219,7 +220,22 @@ void AttentionPanel::buildUi()
         m_secondRole->setEnabled(on);
         scheduleRun();
     });
-    connect(m_secondRole, qOverload<int>(&QComboBox::activated), this, [this]() { scheduleRun(); });
+    connect(m_secondRole, qOverload<int>(&QComboBox::activated), this, [this]() {
+        // The second field holds a text, or for a checkpoint the folders opened in the studio.
+        const bool checkpoint = m_secondRole->currentData().toString() == "checkpoint";
+        const QSignalBlocker block(m_secondText);
+        m_secondText->clear();
+        if (checkpoint) {
+            if (m_context.hub)
+                for (const QString &name : m_context.hub->textNames(widgets::DataHub::ModelFolders))
+                    m_secondText->addItem(m_context.hub->text(widgets::DataHub::ModelFolders, name));
+            m_secondText->setToolTip(tr("A checkpoint folder with the same architecture (type or pick one opened in the studio)"));
+        } else {
+            m_secondText->addItems(kSecondTexts);
+            m_secondText->setToolTip(QString());
+        }
+        scheduleRun();
+    });
     connect(m_layer, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPanel::showHead);
     connect(m_head, qOverload<int>(&QComboBox::currentIndexChanged), this, &AttentionPanel::showHead);
     connect(m_topU, qOverload<int>(&QSpinBox::valueChanged), this, &AttentionPanel::showHead);
@@ -339,6 +355,7 @@ QList<widgets::OptionSpec> AttentionPanel::optionSpecs() const
             {"text", tr("the input text"), kTexts.first(), {}},
             {"compare", tr("a second text to compare with (empty: none)"), "", {}},
             {"pair", tr("sentence B: the text and this one as one pair, segments A/B"), "", {}},
+            {"compare-model", tr("a second checkpoint folder: the same text through both, compared"), "", {}},
             {"layer", tr("layer shown (0-based)"), "0", {}},
             {"head", tr("head shown: a number, mean, max or rollout"), "0", {}},
             {"top-u", tr("active queries marked (1-64)"), "3", {}},
@@ -353,8 +370,10 @@ QVariantMap AttentionPanel::options() const
     if (!m_folder.isEmpty())
         map["model"] = m_folder;
     map["text"] = m_text->currentText();
-    if (m_compare->isChecked())
-        map[m_secondRole->currentData().toString()] = m_secondText->currentText();
+    if (m_compare->isChecked()) {
+        const QString role = m_secondRole->currentData().toString();
+        map[role == "checkpoint" ? QStringLiteral("compare-model") : role] = m_secondText->currentText();
+    }
     map["layer"] = QString::number(m_layer->value());
     map["head"] = m_head->currentData().toString().isEmpty() ? QStringLiteral("0") : m_head->currentData().toString();
     map["top-u"] = QString::number(m_topU->value());
@@ -367,7 +386,7 @@ QVariantMap AttentionPanel::options() const
 bool AttentionPanel::setOptions(const QVariantMap &options, QString *error)
 {
     for (auto it = options.begin(); it != options.end(); ++it)
-        if (!QStringList{"model", "text", "compare", "pair", "layer", "head", "top-u", "view", "pad-to", "masks"}.contains(it.key())) {
+        if (!QStringList{"model", "text", "compare", "pair", "compare-model", "layer", "head", "top-u", "view", "pad-to", "masks"}.contains(it.key())) {
             if (error) *error = tr("unknown option --%1 for the attention panel").arg(it.key());
             return false;
         }
@@ -424,19 +443,19 @@ bool AttentionPanel::setOptions(const QVariantMap &options, QString *error)
         const QSignalBlocker blockSecond(m_secondText);
         if (options.contains("text"))
             m_text->setEditText(options["text"].toString());
-        for (const char *role : {"compare", "pair"})
+        for (const char *role : {"compare", "pair", "compare-model"})
             if (options.contains(role)) {
                 m_compare->setChecked(!options[role].toString().isEmpty());
                 m_secondText->setEnabled(m_compare->isChecked());
                 m_secondRole->setEnabled(m_compare->isChecked());
-                m_secondRole->setCurrentIndex(m_secondRole->findData(QString(role)));
+                m_secondRole->setCurrentIndex(m_secondRole->findData(QString(role) == "compare-model" ? QStringLiteral("checkpoint") : QString(role)));
                 m_secondText->setEditText(options[role].toString());
             }
     }
     setCurrentFigure(view);
     m_runError.clear();
     if (options.contains("model") || options.contains("text") || options.contains("compare") || options.contains("pair") ||
-        options.contains("pad-to") || options.contains("masks")) {
+        options.contains("compare-model") || options.contains("pad-to") || options.contains("masks")) {
         if (m_context.jobs && m_context.jobs->isInline())
             run();
         else
@@ -481,16 +500,19 @@ void AttentionPanel::run()
         m_job->cancel();
     const std::string folder = m_folder.toStdString();
     const std::string first = m_text->currentText().toStdString();
-    const bool pair = m_compare->isChecked() && m_secondRole->currentData().toString() == "pair";
+    const QString role = m_compare->isChecked() ? m_secondRole->currentData().toString() : QString();
+    const bool pair = role == "pair";
+    // Two checkpoints: the same text through a second model whose layers and heads match.
+    const std::string otherFolder = role == "checkpoint" ? m_secondText->currentText().toStdString() : std::string();
     const int64_t padTo = m_padTo->value();
     const bool applyMasks = m_applyMasks->isChecked();
-    const std::string second = m_compare->isChecked() ? m_secondText->currentText().toStdString() : std::string();
+    const std::string second = role == "compare" || role == "pair" ? m_secondText->currentText().toStdString() : std::string();
     m_status->setText(tr("Running\u2026"));
     QPointer<AttentionPanel> self(this);
     auto handle = std::make_shared<QPointer<widgets::JobHandle>>();
     *handle = m_context.jobs->run<std::shared_ptr<CaptureResult>>(
         tr("Attention of %1").arg(QFileInfo(m_folder).fileName()),
-        [folder, first, second, pair, padTo, applyMasks](JobContext &context) {
+        [folder, first, second, pair, otherFolder, padTo, applyMasks](JobContext &context) {
             auto result = std::make_shared<CaptureResult>();
             result->model = sharedModel(folder, &context);
             const std::string type = result->model->info().config.modelType;
@@ -537,7 +559,8 @@ void AttentionPanel::run()
                 options.hiddenStates = false;
                 options.rollout = true;
                 options.applyMasks = applyMasks;
-                ModelOutputs outputs = result->model->run(inputs, options, &context);
+                ModelOutputs outputs = (&out == &result->second && result->other ? result->other : result->model)
+                                           ->run(inputs, options, &context);
                 for (int64_t l = 0; l < result->model->info().config.layers; ++l)
                     out.layers.push_back(std::move(outputs.at("attentions." + std::to_string(l))));
                 out.rollout = std::move(outputs.at("rollout"));
@@ -548,6 +571,15 @@ void AttentionPanel::run()
                 if (second.empty())
                     throw Error("type sentence B of the pair");
                 capture(first, second, result->first);
+            } else if (!otherFolder.empty()) {
+                result->other = sharedModel(otherFolder, &context);
+                const ModelConfig &a = result->model->info().config, &b = result->other->info().config;
+                if (a.modelType != b.modelType || a.layers != b.layers || a.heads != b.heads || a.vocabularySize != b.vocabularySize)
+                    throw Error("the second checkpoint must have the first's architecture, layers, heads and vocabulary "
+                                "to be compared head by head",
+                                otherFolder);
+                capture(first, {}, result->first);
+                capture(first, {}, result->second);
             } else {
                 capture(first, {}, result->first);
                 if (!second.empty())
@@ -740,7 +772,8 @@ void AttentionPanel::showHead()
     }
     const Capture &second = m_result->second;
     if (first.encoding.ids.size() == second.encoding.ids.size()) {
-        m_compareView->setFigureTitle(tr("Difference (first \u2212 second), %1").arg(which));
+        m_compareView->setFigureTitle(m_result->other ? tr("Difference (first \u2212 second checkpoint), %1").arg(which)
+                                                      : tr("Difference (first \u2212 second text), %1").arg(which));
         m_compareView->setAxisTitles(tr("key"), tr("query"));
         m_compareView->setValueName(tr("\u0394 weight"));
         m_compareView->setMatrix(std::make_shared<Matrix>(attention::difference(selectedMatrix(first), selectedMatrix(second))),

@@ -44,6 +44,7 @@ struct Capture {
 
 struct CaptureResult {
     std::shared_ptr<const Model> model;
+    std::shared_ptr<const Model> other;              // a second checkpoint compared, or null
     std::shared_ptr<const Tokenizer> tokenizer;
     Capture first;
     Capture second;                  // empty when not comparing

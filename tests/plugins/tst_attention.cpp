@@ -189,6 +189,42 @@ private slots:
         QVERIFY(!panel->setOptions({{"masks", "maybe"}}, &error));
     }
 
+    void twoCheckpoints()
+    {
+        // A copy of the fixture with one query projection scaled: only what follows it changes.
+        QTemporaryDir dir;
+        QFile::copy(m_bert + "/config.json", dir.filePath("config.json"));
+        QFile::copy(m_bert + "/vocab.txt", dir.filePath("vocab.txt"));
+        QFile::copy(m_bert + "/tokenizer_config.json", dir.filePath("tokenizer_config.json"));
+        const SafetensorsFile file((m_bert + "/model.safetensors").toStdString());
+        std::vector<std::pair<std::string, FloatTensor>> tensors;
+        for (const std::string &key : file.keys()) {
+            FloatTensor t = file.readFloat(key);
+            if (key == "bert.encoder.layer.1.attention.self.query.weight")
+                for (float &v : t.values)
+                    v *= 2.0f;
+            tensors.emplace_back(key, std::move(t));
+        }
+        writeSafetensors(dir.filePath("model.safetensors").toStdString(), tensors);
+        auto panel = create();
+        QString error;
+        auto maxAbs = [&](int layer) {
+            panel->setOptions({{"layer", QString::number(layer)}}, &error);
+            float worst = 0.0f;
+            for (float v : panel->figure("compare")->figureTable().matrix->values)
+                worst = std::max(worst, std::abs(v));
+            return worst;
+        };
+        QVERIFY2(panel->setOptions({{"model", m_bert}, {"text", "The cat sat on the mat."}, {"compare-model", dir.path()},
+                                    {"head", "0"}, {"view", "compare"}},
+                                   &error),
+                 qPrintable(error));
+        QCOMPARE(maxAbs(0), 0.0f);      // layer 0 is untouched
+        QVERIFY(maxAbs(1) > 1e-3f);     // layer 1's queries were scaled
+        QVERIFY(!panel->setOptions({{"compare-model", TESSERA_TEST_DATA "/hf/gpt2-tiny"}}, &error));
+        QVERIFY2(error.contains("architecture"), qPrintable(error));
+    }
+
     void badInput()
     {
         auto panel = create();
