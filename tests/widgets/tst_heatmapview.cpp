@@ -139,6 +139,40 @@ private slots:
         QCOMPARE(middle.name(), QColor(colorMapColor(ColorMap::Viridis, 0.0)).name()); // a constant maps to the low end
     }
 
+    void largeMatricesKeepEveryWeightVisible()
+    {
+        // 3000 x 2000 cells into a figure of a few hundred pixels: drawing cells directly would
+        // drop most rows and columns. One weight of 1.0 and its neighbour of 0.5 must stay
+        // visible in the pooled overview (as the block maximum), and zoomed in both appear as
+        // their own exact cells.
+        auto m = std::make_shared<Matrix>(3000, 2000, 0.0f);
+        m->at(1777, 1333) = 1.0f;
+        m->at(1777, 1334) = 0.5f;
+        HeatmapView view;
+        view.setMatrix(m);
+        auto countNear = [](const QImage &image, QColor target) {
+            int count = 0; // left of the colour bar, whose gradient holds every colour
+            for (int y = 0; y < image.height(); ++y)
+                for (int x = 0; x < image.width() - 90; ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    if (std::abs(c.red() - target.red()) + std::abs(c.green() - target.green()) + std::abs(c.blue() - target.blue()) < 24)
+                        ++count;
+                }
+            return count;
+        };
+        const QColor top = colorMapColor(ColorMap::Viridis, 1.0), middle = colorMapColor(ColorMap::Viridis, 0.5);
+        const QImage overview = renderFigureImage(view, QSize(400, 300), 96);
+        QVERIFY2(countNear(overview, top) >= 1, "the lone maximum vanished from the overview");
+        view.plot()->xAxis->setRange(1313.5, 1353.5);
+        view.plot()->yAxis->setRange(1762.5, 1792.5);
+        const QImage zoomed = renderFigureImage(view, QSize(400, 300), 96);
+        const int topPixels = countNear(zoomed, top), middlePixels = countNear(zoomed, middle);
+        // 40 x 30 cells on roughly 350 x 270 pixels: a cell is about 9 x 9 pixels (a pooled block
+        // of the overview would cover thousands, and would hide the 0.5 neighbour).
+        QVERIFY2(topPixels >= 20 && topPixels <= 300, qPrintable(QString::number(topPixels)));
+        QVERIFY2(middlePixels >= 20 && middlePixels <= 300, qPrintable(QString::number(middlePixels)));
+    }
+
     void csvIsTheMatrix()
     {
         HeatmapView view;

@@ -2,6 +2,8 @@
 
 #include <qcustomplot.h>
 
+#include <QTimer>
+
 #include <cmath>
 
 namespace tessera::widgets {
@@ -28,6 +30,12 @@ HeatmapView::HeatmapView(QWidget *parent) : PlotFigure(parent)
     m_scale->setType(QCPAxis::atRight);
     m_scale->setBarWidth(14);
     m_map->setColorScale(m_scale);
+    // The pooled overview of large matrices is a second map on the same colour scale, built once
+    // per matrix, so that zooming out and in only toggles which one is drawn.
+    m_overview = new QCPColorMap(p->xAxis, p->yAxis);
+    m_overview->setInterpolate(false);
+    m_overview->setColorScale(m_scale);
+    m_overview->setVisible(false);
     auto *group = new QCPMarginGroup(p);
     rect->setMarginGroup(QCP::msBottom | QCP::msTop, group);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, group);
@@ -51,6 +59,21 @@ HeatmapView::HeatmapView(QWidget *parent) : PlotFigure(parent)
     connect(p, &QCustomPlot::mousePress, this, &HeatmapView::onMousePress);
     connect(p, &QCustomPlot::mouseRelease, this, &HeatmapView::onMouseRelease);
     connect(p, &QCustomPlot::mouseDoubleClick, this, [this](QMouseEvent *) { resetView(); });
+    // Swap between the pooled overview and exact cells as the view or the widget size changes;
+    // deferred so that a burst of range changes (a wheel zoom) costs one update.
+    auto refreshDetail = [this]() {
+        if (m_detailScheduled || !m_matrix)
+            return;
+        m_detailScheduled = true;
+        QTimer::singleShot(0, this, [this]() {
+            m_detailScheduled = false;
+            if (updateLevelOfDetail())
+                plot()->replot(QCustomPlot::rpQueuedReplot);
+        });
+    };
+    connect(p->xAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, refreshDetail);
+    connect(p->yAxis, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), this, refreshDetail);
+    connect(p, &QCustomPlot::afterLayout, this, refreshDetail);
     applyTheme(false);
 }
 
@@ -61,24 +84,111 @@ void HeatmapView::setMatrix(MatrixPtr matrix, const QStringList &rowLabels, cons
     const int cols = m_matrix ? int(m_matrix->cols) : 0;
     m_rowLabels = rowLabels.size() == rows ? rowLabels : QStringList();
     m_columnLabels = columnLabels.size() == cols ? columnLabels : QStringList();
-    QCPColorMapData *data = m_map->data();
-    data->setSize(std::max(cols, 1), std::max(rows, 1));
-    // A single row or column still needs a non-empty range to be drawn one cell wide.
-    data->setRange(cols > 1 ? QCPRange(0, cols - 1) : QCPRange(-0.5, 0.5),
-                   rows > 1 ? QCPRange(0, rows - 1) : QCPRange(-0.5, 0.5));
-    if (m_matrix) {
-        for (int r = 0; r < rows; ++r)
-            for (int c = 0; c < cols; ++c)
-                data->setCell(c, r, m_matrix->at(r, c));
-    } else {
-        data->fill(std::nan(""));
-    }
+    m_window = QRect();
+    m_overviewFactor = 0;
     if (m_selectedRow >= rows || m_selectedColumn >= cols)
         selectCell(-1, -1);
     updateColorRange();
     updateTicks();
     resetView();
+    updateLevelOfDetail();
 }
+
+QSize HeatmapView::cellBudget() const
+{
+    // Vector exports keep exact cells up to kVectorExactSide a side; screens and raster exports
+    // have one cell per device pixel of the plot area at most.
+    if (m_renderScale < 0)
+        return QSize(kVectorExactSide, kVectorExactSide);
+    const double scale = m_renderScale > 0 ? m_renderScale : devicePixelRatioF();
+    const QRect rect = plot()->axisRect()->rect();
+    return QSize(std::max(kMinimumBudget, int(rect.width() * scale)), std::max(kMinimumBudget, int(rect.height() * scale)));
+}
+
+bool HeatmapView::updateLevelOfDetail()
+{
+    QCPColorMapData *data = m_map->data();
+    if (!m_matrix) {
+        data->setSize(1, 1);
+        data->setRange(QCPRange(-0.5, 0.5), QCPRange(-0.5, 0.5));
+        data->fill(std::nan(""));
+        m_map->setVisible(true);
+        m_overview->setVisible(false);
+        return true;
+    }
+    const int rows = int(m_matrix->rows);
+    const int cols = int(m_matrix->cols);
+    const QSize budget = cellBudget();
+    auto clampIndex = [](double v, int n) { return std::clamp(int(std::floor(v)), 0, n - 1); };
+    const int c0 = clampIndex(plot()->xAxis->range().lower + 0.5, cols), c1 = clampIndex(plot()->xAxis->range().upper + 0.5, cols);
+    const int r0 = clampIndex(plot()->yAxis->range().lower + 0.5, rows), r1 = clampIndex(plot()->yAxis->range().upper + 0.5, rows);
+    const bool exact = c1 - c0 + 1 <= budget.width() && r1 - r0 + 1 <= budget.height();
+    const bool switched = m_map->visible() != exact;
+    m_map->setVisible(exact);
+    m_overview->setVisible(!exact);
+    if (exact) {
+        if (m_window.contains(QRect(c0, r0, c1 - c0 + 1, r1 - r0 + 1)))
+            return switched;
+        // Exact cells for the visible window plus half a window each side, so that small pans
+        // need no refresh; matrices that fit the budget whole are held whole.
+        QRect window(0, 0, cols, rows);
+        if (cols > budget.width() || rows > budget.height()) {
+            const int marginX = (c1 - c0 + 1) / 2, marginY = (r1 - r0 + 1) / 2;
+            const int left = std::max(0, c0 - marginX), top = std::max(0, r0 - marginY);
+            window = QRect(left, top, std::min(cols, c1 + marginX + 1) - left, std::min(rows, r1 + marginY + 1) - top);
+        }
+        m_window = window;
+        data->setSize(window.width(), window.height());
+        data->setRange(window.width() > 1 ? QCPRange(window.left(), window.right()) : QCPRange(window.left() - 0.5, window.left() + 0.5),
+                       window.height() > 1 ? QCPRange(window.top(), window.bottom()) : QCPRange(window.top() - 0.5, window.top() + 0.5));
+        for (int r = 0; r < window.height(); ++r)
+            for (int c = 0; c < window.width(); ++c)
+                data->setCell(c, r, m_matrix->at(window.top() + r, window.left() + c));
+        return true;
+    }
+    // More cells than pixels: drawing them would silently drop rows and columns (a lone sharp
+    // weight could vanish), so each drawn cell is the maximum of an f x f block of the whole
+    // matrix, f chosen so the full matrix fits the budget. Zooming in returns to exact cells.
+    const int factor = std::max({2, (cols + budget.width() - 1) / budget.width(), (rows + budget.height() - 1) / budget.height()});
+    if (factor == m_overviewFactor)
+        return switched;
+    m_overviewFactor = factor;
+    const int pooledCols = (cols + factor - 1) / factor, pooledRows = (rows + factor - 1) / factor;
+    std::vector<float> pooled(size_t(pooledCols) * size_t(pooledRows), std::nanf(""));
+    for (int r = 0; r < rows; ++r) {
+        const float *row = m_matrix->values.data() + size_t(r) * size_t(cols);
+        float *pooledRow = pooled.data() + size_t(r / factor) * size_t(pooledCols);
+        for (int c = 0; c < cols; ++c) {
+            const float v = row[c];
+            float &best = pooledRow[c / factor];
+            if (!std::isnan(v) && (std::isnan(best) || v > best))
+                best = v;
+        }
+    }
+    QCPColorMapData *overview = m_overview->data();
+    overview->setSize(pooledCols, pooledRows);
+    const double offset = (factor - 1) / 2.0;
+    // A pooled axis of one cell (a 1 x 5000 matrix) still needs a non-empty range.
+    auto pooledRange = [&](int count, int n) {
+        return count > 1 ? QCPRange(offset, (count - 1) * factor + offset) : QCPRange(-0.5, n - 0.5);
+    };
+    overview->setRange(pooledRange(pooledCols, cols), pooledRange(pooledRows, rows));
+    for (int pr = 0; pr < pooledRows; ++pr)
+        for (int pc = 0; pc < pooledCols; ++pc)
+            overview->setCell(pc, pr, pooled[size_t(pr) * size_t(pooledCols) + size_t(pc)]);
+    return true;
+}
+
+void HeatmapView::renderFigure(QCPPainter &painter, const QSize &size)
+{
+    // Exports choose their own level of detail: the raster's pixels, or exact cells in vectors.
+    m_renderScale = painter.modes().testFlag(QCPPainter::pmVectorized) ? -1.0 : std::max(1e-3, painter.transform().m11());
+    PlotFigure::renderFigure(painter, size);
+    m_renderScale = 0.0;
+    updateLevelOfDetail();
+}
+
+void HeatmapView::prepareRender() { updateLevelOfDetail(); }
 
 void HeatmapView::setBoundaries(const std::vector<int> &indices)
 {
@@ -120,6 +230,7 @@ void HeatmapView::setColorMap(ColorMap map)
 {
     m_colorMap = map;
     m_map->setGradient(colorMapGradient(map));
+    m_overview->setGradient(colorMapGradient(map));
     plot()->replot();
 }
 
@@ -158,6 +269,7 @@ void HeatmapView::updateColorRange()
     if (!(upper > lower)) // a constant matrix still gets a valid range
         upper = lower + std::max(1e-9, std::abs(lower) * 1e-6);
     m_map->setDataRange(QCPRange(lower, upper));
+    m_overview->setDataRange(QCPRange(lower, upper));
 }
 
 void HeatmapView::updateTicks()

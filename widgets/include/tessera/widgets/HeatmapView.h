@@ -2,11 +2,15 @@
 // An exact heatmap of a matrix [rows, cols]: one flat cell per entry, never smoothed, row 0
 // at the top. Perceptual colour maps with a colour bar; NaN cells (masked) drawn grey.
 // Hover shows row label, column label and value; a click selects a cell and highlights its
-// row and column; wheel zooms, drag pans, double-click resets. GUI thread only.
+// row and column; wheel zooms, drag pans, double-click resets. When more cells are in view than
+// the plot has device pixels, a max-pooled overview is drawn instead (no weight silently
+// dropped), turning into exact cells as the view zooms in (level of detail); so a 4096-token
+// head stays fluid. Hover always reads the exact value. GUI thread only.
 
 #include "tessera/widgets/ColorMaps.h"
 #include "tessera/widgets/PlotFigure.h"
 
+#include <QRect>
 #include <QStringList>
 
 #include <vector>
@@ -52,9 +56,14 @@ signals:
 
 protected:
     void applyTheme(bool paper) override;
+    void prepareRender() override;
+
+public:
+    void renderFigure(QCPPainter &painter, const QSize &size) override;
 
 private:
     void updateColorRange();
+    bool updateLevelOfDetail(); // true when what is drawn changed
     void updateTicks();
     void resetView();
     void onMouseMove(QMouseEvent *event);
@@ -76,6 +85,15 @@ private:
     double m_fixedLower = 0.0;
     double m_fixedUpper = 0.0;
     QPoint m_pressPosition;
+    // Level of detail: at most one exact cell per device pixel; beyond, a max-pooled overview.
+    static constexpr int kVectorExactSide = 4096; // vector exports: exact cells up to this
+    static constexpr int kMinimumBudget = 64;     // before the first layout
+    QSize cellBudget() const;                      // most cells drawn per axis, exact
+    QCPColorMap *m_overview;                       // max-pooled, drawn instead of m_map when zoomed out
+    QRect m_window;                                // matrix cells currently held by m_map
+    int m_overviewFactor = 0;                      // pooling of m_overview; 0: not built
+    double m_renderScale = 0.0;                    // 0: screen; > 0: raster export scale; < 0: vector
+    bool m_detailScheduled = false;
     int m_selectedRow = -1;
     int m_selectedColumn = -1;
 };
