@@ -9,6 +9,7 @@
 #include "tessera/core/Model.h"
 #include "tessera/core/Safetensors.h"
 #include "tessera/core/Tokenizer.h"
+#include "tessera/core/Training.h"
 #include "tessera/widgets/FigureExporter.h"
 
 #include <QApplication>
@@ -20,6 +21,9 @@
 #include <QMap>
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cmath>
 #include <cstdio>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,6 +66,16 @@ void printHelp(app::Studio &studio)
         "                 type_ids, decoded. DIR is a checkpoint folder; FILE a tokenizer.json,\n"
         "                 vocab.txt, vocab.json or merges.txt. --pair encodes lines as\n"
         "                 sentence pairs separated by a tab.\n"
+        "  train --recipe NAME --out DIR [--text FILE] [--steps N] [--batch N] [--lr X] [--warmup N]\n"
+        "                 [--schedule cosine|linear|constant] [--weight-decay X] [--clip X] [--seed N]\n"
+        "                 [--layers N] [--hidden N] [--heads N] [--length N] [--dataset DIR]\n"
+        "                 [--snapshot-every N] [--checkpoint-every N] [--evaluate-every N]\n"
+        "                 [--overfit-one-batch] [--float64-step N] [--stop-after N] [--resume]\n"
+        "                 Train a recipe into DIR (Hugging Face layout, snapshots, checkpoints) and write\n"
+        "                 DIR/metrics.json. Ctrl-C saves a checkpoint; --resume continues it exactly.\n"
+        "                 Recipes: reverse, copy, sort, reverse-causal, gpt-text, bert-text, vit-fashion.\n"
+        "  sample --model DIR [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K] [--seed S]\n"
+        "                 Continue a prompt with a GPT-2 checkpoint (temperature 0: greedy).\n"
         "  panels         List the panels, their figures and options.\n"
         "  info           Show the runtime: LibTorch, BLAS, threads, plugins.\n"
         "\n"
@@ -293,6 +307,139 @@ int tokenizeCommand(const QStringList &arguments)
     return 0;
 }
 
+BasicJobContext *g_trainingContext = nullptr;
+
+void cancelTraining(int)
+{
+    if (g_trainingContext)
+        g_trainingContext->cancel();
+}
+
+int trainCommand(const QStringList &arguments)
+{
+    TrainingOptions options;
+    options.recipe.clear();
+    bool quiet = false;
+    for (int i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        const bool hasValue = i + 1 < arguments.size();
+        auto number = [&](auto &target) -> bool {
+            bool ok = false;
+            const QString value = arguments[++i];
+            if constexpr (std::is_same_v<std::decay_t<decltype(target)>, double>)
+                target = value.toDouble(&ok);
+            else if constexpr (std::is_same_v<std::decay_t<decltype(target)>, uint64_t>)
+                target = value.toULongLong(&ok);
+            else
+                target = value.toLongLong(&ok);
+            return ok && std::isfinite(double(target));
+        };
+        bool ok = true;
+        if (argument == "--recipe" && hasValue) options.recipe = arguments[++i].toStdString();
+        else if (argument == "--out" && hasValue) options.outputFolder = arguments[++i].toStdString();
+        else if (argument == "--text" && hasValue) options.textFile = arguments[++i].toStdString();
+        else if (argument == "--dataset" && hasValue) options.datasetFolder = arguments[++i].toStdString();
+        else if (argument == "--schedule" && hasValue) options.schedule = arguments[++i].toStdString();
+        else if (argument == "--steps" && hasValue) ok = number(options.steps) && options.steps > 0;
+        else if (argument == "--batch" && hasValue) ok = number(options.batchSize) && options.batchSize > 0;
+        else if (argument == "--lr" && hasValue) ok = number(options.learningRate) && options.learningRate > 0;
+        else if (argument == "--warmup" && hasValue) ok = number(options.warmupSteps) && options.warmupSteps >= 0;
+        else if (argument == "--weight-decay" && hasValue) ok = number(options.weightDecay) && options.weightDecay >= 0;
+        else if (argument == "--clip" && hasValue) ok = number(options.clipNorm);
+        else if (argument == "--seed" && hasValue) ok = number(options.seed);
+        else if (argument == "--layers" && hasValue) ok = number(options.layers) && options.layers > 0;
+        else if (argument == "--hidden" && hasValue) ok = number(options.hidden) && options.hidden > 0;
+        else if (argument == "--heads" && hasValue) ok = number(options.heads) && options.heads > 0;
+        else if (argument == "--length" && hasValue) ok = number(options.sequenceLength) && options.sequenceLength > 1;
+        else if (argument == "--snapshot-every" && hasValue) ok = number(options.snapshotEvery) && options.snapshotEvery > 0;
+        else if (argument == "--checkpoint-every" && hasValue) ok = number(options.checkpointEvery) && options.checkpointEvery > 0;
+        else if (argument == "--evaluate-every" && hasValue) ok = number(options.evaluateEvery) && options.evaluateEvery > 0;
+        else if (argument == "--float64-step" && hasValue) ok = number(options.float64Step) && options.float64Step > 0;
+        else if (argument == "--stop-after" && hasValue) ok = number(options.stopAfter) && options.stopAfter > 0;
+        else if (argument == "--overfit-one-batch") options.overfitOneBatch = true;
+        else if (argument == "--resume") options.resume = true;
+        else if (argument == "--quiet") quiet = true;
+        else return usageError(QStringLiteral("train: unexpected argument \"%1\"").arg(argument));
+        if (!ok)
+            return usageError(QStringLiteral("train: %1 \"%2\" is not a valid value").arg(argument, arguments[i]));
+    }
+    if (options.outputFolder.empty() || (options.recipe.empty() && !options.resume))
+        return usageError(QStringLiteral("train needs --recipe NAME and --out DIR (or --resume --out DIR)"));
+    if (options.recipe.empty())
+        options.recipe = "reverse"; // replaced by the saved run's recipe on --resume
+    BasicJobContext context;
+    g_trainingContext = &context;
+    std::signal(SIGINT, cancelTraining);
+    std::signal(SIGTERM, cancelTraining);
+    auto lastLine = std::chrono::steady_clock::now() - std::chrono::hours(1);
+    TrainingPoint last;
+    TrainingPoint lastEvaluation{-1};
+    auto onReport = [&](const TrainingReport &report) {
+        if (!report.points.empty())
+            last = report.points.back();
+        if (!report.evaluations.empty())
+            lastEvaluation = report.evaluations.back();
+        if (!report.message.empty())
+            std::fprintf(stderr, "%s\n", report.message.c_str());
+        if (quiet || std::chrono::steady_clock::now() - lastLine < std::chrono::seconds(2))
+            return;
+        lastLine = std::chrono::steady_clock::now();
+        std::fprintf(stderr, "step %lld/%lld  loss %.4f  acc %.3f  lr %.2e  |g| %.3f  %.1f s", static_cast<long long>(last.step),
+                     static_cast<long long>(report.totalSteps), last.loss, last.accuracy, last.learningRate,
+                     last.gradientNorm, last.seconds);
+        if (lastEvaluation.step >= 0)
+            std::fprintf(stderr, "  | held-out loss %.4f acc %.3f", lastEvaluation.loss, lastEvaluation.accuracy);
+        std::fprintf(stderr, "\n");
+    };
+    try {
+        const TrainingResult result = train(options, context, onReport);
+        std::printf("%s\n", result.summary.c_str());
+        if (result.finished)
+            std::printf("metrics: %s/metrics.json\n", result.folder.c_str());
+    } catch (const CancelledError &) {
+        g_trainingContext = nullptr;
+        return failure(QStringLiteral("cancelled; a checkpoint was saved in %1 (continue with --resume)")
+                           .arg(QString::fromStdString(options.outputFolder)));
+    } catch (const std::exception &error) {
+        g_trainingContext = nullptr;
+        return failure(QString::fromStdString(error.what()));
+    }
+    g_trainingContext = nullptr;
+    return 0;
+}
+
+int sampleCommand(const QStringList &arguments)
+{
+    QString modelPath, prompt;
+    int tokens = 200, topK = 40;
+    double temperature = 0.8;
+    qulonglong seed = 1;
+    for (int i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        const bool hasValue = i + 1 < arguments.size();
+        bool ok = true;
+        if (argument == "--model" && hasValue) modelPath = arguments[++i];
+        else if (argument == "--prompt" && hasValue) prompt = arguments[++i];
+        else if (argument == "--tokens" && hasValue) { tokens = arguments[++i].toInt(&ok); ok = ok && tokens > 0; }
+        else if (argument == "--top-k" && hasValue) { topK = arguments[++i].toInt(&ok); ok = ok && topK >= 0; }
+        else if (argument == "--temperature" && hasValue) { temperature = arguments[++i].toDouble(&ok); ok = ok && temperature >= 0; }
+        else if (argument == "--seed" && hasValue) seed = arguments[++i].toULongLong(&ok);
+        else return usageError(QStringLiteral("sample: unexpected argument \"%1\"").arg(argument));
+        if (!ok)
+            return usageError(QStringLiteral("sample: %1 \"%2\" is not a valid value").arg(argument, arguments[i]));
+    }
+    if (modelPath.isEmpty())
+        return usageError(QStringLiteral("sample needs --model DIR"));
+    try {
+        const std::unique_ptr<Model> model = loadModel(modelPath.toStdString());
+        const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(modelPath.toStdString());
+        std::printf("%s\n", generateText(*model, *tokenizer, prompt.toStdString(), tokens, temperature, topK, seed).c_str());
+    } catch (const std::exception &error) {
+        return failure(QString::fromStdString(error.what()));
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -342,6 +489,10 @@ int main(int argc, char **argv)
         return runCommand(arguments);
     if (command == "tokenize")
         return tokenizeCommand(arguments);
+    if (command == "train")
+        return trainCommand(arguments);
+    if (command == "sample")
+        return sampleCommand(arguments);
     if (command == "panels")
         return listPanels(studio);
     if (command == "info") {

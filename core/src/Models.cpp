@@ -3,9 +3,12 @@
 #include "tessera/core/Model.h"
 #include "tessera/core/Safetensors.h"
 
+#include "Network.h"
+
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -23,7 +26,7 @@
 namespace tessera {
 namespace {
 
-using Weights = std::map<std::string, torch::Tensor>;
+using detail::Weights;
 
 bool exists(const std::string &path)
 {
@@ -133,6 +136,87 @@ Checkpoint readCheckpoint(const std::string &folder, JobContext *context)
 // The names an architecture needs, with their shapes from the config.
 using Expected = std::vector<std::pair<std::string, std::vector<int64_t>>>;
 
+Expected expectedWeights(const ModelConfig &c, bool hasHead, bool hasPooler)
+{
+    const int64_t d = c.hiddenSize, f = c.intermediateSize;
+    Expected e;
+    auto add = [&](const std::string &name, std::vector<int64_t> shape) { e.emplace_back(name, std::move(shape)); };
+    auto linearLayer = [&](const std::string &name, int64_t out, int64_t in, bool bias = true) {
+        add(name + ".weight", {out, in});
+        if (bias)
+            add(name + ".bias", {out});
+    };
+    auto norm = [&](const std::string &name) {
+        add(name + ".weight", {d});
+        add(name + ".bias", {d});
+    };
+    if (c.modelType == "bert") {
+        add("embeddings.word_embeddings.weight", {c.vocabularySize, d});
+        add("embeddings.position_embeddings.weight", {c.maxPositions, d});
+        add("embeddings.token_type_embeddings.weight", {c.typeVocabularySize, d});
+        norm("embeddings.LayerNorm");
+        for (int64_t l = 0; l < c.layers; ++l) {
+            const std::string p = "encoder.layer." + std::to_string(l) + ".";
+            for (const char *n : {"query", "key", "value"})
+                linearLayer(p + "attention.self." + n, d, d);
+            linearLayer(p + "attention.output.dense", d, d);
+            norm(p + "attention.output.LayerNorm");
+            linearLayer(p + "intermediate.dense", f, d);
+            linearLayer(p + "output.dense", d, f);
+            norm(p + "output.LayerNorm");
+        }
+        if (hasPooler)
+            linearLayer("pooler.dense", d, d);
+        if (hasHead) {
+            linearLayer("cls.predictions.transform.dense", d, d);
+            norm("cls.predictions.transform.LayerNorm");
+            add("cls.predictions.bias", {c.vocabularySize});
+            add("cls.predictions.decoder.weight", {c.vocabularySize, d});
+        }
+    } else if (c.modelType == "gpt2") {
+        add("wte.weight", {c.vocabularySize, d});
+        add("wpe.weight", {c.maxPositions, d});
+        for (int64_t l = 0; l < c.layers; ++l) {
+            const std::string p = "h." + std::to_string(l) + ".";
+            norm(p + "ln_1");
+            norm(p + "ln_2");
+            add(p + "attn.c_attn.weight", {d, 3 * d});
+            add(p + "attn.c_attn.bias", {3 * d});
+            add(p + "attn.c_proj.weight", {d, d});
+            add(p + "attn.c_proj.bias", {d});
+            add(p + "mlp.c_fc.weight", {d, f});
+            add(p + "mlp.c_fc.bias", {f});
+            add(p + "mlp.c_proj.weight", {f, d});
+            add(p + "mlp.c_proj.bias", {d});
+        }
+        norm("ln_f");
+        if (hasHead)
+            add("lm_head.weight", {c.vocabularySize, d});
+    } else {
+        const int64_t grid = c.imageSize / c.patchSize;
+        add("embeddings.cls_token", {1, 1, d});
+        add("embeddings.position_embeddings", {1, grid * grid + 1, d});
+        add("embeddings.patch_embeddings.projection.weight", {d, c.channels, c.patchSize, c.patchSize});
+        add("embeddings.patch_embeddings.projection.bias", {d});
+        for (int64_t l = 0; l < c.layers; ++l) {
+            const std::string p = "encoder.layer." + std::to_string(l) + ".";
+            for (const char *n : {"query", "key", "value"})
+                linearLayer(p + "attention.attention." + n, d, d, c.qkvBias);
+            linearLayer(p + "attention.output.dense", d, d);
+            norm(p + "layernorm_before");
+            norm(p + "layernorm_after");
+            linearLayer(p + "intermediate.dense", f, d);
+            linearLayer(p + "output.dense", d, f);
+        }
+        norm("layernorm");
+        if (hasPooler)
+            linearLayer("pooler.dense", d, d);
+        if (hasHead)
+            linearLayer("classifier", int64_t(std::max<size_t>(c.labels.size(), 1)), d);
+    }
+    return e;
+}
+
 // Where a step-through of one head goes, when asked for.
 struct StepTarget {
     int head = -1;
@@ -151,7 +235,48 @@ public:
         mapWeights(checkpoint);
     }
 
+    // A model over weights already in memory (canonical names, see weightShapes), as training
+    // builds them: the tensors are shared, not copied, so the model follows the training.
+    TransformerModel(ModelConfig config, const Weights &weights, std::string folder) : m_folder(std::move(folder))
+    {
+        m_info.config = std::move(config);
+        m_info.folder = m_folder;
+        for (const auto &[name, shape] : detail::weightShapes(m_info.config)) {
+            const auto it = weights.find(name);
+            if (it == weights.end() || !it->second.defined())
+                throw Error("weight missing: " + name);
+            if (it->second.sizes().vec() != shape)
+                throw Error("shape " + shapeToString(it->second.sizes().vec()) + " disagrees with the config, which implies " +
+                            shapeToString(shape), {}, name);
+            m_weights[name] = it->second;
+            m_info.parameters += it->second.numel();
+        }
+        addTiedWeights();
+    }
+
     const ModelInfo &info() const override { return m_info; }
+
+    // The forward pass with autograd (no capture): logits [batch, sequence, vocabulary] for the
+    // language models, [batch, labels] for image classification.
+    torch::Tensor differentiableLogits(const ModelInputs &inputs) const
+    {
+        CaptureOptions none;
+        none.attentions = false;
+        none.hiddenStates = false;
+        ModelOutputs unused;
+        std::vector<torch::Tensor> attentions;
+        torch::Tensor logits;
+        const std::string &type = m_info.config.modelType;
+        if (type == "bert")
+            runBert(inputs, none, unused, attentions, nullptr, &logits);
+        else if (type == "gpt2")
+            runGpt2(inputs, none, unused, attentions, nullptr, &logits);
+        else
+            runVit(inputs, none, unused, attentions, nullptr, &logits);
+        if (!logits.defined())
+            throw Error(m_info.config.modelType + " model without a head has no logits to train");
+        return logits;
+    }
 
     Matrix positionTable() const override
     {
@@ -309,7 +434,7 @@ private:
     }
 
     void runBert(const ModelInputs &inputs, const CaptureOptions &capture, ModelOutputs &outputs,
-                 std::vector<torch::Tensor> &attentions, JobContext *context) const
+                 std::vector<torch::Tensor> &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
     {
         const ModelConfig &c = m_info.config;
         const torch::Tensor ids = tokenIds(inputs);
@@ -353,18 +478,25 @@ private:
             if (capture.hiddenStates && captureLayer(capture, int(layer + 1)))
                 outputs["hidden_states." + std::to_string(layer + 1)] = fromTorch(hidden);
         }
-        outputs["last_hidden_state"] = fromTorch(hidden);
-        if (m_weights.count("pooler.dense.weight"))
-            outputs["pooler_output"] = fromTorch(torch::tanh(linear(hidden.select(1, 0), "pooler.dense")));
         if (m_weights.count("cls.predictions.transform.dense.weight")) {
             torch::Tensor t = activation(linear(hidden, "cls.predictions.transform.dense"), c.activation);
             t = layerNorm(t, "cls.predictions.transform.LayerNorm");
-            outputs["logits"] = fromTorch(torch::linear(t, w("cls.predictions.decoder.weight"), w("cls.predictions.bias")));
+            t = torch::linear(t, w("cls.predictions.decoder.weight"), w("cls.predictions.bias"));
+            if (logitsOut) {
+                *logitsOut = t;
+                return;
+            }
+            outputs["logits"] = fromTorch(t);
         }
+        if (logitsOut)
+            return;
+        outputs["last_hidden_state"] = fromTorch(hidden);
+        if (m_weights.count("pooler.dense.weight"))
+            outputs["pooler_output"] = fromTorch(torch::tanh(linear(hidden.select(1, 0), "pooler.dense")));
     }
 
     void runGpt2(const ModelInputs &inputs, const CaptureOptions &capture, ModelOutputs &outputs,
-                 std::vector<torch::Tensor> &attentions, JobContext *context) const
+                 std::vector<torch::Tensor> &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
     {
         const ModelConfig &c = m_info.config;
         const torch::Tensor ids = tokenIds(inputs);
@@ -412,13 +544,18 @@ private:
         hidden = layerNorm(hidden, "ln_f");
         if (capture.hiddenStates && captureLayer(capture, int(c.layers)))
             outputs["hidden_states." + std::to_string(c.layers)] = fromTorch(hidden);
+        if (logitsOut) {
+            if (m_weights.count("lm_head.weight"))
+                *logitsOut = torch::linear(hidden, w("lm_head.weight"));
+            return;
+        }
         outputs["last_hidden_state"] = fromTorch(hidden);
         if (m_weights.count("lm_head.weight"))
             outputs["logits"] = fromTorch(torch::linear(hidden, w("lm_head.weight")));
     }
 
     void runVit(const ModelInputs &inputs, const CaptureOptions &capture, ModelOutputs &outputs,
-                std::vector<torch::Tensor> &attentions, JobContext *context) const
+                 std::vector<torch::Tensor> &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
     {
         const ModelConfig &c = m_info.config;
         const auto found = inputs.floats.find("pixel_values");
@@ -430,7 +567,7 @@ private:
             throw Error("expected [batch, " + std::to_string(c.channels) + ", " + std::to_string(c.imageSize) + ", " +
                             std::to_string(c.imageSize) + "], found " + shapeToString(pixels.shape),
                         {}, "pixel_values");
-        const torch::Tensor x = toTorch(pixels);
+        const torch::Tensor x = toTorch(pixels).to(w("embeddings.patch_embeddings.projection.weight").scalar_type());
         const int64_t batch = x.size(0);
         torch::Tensor patches = torch::conv2d(x, w("embeddings.patch_embeddings.projection.weight"),
                                               w("embeddings.patch_embeddings.projection.bias"), c.patchSize);
@@ -464,6 +601,11 @@ private:
                 outputs["hidden_states." + std::to_string(layer + 1)] = fromTorch(hidden);
         }
         const torch::Tensor normed = layerNorm(hidden, "layernorm");
+        if (logitsOut) {
+            if (m_weights.count("classifier.weight"))
+                *logitsOut = linear(normed.select(1, 0), "classifier");
+            return;
+        }
         outputs["last_hidden_state"] = fromTorch(normed);
         if (m_weights.count("classifier.weight"))
             outputs["logits"] = fromTorch(linear(normed.select(1, 0), "classifier"));
@@ -471,92 +613,23 @@ private:
             outputs["pooler_output"] = fromTorch(torch::tanh(linear(normed.select(1, 0), "pooler.dense")));
     }
 
-    Expected expectedWeights(bool &hasHead, bool &hasPooler) const
+    // Tied output embeddings are the input embedding tensor itself (so training updates both).
+    void addTiedWeights()
     {
         const ModelConfig &c = m_info.config;
-        const int64_t d = c.hiddenSize, f = c.intermediateSize;
-        Expected e;
-        auto add = [&](const std::string &name, std::vector<int64_t> shape) { e.emplace_back(name, std::move(shape)); };
-        auto linearLayer = [&](const std::string &name, int64_t out, int64_t in, bool bias = true) {
-            add(name + ".weight", {out, in});
-            if (bias)
-                add(name + ".bias", {out});
-        };
-        auto norm = [&](const std::string &name) {
-            add(name + ".weight", {d});
-            add(name + ".bias", {d});
-        };
-        if (c.modelType == "bert") {
-            add("embeddings.word_embeddings.weight", {c.vocabularySize, d});
-            add("embeddings.position_embeddings.weight", {c.maxPositions, d});
-            add("embeddings.token_type_embeddings.weight", {c.typeVocabularySize, d});
-            norm("embeddings.LayerNorm");
-            for (int64_t l = 0; l < c.layers; ++l) {
-                const std::string p = "encoder.layer." + std::to_string(l) + ".";
-                for (const char *n : {"query", "key", "value"})
-                    linearLayer(p + "attention.self." + n, d, d);
-                linearLayer(p + "attention.output.dense", d, d);
-                norm(p + "attention.output.LayerNorm");
-                linearLayer(p + "intermediate.dense", f, d);
-                linearLayer(p + "output.dense", d, f);
-                norm(p + "output.LayerNorm");
-            }
-            if (hasPooler)
-                linearLayer("pooler.dense", d, d);
-            if (hasHead) {
-                linearLayer("cls.predictions.transform.dense", d, d);
-                norm("cls.predictions.transform.LayerNorm");
-                add("cls.predictions.bias", {c.vocabularySize});
-                add("cls.predictions.decoder.weight", {c.vocabularySize, d});
-            }
-        } else if (c.modelType == "gpt2") {
-            add("wte.weight", {c.vocabularySize, d});
-            add("wpe.weight", {c.maxPositions, d});
-            for (int64_t l = 0; l < c.layers; ++l) {
-                const std::string p = "h." + std::to_string(l) + ".";
-                norm(p + "ln_1");
-                norm(p + "ln_2");
-                add(p + "attn.c_attn.weight", {d, 3 * d});
-                add(p + "attn.c_attn.bias", {3 * d});
-                add(p + "attn.c_proj.weight", {d, d});
-                add(p + "attn.c_proj.bias", {d});
-                add(p + "mlp.c_fc.weight", {d, f});
-                add(p + "mlp.c_fc.bias", {f});
-                add(p + "mlp.c_proj.weight", {f, d});
-                add(p + "mlp.c_proj.bias", {d});
-            }
-            norm("ln_f");
-            if (hasHead)
-                add("lm_head.weight", {c.vocabularySize, d});
-        } else {
-            const int64_t grid = c.imageSize / c.patchSize;
-            add("embeddings.cls_token", {1, 1, d});
-            add("embeddings.position_embeddings", {1, grid * grid + 1, d});
-            add("embeddings.patch_embeddings.projection.weight", {d, c.channels, c.patchSize, c.patchSize});
-            add("embeddings.patch_embeddings.projection.bias", {d});
-            for (int64_t l = 0; l < c.layers; ++l) {
-                const std::string p = "encoder.layer." + std::to_string(l) + ".";
-                for (const char *n : {"query", "key", "value"})
-                    linearLayer(p + "attention.attention." + n, d, d, c.qkvBias);
-                linearLayer(p + "attention.output.dense", d, d);
-                norm(p + "layernorm_before");
-                norm(p + "layernorm_after");
-                linearLayer(p + "intermediate.dense", f, d);
-                linearLayer(p + "output.dense", d, f);
-            }
-            norm("layernorm");
-            if (hasPooler)
-                linearLayer("pooler.dense", d, d);
-            if (hasHead)
-                linearLayer("classifier", int64_t(std::max<size_t>(c.labels.size(), 1)), d);
-        }
-        return e;
+        if (!c.tieWordEmbeddings)
+            return;
+        if (c.modelType == "bert" && m_weights.count("cls.predictions.transform.dense.weight") &&
+            !m_weights.count("cls.predictions.decoder.weight"))
+            m_weights["cls.predictions.decoder.weight"] = m_weights.at("embeddings.word_embeddings.weight");
+        if (c.modelType == "gpt2" && !m_weights.count("lm_head.weight"))
+            m_weights["lm_head.weight"] = m_weights.at("wte.weight");
     }
 
     void mapWeights(Checkpoint &checkpoint)
     {
         const ModelConfig &c = m_info.config;
-        const std::string prefix = c.modelType == "gpt2" ? "transformer." : c.modelType + ".";
+        const std::string prefix = detail::checkpointPrefix(c);
         // File name -> our name: drop the architecture prefix, rename legacy LayerNorm gamma/beta.
         std::map<std::string, std::string> fileNameOf;
         for (const auto &entry : checkpoint.tensors) {
@@ -588,7 +661,7 @@ private:
         if (hasHead && c.modelType == "gpt2" && !fileNameOf.count("lm_head.weight") && tie)
             fileNameOf["lm_head.weight"] = fileNameOf.count("wte.weight") ? fileNameOf["wte.weight"] : "";
 
-        const Expected expected = expectedWeights(hasHead, hasPooler);
+        const Expected expected = expectedWeights(c, hasHead, hasPooler);
         std::vector<std::string> missing;
         std::set<std::string> used;
         for (const auto &[name, shape] : expected) {
@@ -636,6 +709,48 @@ private:
 };
 
 } // namespace
+
+namespace detail {
+
+std::vector<std::pair<std::string, std::vector<int64_t>>> weightShapes(const ModelConfig &config)
+{
+    Expected all = expectedWeights(config, true, false);
+    if (config.tieWordEmbeddings)
+        all.erase(std::remove_if(all.begin(), all.end(),
+                                 [](const auto &entry) {
+                                     return entry.first == "cls.predictions.decoder.weight" || entry.first == "lm_head.weight";
+                                 }),
+                  all.end());
+    return all;
+}
+
+std::unique_ptr<Model> modelFromWeights(const ModelConfig &config, const Weights &weights, const std::string &folder)
+{
+    if (config.modelType != "bert" && config.modelType != "gpt2" && config.modelType != "vit")
+        throw Error("model_type \"" + config.modelType + "\" cannot be built (bert, gpt2 and vit can)");
+    return std::make_unique<TransformerModel>(config, weights, folder);
+}
+
+torch::Tensor differentiableLogits(const Model &model, const ModelInputs &inputs)
+{
+    const auto *transformer = dynamic_cast<const TransformerModel *>(&model);
+    if (!transformer)
+        throw Error("this model cannot be trained");
+    return transformer->differentiableLogits(inputs);
+}
+
+std::string checkpointPrefix(const ModelConfig &config)
+{
+    return config.modelType == "gpt2" ? "transformer." : config.modelType + ".";
+}
+
+std::string checkpointKey(const ModelConfig &config, const std::string &name)
+{
+    const bool head = name.rfind("cls.", 0) == 0 || name.rfind("lm_head.", 0) == 0 || name.rfind("classifier.", 0) == 0;
+    return head ? name : checkpointPrefix(config) + name;
+}
+
+} // namespace detail
 
 std::unique_ptr<Model> loadModel(const std::string &folder, JobContext *context)
 {

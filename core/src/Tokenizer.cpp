@@ -844,6 +844,14 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &path)
 
 } // namespace
 
+std::vector<std::string> byteLevelAlphabet()
+{
+    std::vector<std::string> alphabet;
+    for (char32_t c : byteToUnicode())
+        alphabet.push_back(encodeUtf8(std::u32string(1, c)));
+    return alphabet;
+}
+
 std::u32string decodeUtf8(const std::string &text, const std::string &nameForErrors)
 {
     std::u32string out;

@@ -361,7 +361,9 @@ QList<widgets::OptionSpec> AttentionPanel::optionSpecs() const
             {"top-u", tr("active queries marked (1-64)"), "3", {}},
             {"pad-to", tr("pad the input with [PAD] to this many tokens (0: none)"), "0", {}},
             {"masks", tr("apply the padding and causal masks (true/false)"), "true", {"true", "false"}},
-            {"view", tr("the figure shown and exported"), "head", kFigures}};
+            {"view", tr("the figure shown and exported (also: heatmap = head, grid = model, rollout = head with "
+                        "--head rollout; --text-pair = --pair)"),
+             "head", kFigures}};
 }
 
 QVariantMap AttentionPanel::options() const
@@ -383,8 +385,22 @@ QVariantMap AttentionPanel::options() const
     return map;
 }
 
-bool AttentionPanel::setOptions(const QVariantMap &options, QString *error)
+bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
 {
+    // The names of the command-line contract: --text-pair for --pair; views heatmap (one head),
+    // grid (the model view) and rollout (the head view showing rollout).
+    QVariantMap options = given;
+    if (options.contains("text-pair"))
+        options["pair"] = options.take("text-pair");
+    const QString alias = options.value("view").toString();
+    if (alias == "heatmap")
+        options["view"] = QStringLiteral("head");
+    else if (alias == "grid")
+        options["view"] = QStringLiteral("model");
+    else if (alias == "rollout") {
+        options["view"] = QStringLiteral("head");
+        options["head"] = QStringLiteral("rollout");
+    }
     for (auto it = options.begin(); it != options.end(); ++it)
         if (!QStringList{"model", "text", "compare", "pair", "compare-model", "layer", "head", "top-u", "view", "pad-to", "masks"}.contains(it.key())) {
             if (error) *error = tr("unknown option --%1 for the attention panel").arg(it.key());

@@ -73,6 +73,10 @@ BatchEncoding encodeBatch(const Tokenizer &tokenizer, const std::vector<std::str
 // uncased vocabulary has no capital letters). Throws tessera::Error naming the file.
 std::unique_ptr<Tokenizer> loadTokenizer(const std::string &path);
 
+// GPT-2's byte-to-unicode map: the token text (UTF-8) of each byte 0-255 in byte-level BPE
+// vocabularies. A vocabulary of these 256 strings and no merges tokenises any text byte by byte.
+std::vector<std::string> byteLevelAlphabet();
+
 // UTF-8 to code points; throws tessera::Error with the byte offset of the first invalid byte.
 std::u32string decodeUtf8(const std::string &text, const std::string &nameForErrors = {});
 std::string encodeUtf8(const std::u32string &text);
