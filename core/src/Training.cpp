@@ -1374,6 +1374,8 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
             if (current % options.evaluateEvery == 0 || current == options.steps) {
                 const Evaluation e = evaluate(*recipe, *model, options.batchSize, context);
                 pending.evaluations.push_back({current, e.loss, e.accuracy, rate, 0.0, seconds()});
+                history.back()["heldout_loss"] = e.loss;
+                history.back()["heldout_accuracy"] = e.accuracy;
             }
             if (current % options.snapshotEvery == 0 || current == options.steps) {
                 const double snapshotLoss = pending.evaluations.empty() ? loss : pending.evaluations.back().loss;
@@ -1425,6 +1427,47 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
     }
     logInfo(result.summary);
     return result;
+}
+
+TrainingHistory readTrainingHistory(const std::string &runFolder)
+{
+    const fs::path checkpoint = latestCheckpoint(runFolder);
+    if (checkpoint.empty())
+        throw Error("no training run here (no checkpoint-<step>/trainer_state.json)", runFolder);
+    const std::string path = (checkpoint / "trainer_state.json").string();
+    TrainingHistory history;
+    try {
+        const nlohmann::json state = nlohmann::json::parse(readFile(path, 256u << 20));
+        history.options = optionsFromJson(state.at("options"), path);
+        history.options.outputFolder = runFolder;
+        history.step = state.at("step").get<int64_t>();
+        for (const auto &entry : state.at("history")) {
+            TrainingPoint point;
+            point.step = entry.at("step").get<int64_t>();
+            point.loss = entry.at("loss").get<double>();
+            point.accuracy = entry.value("accuracy", 0.0);
+            point.learningRate = entry.value("learning_rate", 0.0);
+            point.gradientNorm = entry.value("grad_norm", 0.0);
+            history.points.push_back(point);
+            if (entry.contains("heldout_loss"))
+                history.evaluations.push_back({point.step, entry.at("heldout_loss").get<double>(),
+                                               entry.value("heldout_accuracy", 0.0), point.learningRate, 0.0, 0.0});
+        }
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(std::string("unreadable trainer state: ") + e.what(), path);
+    }
+    const std::string metricsPath = runFolder + "/metrics.json";
+    if (fs::exists(metricsPath)) {
+        try {
+            const nlohmann::json metrics = nlohmann::json::parse(readFile(metricsPath));
+            for (const auto &[key, value] : metrics.items())
+                if (value.is_number())
+                    history.metrics[key] = value.get<double>();
+        } catch (const nlohmann::json::exception &) {
+            logWarning(metricsPath + " is not valid JSON; its metrics are not shown");
+        }
+    }
+    return history;
 }
 
 SnapshotIndex readSnapshotIndex(const std::string &runFolder)

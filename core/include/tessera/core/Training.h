@@ -114,6 +114,17 @@ using TrainingCallback = std::function<void(const TrainingReport &)>;
 // gradient (naming the parameter and the step), or a folder that holds another run.
 TrainingResult train(const TrainingOptions &options, JobContext &context, const TrainingCallback &onReport = {});
 
+// A run's curves as saved in its latest checkpoint, its options and final metrics (when
+// finished). Throws tessera::Error when the folder holds no run.
+struct TrainingHistory {
+    TrainingOptions options;
+    int64_t step = 0;
+    std::vector<TrainingPoint> points;
+    std::vector<TrainingPoint> evaluations;
+    std::map<std::string, double> metrics;
+};
+TrainingHistory readTrainingHistory(const std::string &runFolder);
+
 // Snapshots of a run folder, for scrubbing.
 struct SnapshotIndex {
     std::string folder;

@@ -1,0 +1,130 @@
+#pragma once
+// The Training studio: pick a recipe, train it as a cancellable job with live curves (loss,
+// accuracy, learning rate, gradient norm per layer group), then scrub the run's snapshots to
+// watch the probe input's attention form; sample text from GPT runs; open the result in the
+// attention explorer. Finished runs are opened from their folder. GUI thread only; training
+// runs on a JobRunner worker and reports through a queued signal at most ~10 times a second.
+
+#include "tessera/core/Training.h"
+#include "tessera/plugins/Registry.h"
+#include "tessera/widgets/PanelWidget.h"
+
+#include <QPointer>
+#include <QVector>
+
+#include <map>
+#include <memory>
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QTabWidget;
+class QTimer;
+
+namespace tessera::widgets {
+class HeatmapView;
+class JobHandle;
+class LinePlotView;
+} // namespace tessera::widgets
+
+namespace tessera::training {
+
+class TrainingPanel : public widgets::PanelWidget {
+    Q_OBJECT
+public:
+    TrainingPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
+    ~TrainingPanel() override;
+
+    QString panelId() const override { return QStringLiteral("training"); }
+    QString panelTitle() const override { return tr("Training"); }
+    QStringList figureNames() const override;
+    QString currentFigureName() const override;
+    void setCurrentFigure(const QString &name) override;
+    widgets::Figure *figure(const QString &name) override;
+
+    QList<widgets::OptionSpec> optionSpecs() const override;
+    QVariantMap options() const override;
+    bool setOptions(const QVariantMap &options, QString *error) override;
+
+    bool canOpen(const QString &path) const override;
+    bool open(const QString &path, QString *error) override;
+
+    bool isTraining() const { return !m_job.isNull(); }
+
+private:
+    void buildUi();
+    void recipeChanged();
+    void startTraining(bool resume);
+    void onReport(const TrainingReport &report);
+    void onFinished(const TrainingResult &result);
+    bool openRun(const QString &folder, QString *error);
+    void loadSnapshots();
+    void showSnapshot();
+    void refreshCurves();
+    void sample();
+    void setStatus(const QString &text, bool error = false);
+    TrainingOptions formOptions() const;
+
+    struct Relay;
+    plugins::PanelContext m_context;
+    std::shared_ptr<Relay> m_relay; // carries reports from the worker to this panel
+    QPointer<widgets::JobHandle> m_job;
+    QString m_runFolder;
+    std::optional<SnapshotIndex> m_snapshots;
+    std::map<int64_t, std::map<std::string, FloatTensor>> m_snapshotCache;
+    QVector<TrainingPoint> m_points;
+    QVector<TrainingPoint> m_evaluations;
+    std::map<std::string, QVector<double>> m_groupNorms; // group -> norm per reported step
+    QVector<double> m_groupSteps;
+    int64_t m_totalSteps = 0;
+
+    QComboBox *m_recipe = nullptr;
+    QLabel *m_description = nullptr;
+    QLineEdit *m_textFile = nullptr;
+    QPushButton *m_browseText = nullptr;
+    QLineEdit *m_output = nullptr;
+    QSpinBox *m_steps = nullptr;
+    QSpinBox *m_batch = nullptr;
+    QDoubleSpinBox *m_learningRate = nullptr;
+    QComboBox *m_schedule = nullptr;
+    QSpinBox *m_seed = nullptr;
+    QSpinBox *m_layers = nullptr;
+    QSpinBox *m_hidden = nullptr;
+    QSpinBox *m_heads = nullptr;
+    QSpinBox *m_length = nullptr;
+    QLabel *m_lengthLabel = nullptr;
+    QCheckBox *m_overfit = nullptr;
+    QSpinBox *m_float64Step = nullptr;
+    QPushButton *m_train = nullptr;
+    QPushButton *m_cancel = nullptr;
+    QPushButton *m_resume = nullptr;
+    QPushButton *m_openInAttention = nullptr;
+    QLabel *m_status = nullptr;
+    QLabel *m_metrics = nullptr;
+
+    QTabWidget *m_views = nullptr;
+    widgets::LinePlotView *m_lossView = nullptr;
+    widgets::LinePlotView *m_accuracyView = nullptr;
+    widgets::LinePlotView *m_rateView = nullptr;
+    widgets::LinePlotView *m_gradientView = nullptr;
+    widgets::HeatmapView *m_timelineView = nullptr;
+    QSlider *m_timeline = nullptr;
+    QPushButton *m_play = nullptr;
+    QTimer *m_playTimer = nullptr;
+    QSpinBox *m_snapshotLayer = nullptr;
+    QComboBox *m_snapshotHead = nullptr;
+    QLabel *m_snapshotLabel = nullptr;
+
+    QLineEdit *m_prompt = nullptr;
+    QPushButton *m_sample = nullptr;
+    QPlainTextEdit *m_sampled = nullptr;
+};
+
+} // namespace tessera::training

@@ -1,0 +1,135 @@
+// The Training panel: a run trained from the panel's own controls (inline jobs) reports its
+// curves, writes its folder and lets the timeline scrub its snapshots; a finished run opens
+// from its folder; bad options are refused with a sentence.
+
+#include "tessera/core/Training.h"
+#include "tessera/plugins/PluginManager.h"
+#include "tessera/widgets/FigureExporter.h"
+#include "tessera/widgets/LinePlotView.h"
+
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tessera;
+
+class TestTrainingPanel : public QObject {
+    Q_OBJECT
+private:
+    plugins::PluginManager m_plugins;
+    widgets::JobRunner m_jobs;
+    widgets::DataHub m_hub;
+
+    std::unique_ptr<widgets::PanelWidget> create()
+    {
+        return std::unique_ptr<widgets::PanelWidget>(m_plugins.panel("training")->create({&m_jobs, &m_hub}, nullptr));
+    }
+
+    static QPushButton *button(QWidget *panel, const QString &text)
+    {
+        for (QPushButton *b : panel->findChildren<QPushButton *>())
+            if (b->text() == text)
+                return b;
+        return nullptr;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        m_jobs.setInline(true);
+        m_plugins.loadAll({TESSERA_PLUGIN_DIR});
+        QVERIFY(m_plugins.panel("training"));
+    }
+
+    void trainsFromTheControlsAndScrubsTheSnapshots()
+    {
+        QTemporaryDir dir;
+        auto panel = create();
+        QString error;
+        QVERIFY2(panel->setOptions({{"recipe", "copy"}}, &error), qPrintable(error));
+        // A small, fast run: the spin boxes in form order are steps, batch, seed, layers, hidden,
+        // heads, length, float64 step.
+        const QList<QSpinBox *> spins = panel->findChildren<QSpinBox *>();
+        auto spinWithTip = [&](const QString &start) -> QSpinBox * {
+            for (QSpinBox *s : spins)
+                if (s->toolTip().startsWith(start))
+                    return s;
+            return nullptr;
+        };
+        spinWithTip("Optimisation steps")->setValue(60);
+        spinWithTip("Transformer layers")->setValue(1);
+        spinWithTip("Hidden size")->setValue(32);
+        spinWithTip("Attention heads")->setValue(2);
+        spinWithTip("Examples per step")->setValue(16);
+        for (QLineEdit *edit : panel->findChildren<QLineEdit *>())
+            if (edit->placeholderText().startsWith("new folder"))
+                edit->setText(dir.path() + "/run");
+        button(panel.get(), "&Train")->click();
+        QCoreApplication::processEvents(); // the queued reports
+        QVERIFY(QFile::exists(dir.path() + "/run/metrics.json"));
+        auto *loss = dynamic_cast<widgets::LinePlotView *>(panel->figure("loss"));
+        QVERIFY(loss);
+        QCOMPARE(loss->series().first().x.size(), 60); // every step reached the curve
+        QVERIFY(loss->series().first().y.last() < loss->series().first().y.first());
+        QVERIFY2(panel->setOptions({{"view", "timeline"}, {"snapshot", "0"}, {"layer", "0"}, {"head", "mean"}}, &error),
+                 qPrintable(error));
+        const MatrixPtr first = panel->currentFigure()->figureTable().matrix;
+        QVERIFY2(panel->setOptions({{"snapshot", "last"}}, &error), qPrintable(error));
+        const MatrixPtr last = panel->currentFigure()->figureTable().matrix;
+        QVERIFY(first && last);
+        QCOMPARE(first->rows, last->rows);
+        // Untrained attention is close to uniform; trained, the rows have changed.
+        double change = 0.0;
+        for (size_t i = 0; i < first->values.size(); ++i)
+            change += std::abs(first->values[i] - last->values[i]);
+        QVERIFY(change > 0.1);
+        // Each row of an attention matrix sums to 1 (the mean over heads too).
+        for (int64_t r = 0; r < last->rows; ++r) {
+            double sum = 0.0;
+            for (int64_t c = 0; c < last->cols; ++c)
+                sum += last->at(r, c);
+            QVERIFY(std::abs(sum - 1.0) < 2e-3);
+        }
+        QVERIFY(!panel->setOptions({{"snapshot", "1000"}}, &error));
+        QVERIFY2(error.contains("no snapshot at step"), qPrintable(error));
+        QVERIFY(!panel->setOptions({{"layer", "5"}}, &error));
+        QVERIFY2(error.contains("not a layer"), qPrintable(error));
+        const QString png = dir.path() + "/timeline.png";
+        QVERIFY(widgets::exportFigure(*panel->currentFigure(), png, widgets::ExportFormat::Png, {}).isEmpty());
+        QVERIFY(QImage(png).width() > 100);
+    }
+
+    void opensAFinishedRun()
+    {
+        QTemporaryDir dir;
+        TrainingOptions o;
+        o.recipe = "reverse-causal";
+        o.outputFolder = dir.path().toStdString();
+        o.steps = 20;
+        o.layers = 1;
+        o.hidden = 32;
+        o.heads = 2;
+        o.batchSize = 8;
+        o.sequenceLength = 4;
+        BasicJobContext context;
+        train(o, context);
+        auto panel = create();
+        QVERIFY(panel->canOpen(dir.path()));
+        QString error;
+        QVERIFY2(panel->setOptions({{"run", dir.path()}, {"view", "timeline"}, {"head", "1"}}, &error), qPrintable(error));
+        const MatrixPtr shown = panel->currentFigure()->figureTable().matrix;
+        // GPT-style: the future half is absent (NaN), not zero.
+        QVERIFY(std::isnan(shown->at(0, 1)));
+        QVERIFY(std::abs(shown->at(0, 0) - 1.0f) < 1e-3);
+        auto *loss = dynamic_cast<widgets::LinePlotView *>(panel->figure("loss"));
+        QCOMPARE(loss->series().first().x.size(), 20);
+        QVERIFY(!panel->setOptions({{"run", dir.path() + "/nothing"}}, &error));
+        QVERIFY2(error.contains("no training run"), qPrintable(error));
+    }
+};
+
+QTEST_MAIN(TestTrainingPanel)
+#include "tst_training.moc"
