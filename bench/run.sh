@@ -47,5 +47,14 @@ fi
     echo "python3-torch is not installed: apt-get install python3-torch to compare with Python PyTorch"
   fi
   echo
+  corpus=../shared/seeds/002_0b20f108568e6458.txt
+  [[ -f $corpus ]] || corpus=README.md
+  echo "-- training steps: tiny GPT (gpt-text) and tiny BERT (bert-text) on $corpus, $threads threads,"
+  echo "   150 steps, first 10 dropped (target: faster than the identical model in Python PyTorch)"
+  "$build/bench/bench_training" "$corpus" "$threads" 150 2>/dev/null
+  if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+    /usr/bin/python3 bench/bench_training.py "$corpus" "$threads" 150
+  fi
+  echo
 } | tee -a "$out"
 echo "appended to $out"

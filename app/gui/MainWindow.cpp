@@ -265,7 +265,12 @@ bool MainWindow::openPath(const QString &path, QString *error)
             return false;
         }
         QStringList tried;
-        for (widgets::PanelWidget *panel : m_panels) {
+        // The panel in view gets the first chance (a training run dropped on the Training
+        // panel opens there, not in Models).
+        QList<widgets::PanelWidget *> order = m_panels;
+        if (auto *current = qobject_cast<widgets::PanelWidget *>(m_tabs->currentWidget()); current && order.removeOne(current))
+            order.prepend(current);
+        for (widgets::PanelWidget *panel : order) {
             if (!panel->canOpen(path))
                 continue;
             QString panelError;

@@ -88,9 +88,13 @@ int main(int argc, char **argv)
 
     tessera::app::MainWindow window(studio, log);
     window.show();
+    // Before opening, so that the chosen panel gets the first chance to open the paths
+    // ("tessera RUN --panel training"); and after, so that "tessera MODEL --panel attention"
+    // ends on the attention panel although Models opened the folder.
+    if (parser.isSet(panelOption))
+        window.showPanel(parser.value(panelOption));
     for (const QString &path : parser.positionalArguments())
         window.openPath(path);
-    // After opening, so that "tessera MODEL --panel attention" ends on the attention panel.
     if (parser.isSet(panelOption))
         window.showPanel(parser.value(panelOption));
 

@@ -434,7 +434,8 @@ public:
     explicit TextGpt(const TrainingOptions &o) : m_options(o), m_context(o.sequenceLength)
     {
         const std::string text = readTextFile(o.textFile);
-        m_bytes.assign(text.begin(), text.end());
+        for (const char c : text)
+            m_bytes.push_back(static_cast<unsigned char>(c)); // bytes 128-255 of UTF-8 are ids 128-255, not negative
         m_split = int64_t(m_bytes.size()) * 9 / 10;
         if (m_split <= m_context + 1 || int64_t(m_bytes.size()) - m_split <= m_context + 1)
             throw Error("the text is too short for windows of " + std::to_string(m_context) + " bytes", o.textFile);

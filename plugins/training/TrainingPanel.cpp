@@ -53,6 +53,14 @@ const RecipeInfo *findRecipe(const QString &name)
     return nullptr;
 }
 
+// Whole numbers (steps, parameter counts) as they are, fractions to five significant digits.
+QString formatMetric(double value)
+{
+    if (std::abs(value) < 1e15 && value == std::floor(value))
+        return QLocale().toString(qint64(value));
+    return QString::number(value, 'g', 5);
+}
+
 } // namespace
 
 // Reports travel from the worker thread to the GUI thread through this: the worker queues a
@@ -100,7 +108,7 @@ void TrainingPanel::buildUi()
     auto *textRow = new QHBoxLayout;
     textRow->addWidget(m_textFile);
     textRow->addWidget(m_browseText);
-    form->addRow(tr("&Text file"), textRow);
+    form->addRow(tr("Text file"), textRow);
     m_output = new QLineEdit;
     m_output->setToolTip(tr("Where the run is written: the model in Hugging Face layout, checkpoints, snapshots, "
                             "metrics.json. Empty: a new folder under ~/.local/share/tessera/runs"));
@@ -124,6 +132,7 @@ void TrainingPanel::buildUi()
     m_schedule->addItems({"cosine", "linear", "constant"});
     m_schedule->setToolTip(tr("Decay after the warm-up"));
     m_seed = spin(0, 1000000, tr("The same seed gives the same model, data and curve"));
+    m_seed->setValue(1);
     m_layers = spin(1, 24, tr("Transformer layers"));
     m_hidden = spin(8, 1024, tr("Hidden size (divisible by the number of heads)"));
     m_hidden->setSingleStep(8);
@@ -470,7 +479,7 @@ void TrainingPanel::onFinished(const TrainingResult &result)
 {
     QStringList lines;
     for (const auto &[key, value] : result.metrics)
-        lines << QStringLiteral("%1: %2").arg(QString::fromStdString(key)).arg(value, 0, 'g', 5);
+        lines << QStringLiteral("%1: %2").arg(QString::fromStdString(key), formatMetric(value));
     m_metrics->setText(lines.join("\n"));
     setStatus(QString::fromStdString(result.summary));
 }
@@ -637,7 +646,7 @@ bool TrainingPanel::openRun(const QString &folder, QString *error)
         m_textFile->setText(QString::fromStdString(o.textFile));
         QStringList lines;
         for (const auto &[key, value] : history.metrics)
-            lines << QStringLiteral("%1: %2").arg(QString::fromStdString(key)).arg(value, 0, 'g', 5);
+            lines << QStringLiteral("%1: %2").arg(QString::fromStdString(key), formatMetric(value));
         m_metrics->setText(lines.join("\n"));
         refreshCurves();
         m_snapshotCache.clear();

@@ -298,6 +298,29 @@ private slots:
         QCOMPARE(QString::fromStdString(sampled), QString("the cat sat on the mat."));
     }
 
+    void textGptTakesEveryUtf8Byte()
+    {
+        // Hangul is three bytes of 0xE0-0xED lead and 0x80-0xBF continuation: ids above 127.
+        QTemporaryDir dir;
+        const QString text = dir.path() + "/korean.txt";
+        writeBytes(text, QString("트랜스포머는 어텐션으로 문맥을 읽는다. ").toUtf8().repeated(60));
+        TrainingOptions o;
+        o.recipe = "gpt-text";
+        o.textFile = text.toStdString();
+        o.outputFolder = (dir.path() + "/run").toStdString();
+        o.steps = 3;
+        o.layers = 1;
+        o.hidden = 16;
+        o.heads = 2;
+        o.sequenceLength = 16;
+        o.batchSize = 4;
+        BasicJobContext context;
+        QVERIFY(train(o, context).finished);
+        const SnapshotIndex index = readSnapshotIndex(o.outputFolder);
+        QVERIFY(std::find(index.probeTokens.begin(), index.probeTokens.end(), "0xED") != index.probeTokens.end() ||
+                std::find(index.probeTokens.begin(), index.probeTokens.end(), "0xEC") != index.probeTokens.end());
+    }
+
     void brokenTextAndOptionsAreRefusedClearly()
     {
         QTemporaryDir dir;

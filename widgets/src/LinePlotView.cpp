@@ -10,7 +10,7 @@ namespace tessera::widgets {
 LinePlotView::LinePlotView(QWidget *parent) : PlotFigure(parent)
 {
     QCustomPlot *p = plot();
-    p->legend->setVisible(true);
+    p->legend->setVisible(false); // shown once there are two series to tell apart
     p->legend->setFont(QFont(font().family(), 8));
     p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
     m_tracer = new QCPItemTracer(p);

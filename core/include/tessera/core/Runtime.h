@@ -21,7 +21,8 @@ struct RuntimeInfo {
 };
 
 // Sets LibTorch's intra-op threads (and OpenBLAS's) to threads, or to the available cores
-// when threads <= 0, then describes the runtime. Call once at start-up, before any work.
+// when threads <= 0, tunes glibc's allocator to reuse large buffers (see Runtime.cpp), then
+// describes the runtime. Call once at start-up, before any work.
 RuntimeInfo configureRuntime(int threads = 0);
 
 // Describes the runtime without changing it. Any thread.
