@@ -56,5 +56,8 @@ fi
     /usr/bin/python3 bench/bench_training.py "$corpus" "$threads" 150
   fi
   echo
+  echo "-- live plotting while training (target: overhead < 2%)"
+  "$build/bench/bench_training_plot" "$threads" 600 3 2>/dev/null
+  echo
 } | tee -a "$out"
 echo "appended to $out"

@@ -1011,8 +1011,21 @@ fs::path latestCheckpoint(const std::string &run)
     return best;
 }
 
-void writeSnapshot(const std::string &run, int64_t step, const Model &model, const Probe &probe, nlohmann::json &index,
-                   double loss, double accuracy)
+// The input embedding of a model: token embeddings [vocabulary, hidden] for BERT and GPT-2, the
+// patch projection as [hidden, channels x patch x patch] for ViT (one row per output feature).
+FloatTensor tokenEmbeddings(const ModelConfig &config, const Weights &weights)
+{
+    torch::NoGradGuard noGrad;
+    if (config.modelType == "bert")
+        return floatTensorOf(weights.at("embeddings.word_embeddings.weight"));
+    if (config.modelType == "gpt2")
+        return floatTensorOf(weights.at("wte.weight"));
+    const torch::Tensor projection = weights.at("embeddings.patch_embeddings.projection.weight");
+    return floatTensorOf(projection.reshape({projection.size(0), -1}));
+}
+
+void writeSnapshot(const std::string &run, int64_t step, const Model &model, const Weights &weights, const Probe &probe,
+                   nlohmann::json &index, double loss, double accuracy)
 {
     CaptureOptions capture;
     capture.hiddenStates = false;
@@ -1026,6 +1039,7 @@ void writeSnapshot(const std::string &run, int64_t step, const Model &model, con
     }
     const Matrix positions = model.positionTable();
     tensors.emplace_back("position_embeddings", FloatTensor{{positions.rows, positions.cols}, positions.values});
+    tensors.emplace_back("token_embeddings", tokenEmbeddings(c, weights));
     const fs::path folder = fs::path(run) / "snapshots";
     fs::create_directories(folder);
     const std::string file = "step-" + stepName(step) + ".safetensors";
@@ -1280,7 +1294,7 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
         pending.totalSteps = options.steps;
     };
     if (startStep == 0)
-        writeSnapshot(run, 0, *model, probe, index, std::nan(""), std::nan(""));
+        writeSnapshot(run, 0, *model, weights, probe, index, std::nan(""), std::nan(""));
 
     auto checkpoint = [&](int64_t step) {
         saveCheckpoint(run, step, config, weights, optimizer, options, *recipe, history);
@@ -1381,7 +1395,7 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
             if (current % options.snapshotEvery == 0 || current == options.steps) {
                 const double snapshotLoss = pending.evaluations.empty() ? loss : pending.evaluations.back().loss;
                 const double snapshotAccuracy = pending.evaluations.empty() ? outcome.accuracy : pending.evaluations.back().accuracy;
-                writeSnapshot(run, current, *model, probe, index, snapshotLoss, snapshotAccuracy);
+                writeSnapshot(run, current, *model, weights, probe, index, snapshotLoss, snapshotAccuracy);
                 pending.snapshotStep = current;
             }
             if (current % options.checkpointEvery == 0 && current != options.steps)

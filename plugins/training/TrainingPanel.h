@@ -64,10 +64,12 @@ private:
     void startTraining(bool resume);
     void onReport(const TrainingReport &report);
     void onFinished(const TrainingResult &result);
+    void jobEnded(bool cancelled);
     bool openRun(const QString &folder, QString *error);
     void loadSnapshots();
     void showSnapshot();
-    void refreshCurves();
+    void refreshCurves();          // the curve in view
+    void refreshCurves(bool all);  // all: every curve (exports, opened runs)
     void sample();
     void setStatus(const QString &text, bool error = false);
     TrainingOptions formOptions() const;
@@ -118,6 +120,7 @@ private:
     QSlider *m_timeline = nullptr;
     QPushButton *m_play = nullptr;
     QTimer *m_playTimer = nullptr;
+    QTimer *m_curveTimer = nullptr;
     QSpinBox *m_snapshotLayer = nullptr;
     QComboBox *m_snapshotHead = nullptr;
     QLabel *m_snapshotLabel = nullptr;

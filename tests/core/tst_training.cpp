@@ -166,6 +166,7 @@ private slots:
         for (size_t i = 0; i < stored.values.size(); ++i)
             QVERIFY(std::abs(stored.values[i] - captured.values[i]) < 1e-3);
         QCOMPARE(snapshot.at("position_embeddings").shape, (std::vector<int64_t>{8, 32}));
+        QCOMPARE(snapshot.at("token_embeddings").shape, (std::vector<int64_t>{15, 32}));
     }
 
     void resumeReproducesTheUninterruptedRun()
