@@ -134,11 +134,24 @@ ImagePreprocessing ImagePreprocessing::fromFile(const std::string &path)
         if (!root.contains(key))
             continue;
         const auto &values = root[key];
-        if (!values.is_array() || values.size() != 3)
-            throw Error("expected three numbers (R, G, B)", path, key);
+        if (!values.is_array() || (values.size() != 3 && values.size() != 1))
+            throw Error("expected three numbers (R, G, B) or one (grey)", path, key);
         std::vector<double> &target = std::string(key) == "image_mean" ? p.mean : p.std;
-        for (size_t i = 0; i < 3; ++i)
+        target.assign(values.size(), 0.0);
+        for (size_t i = 0; i < values.size(); ++i) {
+            if (!values[i].is_number())
+                throw Error("expected numbers", path, key);
             target[i] = values[i].get<double>();
+        }
+    }
+    if (p.mean.size() != p.std.size()) {
+        // One list given for grey images, the other left at its three-channel default.
+        if (p.mean.size() == 1 && !root.contains("image_std"))
+            p.std.assign(1, p.std.front());
+        else if (p.std.size() == 1 && !root.contains("image_mean"))
+            p.mean.assign(1, p.mean.front());
+        else
+            throw Error("image_mean and image_std have different lengths", path, "image_std");
     }
     for (double s : p.std)
         if (!(s > 0.0))
@@ -148,19 +161,22 @@ ImagePreprocessing ImagePreprocessing::fromFile(const std::string &path)
 
 FloatTensor preprocessImage(const std::string &imagePath, const ImagePreprocessing &p)
 {
-    cv::Mat image = cv::imread(imagePath, cv::IMREAD_COLOR);
+    // One mean and deviation: a grey model (Fashion-MNIST), the image read as luminance.
+    const int channels = p.mean.size() == 1 ? 1 : 3;
+    cv::Mat image = cv::imread(imagePath, channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     if (image.empty())
         throw Error("cannot read this image (expected PNG, JPEG, BMP, TIFF or WebP)", imagePath);
-    cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
+    if (channels == 3)
+        cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
     if (p.resize && (image.rows != p.height || image.cols != p.width))
         cv::resize(image, image, cv::Size(int(p.width), int(p.height)), 0, 0, cv::INTER_LINEAR);
     FloatTensor tensor;
-    tensor.shape = {1, 3, image.rows, image.cols};
-    tensor.values.resize(size_t(3 * image.rows * image.cols));
+    tensor.shape = {1, channels, image.rows, image.cols};
+    tensor.values.resize(size_t(channels * image.rows * image.cols));
     for (int y = 0; y < image.rows; ++y)
         for (int x = 0; x < image.cols; ++x) {
-            const cv::Vec3b pixel = image.at<cv::Vec3b>(y, x);
-            for (int c = 0; c < 3; ++c) {
+            const uint8_t *pixel = image.ptr<uint8_t>(y) + x * channels;
+            for (int c = 0; c < channels; ++c) {
                 double v = pixel[c];
                 if (p.rescale)
                     v *= p.rescaleFactor;

@@ -6,6 +6,7 @@
 #include "tessera/core/Pipelines.h"
 #include "tessera/core/Safetensors.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace tessera;
@@ -22,6 +23,33 @@ int64_t argmax(const std::vector<float> &values, size_t begin, size_t count)
 class TestPipelines : public QObject {
     Q_OBJECT
 private slots:
+    void greyImagesForOneChannelModels()
+    {
+        // A preprocessor with one mean and one deviation (a Fashion-MNIST ViT) reads the image
+        // as grey: a 28 x 28 PGM of value 191 gives (191/255 - 0.5) / 0.25 = 0.99608 everywhere.
+        QTemporaryDir dir;
+        QFile config(dir.path() + "/preprocessor_config.json");
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(R"({"do_resize": true, "size": {"height": 28, "width": 28}, "do_rescale": true,
+                         "rescale_factor": 0.00392156862745098, "do_normalize": true,
+                         "image_mean": [0.5], "image_std": [0.25]})");
+        config.close();
+        QFile image(dir.path() + "/grey.pgm");
+        QVERIFY(image.open(QIODevice::WriteOnly));
+        image.write(QByteArray("P5\n28 28\n255\n") + QByteArray(784, char(191)));
+        image.close();
+        const ImagePreprocessing p = ImagePreprocessing::fromFile((dir.path() + "/preprocessor_config.json").toStdString());
+        const FloatTensor pixels = preprocessImage((dir.path() + "/grey.pgm").toStdString(), p);
+        QCOMPARE(pixels.shape, (std::vector<int64_t>{1, 1, 28, 28}));
+        for (float v : pixels.values)
+            QVERIFY(std::abs(v - (191.0 / 255.0 - 0.5) / 0.25) < 1e-5);
+        QFile bad(dir.path() + "/bad.json");
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write(R"({"image_mean": [0.5, 0.5], "image_std": [0.5, 0.5]})");
+        bad.close();
+        QVERIFY_THROWS_EXCEPTION(Error, ImagePreprocessing::fromFile((dir.path() + "/bad.json").toStdString()));
+    }
+
     void imagePreprocessingMatchesTransformers()
     {
         const ImagePreprocessing p = ImagePreprocessing::fromFile(kHf + "vit-tiny/preprocessor_config.json");

@@ -46,8 +46,9 @@ struct ImagePreprocessing {
     static ImagePreprocessing fromFile(const std::string &path);
 };
 
-// Loads an image file (PNG, JPEG, ...) and returns pixel_values [1, 3, height, width]:
-// RGB, resized (bilinear), rescaled and normalised as configured. Throws tessera::Error.
+// Loads an image file (PNG, JPEG, ...) and returns pixel_values [1, C, height, width]: RGB
+// (C = 3), or grey (C = 1) when image_mean has one value, resized (bilinear), rescaled and
+// normalised as configured. Throws tessera::Error.
 FloatTensor preprocessImage(const std::string &imagePath, const ImagePreprocessing &preprocessing);
 
 // Top-k classes of the first image in pixel_values, named by the config's id2label.
