@@ -39,6 +39,8 @@ int main(int argc, char **argv)
     std::mt19937 generator(3);
     std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
     std::vector<tessera::FloatTensor> attentions;
+    // As the explorer keeps them: float16, decoded per use.
+    auto compact = std::make_shared<std::vector<tessera::HalfTensor>>();
     for (int l = 0; l < layers; ++l) {
         tessera::FloatTensor t;
         t.shape = {1, heads, n, n};
@@ -51,6 +53,7 @@ int main(int argc, char **argv)
                 t.values[row * n + k] /= sum;
         }
         attentions.push_back(std::move(t));
+        compact->push_back(tessera::HalfTensor::fromFloat(attentions.back()));
     }
     QStringList labels;
     for (int i = 0; i < n; ++i)
@@ -60,10 +63,11 @@ int main(int argc, char **argv)
     view.show();
     QApplication::processEvents();
     int step = 0;
-    measure("switch head (12x12x512): slice + map + repaint", 30, [&] {
+    measure("switch head (12x12x512): decode float16 layer + slice + map + repaint", 30, [&] {
         const int layer = step % layers, head = (step * 5) % heads;
         ++step;
-        view.setMatrix(std::make_shared<tessera::Matrix>(tessera::attention::head(attentions[size_t(layer)], head)), labels, labels);
+        const tessera::FloatTensor decoded = (*compact)[size_t(layer)].toFloat();
+        view.setMatrix(std::make_shared<tessera::Matrix>(tessera::attention::head(decoded, head)), labels, labels);
         view.plot()->replot(QCustomPlot::rpImmediateRefresh);
     });
     tessera::widgets::AttentionGridView grid;
@@ -71,9 +75,15 @@ int main(int argc, char **argv)
     grid.show();
     QApplication::processEvents();
     measure("model view, 144 heads: thumbnails + repaint", 10, [&] {
-        grid.setAttentions(attentions);
+        grid.setAttentions(compact);
         grid.repaint();
     });
     measure("mean over heads (one layer)", 10, [&] { (void)tessera::attention::meanOverHeads(attentions[0]); });
+    std::size_t full = 0, half = 0;
+    for (std::size_t l = 0; l < attentions.size(); ++l) {
+        full += attentions[l].values.size() * sizeof(float);
+        half += (*compact)[l].values.size() * sizeof(std::uint16_t);
+    }
+    std::printf("capture kept: %.1f MiB as float16 (float32 would be %.1f MiB)\n", half / 1048576.0, full / 1048576.0);
     return 0;
 }

@@ -217,6 +217,14 @@ Expected expectedWeights(const ModelConfig &c, bool hasHead, bool hasPooler)
     return e;
 }
 
+// What the layers leave behind for the analyses: every layer's probabilities for the mean
+// attention distance (ViT), and the attention rollout built up layer by layer (so that it needs
+// one n x n product, not every layer kept).
+struct LayerCollector {
+    std::vector<torch::Tensor> all;
+    torch::Tensor rollout;
+};
+
 // Where a step-through of one head goes, when asked for.
 struct StepTarget {
     int head = -1;
@@ -264,7 +272,7 @@ public:
         none.attentions = false;
         none.hiddenStates = false;
         ModelOutputs unused;
-        std::vector<torch::Tensor> attentions;
+        LayerCollector attentions;
         torch::Tensor logits;
         const std::string &type = m_info.config.modelType;
         if (type == "bert")
@@ -291,7 +299,7 @@ public:
     {
         torch::NoGradGuard noGrad;
         ModelOutputs outputs;
-        std::vector<torch::Tensor> attentions;
+        LayerCollector attentions;
         const std::string &type = m_info.config.modelType;
         if (type == "bert")
             runBert(inputs, capture, outputs, attentions, context);
@@ -299,20 +307,17 @@ public:
             runGpt2(inputs, capture, outputs, attentions, context);
         else
             runVit(inputs, capture, outputs, attentions, context);
-        if (capture.rollout || capture.meanAttentionDistance) {
+        if (capture.rollout)
+            outputs["rollout"] = fromTorch(attentions.rollout);
+        if (capture.meanAttentionDistance) {
             std::vector<FloatTensor> all;
-            for (const torch::Tensor &a : attentions)
+            for (const torch::Tensor &a : attentions.all)
                 all.push_back(fromTorch(a));
-            if (capture.rollout)
-                outputs["rollout"] = attentionRollout(all);
-            if (capture.meanAttentionDistance) {
-                if (type != "vit")
-                    throw Error("mean attention distance needs an image model (ViT)");
-                const int64_t grid = m_info.config.imageSize / m_info.config.patchSize;
-                outputs["mean_attention_distance.raw"] = meanAttentionDistance(all, grid, m_info.config.patchSize, false);
-                outputs["mean_attention_distance.renormalized"] =
-                    meanAttentionDistance(all, grid, m_info.config.patchSize, true);
-            }
+            if (type != "vit")
+                throw Error("mean attention distance needs an image model (ViT)");
+            const int64_t grid = m_info.config.imageSize / m_info.config.patchSize;
+            outputs["mean_attention_distance.raw"] = meanAttentionDistance(all, grid, m_info.config.patchSize, false);
+            outputs["mean_attention_distance.renormalized"] = meanAttentionDistance(all, grid, m_info.config.patchSize, true);
         }
         return outputs;
     }
@@ -392,6 +397,30 @@ private:
         return torch::matmul(probabilities, split(v)).transpose(1, 2).reshape({batch, sequence, heads * headSize});
     }
 
+    // After a layer: the analyses take what they need from probabilities [batch, heads, n, n]
+    // (which may view captured's buffer), then the captured copy goes to the outputs or to the
+    // caller's onAttention.
+    static void collect(const CaptureOptions &capture, int64_t layer, const torch::Tensor &probabilities, bool keep,
+                        FloatTensor &captured, ModelOutputs &outputs, LayerCollector &collector)
+    {
+        if (capture.meanAttentionDistance)
+            collector.all.push_back(keep ? probabilities.clone() : probabilities);
+        if (capture.rollout) {
+            // Abnar & Zuidema: per layer the head mean A, 0.5 A + 0.5 I with rows renormalised,
+            // multiplied from the first layer up (attentionRollout, incrementally).
+            const int64_t n = probabilities.size(-1);
+            torch::Tensor a = 0.5 * probabilities.mean(1).to(torch::kFloat32) + 0.5 * torch::eye(n, torch::kFloat32);
+            a = a / a.sum(-1, true);
+            collector.rollout = collector.rollout.defined() ? torch::matmul(a, collector.rollout) : a;
+        }
+        if (!keep)
+            return;
+        if (capture.onAttention)
+            capture.onAttention(int(layer), std::move(captured));
+        else
+            outputs["attentions." + std::to_string(layer)] = std::move(captured);
+    }
+
     static const IntTensor *findInteger(const ModelInputs &inputs, const char *name)
     {
         const auto it = inputs.integers.find(name);
@@ -434,7 +463,7 @@ private:
     }
 
     void runBert(const ModelInputs &inputs, const CaptureOptions &capture, ModelOutputs &outputs,
-                 std::vector<torch::Tensor> &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
+                 LayerCollector &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
     {
         const ModelConfig &c = m_info.config;
         const torch::Tensor ids = tokenIds(inputs);
@@ -471,10 +500,7 @@ private:
             const torch::Tensor attended = layerNorm(linear(context_, p + "attention.output.dense") + hidden, p + "attention.output.LayerNorm");
             const torch::Tensor intermediate = activation(linear(attended, p + "intermediate.dense"), c.activation);
             hidden = layerNorm(linear(intermediate, p + "output.dense") + attended, p + "output.LayerNorm");
-            if (capture.rollout || capture.meanAttentionDistance)
-                attentions.push_back(keep ? probabilities.clone() : probabilities);
-            if (keep)
-                outputs["attentions." + std::to_string(layer)] = std::move(captured);
+            collect(capture, layer, probabilities, keep, captured, outputs, attentions);
             if (capture.hiddenStates && captureLayer(capture, int(layer + 1)))
                 outputs["hidden_states." + std::to_string(layer + 1)] = fromTorch(hidden);
         }
@@ -496,7 +522,7 @@ private:
     }
 
     void runGpt2(const ModelInputs &inputs, const CaptureOptions &capture, ModelOutputs &outputs,
-                 std::vector<torch::Tensor> &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
+                 LayerCollector &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
     {
         const ModelConfig &c = m_info.config;
         const torch::Tensor ids = tokenIds(inputs);
@@ -533,10 +559,7 @@ private:
             hidden = hidden + conv1d(attended, p + "attn.c_proj");
             const torch::Tensor inner = activation(conv1d(layerNorm(hidden, p + "ln_2"), p + "mlp.c_fc"), c.activation);
             hidden = hidden + conv1d(inner, p + "mlp.c_proj");
-            if (capture.rollout || capture.meanAttentionDistance)
-                attentions.push_back(keep ? probabilities.clone() : probabilities);
-            if (keep)
-                outputs["attentions." + std::to_string(layer)] = std::move(captured);
+            collect(capture, layer, probabilities, keep, captured, outputs, attentions);
             // The last hidden state is reported after ln_f, as transformers does.
             if (capture.hiddenStates && captureLayer(capture, int(layer + 1)) && layer + 1 < c.layers)
                 outputs["hidden_states." + std::to_string(layer + 1)] = fromTorch(hidden);
@@ -555,7 +578,7 @@ private:
     }
 
     void runVit(const ModelInputs &inputs, const CaptureOptions &capture, ModelOutputs &outputs,
-                 std::vector<torch::Tensor> &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
+                 LayerCollector &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
     {
         const ModelConfig &c = m_info.config;
         const auto found = inputs.floats.find("pixel_values");
@@ -593,10 +616,7 @@ private:
             hidden = hidden + linear(attended, p + "attention.output.dense");
             const torch::Tensor inner = activation(linear(layerNorm(hidden, p + "layernorm_after"), p + "intermediate.dense"), c.activation);
             hidden = hidden + linear(inner, p + "output.dense");
-            if (capture.rollout || capture.meanAttentionDistance)
-                attentions.push_back(keep ? probabilities.clone() : probabilities);
-            if (keep)
-                outputs["attentions." + std::to_string(layer)] = std::move(captured);
+            collect(capture, layer, probabilities, keep, captured, outputs, attentions);
             if (capture.hiddenStates && captureLayer(capture, int(layer + 1)))
                 outputs["hidden_states." + std::to_string(layer + 1)] = fromTorch(hidden);
         }

@@ -482,7 +482,7 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
         return false;
     }
     if (m_result && options.contains("layer")) {
-        const int layers = int(m_result->first.layers.size());
+        const int layers = int(m_result->first.layers->size());
         if (layer >= layers) {
             if (error) *error = tr("--layer: %1 does not exist (the model has %2 layers)").arg(layer).arg(layers);
             return false;
@@ -560,13 +560,18 @@ void AttentionPanel::run()
                 }
                 ModelInputs inputs;
                 const int64_t n = int64_t(out.encoding.ids.size());
-                // Every head of every layer is kept as float32: refuse, with the number, what would not fit.
+                // Every head of every layer is kept as float16, each layer converted as soon as the
+                // model has computed it (one float32 layer at a time): refuse, with the number,
+                // what would not fit.
                 const ModelConfig &config = result->model->info().config;
-                const double megabytes = double(config.layers) * double(config.heads) * double(n) * double(n) * 4.0 / 1048576.0;
+                const double perLayer = double(config.heads) * double(n) * double(n) / 1048576.0;
+                const double megabytes = double(config.layers) * perLayer * 2.0 + perLayer * 4.0;
                 if (megabytes > kCaptureBudgetMegabytes)
                     throw Error("capturing every head for " + std::to_string(n) + " tokens needs " +
-                                std::to_string(int64_t(megabytes)) + " MB, above the " +
-                                std::to_string(int64_t(kCaptureBudgetMegabytes)) + " MB budget; shorten the text");
+                                std::to_string(int64_t(megabytes)) + " MB (float16), above the " +
+                                std::to_string(int64_t(kCaptureBudgetMegabytes)) + " MB budget; shorten the text to about " +
+                                std::to_string(int64_t(double(n) * std::sqrt(kCaptureBudgetMegabytes / megabytes))) +
+                                " tokens");
                 inputs.integers["input_ids"] = {{1, n}, out.encoding.ids};
                 inputs.integers["attention_mask"] = {{1, n}, out.mask};
                 if (type == "bert")
@@ -575,10 +580,12 @@ void AttentionPanel::run()
                 options.hiddenStates = false;
                 options.rollout = true;
                 options.applyMasks = applyMasks;
+                out.layers->assign(size_t(config.layers), HalfTensor());
+                options.onAttention = [&out](int layer, FloatTensor &&attention) {
+                    (*out.layers)[size_t(layer)] = HalfTensor::fromFloat(attention);
+                };
                 ModelOutputs outputs = (&out == &result->second && result->other ? result->other : result->model)
                                            ->run(inputs, options, &context);
-                for (int64_t l = 0; l < result->model->info().config.layers; ++l)
-                    out.layers.push_back(std::move(outputs.at("attentions." + std::to_string(l))));
                 out.rollout = std::move(outputs.at("rollout"));
                 if (outputs.count("logits"))
                     out.logits = std::move(outputs.at("logits"));
@@ -640,9 +647,12 @@ void AttentionPanel::showResult()
 
     // Mean entropy of each head over its queries: [layers, heads].
     auto entropy = std::make_shared<Matrix>(c.layers, c.heads);
+    std::vector<FloatTensor> layers; // decoded once here, for every head of every layer
+    for (size_t l = 0; l < m_result->first.layers->size(); ++l)
+        layers.push_back(m_result->first.layer(l));
     for (int64_t l = 0; l < c.layers; ++l)
         for (int64_t h = 0; h < c.heads; ++h) {
-            const std::vector<double> e = attention::queryEntropy(attention::head(m_result->first.layers[size_t(l)], h),
+            const std::vector<double> e = attention::queryEntropy(attention::head(layers[size_t(l)], h),
                                                                   validKeys(m_result->first));
             double sum = 0.0;
             for (double v : e)
@@ -702,19 +712,20 @@ std::vector<int64_t> AttentionPanel::validKeys(const Capture &capture) const
 Matrix AttentionPanel::selectedMatrix(const Capture &capture) const
 {
     const QString head = m_head->currentData().toString();
-    const size_t layer = size_t(std::clamp(m_layer->value(), 0, int(capture.layers.size()) - 1));
-    if (head == "mean")
-        return attention::meanOverHeads(capture.layers[layer]);
-    if (head == "max")
-        return attention::maxOverHeads(capture.layers[layer]);
+    const size_t layer = size_t(std::clamp(m_layer->value(), 0, int(capture.layers->size()) - 1));
     if (head == "rollout")
         return capture.rollout.toMatrix("rollout");
-    return attention::head(capture.layers[layer], head.toInt());
+    const FloatTensor weights = capture.layer(layer);
+    if (head == "mean")
+        return attention::meanOverHeads(weights);
+    if (head == "max")
+        return attention::maxOverHeads(weights);
+    return attention::head(weights, head.toInt());
 }
 
 void AttentionPanel::showHead()
 {
-    if (!m_result || m_result->first.layers.empty())
+    if (!m_result || m_result->first.layers->empty())
         return;
     const Capture &first = m_result->first;
     const bool causal = m_result->model->info().config.modelType == "gpt2";
@@ -727,7 +738,7 @@ void AttentionPanel::showHead()
     const QStringList labels = tokenLabels(first.encoding);
     const QString which = m_head->currentText();
     m_headView->setFigureTitle(m_head->currentData().toString() == "rollout"
-                                   ? tr("Attention rollout over %1 layers").arg(first.layers.size())
+                                   ? tr("Attention rollout over %1 layers").arg(first.layers->size())
                                    : tr("Layer %1, %2").arg(m_layer->value()).arg(which));
     m_headView->setMatrix(std::make_shared<Matrix>(matrix), labels, labels);
     // Segment A/B of a sentence pair: a boundary where token_type_ids change.
@@ -742,7 +753,7 @@ void AttentionPanel::showHead()
     QList<widgets::LinkLayer> links;
     const QString choice = m_head->currentData().toString();
     if (choice == "mean" || choice == "max") {
-        const FloatTensor &layer = first.layers[size_t(m_layer->value())];
+        const FloatTensor layer = first.layer(size_t(m_layer->value()));
         const int heads = int(layer.shape[1]);
         for (int h = 0; h < heads; ++h)
             links.append({tr("head %1").arg(h), std::make_shared<Matrix>(attention::head(layer, h)), widgets::seriesColor(h)});
@@ -781,7 +792,7 @@ void AttentionPanel::showHead()
     m_queries->setFigureTitle(tr("Distance from uniform per query, %1 (\u2605 = top %2 active)").arg(which).arg(m_topU->value()));
     m_queries->setBars(queryLabels, values);
 
-    if (m_result->second.layers.empty()) {
+    if (m_result->second.layers->empty()) {
         m_compareView->setFigureTitle(tr("Tick \u201cCompare with a second text\u201d to see the difference"));
         m_compareView->setMatrix(nullptr);
         return;
@@ -798,16 +809,18 @@ void AttentionPanel::showHead()
         // Different token counts (the negation adds a token): compare each head's mean entropy.
         const ModelConfig &c = m_result->model->info().config;
         auto change = std::make_shared<Matrix>(c.layers, c.heads);
-        for (int64_t l = 0; l < c.layers; ++l)
+        for (int64_t l = 0; l < c.layers; ++l) {
+            const FloatTensor firstLayer = first.layer(size_t(l)), secondLayer = second.layer(size_t(l));
             for (int64_t h = 0; h < c.heads; ++h) {
-                auto meanEntropy = [&](const Capture &capture) {
-                    const std::vector<double> e = attention::queryEntropy(attention::head(capture.layers[size_t(l)], h));
+                auto meanEntropy = [&](const FloatTensor &layer) {
+                    const std::vector<double> e = attention::queryEntropy(attention::head(layer, h));
                     double sum = 0.0;
                     for (double v : e) sum += v;
                     return sum / double(e.size());
                 };
-                change->at(l, h) = float(meanEntropy(first) - meanEntropy(second));
+                change->at(l, h) = float(meanEntropy(firstLayer) - meanEntropy(secondLayer));
             }
+        }
         m_compareView->setFigureTitle(tr("Mean entropy change per head (first \u2212 second; %1 vs %2 tokens)")
                                           .arg(first.encoding.ids.size())
                                           .arg(second.encoding.ids.size()));

@@ -37,7 +37,9 @@ namespace tessera::attentionlens {
 struct Capture {
     Encoding encoding;                // padded when asked: [PAD] tokens at the end
     std::vector<int64_t> mask;        // attention_mask: 1 real token, 0 padding
-    std::vector<FloatTensor> layers; // [1, heads, n, n] per layer
+    // [1, heads, n, n] per layer, float16 (half the memory; decoded per use, see layer())
+    std::shared_ptr<std::vector<HalfTensor>> layers = std::make_shared<std::vector<HalfTensor>>();
+    FloatTensor layer(size_t index) const { return (*layers)[index].toFloat(); }
     FloatTensor rollout;             // [1, n, n]
     FloatTensor logits;              // [1, n, vocabulary] when the model has a head
 };

@@ -12,6 +12,30 @@ using namespace tessera;
 class TestAttentionAnalysis : public QObject {
     Q_OBJECT
 private slots:
+    void halfStorageKeepsWeightsWithinItsRoundoff()
+    {
+        // float16 has a 10-bit mantissa: powers of two are exact, anything in [6.1e-5, 1] is
+        // within 2^-11 relative; below, within 2^-25 absolute (subnormals).
+        FloatTensor weights{{1, 2, 3, 3}, {}};
+        for (int i = 0; i < 18; ++i)
+            weights.values.push_back(i % 3 == 0 ? 0.5f : float(1.0 / (3.0 + i * i)));
+        weights.values[1] = 1.0f;
+        weights.values[2] = 1e-6f;
+        const HalfTensor half = HalfTensor::fromFloat(weights);
+        QCOMPARE(half.shape, weights.shape);
+        QCOMPARE(half.values.size() * sizeof(uint16_t), weights.values.size() * sizeof(float) / 2);
+        const FloatTensor back = half.toFloat();
+        QCOMPARE(back.values[0], 0.5f);
+        QCOMPARE(back.values[1], 1.0f);
+        for (size_t i = 0; i < back.values.size(); ++i)
+            QVERIFY2(std::abs(back.values[i] - weights.values[i]) <= std::ldexp(1.0, -11) * weights.values[i] + std::ldexp(1.0, -25),
+                     qPrintable(QString::number(i)));
+        float one[3];
+        half.decode(15, 3, one);
+        QCOMPARE(one[2], back.values[17]);
+        QVERIFY_THROWS_EXCEPTION(Error, half.decode(16, 3, one));
+    }
+
     void headsMeanAndMax()
     {
         // [1 batch, 2 heads, 2, 2]

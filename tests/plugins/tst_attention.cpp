@@ -73,7 +73,10 @@ private slots:
                 double sum = 0.0;
                 for (int64_t k = 0; k < m->cols; ++k)
                     sum += m->at(q, k);
-                QVERIFY(std::abs(sum - 1.0) < 1e-4);
+                // Captures are kept as float16: each weight within 2^-11 relative (its unit
+                // roundoff, 4.9e-4), so a row of weights summing to one within 4.9e-4 (plus the
+                // float32 arithmetic of the aggregate).
+                QVERIFY2(std::abs(sum - 1.0) < 5e-4, qPrintable(QString::number(sum - 1.0)));
             }
         }
         QVERIFY(!panel->setOptions({{"head", "7"}}, &error));
@@ -119,7 +122,8 @@ private slots:
         QCOMPARE(weights->rows, head->rows);
         for (int64_t q = 0; q < head->rows; ++q)
             for (int64_t k = 0; k <= q; ++k)
-                QVERIFY(std::abs(weights->at(q, k) - head->at(q, k)) < 1e-6);
+                // float16 storage: 2^-11 relative, 2^-25 absolute below the normal range.
+                QVERIFY(std::abs(weights->at(q, k) - head->at(q, k)) <= 4.9e-4 * head->at(q, k) + 3e-8);
     }
 
     void comparingTwoInputs()

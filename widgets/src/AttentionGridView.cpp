@@ -22,9 +22,9 @@ AttentionGridView::AttentionGridView(QWidget *parent) : QWidget(parent)
     setToolTip(tr("Every layer (row) and head (column). Click a head to open it."));
 }
 
-void AttentionGridView::setAttentions(const std::vector<FloatTensor> &layers)
+void AttentionGridView::setAttentions(std::shared_ptr<const std::vector<HalfTensor>> layers)
 {
-    m_layers = layers;
+    m_layers = layers ? std::move(layers) : std::make_shared<std::vector<HalfTensor>>();
     rebuildThumbnails();
     update();
 }
@@ -85,12 +85,13 @@ void AttentionGridView::rebuildThumbnails()
     m_thumbnails.clear();
     m_heads = 0;
     struct Work {
-        const float *data;
+        const HalfTensor *layer;
+        size_t offset;
         int64_t n;
         int side;
     };
     std::vector<Work> work;
-    for (const FloatTensor &layer : m_layers) {
+    for (const HalfTensor &layer : *m_layers) {
         const size_t dims = layer.shape.size();
         if (dims < 3)
             continue;
@@ -98,7 +99,7 @@ void AttentionGridView::rebuildThumbnails()
         const int64_t n = layer.shape[dims - 1];
         m_heads = std::max(m_heads, heads);
         for (int h = 0; h < heads; ++h)
-            work.push_back({layer.values.data() + size_t(h) * size_t(n * n), n, int(std::min<int64_t>(n, kMaxThumbnail))});
+            work.push_back({&layer, size_t(h) * size_t(n * n), n, int(std::min<int64_t>(n, kMaxThumbnail))});
     }
     m_thumbnails.resize(work.size());
     // Heads are independent: pool them on every core (the GUI thread waits, briefly).
@@ -106,8 +107,12 @@ void AttentionGridView::rebuildThumbnails()
     std::vector<std::thread> threads;
     for (unsigned w = 0; w < workers; ++w)
         threads.emplace_back([&, w]() {
-            for (size_t i = w; i < work.size(); i += workers)
-                m_thumbnails[i] = thumbnail(work[i].data, work[i].n, work[i].side, m_colorMap);
+            std::vector<float> head; // one head decoded from float16 at a time
+            for (size_t i = w; i < work.size(); i += workers) {
+                head.resize(size_t(work[i].n * work[i].n));
+                work[i].layer->decode(work[i].offset, head.size(), head.data());
+                m_thumbnails[i] = thumbnail(head.data(), work[i].n, work[i].side, m_colorMap);
+            }
         });
     for (std::thread &thread : threads)
         thread.join();
@@ -115,7 +120,7 @@ void AttentionGridView::rebuildThumbnails()
 
 QSize AttentionGridView::defaultFigureSize() const
 {
-    const int layers = std::max(int(m_layers.size()), 1);
+    const int layers = std::max(int(m_layers->size()), 1);
     const int heads = std::max(m_heads, 1);
     // Cells of 40-120 px, and room for the title however few heads there are.
     const int cell = std::clamp(1200 / heads, 40, 120);
@@ -124,7 +129,7 @@ QSize AttentionGridView::defaultFigureSize() const
 
 QRectF AttentionGridView::cellRect(const QSize &size, int layer, int head) const
 {
-    const int layers = std::max<int>(int(m_layers.size()), 1);
+    const int layers = std::max<int>(int(m_layers->size()), 1);
     const int heads = std::max(m_heads, 1);
     const double cell = std::min((size.width() - kLabelWidth) / heads, (size.height() - kHeaderHeight) / layers);
     const double gap = std::max(1.0, cell * 0.06);
@@ -147,11 +152,11 @@ void AttentionGridView::paintGrid(QPainter &painter, const QSize &size, bool pap
         return;
     }
     size_t index = 0;
-    for (int layer = 0; layer < int(m_layers.size()); ++layer) {
+    for (int layer = 0; layer < int(m_layers->size()); ++layer) {
         const QRectF first = cellRect(size, layer, 0);
         painter.drawText(QRectF(0, first.top(), kLabelWidth - 4, first.height()), Qt::AlignRight | Qt::AlignVCenter,
                          QStringLiteral("L%1").arg(layer));
-        const int heads = int(m_layers[size_t(layer)].shape[m_layers[size_t(layer)].shape.size() - 3]);
+        const int heads = int((*m_layers)[size_t(layer)].shape[(*m_layers)[size_t(layer)].shape.size() - 3]);
         for (int head = 0; head < heads && index < m_thumbnails.size(); ++head, ++index) {
             const QRectF rect = cellRect(size, layer, head);
             if (layer == 0)
@@ -187,23 +192,23 @@ FigureTable AttentionGridView::figureTable() const
 {
     // The largest weight of each head: [layers, heads].
     FigureTable table;
-    auto matrix = std::make_shared<Matrix>(int64_t(m_layers.size()), int64_t(m_heads), std::nanf(""));
-    for (size_t l = 0; l < m_layers.size(); ++l) {
-        const FloatTensor &layer = m_layers[l];
+    auto matrix = std::make_shared<Matrix>(int64_t(m_layers->size()), int64_t(m_heads), std::nanf(""));
+    for (size_t l = 0; l < m_layers->size(); ++l) {
+        const FloatTensor layer = (*m_layers)[l].toFloat();
         const int heads = int(layer.shape[layer.shape.size() - 3]);
         const size_t perHead = layer.values.size() / size_t(std::max(heads, 1));
         for (int h = 0; h < heads && h < m_heads; ++h)
             matrix->at(int64_t(l), h) = *std::max_element(layer.values.begin() + long(size_t(h) * perHead),
                                                           layer.values.begin() + long(size_t(h + 1) * perHead));
     }
-    if (!m_layers.empty())
+    if (!m_layers->empty())
         table.matrix = matrix;
     return table;
 }
 
 void AttentionGridView::mousePressEvent(QMouseEvent *event)
 {
-    for (int layer = 0; layer < int(m_layers.size()); ++layer)
+    for (int layer = 0; layer < int(m_layers->size()); ++layer)
         for (int head = 0; head < m_heads; ++head)
             if (cellRect(size(), layer, head).contains(event->position())) {
                 setSelected(layer, head);

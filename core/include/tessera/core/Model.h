@@ -9,6 +9,7 @@
 #include "tessera/core/Matrix.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +44,11 @@ struct CaptureOptions {
     // false computes attention with no mask at all (no padding mask, no causal mask): what the
     // masks prevent, made visible. Outputs then differ from the model's real behaviour.
     bool applyMasks = true;
+    // When set, each captured attentions.{i} [batch, heads, query, key] is handed over here as
+    // soon as its layer is done (on the thread running the model) instead of being stored in
+    // the outputs, so a caller can keep it compactly while the next layer runs: the float32
+    // peak is then one layer, not all of them.
+    std::function<void(int layer, FloatTensor &&attention)> onAttention;
 };
 
 // Outputs by the fixtures' names: logits, hidden_states.{i}, attentions.{i}, pooler_output, ...

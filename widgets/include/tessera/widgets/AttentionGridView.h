@@ -10,6 +10,7 @@
 #include <QImage>
 #include <QWidget>
 
+#include <memory>
 #include <vector>
 
 namespace tessera::widgets {
@@ -20,7 +21,8 @@ public:
     explicit AttentionGridView(QWidget *parent = nullptr);
 
     // layers[l] is [heads, n, n] (or [1, heads, n, n]) attention probabilities.
-    void setAttentions(const std::vector<FloatTensor> &layers);
+    // layers: [1, heads, n, n] per layer, stored as float16 (shared, not copied).
+    void setAttentions(std::shared_ptr<const std::vector<HalfTensor>> layers);
     void setColorMap(ColorMap map);
     void setSelected(int layer, int head);
     void setFigureTitle(const QString &title) { m_title = title; update(); }
@@ -42,7 +44,7 @@ private:
     QRectF cellRect(const QSize &size, int layer, int head) const;
     void paintGrid(QPainter &painter, const QSize &size, bool paper) const;
 
-    std::vector<FloatTensor> m_layers;
+    std::shared_ptr<const std::vector<HalfTensor>> m_layers = std::make_shared<std::vector<HalfTensor>>();
     std::vector<QImage> m_thumbnails; // layer-major
     int m_heads = 0;
     int m_selectedLayer = -1;
