@@ -102,6 +102,33 @@ private slots:
         QVERIFY(QImage(png).width() > 100);
     }
 
+    void trainsOnAWorkerThreadAndCancels()
+    {
+        // The real path: the job on a pool thread, reports relayed to the GUI thread.
+        m_jobs.setInline(false);
+        QTemporaryDir dir;
+        auto panel = create();
+        QString error;
+        QVERIFY2(panel->setOptions({{"recipe", "reverse"}}, &error), qPrintable(error));
+        for (QLineEdit *edit : panel->findChildren<QLineEdit *>())
+            if (edit->placeholderText().startsWith("new folder"))
+                edit->setText(dir.path() + "/run");
+        QPushButton *trainButton = button(panel.get(), "&Train");
+        QPushButton *cancelButton = button(panel.get(), "&Cancel");
+        trainButton->click();
+        QVERIFY(!trainButton->isEnabled());
+        QVERIFY(cancelButton->isEnabled());
+        auto *loss = dynamic_cast<widgets::LinePlotView *>(panel->figure("loss"));
+        // Curves grow while it runs (redrawn at most four times a second).
+        QTRY_VERIFY_WITH_TIMEOUT(!loss->series().isEmpty() && loss->series().first().x.size() > 20, 30000);
+        cancelButton->click();
+        QTRY_VERIFY_WITH_TIMEOUT(trainButton->isEnabled(), 30000);
+        QVERIFY(!cancelButton->isEnabled());
+        QVERIFY(!QDir(dir.path() + "/run").entryList({"checkpoint-*"}, QDir::Dirs).isEmpty());
+        QVERIFY(!QFile::exists(dir.path() + "/run/metrics.json")); // it did not finish
+        m_jobs.setInline(true);
+    }
+
     void opensAFinishedRun()
     {
         QTemporaryDir dir;
