@@ -632,6 +632,17 @@ void TrainingPanel::showSnapshot()
                                            .arg(layer)
                                            .arg(m_snapshotHead->currentText()));
         m_timelineView->setMatrix(matrix, labels.size() == n ? labels : QStringList(), labels.size() == n ? labels : QStringList());
+        // The learned position table at this snapshot goes to the positional-encoding lab (its
+        // Learned view follows the timeline as it is scrubbed).
+        const auto positions = cached->second.find("position_embeddings");
+        if (m_context.hub && positions != cached->second.end() && positions->second.shape.size() == 2) {
+            const QString name = tr("%1 (training, step %2)").arg(QFileInfo(m_runFolder).fileName()).arg(step);
+            if (!m_publishedPositions.isEmpty() && m_publishedPositions != name)
+                m_context.hub->removeMatrix(widgets::DataHub::PositionTables, m_publishedPositions);
+            m_publishedPositions = name;
+            m_context.hub->publishMatrix(widgets::DataHub::PositionTables, name,
+                                         std::make_shared<Matrix>(positions->second.toMatrix("position_embeddings")));
+        }
         const double loss = m_snapshots->losses[size_t(index)], accuracy = m_snapshots->accuracies[size_t(index)];
         m_snapshotLabel->setText(std::isfinite(loss) ? tr("snapshot %1 of %2 · step %3 · held-out loss %4 · accuracy %5")
                                                            .arg(index + 1)

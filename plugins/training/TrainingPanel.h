@@ -79,6 +79,7 @@ private:
     std::shared_ptr<Relay> m_relay; // carries reports from the worker to this panel
     QPointer<widgets::JobHandle> m_job;
     QString m_runFolder;
+    QString m_publishedPositions; // name of the position table offered to the PE lab
     std::optional<SnapshotIndex> m_snapshots;
     std::map<int64_t, std::map<std::string, FloatTensor>> m_snapshotCache;
     QVector<TrainingPoint> m_points;

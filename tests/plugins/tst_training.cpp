@@ -4,6 +4,7 @@
 
 #include "tessera/core/Training.h"
 #include "tessera/plugins/PluginManager.h"
+#include "tessera/widgets/DataHub.h"
 #include "tessera/widgets/FigureExporter.h"
 #include "tessera/widgets/LinePlotView.h"
 
@@ -93,6 +94,11 @@ private slots:
                 sum += last->at(r, c);
             QVERIFY(std::abs(sum - 1.0) < 2e-3);
         }
+        // The snapshot's position table is offered to the positional-encoding lab, one per run.
+        const QStringList tables = m_hub.matrixNames(widgets::DataHub::PositionTables);
+        QCOMPARE(tables.size(), 1);
+        QVERIFY2(tables.first().endsWith("(training, step 60)"), qPrintable(tables.first()));
+        QCOMPARE(m_hub.matrix(widgets::DataHub::PositionTables, tables.first())->rows, int64_t(12)); // 10 digits, [CLS], [SEP]
         QVERIFY(!panel->setOptions({{"snapshot", "1000"}}, &error));
         QVERIFY2(error.contains("no snapshot at step"), qPrintable(error));
         QVERIFY(!panel->setOptions({{"layer", "5"}}, &error));

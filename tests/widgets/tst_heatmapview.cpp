@@ -173,6 +173,20 @@ private slots:
         QVERIFY2(middlePixels >= 20 && middlePixels <= 300, qPrintable(QString::number(middlePixels)));
     }
 
+    void screenShowsTheNewMatrixAtOnce()
+    {
+        // On screen (not an export): the cells drawn right after setMatrix are the new matrix's,
+        // not the colour map's placeholder data (a repaint once came before the cells were set).
+        HeatmapView view;
+        view.resize(400, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setMatrix(ramp(4, 4));
+        const QImage image = view.plot()->grab().toImage(); // the screen buffer as painted, no fresh replot
+        const QColor top = image.pixelColor(int(view.plot()->xAxis->coordToPixel(3)), int(view.plot()->yAxis->coordToPixel(3)));
+        QCOMPARE(top.name(), QColor(colorMapColor(ColorMap::Viridis, 1.0)).name());
+    }
+
     void csvIsTheMatrix()
     {
         HeatmapView view;

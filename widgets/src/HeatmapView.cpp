@@ -90,8 +90,9 @@ void HeatmapView::setMatrix(MatrixPtr matrix, const QStringList &rowLabels, cons
         selectCell(-1, -1);
     updateColorRange();
     updateTicks();
-    resetView();
-    updateLevelOfDetail();
+    resetView();           // the full view's ranges (and a repaint of them)...
+    updateLevelOfDetail(); // ...decide which cells to hold,
+    plot()->replot();      // and these are drawn
 }
 
 QSize HeatmapView::cellBudget() const
