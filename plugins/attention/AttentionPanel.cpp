@@ -435,6 +435,10 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
             return false;
         }
         m_folder = folder;
+        // Shown in the model list too (a session or the command line named it).
+        if (m_model->findData(folder) < 0)
+            m_model->addItem(QFileInfo(folder).fileName(), folder);
+        m_model->setCurrentIndex(m_model->findData(folder));
     }
     const int padTo = options.value("pad-to", m_padTo->value()).toString().toInt(&ok);
     if (!ok || padTo < 0 || padTo > 512) {
@@ -480,6 +484,14 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
     if (!m_runError.isEmpty()) {
         if (error) *error = m_runError;
         return false;
+    }
+    // Before the first capture arrives (a session restored in the GUI, where the run is a job),
+    // the layer and head are kept and applied when it does.
+    if (!m_result) {
+        if (options.contains("layer"))
+            m_pendingLayer = layer;
+        if (options.contains("head"))
+            m_pendingHead = head;
     }
     if (m_result && options.contains("layer")) {
         const int layers = int(m_result->first.layers->size());
@@ -640,6 +652,12 @@ void AttentionPanel::showResult()
         m_head->addItem(tr("max over heads"), "max");
         m_head->addItem(tr("rollout (all layers)"), "rollout");
         m_head->setCurrentIndex(std::max(0, m_head->findData(current)));
+        if (m_pendingLayer >= 0 && m_pendingLayer < c.layers)
+            m_layer->setValue(m_pendingLayer);
+        if (!m_pendingHead.isEmpty() && m_head->findData(m_pendingHead) >= 0)
+            m_head->setCurrentIndex(m_head->findData(m_pendingHead));
+        m_pendingLayer = -1;
+        m_pendingHead.clear();
     }
     m_grid->setFigureTitle(tr("Every layer and head, %1 tokens (each scaled to its maximum)")
                                .arg(m_result->first.encoding.ids.size()));

@@ -82,6 +82,8 @@ private:
     std::vector<int64_t> validKeys(const Capture &capture) const;
 
     plugins::PanelContext m_context;
+    int m_pendingLayer = -1;   // layer and head asked for before the first capture arrived
+    QString m_pendingHead;
     std::shared_ptr<CaptureResult> m_result;
     QPointer<widgets::JobHandle> m_job;
     QString m_folder;
