@@ -84,6 +84,21 @@ private slots:
         QVERIFY(!panel->setOptions({{"layer", "9"}}, &error));
     }
 
+    void sessionLayerAppliesWhenTheCaptureArrives()
+    {
+        // In the GUI the capture is a job: a restored session's layer and head must still apply.
+        m_jobs.setInline(false);
+        auto panel = create();
+        QString error;
+        QVERIFY2(panel->setOptions({{"model", m_bert}, {"text", "the cat sat"}, {"layer", "1"}, {"head", "2"}}, &error),
+                 qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->currentFigure()->figureTable().matrix != nullptr, 20000);
+        QCOMPARE(panel->options().value("layer").toString(), QString("1"));
+        QCOMPARE(panel->options().value("head").toString(), QString("2"));
+        QCOMPARE(panel->options().value("model").toString(), m_bert);
+        m_jobs.setInline(true);
+    }
+
     void causalMaskAndViews()
     {
         auto panel = create();
