@@ -19,6 +19,7 @@
 #include <cwctype>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <numeric>
 #include <random>
 #include <set>
@@ -98,6 +99,30 @@ public:
     // The name of the main held-out metric in metrics.json.
     virtual std::string accuracyName() const { return "token_accuracy"; }
 };
+
+// The head that puts most weight on where the answer is: meanWeight(attention [batch, heads, n, n],
+// head) for every layer and head; the best goes into metrics (attention_on_answer[_layer|_head]).
+void bestHeadOnAnswer(const ModelOutputs &outputs, int64_t layers,
+                      const std::function<double(const FloatTensor &, int64_t)> &meanWeight,
+                      std::map<std::string, double> &metrics)
+{
+    double best = -1.0;
+    int64_t bestLayer = 0, bestHead = 0;
+    for (int64_t layer = 0; layer < layers; ++layer) {
+        const FloatTensor &a = outputs.at("attentions." + std::to_string(layer));
+        for (int64_t h = 0; h < a.shape[1]; ++h) {
+            const double mean = meanWeight(a, h);
+            if (mean > best) {
+                best = mean;
+                bestLayer = layer;
+                bestHead = h;
+            }
+        }
+    }
+    metrics["attention_on_answer"] = best;
+    metrics["attention_on_answer_layer"] = double(bestLayer);
+    metrics["attention_on_answer_head"] = double(bestHead);
+}
 
 // ---- Digit sequence tasks with a BERT encoder --------------------------------------------------
 
@@ -213,37 +238,22 @@ public:
         const IntTensor &ids = held.inputs.integers.at("input_ids");
         const int64_t size = ids.shape[0], width = ids.shape[1];
         const torch::Tensor targets = held.targets;
-        double best = -1.0;
-        int64_t bestLayer = 0, bestHead = 0;
-        for (int64_t layer = 0; layer < model.info().config.layers; ++layer) {
-            const FloatTensor &a = outputs.at("attentions." + std::to_string(layer)); // [size, heads, width, width]
+        bestHeadOnAnswer(outputs, model.info().config.layers, [&](const FloatTensor &a, int64_t h) {
             const int64_t heads = a.shape[1];
-            for (int64_t h = 0; h < heads; ++h) {
-                double sum = 0.0;
-                int64_t count = 0;
-                for (int64_t b = 0; b < size; ++b)
-                    for (int64_t q = 0; q < width; ++q) {
-                        const int64_t target = targets[b][q].item<int64_t>();
-                        if (target == kIgnore)
-                            continue;
-                        double weight = 0.0;
-                        for (int64_t k = 0; k < width; ++k)
-                            if (ids.values[size_t(b * width + k)] == target && k > 0)
-                                weight += a.values[size_t(((b * heads + h) * width + q) * width + k)];
-                        sum += weight;
-                        ++count;
-                    }
-                const double mean = count ? sum / double(count) : 0.0;
-                if (mean > best) {
-                    best = mean;
-                    bestLayer = layer;
-                    bestHead = h;
+            double sum = 0.0;
+            int64_t count = 0;
+            for (int64_t b = 0; b < size; ++b)
+                for (int64_t q = 0; q < width; ++q) {
+                    const int64_t target = targets[b][q].item<int64_t>();
+                    if (target == kIgnore)
+                        continue;
+                    for (int64_t k = 1; k < width; ++k)
+                        if (ids.values[size_t(b * width + k)] == target)
+                            sum += a.values[size_t(((b * heads + h) * width + q) * width + k)];
+                    ++count;
                 }
-            }
-        }
-        metrics["attention_on_answer"] = best;
-        metrics["attention_on_answer_layer"] = double(bestLayer);
-        metrics["attention_on_answer_head"] = double(bestHead);
+            return count ? sum / double(count) : 0.0;
+        }, metrics);
     }
 
 private:
@@ -389,27 +399,14 @@ public:
         CaptureOptions capture;
         capture.hiddenStates = false;
         const ModelOutputs outputs = model.run(inputs, capture);
-        double best = -1.0;
-        int64_t bestLayer = 0, bestHead = 0;
-        for (int64_t layer = 0; layer < model.info().config.layers; ++layer) {
-            const FloatTensor &a = outputs.at("attentions." + std::to_string(layer));
+        bestHeadOnAnswer(outputs, model.info().config.layers, [&](const FloatTensor &a, int64_t h) {
             const int64_t heads = a.shape[1];
-            for (int64_t h = 0; h < heads; ++h) {
-                double sum = 0.0;
-                for (int64_t b = 0; b < count; ++b)
-                    for (int64_t j = 0; j < n; ++j)
-                        sum += a.values[size_t(((b * heads + h) * width + (n + j)) * width + (n - 1 - j))];
-                const double mean = sum / double(count * n);
-                if (mean > best) {
-                    best = mean;
-                    bestLayer = layer;
-                    bestHead = h;
-                }
-            }
-        }
-        metrics["attention_on_answer"] = best;
-        metrics["attention_on_answer_layer"] = double(bestLayer);
-        metrics["attention_on_answer_head"] = double(bestHead);
+            double sum = 0.0;
+            for (int64_t b = 0; b < count; ++b)
+                for (int64_t j = 0; j < n; ++j)
+                    sum += a.values[size_t(((b * heads + h) * width + (n + j)) * width + (n - 1 - j))];
+            return sum / double(count * n);
+        }, metrics);
     }
 
 private:
