@@ -100,6 +100,51 @@ public:
     virtual std::string accuracyName() const { return "token_accuracy"; }
 };
 
+// The parts of a model configuration every recipe sets the same way; the recipe adds the rest.
+ModelConfig recipeConfig(const std::string &type, const std::string &architecture, const TrainingOptions &o,
+                         int64_t feedForwardFactor)
+{
+    ModelConfig c;
+    c.modelType = type;
+    c.architecture = architecture;
+    c.hiddenSize = o.hidden;
+    c.layers = o.layers;
+    c.heads = o.heads;
+    c.intermediateSize = feedForwardFactor * o.hidden;
+    return c;
+}
+
+// A BertForMaskedLM configuration over a vocabulary of that size and that many positions.
+ModelConfig bertConfig(const TrainingOptions &o, int64_t vocabulary, int64_t positions)
+{
+    ModelConfig c = recipeConfig("bert", "BertForMaskedLM", o, 4);
+    c.vocabularySize = vocabulary;
+    c.maxPositions = positions;
+    c.typeVocabularySize = 2;
+    c.activation = "gelu";
+    return c;
+}
+
+// vocab.txt (one token per line, the special tokens first) with the cased BertTokenizer
+// settings beside it, as save_pretrained writes them.
+void writeWordPieceTokenizer(const std::string &folder, const std::vector<std::string> &tokens, int64_t maxLength)
+{
+    std::string vocabulary;
+    for (const std::string &token : tokens)
+        vocabulary += token + "\n";
+    writeFileAtomically(folder + "/vocab.txt", vocabulary);
+    const nlohmann::json special = {{"unk_token", "[UNK]"}, {"sep_token", "[SEP]"}, {"pad_token", "[PAD]"},
+                                    {"cls_token", "[CLS]"}, {"mask_token", "[MASK]"}};
+    nlohmann::json config = special;
+    config["tokenizer_class"] = "BertTokenizer";
+    config["do_lower_case"] = false;
+    config["strip_accents"] = false;
+    config["tokenize_chinese_chars"] = true;
+    config["model_max_length"] = maxLength;
+    writeJson(folder + "/tokenizer_config.json", config);
+    writeJson(folder + "/special_tokens_map.json", special);
+}
+
 // The head that puts most weight on where the answer is: meanWeight(attention [batch, heads, n, n],
 // head) for every layer and head; the best goes into metrics (attention_on_answer[_layer|_head]).
 void bestHeadOnAnswer(const ModelOutputs &outputs, int64_t layers,
@@ -135,21 +180,7 @@ public:
         m_shortest = std::max<int64_t>(2, std::min<int64_t>(4, m_longest));
     }
 
-    ModelConfig config(const TrainingOptions &o) const override
-    {
-        ModelConfig c;
-        c.modelType = "bert";
-        c.architecture = "BertForMaskedLM";
-        c.hiddenSize = o.hidden;
-        c.layers = o.layers;
-        c.heads = o.heads;
-        c.intermediateSize = 4 * o.hidden;
-        c.vocabularySize = 15;
-        c.maxPositions = m_longest + 2;
-        c.typeVocabularySize = 2;
-        c.activation = "gelu";
-        return c;
-    }
+    ModelConfig config(const TrainingOptions &o) const override { return bertConfig(o, 15, m_longest + 2); }
 
     // The answer's source positions for an output position (1-based, as in the sequence).
     std::vector<int64_t> digitsFor(std::mt19937_64 &random, int64_t n) const
@@ -215,16 +246,10 @@ public:
 
     void writeTokenizer(const std::string &folder) const override
     {
-        std::string vocabulary = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n";
+        std::vector<std::string> tokens = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
         for (int d = 0; d < 10; ++d)
-            vocabulary += std::to_string(d) + "\n";
-        writeFileAtomically(folder + "/vocab.txt", vocabulary);
-        writeJson(folder + "/tokenizer_config.json",
-                  {{"tokenizer_class", "BertTokenizer"}, {"do_lower_case", false}, {"model_max_length", m_longest + 2},
-                   {"unk_token", "[UNK]"}, {"sep_token", "[SEP]"}, {"pad_token", "[PAD]"}, {"cls_token", "[CLS]"},
-                   {"mask_token", "[MASK]"}});
-        writeJson(folder + "/special_tokens_map.json", {{"unk_token", "[UNK]"}, {"sep_token", "[SEP]"}, {"pad_token", "[PAD]"},
-                                                        {"cls_token", "[CLS]"}, {"mask_token", "[MASK]"}});
+            tokens.push_back(std::to_string(d));
+        writeWordPieceTokenizer(folder, tokens, m_longest + 2);
     }
 
     // For each layer and head, the mean attention weight that output positions put on the keys
@@ -270,13 +295,7 @@ constexpr int64_t kEndOfText = 256;
 
 ModelConfig byteGptConfig(const TrainingOptions &o, int64_t positions)
 {
-    ModelConfig c;
-    c.modelType = "gpt2";
-    c.architecture = "GPT2LMHeadModel";
-    c.hiddenSize = o.hidden;
-    c.layers = o.layers;
-    c.heads = o.heads;
-    c.intermediateSize = 4 * o.hidden;
+    ModelConfig c = recipeConfig("gpt2", "GPT2LMHeadModel", o, 4);
     c.vocabularySize = kByteVocabulary;
     c.maxPositions = positions;
     c.layerNormEps = 1e-5;
@@ -527,17 +546,7 @@ public:
 
     ModelConfig config(const TrainingOptions &o) const override
     {
-        ModelConfig c;
-        c.modelType = "bert";
-        c.architecture = "BertForMaskedLM";
-        c.hiddenSize = o.hidden;
-        c.layers = o.layers;
-        c.heads = o.heads;
-        c.intermediateSize = 4 * o.hidden;
-        c.vocabularySize = int64_t(m_vocabulary.size());
-        c.maxPositions = m_length;
-        c.typeVocabularySize = 2;
-        return c;
+        return bertConfig(o, int64_t(m_vocabulary.size()), m_length);
     }
 
     Batch batch(int64_t step, bool heldOut, int64_t size) const override
@@ -580,16 +589,7 @@ public:
 
     void writeTokenizer(const std::string &folder) const override
     {
-        std::string vocabulary;
-        for (const std::string &token : m_vocabulary)
-            vocabulary += token + "\n";
-        writeFileAtomically(folder + "/vocab.txt", vocabulary);
-        writeJson(folder + "/tokenizer_config.json",
-                  {{"tokenizer_class", "BertTokenizer"}, {"do_lower_case", false}, {"strip_accents", false},
-                   {"tokenize_chinese_chars", true}, {"model_max_length", m_length}, {"unk_token", "[UNK]"},
-                   {"sep_token", "[SEP]"}, {"pad_token", "[PAD]"}, {"cls_token", "[CLS]"}, {"mask_token", "[MASK]"}});
-        writeJson(folder + "/special_tokens_map.json", {{"unk_token", "[UNK]"}, {"sep_token", "[SEP]"}, {"pad_token", "[PAD]"},
-                                                        {"cls_token", "[CLS]"}, {"mask_token", "[MASK]"}});
+        writeWordPieceTokenizer(folder, m_vocabulary, m_length);
     }
 
     std::string accuracyName() const override { return "masked_token_accuracy"; }
@@ -620,13 +620,7 @@ public:
 
     ModelConfig config(const TrainingOptions &o) const override
     {
-        ModelConfig c;
-        c.modelType = "vit";
-        c.architecture = "ViTForImageClassification";
-        c.hiddenSize = o.hidden;
-        c.layers = o.layers;
-        c.heads = o.heads;
-        c.intermediateSize = 2 * o.hidden;
+        ModelConfig c = recipeConfig("vit", "ViTForImageClassification", o, 2);
         c.imageSize = 28;
         c.patchSize = o.sequenceLength; // the patch side for this recipe
         c.channels = 1;
