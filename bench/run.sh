@@ -56,6 +56,10 @@ fi
     /usr/bin/python3 bench/bench_training.py "$corpus" "$threads" 150
   fi
   echo
+  echo "-- ViT-B/16-shaped forward (224/16, 12 x 768, random weights), $threads threads, median of 9 (target:"
+  echo "   the mean attention distance adds < 5% to the forward time)"
+  "$build/bench/bench_vit" "${TMPDIR:-/tmp}/tessera-bench-vit-b16" "$threads" 9
+  echo
   echo "-- live plotting while training (target: overhead < 2%)"
   "$build/bench/bench_training_plot" "$threads" 600 3 2>/dev/null
   echo

@@ -295,6 +295,14 @@ public:
         return fromTorch(table).toMatrix();
     }
 
+    FloatTensor weight(const std::string &name) const override
+    {
+        const auto it = m_weights.find(name);
+        if (it == m_weights.end())
+            throw Error("this " + m_info.config.modelType + " model has no weight named \"" + name + "\"");
+        return fromTorch(it->second.detach().to(torch::kFloat32));
+    }
+
     ModelOutputs run(const ModelInputs &inputs, const CaptureOptions &capture, JobContext *context) const override
     {
         torch::NoGradGuard noGrad;

@@ -159,33 +159,80 @@ ImagePreprocessing ImagePreprocessing::fromFile(const std::string &path)
     return p;
 }
 
-FloatTensor preprocessImage(const std::string &imagePath, const ImagePreprocessing &p)
+Image8 readImage(const std::string &imagePath, int64_t channels)
 {
-    // One mean and deviation: a grey model (Fashion-MNIST), the image read as luminance.
-    const int channels = p.mean.size() == 1 ? 1 : 3;
     cv::Mat image = cv::imread(imagePath, channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     if (image.empty())
         throw Error("cannot read this image (expected PNG, JPEG, BMP, TIFF or WebP)", imagePath);
-    if (channels == 3)
+    if (channels != 1)
         cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
-    if (p.resize && (image.rows != p.height || image.cols != p.width))
-        cv::resize(image, image, cv::Size(int(p.width), int(p.height)), 0, 0, cv::INTER_LINEAR);
-    FloatTensor tensor;
-    tensor.shape = {1, channels, image.rows, image.cols};
-    tensor.values.resize(size_t(channels * image.rows * image.cols));
+    Image8 out;
+    out.width = image.cols;
+    out.height = image.rows;
+    out.channels = image.channels();
+    out.pixels.resize(size_t(out.width * out.height * out.channels));
     for (int y = 0; y < image.rows; ++y)
-        for (int x = 0; x < image.cols; ++x) {
-            const uint8_t *pixel = image.ptr<uint8_t>(y) + x * channels;
-            for (int c = 0; c < channels; ++c) {
+        std::copy_n(image.ptr<uint8_t>(y), size_t(out.width * out.channels), out.pixels.begin() + long(y * out.width * out.channels));
+    return out;
+}
+
+int64_t preprocessingChannels(const ImagePreprocessing &p) { return p.mean.size() == 1 ? 1 : 3; }
+
+Image8 resizeForModel(const Image8 &image, const ImagePreprocessing &p)
+{
+    if (image.empty() || (image.channels != 1 && image.channels != 3) ||
+        image.pixels.size() != size_t(image.width * image.height * image.channels))
+        throw Error("the image is empty or its pixel buffer does not match its size");
+    const int64_t channels = preprocessingChannels(p);
+    cv::Mat mat(int(image.height), int(image.width), image.channels == 1 ? CV_8UC1 : CV_8UC3,
+                const_cast<uint8_t *>(image.pixels.data()));
+    cv::Mat converted;
+    if (channels == image.channels)
+        converted = mat.clone();
+    else if (channels == 1)
+        cv::cvtColor(mat, converted, cv::COLOR_RGB2GRAY);
+    else
+        cv::cvtColor(mat, converted, cv::COLOR_GRAY2RGB);
+    if (p.resize && (converted.rows != p.height || converted.cols != p.width))
+        cv::resize(converted, converted, cv::Size(int(p.width), int(p.height)), 0, 0, cv::INTER_LINEAR);
+    Image8 out;
+    out.width = converted.cols;
+    out.height = converted.rows;
+    out.channels = channels;
+    out.pixels.resize(size_t(out.width * out.height * out.channels));
+    for (int y = 0; y < converted.rows; ++y)
+        std::copy_n(converted.ptr<uint8_t>(y), size_t(out.width * channels), out.pixels.begin() + long(y * out.width * channels));
+    return out;
+}
+
+FloatTensor normalizePixels(const Image8 &image, const ImagePreprocessing &p)
+{
+    const int64_t channels = image.channels;
+    if (channels != preprocessingChannels(p))
+        throw Error("the image has " + std::to_string(channels) + " channels, the preprocessing expects " +
+                    std::to_string(preprocessingChannels(p)));
+    FloatTensor tensor;
+    tensor.shape = {1, channels, image.height, image.width};
+    tensor.values.resize(size_t(channels * image.height * image.width));
+    for (int64_t y = 0; y < image.height; ++y)
+        for (int64_t x = 0; x < image.width; ++x) {
+            const uint8_t *pixel = image.pixels.data() + (y * image.width + x) * channels;
+            for (int64_t c = 0; c < channels; ++c) {
                 double v = pixel[c];
                 if (p.rescale)
                     v *= p.rescaleFactor;
                 if (p.normalize)
                     v = (v - p.mean[size_t(c)]) / p.std[size_t(c)];
-                tensor.values[size_t((c * image.rows + y) * image.cols + x)] = float(v);
+                tensor.values[size_t((c * image.height + y) * image.width + x)] = float(v);
             }
         }
     return tensor;
+}
+
+FloatTensor preprocessImage(const std::string &imagePath, const ImagePreprocessing &p)
+{
+    // One mean and deviation: a grey model (Fashion-MNIST), the image read as luminance.
+    return normalizePixels(resizeForModel(readImage(imagePath, preprocessingChannels(p)), p), p);
 }
 
 std::vector<Prediction> classifyImage(const Model &model, const FloatTensor &pixelValues, int topK,

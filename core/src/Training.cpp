@@ -1015,6 +1015,8 @@ FloatTensor tokenEmbeddings(const ModelConfig &config, const Weights &weights)
     return floatTensorOf(projection.reshape({projection.size(0), -1}));
 }
 
+constexpr int64_t kSnapshotWeightLimit = 20'000'000; // parameters
+
 void writeSnapshot(const std::string &run, int64_t step, const Model &model, const Weights &weights, const Probe &probe,
                    nlohmann::json &index, double loss, double accuracy)
 {
@@ -1031,6 +1033,11 @@ void writeSnapshot(const std::string &run, int64_t step, const Model &model, con
     const Matrix positions = model.positionTable();
     tensors.emplace_back("position_embeddings", FloatTensor{{positions.rows, positions.cols}, positions.values});
     tensors.emplace_back("token_embeddings", tokenEmbeddings(c, weights));
+    // A small ViT keeps its whole weights too, so that the ViT lens can run any image through
+    // the model as it was at this step (4 x 96 on Fashion-MNIST: 0.9 MB a snapshot).
+    if (c.modelType == "vit" && model.info().parameters <= kSnapshotWeightLimit)
+        for (const auto &[name, tensor] : weights)
+            tensors.emplace_back("weights." + name, floatTensorOf(tensor));
     const fs::path folder = fs::path(run) / "snapshots";
     fs::create_directories(folder);
     const std::string file = "step-" + stepName(step) + ".safetensors";
@@ -1517,8 +1524,34 @@ std::map<std::string, FloatTensor> readSnapshot(const SnapshotIndex &index, int6
     SafetensorsFile file(path);
     std::map<std::string, FloatTensor> tensors;
     for (const std::string &key : file.keys())
-        tensors[key] = file.readFloat(key);
+        if (key.rfind("weights.", 0) != 0)
+            tensors[key] = file.readFloat(key);
     return tensors;
+}
+
+bool snapshotHasWeights(const SnapshotIndex &index, int64_t step)
+{
+    SafetensorsFile file(index.folder + "/snapshots/step-" + stepName(step) + ".safetensors");
+    for (const std::string &key : file.keys())
+        if (key.rfind("weights.", 0) == 0)
+            return true;
+    return false;
+}
+
+std::shared_ptr<const Model> snapshotModel(const SnapshotIndex &index, int64_t step)
+{
+    const ModelConfig config = ModelConfig::fromFile(index.folder + "/config.json");
+    const std::string path = index.folder + "/snapshots/step-" + stepName(step) + ".safetensors";
+    SafetensorsFile file(path);
+    Weights weights;
+    for (const std::string &key : file.keys())
+        if (key.rfind("weights.", 0) == 0) {
+            const FloatTensor t = file.readFloat(key);
+            weights[key.substr(8)] = torch::from_blob(const_cast<float *>(t.values.data()), t.shape, torch::kFloat32).clone();
+        }
+    if (weights.empty())
+        throw Error("this snapshot holds no weights (only small ViT runs keep them); open the run's final model instead", path);
+    return detail::modelFromWeights(config, weights, index.folder + " (step " + std::to_string(step) + ")");
 }
 
 std::string generateText(const Model &model, const Tokenizer &tokenizer, const std::string &prompt, int maxTokens,

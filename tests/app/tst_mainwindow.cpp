@@ -59,8 +59,15 @@ private slots:
         bad.close();
         QVERIFY(!window.openPath(bad.fileName(), &error));
         QVERIFY2(error.contains("broken.safetensors") && error.contains("past the end"), qPrintable(error));
-        QVERIFY(!window.openPath(TESSERA_TEST_DATA "/hf/vit-tiny/image0.png", &error));
-        QVERIFY(error.contains("no panel"));
+        QFile unknown(dir.filePath("notes.xyz"));
+        QVERIFY(unknown.open(QIODevice::WriteOnly));
+        unknown.write("?");
+        unknown.close();
+        QVERIFY(!window.openPath(unknown.fileName(), &error));
+        QVERIFY2(error.contains("no panel"), qPrintable(error));
+        // An image goes to the ViT lens, which waits for a model.
+        QVERIFY2(window.openPath(TESSERA_TEST_DATA "/hf/vit-tiny/image0.png", &error), qPrintable(error));
+        QCOMPARE(window.panel("vit")->panelId(), QStringLiteral("vit"));
 
         // Drag and drop of the fixture's checkpoint shows its learned position table.
         QMimeData mime;

@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -48,8 +49,18 @@ void LinePlotView::setSeries(const QVector<Series> &series)
         } else {
             QCPGraph *graph = p->addGraph();
             graph->setData(s.x, s.y, true);
-            if (s.markers)
-                graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, 4));
+            if (s.markers || !s.line)
+                graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, s.line ? 4 : 6));
+            if (!s.line)
+                graph->setLineStyle(QCPGraph::lsNone);
+            if (s.errors.size() == s.y.size() && !s.errors.isEmpty()) {
+                auto *bars = new QCPErrorBars(p->xAxis, p->yAxis);
+                bars->removeFromLegend();
+                bars->setAntialiased(false);
+                bars->setDataPlottable(graph);
+                bars->setData(s.errors);
+                bars->setPen(QPen(color, 1.0));
+            }
             plottable = graph;
         }
         plottable->setPen(pen);
@@ -100,6 +111,9 @@ void LinePlotView::rescale()
         const double margin = std::max(y.size() * 0.05, 1e-12);
         p->yAxis->setRange(y.lower - margin, y.upper + margin);
     }
+    // Scatters (markers only) keep their outermost points off the frame.
+    if (std::any_of(m_series.begin(), m_series.end(), [](const Series &s) { return !s.line; }))
+        p->xAxis->setRange(x.lower - 0.5, x.upper + 0.5);
     if (m_equalAspect) {
         const double extent = std::max({std::abs(x.lower), std::abs(x.upper), std::abs(y.lower), std::abs(y.upper)}) * 1.1;
         p->xAxis->setRange(-extent, extent);
@@ -165,6 +179,8 @@ void LinePlotView::onMouseMove(QMouseEvent *event)
 
 FigureTable LinePlotView::figureTable() const
 {
+    if (!m_table.isEmpty())
+        return m_table;
     FigureTable table;
     bool sharedX = !m_series.isEmpty();
     for (const Series &s : m_series)

@@ -2,8 +2,9 @@
 // Hugging Face checkpoints run natively: BERT (BertModel, BertForMaskedLM), GPT-2
 // (GPT2Model, GPT2LMHeadModel) and ViT (ViTModel, ViTForImageClassification), numerically
 // equal to `transformers`, with every internal captured. The public interface is plain C++
-// (LibTorch stays inside core). A loaded model is immutable; run() may be called from any
-// thread, one call at a time per model.
+// (LibTorch stays inside core). A loaded model is immutable and run() keeps no state, so it may
+// be called from any thread, also from several at once (the ViT lens measures an image set while
+// it shows one image).
 
 #include "tessera/core/Job.h"
 #include "tessera/core/Matrix.h"
@@ -106,6 +107,10 @@ public:
                              JobContext *context = nullptr) const = 0;
     // The learned position table [positions, hidden] (ViT: [patches + 1, hidden]).
     virtual Matrix positionTable() const = 0;
+    // One weight by its canonical name (the checkpoint key without the architecture prefix,
+    // "embeddings.patch_embeddings.projection.weight" [hidden, channels, patch, patch]), as
+    // float32. Throws tessera::Error for a name the model does not have.
+    virtual FloatTensor weight(const std::string &name) const = 0;
 };
 
 // Loads config.json and model.safetensors (or a sharded model.safetensors.index.json) from a

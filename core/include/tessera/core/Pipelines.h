@@ -46,9 +46,31 @@ struct ImagePreprocessing {
     static ImagePreprocessing fromFile(const std::string &path);
 };
 
-// Loads an image file (PNG, JPEG, ...) and returns pixel_values [1, C, height, width]: RGB
-// (C = 3), or grey (C = 1) when image_mean has one value, resized (bilinear), rescaled and
-// normalised as configured. Throws tessera::Error.
+// 8-bit pixels, row-major, channels interleaved (RGB or grey), as decoded from a file.
+struct Image8 {
+    int64_t width = 0;
+    int64_t height = 0;
+    int64_t channels = 0;         // 1 (grey) or 3 (RGB)
+    std::vector<uint8_t> pixels;  // height * width * channels
+    bool empty() const { return width <= 0 || height <= 0; }
+};
+
+// Decodes an image file (PNG, JPEG, BMP, TIFF, WebP) as RGB (channels 3) or luminance
+// (channels 1). Throws tessera::Error naming the file when it cannot be decoded.
+Image8 readImage(const std::string &imagePath, int64_t channels);
+// The channel count a preprocessing expects: 1 when image_mean has one value, else 3.
+int64_t preprocessingChannels(const ImagePreprocessing &preprocessing);
+// image converted to the expected channel count (grey from RGB by Rec. 601 luminance, RGB from
+// grey by repetition), then resized (bilinear) to the configured size: what the model sees,
+// before rescaling. Throws tessera::Error for an empty image.
+Image8 resizeForModel(const Image8 &image, const ImagePreprocessing &preprocessing);
+// pixel_values [1, C, height, width] of an image already at the model's size: rescaled and
+// normalised as configured.
+FloatTensor normalizePixels(const Image8 &resized, const ImagePreprocessing &preprocessing);
+
+// Loads an image file and returns pixel_values [1, C, height, width]: RGB (C = 3), or grey
+// (C = 1) when image_mean has one value, resized (bilinear), rescaled and normalised as
+// configured (readImage, resizeForModel, normalizePixels). Throws tessera::Error.
 FloatTensor preprocessImage(const std::string &imagePath, const ImagePreprocessing &preprocessing);
 
 // Top-k classes of the first image in pixel_values, named by the config's id2label.

@@ -22,7 +22,8 @@
 //   snapshots/index.json, snapshots/step-<step>.safetensors
 //                                 the probe input's attentions.{layer} [heads, n, n], the
 //                                 position_embeddings [positions, hidden] and
-//                                 token_embeddings [vocabulary or patch dim, hidden], float16
+//                                 token_embeddings [vocabulary or patch dim, hidden], float16;
+//                                 small ViTs also their weights.<name> (the ViT lens scrubs them)
 
 #include "tessera/core/Job.h"
 #include "tessera/core/Matrix.h"
@@ -141,6 +142,11 @@ struct SnapshotIndex {
 SnapshotIndex readSnapshotIndex(const std::string &runFolder);
 // One snapshot's tensors by name (attentions.{l} [heads, n, n], position_embeddings, token_embeddings).
 std::map<std::string, FloatTensor> readSnapshot(const SnapshotIndex &index, int64_t step);
+// Snapshots of small ViT runs also keep the whole model ("weights.<name>", float16): the model
+// as it was at that step, runnable on any image. snapshotModel throws tessera::Error when the
+// snapshot has no weights.
+bool snapshotHasWeights(const SnapshotIndex &index, int64_t step);
+std::shared_ptr<const Model> snapshotModel(const SnapshotIndex &index, int64_t step);
 
 // Autoregressive sampling from a GPT-2 model: prompt, then up to maxTokens tokens drawn with
 // temperature (0: greedy) from the topK most likely; stops at <|endoftext|>. Returns the whole

@@ -19,6 +19,8 @@ struct Series {
     bool parametric = false;  // draw in the given order (a trajectory), not sorted by x
     bool markers = false;     // a dot at every point
     bool dashed = false;
+    bool line = true;         // false: markers only (a scatter)
+    QVector<double> errors = {}; // when given (one per point): symmetric error bars of +- errors
 };
 
 class LinePlotView : public PlotFigure {
@@ -33,6 +35,8 @@ public:
     void setEqualAspect(bool equal); // one unit on x as long as one on y (rotation plots)
     void setLegendVisible(bool visible);
 
+    // The numbers exported as CSV instead of the series' (empty: the series').
+    void setTable(const FigureTable &table) { m_table = table; }
     FigureTable figureTable() const override;
 
 protected:
@@ -44,6 +48,7 @@ private:
     void onMouseMove(QMouseEvent *event);
 
     QVector<Series> m_series;
+    FigureTable m_table;
     bool m_equalAspect = false;
     bool m_legendWanted = true;
     QCPItemTracer *m_tracer;
