@@ -184,6 +184,7 @@ void VitPanel::buildUi()
     m_snapshot->setToolTip(tr("Scrub the training run's snapshots: every view shows the model as it was at that step "
                               "(Left / Right, Page Up / Page Down)"));
     m_snapshotLabel = new QLabel;
+    m_snapshotLabel->setWordWrap(true);
     connect(m_snapshot, &QSlider::valueChanged, this, [this](int index) {
         if (!m_snapshots || index < 0 || index >= int(m_snapshots->steps.size()))
             return;
@@ -343,8 +344,8 @@ void VitPanel::buildUi()
     scroll->setWidget(controls);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setMinimumWidth(280);
-    scroll->setMaximumWidth(340);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setFixedWidth(320);
 
     m_views = new QTabWidget;
     auto makeGrid = [this](const QString &placeholder) {

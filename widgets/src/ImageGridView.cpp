@@ -155,7 +155,9 @@ QImage ImageGridView::overlayImage(const Matrix &overlay, bool opaque) const
 {
     const auto [lower, upper] = range();
     QImage image(int(overlay.cols), int(overlay.rows), QImage::Format_ARGB32);
-    const int alpha = opaque ? 255 : int(std::lround(m_opacity * 255.0));
+    // Over an image the overlay's alpha grows with the value (from 15% of the opacity at the
+    // bottom of the range to all of it at the top): where little goes, the image shows through.
+    const double opacity = opaque ? 1.0 : m_opacity;
     for (int64_t r = 0; r < overlay.rows; ++r) {
         auto *line = reinterpret_cast<QRgb *>(image.scanLine(int(r)));
         for (int64_t c = 0; c < overlay.cols; ++c) {
@@ -164,7 +166,9 @@ QImage ImageGridView::overlayImage(const Matrix &overlay, bool opaque) const
                 line[c] = opaque ? maskedCellColor().rgb() : qRgba(0, 0, 0, 0);
                 continue;
             }
-            const QRgb color = colorMapColor(m_colorMap, (v - lower) / (upper - lower));
+            const double t = std::clamp((v - lower) / (upper - lower), 0.0, 1.0);
+            const QRgb color = colorMapColor(m_colorMap, t);
+            const int alpha = opaque ? 255 : int(std::lround(255.0 * opacity * (0.15 + 0.85 * t)));
             line[c] = qRgba(qRed(color), qGreen(color), qBlue(color), alpha);
         }
     }
@@ -242,7 +246,11 @@ void ImageGridView::paint(QPainter &painter, const QSize &size, bool paper) cons
     }
     if (!l.colorBar.isNull()) {
         const auto [lower, upper] = range();
-        const QRectF bar = l.colorBar;
+        QRectF bar = l.colorBar;
+        if (m_tiles.size() == 1) // next to the one image, not at the far edge
+            bar.moveLeft(std::min(bar.left(), imageRect(l, 0).right() + 18));
+        small = font();
+        small.setPointSizeF(std::max(7.0, font().pointSizeF() * 0.9));
         QImage strip(1, 256, QImage::Format_RGB32);
         for (int i = 0; i < 256; ++i)
             strip.setPixel(0, 255 - i, colorMapColor(m_colorMap, (i + 0.5) / 256.0));

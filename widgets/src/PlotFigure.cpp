@@ -43,6 +43,7 @@ void PlotFigure::setFigureTitle(const QString &title)
         applyTheme(false);
     }
     m_titleElement->setText(title);
+    m_plot->replot(QCustomPlot::rpQueuedReplot); // a new title alone must show too
 }
 
 QString PlotFigure::readout() const { return m_readout->text(); }

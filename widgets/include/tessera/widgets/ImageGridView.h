@@ -3,7 +3,8 @@
 // on the patch grid, a similarity map), the patch grid drawn as lines, one cell outlined and a
 // caption: the ViT lens's views (one image with its overlay, every head of a layer, the
 // paper's grid of position-similarity maps, the patch-embedding filters). One colour range is
-// shared by all tiles so that they compare, with a colour bar. Small images are enlarged
+// shared by all tiles so that they compare, with a colour bar. Over an image, an overlay cell's
+// opacity grows with its value, so the image stays visible where the map is low. Small images are enlarged
 // without smoothing (a 28 x 28 sample shows its pixels); photos are reduced smoothly.
 // Hover reads the cell under the mouse; a click reports it. GUI thread only.
 
