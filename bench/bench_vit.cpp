@@ -37,10 +37,15 @@ double medianMs(int runs, F f)
 void writeCheckpoint(const std::string &dir)
 {
     ::mkdir(dir.c_str(), 0755);
-    std::ofstream(dir + "/config.json") << R"({"model_type": "vit", "architectures": ["ViTForImageClassification"],
+    std::ofstream config(dir + "/config.json");
+    config << R"({"model_type": "vit", "architectures": ["ViTForImageClassification"],
         "hidden_size": 768, "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072,
         "image_size": 224, "patch_size": 16, "num_channels": 3, "qkv_bias": true, "hidden_act": "gelu",
-        "layer_norm_eps": 1e-12, "num_labels": 1000})";
+        "layer_norm_eps": 1e-12, "id2label": {)";
+    for (int i = 0; i < 1000; ++i)
+        config << (i ? ", " : "") << '"' << i << "\": \"class " << i << '"';
+    config << "}}";
+    config.close();
     std::mt19937 generator(0);
     std::normal_distribution<float> normal(0.0f, 0.02f);
     std::vector<std::pair<std::string, FloatTensor>> tensors;

@@ -217,11 +217,34 @@ Expected expectedWeights(const ModelConfig &c, bool hasHead, bool hasPooler)
     return e;
 }
 
-// What the layers leave behind for the analyses: every layer's probabilities for the mean
-// attention distance (ViT), and the attention rollout built up layer by layer (so that it needs
-// one n x n product, not every layer kept).
+// Distances in pixels between the centres of a grid x grid patch layout: [patches, patches].
+torch::Tensor patchDistances(int64_t gridWidth, int64_t patchSize)
+{
+    const int64_t patches = gridWidth * gridWidth;
+    const torch::Tensor index = torch::arange(patches, torch::kInt64);
+    const torch::Tensor rows = torch::floor_divide(index, gridWidth).to(torch::kFloat32) * double(patchSize);
+    const torch::Tensor cols = torch::remainder(index, gridWidth).to(torch::kFloat32) * double(patchSize);
+    return torch::sqrt((rows.unsqueeze(1) - rows.unsqueeze(0)).pow(2) + (cols.unsqueeze(1) - cols.unsqueeze(0)).pow(2));
+}
+
+// Mean attention distance of one layer's probabilities [batch, heads, 1 + patches, 1 + patches]
+// -> [heads]: CLS dropped as query and key, weighted distance summed over keys, averaged over
+// queries and the batch; renormalized rescales each query's patch weights to sum to 1.
+torch::Tensor layerDistance(const torch::Tensor &probabilities, const torch::Tensor &distances, bool renormalized)
+{
+    torch::Tensor weights = probabilities.slice(2, 1).slice(3, 1);
+    if (renormalized)
+        weights = weights / weights.sum(-1, true);
+    return (weights * distances).sum(-1).mean(-1).mean(0);
+}
+
+// What the layers leave behind for the analyses: each layer's mean attention distance (ViT),
+// computed as the layer finishes, and the attention rollout built up layer by layer (so that
+// it needs one n x n product, not every layer kept).
 struct LayerCollector {
-    std::vector<torch::Tensor> all;
+    torch::Tensor distances;                 // [patches, patches] when the distance is wanted
+    std::vector<torch::Tensor> rawDistance;  // per layer [heads]
+    std::vector<torch::Tensor> renormalizedDistance;
     torch::Tensor rollout;
 };
 
@@ -309,6 +332,11 @@ public:
         ModelOutputs outputs;
         LayerCollector attentions;
         const std::string &type = m_info.config.modelType;
+        if (capture.meanAttentionDistance) {
+            if (type != "vit")
+                throw Error("mean attention distance needs an image model (ViT)");
+            attentions.distances = patchDistances(m_info.config.imageSize / m_info.config.patchSize, m_info.config.patchSize);
+        }
         if (type == "bert")
             runBert(inputs, capture, outputs, attentions, context);
         else if (type == "gpt2")
@@ -318,14 +346,8 @@ public:
         if (capture.rollout)
             outputs["rollout"] = fromTorch(attentions.rollout);
         if (capture.meanAttentionDistance) {
-            std::vector<FloatTensor> all;
-            for (const torch::Tensor &a : attentions.all)
-                all.push_back(fromTorch(a));
-            if (type != "vit")
-                throw Error("mean attention distance needs an image model (ViT)");
-            const int64_t grid = m_info.config.imageSize / m_info.config.patchSize;
-            outputs["mean_attention_distance.raw"] = meanAttentionDistance(all, grid, m_info.config.patchSize, false);
-            outputs["mean_attention_distance.renormalized"] = meanAttentionDistance(all, grid, m_info.config.patchSize, true);
+            outputs["mean_attention_distance.raw"] = fromTorch(torch::stack(attentions.rawDistance));
+            outputs["mean_attention_distance.renormalized"] = fromTorch(torch::stack(attentions.renormalizedDistance));
         }
         return outputs;
     }
@@ -411,8 +433,10 @@ private:
     static void collect(const CaptureOptions &capture, int64_t layer, const torch::Tensor &probabilities, bool keep,
                         FloatTensor &captured, ModelOutputs &outputs, LayerCollector &collector)
     {
-        if (capture.meanAttentionDistance)
-            collector.all.push_back(keep ? probabilities.clone() : probabilities);
+        if (capture.meanAttentionDistance && collector.distances.defined()) {
+            collector.rawDistance.push_back(layerDistance(probabilities, collector.distances, false));
+            collector.renormalizedDistance.push_back(layerDistance(probabilities, collector.distances, true));
+        }
         if (capture.rollout) {
             // Abnar & Zuidema: per layer the head mean A, 0.5 A + 0.5 I with rows renormalised,
             // multiplied from the first layer up (attentionRollout, incrementally).
@@ -831,20 +855,13 @@ FloatTensor meanAttentionDistance(const std::vector<FloatTensor> &attentions, in
 {
     torch::NoGradGuard noGrad;
     const int64_t patches = gridWidth * gridWidth;
-    const torch::Tensor index = torch::arange(patches, torch::kInt64);
-    const torch::Tensor rows = torch::floor_divide(index, gridWidth).to(torch::kFloat32) * double(patchSize);
-    const torch::Tensor cols = torch::remainder(index, gridWidth).to(torch::kFloat32) * double(patchSize);
-    const torch::Tensor distance =
-        torch::sqrt((rows.unsqueeze(1) - rows.unsqueeze(0)).pow(2) + (cols.unsqueeze(1) - cols.unsqueeze(0)).pow(2));
+    const torch::Tensor distances = patchDistances(gridWidth, patchSize);
     std::vector<torch::Tensor> perLayer;
     for (const FloatTensor &layer : attentions) {
         if (layer.shape.size() != 4 || layer.shape[2] != patches + 1 || layer.shape[3] != patches + 1)
             throw Error("attentions " + shapeToString(layer.shape) + " do not match a " + std::to_string(gridWidth) + "x" +
                         std::to_string(gridWidth) + " patch grid plus CLS");
-        torch::Tensor weights = toTorch(layer).slice(2, 1).slice(3, 1); // [batch, heads, patches, patches]
-        if (renormalized)
-            weights = weights / weights.sum(-1, true);
-        perLayer.push_back((weights * distance).sum(-1).mean(-1).mean(0)); // [heads]
+        perLayer.push_back(layerDistance(toTorch(layer), distances, renormalized)); // [heads]
     }
     return fromTorch(torch::stack(perLayer));
 }
