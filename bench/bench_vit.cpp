@@ -8,6 +8,8 @@
 #include "tessera/core/Safetensors.h"
 #include "tessera/core/VisionLens.h"
 
+#include "Timing.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -17,22 +19,9 @@
 #include <sys/stat.h>
 
 using namespace tessera;
+using tessera::bench::medianMs;
 
 namespace {
-
-template <class F>
-double medianMs(int runs, F f)
-{
-    f();
-    std::vector<double> t;
-    for (int i = 0; i < runs; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        f();
-        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
-}
 
 void writeCheckpoint(const std::string &dir)
 {
