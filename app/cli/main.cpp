@@ -3,6 +3,7 @@
 
 #include "Studio.h"
 
+#include "tessera/core/Diffusion.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
 #include "tessera/core/Log.h"
@@ -76,6 +77,12 @@ void printHelp(app::Studio &studio)
         "                 Recipes: reverse, copy, sort, reverse-causal, gpt-text, bert-text, vit-fashion.\n"
         "  sample --model DIR [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K] [--seed S]\n"
         "                 Continue a prompt with a GPT-2 checkpoint (temperature 0: greedy).\n"
+        "  sample --model UNET_DIR --scheduler ddpm|ddim [--steps N] [--eta E] [--seed S] [--x-T FILE]\n"
+        "                 [--noise FILE] --out TRAJ.safetensors\n"
+        "                 Denoise with a diffusers UNet2DModel: writes timesteps, x_T and per step\n"
+        "                 step{i}.eps, step{i}.pred_x0, step{i}.x_prev. --noise holds noise0, noise1, ...\n"
+        "                 (the Gaussian draws in order of use), --x-T the start x_T; the model folder's\n"
+        "                 scheduler/ (or scheduler_ddim/) config is used. Default steps: 1000 / 50.\n"
         "  panels         List the panels, their figures and options.\n"
         "  info           Show the runtime: LibTorch, BLAS, threads, plugins.\n"
         "\n"
@@ -221,13 +228,14 @@ int runCommand(const QStringList &arguments)
         const SafetensorsFile file(inputsPath.toStdString());
         ModelInputs inputs;
         for (const std::string &key : file.keys()) {
-            if (key == "input_ids" || key == "attention_mask" || key == "token_type_ids" || key == "position_ids")
+            if (key == "input_ids" || key == "attention_mask" || key == "token_type_ids" || key == "position_ids" ||
+                key == "timestep")
                 inputs.integers[key] = {file.info(key).shape, file.readInt64(key)};
-            else if (key == "pixel_values")
+            else if (key == "pixel_values" || key == "sample")
                 inputs.floats[key] = file.readFloat(key);
             else
-                throw Error("unexpected input (expected input_ids, attention_mask, token_type_ids, position_ids or "
-                            "pixel_values)",
+                throw Error("unexpected input (expected input_ids, attention_mask, token_type_ids, position_ids, "
+                            "pixel_values, or a UNet's sample and timestep)",
                             inputsPath.toStdString(), key);
         }
         const ModelOutputs outputs = model->run(inputs, capture);
@@ -408,8 +416,75 @@ int trainCommand(const QStringList &arguments)
     return 0;
 }
 
+// tessera-cli sample on a diffusers UNet: a DDPM or DDIM trajectory in the fixture's names.
+int sampleDiffusion(const QStringList &arguments)
+{
+    QString modelPath, scheduler = QStringLiteral("ddpm"), startPath, noisePath, outPath;
+    int steps = 0;
+    double eta = 0.0;
+    qulonglong seed = 1;
+    for (int i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        const bool hasValue = i + 1 < arguments.size();
+        bool ok = true;
+        if (argument == "--model" && hasValue) modelPath = arguments[++i];
+        else if (argument == "--scheduler" && hasValue) scheduler = arguments[++i];
+        else if (argument == "--steps" && hasValue) { steps = arguments[++i].toInt(&ok); ok = ok && steps > 0; }
+        else if (argument == "--eta" && hasValue) { eta = arguments[++i].toDouble(&ok); ok = ok && eta >= 0.0 && eta <= 1.0; }
+        else if (argument == "--seed" && hasValue) seed = arguments[++i].toULongLong(&ok);
+        else if (argument == "--x-T" && hasValue) startPath = arguments[++i];
+        else if (argument == "--noise" && hasValue) noisePath = arguments[++i];
+        else if (argument == "--out" && hasValue) outPath = arguments[++i];
+        else return usageError(QStringLiteral("sample: unexpected argument \"%1\" for a diffusion model").arg(argument));
+        if (!ok)
+            return usageError(QStringLiteral("sample: %1 \"%2\" is not a valid value (steps > 0, eta in [0, 1])").arg(argument, arguments[i]));
+    }
+    if (scheduler != "ddpm" && scheduler != "ddim")
+        return usageError(QStringLiteral("--scheduler: \"%1\" is not ddpm or ddim").arg(scheduler));
+    if (outPath.isEmpty())
+        return usageError(QStringLiteral("sample needs --out TRAJ.safetensors for a diffusion model"));
+    try {
+        const std::unique_ptr<Model> unet = loadModel(modelPath.toStdString());
+        diffusion::Scheduler schedule(diffusion::schedulerConfigFor(modelPath.toStdString(), scheduler.toStdString()));
+        schedule.setTimesteps(steps > 0 ? steps : scheduler == "ddpm" ? 1000 : 50);
+        const std::vector<int64_t> shape = diffusion::sampleShape(*unet);
+        diffusion::NoiseSource noise = diffusion::seededNoise(seed);
+        FloatTensor start;
+        if (!startPath.isEmpty()) {
+            start = SafetensorsFile(startPath.toStdString()).readFloat("x_T");
+            if (start.shape != shape)
+                throw Error("x_T has shape " + shapeToString(start.shape) + ", the model samples " + shapeToString(shape),
+                            startPath.toStdString(), "x_T");
+        } else {
+            start = noise(-1, shape); // the seed's first draw
+        }
+        if (!noisePath.isEmpty()) {
+            auto recorded = std::make_shared<SafetensorsFile>(noisePath.toStdString());
+            noise = [recorded](int64_t index, const std::vector<int64_t> &) {
+                const std::string key = "noise" + std::to_string(index);
+                if (!recorded->contains(key))
+                    throw Error("the sampler needs draw " + std::to_string(index) + " and the file has no " + key, recorded->path());
+                return recorded->readFloat(key);
+            };
+        }
+        BasicJobContext context([](double fraction, const std::string &message) {
+            std::fprintf(stderr, "\r%3d%%  %s   ", int(fraction * 100.0), message.c_str());
+        });
+        const diffusion::Trajectory trajectory = diffusion::sample(*unet, schedule, start, noise, eta, &context);
+        diffusion::writeTrajectory(outPath.toStdString(), trajectory);
+        std::fprintf(stderr, "\n%zu %s steps in %.2f s (UNet %.2f s)\n", trajectory.timesteps.size(),
+                     scheduler.toUpper().toUtf8().constData(), trajectory.seconds, trajectory.modelSeconds);
+    } catch (const std::exception &error) {
+        return failure(QString::fromStdString(error.what()));
+    }
+    return 0;
+}
+
 int sampleCommand(const QStringList &arguments)
 {
+    const int modelAt = int(arguments.indexOf("--model"));
+    if (modelAt >= 0 && modelAt + 1 < arguments.size() && diffusion::isDiffusersUNet(arguments[modelAt + 1].toStdString()))
+        return sampleDiffusion(arguments);
     QString modelPath, prompt;
     int tokens = 200, topK = 40;
     double temperature = 0.8;

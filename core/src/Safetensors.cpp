@@ -383,6 +383,13 @@ uint16_t floatToHalf(float value)
 void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, FloatTensor>> &tensors,
                       const std::map<std::string, std::string> &metadata, DType storeAs)
 {
+    writeSafetensors(path, tensors, {}, metadata, storeAs);
+}
+
+void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, FloatTensor>> &tensors,
+                      const std::vector<NamedIntegers> &integers, const std::map<std::string, std::string> &metadata,
+                      DType storeAs)
+{
     if (storeAs != DType::F32 && storeAs != DType::F16 && storeAs != DType::BF16)
         throw Error("tensors can be saved as F32, F16 or BF16", path);
     const size_t itemSize = dtypeSize(storeAs);
@@ -397,6 +404,18 @@ void writeSafetensors(const std::string &path, const std::vector<std::pair<std::
                         path, name);
         const uint64_t bytes = tensor.values.size() * itemSize;
         header[name] = {{"dtype", dtypeName(storeAs)}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + bytes}}};
+        offset += bytes;
+    }
+    for (const NamedIntegers &tensor : integers) {
+        int64_t count = 1;
+        for (int64_t d : tensor.shape)
+            count *= d;
+        if (count != static_cast<int64_t>(tensor.values.size()))
+            throw Error("shape " + shapeToString(tensor.shape) + " does not match its " + std::to_string(tensor.values.size()) +
+                            " values",
+                        path, tensor.name);
+        const uint64_t bytes = tensor.values.size() * sizeof(int64_t);
+        header[tensor.name] = {{"dtype", "I64"}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + bytes}}};
         offset += bytes;
     }
     std::string json = header.dump();
@@ -420,6 +439,10 @@ void writeSafetensors(const std::string &path, const std::vector<std::pair<std::
             bytes.push_back(char(h >> 8));
         }
     }
+    for (const NamedIntegers &tensor : integers)
+        for (int64_t v : tensor.values)
+            for (int i = 0; i < 8; ++i)
+                bytes.push_back(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
     writeFileAtomically(path, bytes);
 }
 

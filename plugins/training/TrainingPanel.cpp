@@ -302,7 +302,9 @@ void TrainingPanel::buildUi()
         if (!m_context.hub || m_runFolder.isEmpty())
             return;
         m_context.hub->publishText(widgets::DataHub::ModelFolders, QFileInfo(m_runFolder).fileName(), m_runFolder);
-        setStatus(tr("%1 is offered to the other panels (Attention: choose it in the model list)").arg(m_runFolder));
+        setStatus(m_snapshots && m_snapshots->modelType == "vit"
+                      ? tr("%1 is offered to the other panels (the ViT lens, Alt+5, opens it)").arg(m_runFolder)
+                      : tr("%1 is offered to the other panels (Attention: choose it in the model list)").arg(m_runFolder));
     });
     connect(m_sample, &QPushButton::clicked, this, &TrainingPanel::sample);
     connect(m_prompt, &QLineEdit::returnPressed, this, &TrainingPanel::sample);

@@ -2,6 +2,7 @@
 
 #include "tessera/core/Error.h"
 #include "tessera/core/Log.h"
+#include "tessera/widgets/DataHub.h"
 #include "tessera/widgets/ImageGridView.h"
 #include "tessera/widgets/JobRunner.h"
 #include "tessera/widgets/LinePlotView.h"
@@ -153,6 +154,19 @@ VitPanel::VitPanel(const plugins::PanelContext &context, QWidget *parent) : widg
     buildUi();
     updateControls();
     refresh();
+    // A ViT opened in the Models panel or offered by the Training panel comes here too, unless
+    // the lens already shows one.
+    if (m_context.hub)
+        connect(m_context.hub, &widgets::DataHub::textsChanged, this, [this](const QString &topic, const QString &name) {
+            if (topic != widgets::DataHub::ModelFolders || !m_folder.isEmpty() || m_modelJob)
+                return;
+            const QString folder = m_context.hub->text(topic, name);
+            if (!canOpen(folder))
+                return;
+            QString error;
+            if (!openModel(folder, &error))
+                setStatus(error, true);
+        });
 }
 
 VitPanel::~VitPanel()

@@ -1,5 +1,7 @@
 // tessera-cli as users and scripts call it: exit codes, messages and files.
 
+#include "tessera/core/Safetensors.h"
+
 #include <QImageReader>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -153,6 +155,58 @@ private slots:
         QVERIFY(r.err.contains("config.json"));
         r = runCli({"run", "--model", vit});
         QCOMPARE(r.exitCode, 2);
+    }
+
+    // The diffusion contract: run on a UNet, and sample with the fixture's x_T and noises gives
+    // the fixture's trajectories (diffusers 0.40), within its tolerance.
+    void diffusion()
+    {
+        using namespace tessera;
+        const QString unet = TESSERA_TEST_DATA "/diffusers/ddpm-tiny";
+        SafetensorsFile expected((unet + "/expected.safetensors").toStdString());
+        QTemporaryDir dir;
+        auto path = [&](const char *name) { return dir.filePath(name).toStdString(); };
+        auto close = [](const FloatTensor &a, const FloatTensor &b) {
+            if (a.shape != b.shape)
+                return false;
+            for (size_t i = 0; i < a.values.size(); ++i)
+                if (std::abs(a.values[i] - b.values[i]) > 5e-4 + 2e-3 * std::abs(b.values[i]))
+                    return false;
+            return true;
+        };
+        writeSafetensors(path("in.safetensors"), {{"sample", expected.readFloat("unet.input")}}, {{"timestep", {1}, {500}}});
+        Result r = runCli({"run", "--model", unet, "--inputs", dir.filePath("in.safetensors"), "--out", dir.filePath("eps.safetensors")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(close(SafetensorsFile(path("eps.safetensors")).readFloat("sample"), expected.readFloat("unet.eps.t500")));
+
+        writeSafetensors(path("ddim-start.safetensors"), {{"x_T", expected.readFloat("ddim10.x_T")}});
+        r = runCli({"sample", "--model", unet, "--scheduler", "ddim", "--steps", "10", "--x-T", dir.filePath("ddim-start.safetensors"),
+                    "--out", dir.filePath("ddim.safetensors")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        SafetensorsFile ddim(path("ddim.safetensors"));
+        QCOMPARE(ddim.readInt64("timesteps"), expected.readInt64("ddim10.timesteps"));
+        QVERIFY(close(ddim.readFloat("step9.x_prev"), expected.readFloat("ddim10.step9.x_prev")));
+
+        std::vector<std::pair<std::string, FloatTensor>> noises;
+        for (int i = 0; i < 19; ++i)
+            noises.emplace_back("noise" + std::to_string(i), expected.readFloat("ddpm20.noise" + std::to_string(i)));
+        writeSafetensors(path("noise.safetensors"), noises);
+        writeSafetensors(path("ddpm-start.safetensors"), {{"x_T", expected.readFloat("ddpm20.x_T")}});
+        r = runCli({"sample", "--model", unet, "--scheduler", "ddpm", "--steps", "20", "--x-T", dir.filePath("ddpm-start.safetensors"),
+                    "--noise", dir.filePath("noise.safetensors"), "--out", dir.filePath("ddpm.safetensors")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        SafetensorsFile ddpm(path("ddpm.safetensors"));
+        for (const char *step : {"step0.pred_x0", "step10.x_prev", "step19.x_prev"})
+            QVERIFY2(close(ddpm.readFloat(step), expected.readFloat(std::string("ddpm20.") + step)), step);
+
+        // Too few recorded noises, an unknown scheduler, a bad eta.
+        noises.resize(5);
+        writeSafetensors(path("few.safetensors"), noises);
+        r = runCli({"sample", "--model", unet, "--steps", "20", "--noise", dir.filePath("few.safetensors"), "--out", dir.filePath("x.safetensors")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("noise5"), qPrintable(r.err));
+        QCOMPARE(runCli({"sample", "--model", unet, "--scheduler", "euler", "--out", dir.filePath("x.safetensors")}).exitCode, 2);
+        QCOMPARE(runCli({"sample", "--model", unet, "--eta", "2", "--out", dir.filePath("x.safetensors")}).exitCode, 2);
     }
 
     void tokenize()

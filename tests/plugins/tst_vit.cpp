@@ -10,6 +10,7 @@
 #include "tessera/widgets/FigureExporter.h"
 #include "tessera/widgets/ImageGridView.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -160,6 +161,17 @@ private slots:
         QFile file(svg);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(file.readAll().contains("<svg"));
+    }
+
+    // A ViT opened in another panel (Models, Training's "offer") is taken when the lens has none;
+    // a text model is not.
+    void followsAModelOfferedElsewhere()
+    {
+        auto panel = create();
+        m_hub.publishText(widgets::DataHub::ModelFolders, "bert-tiny-mlm", TESSERA_TEST_DATA "/hf/bert-tiny-mlm");
+        QVERIFY(!panel->options().contains("model"));
+        m_hub.publishText(widgets::DataHub::ModelFolders, "vit-tiny", kVit);
+        QCOMPARE(panel->options().value("model").toString(), QDir(kVit).absolutePath());
     }
 
     void badInputIsNamed()

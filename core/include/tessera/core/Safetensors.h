@@ -64,6 +64,15 @@ private:
 // (rounded to nearest even).
 void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, FloatTensor>> &tensors,
                       const std::map<std::string, std::string> &metadata = {}, DType storeAs = DType::F32);
+// The same with integer tensors too, stored as I64 after the float ones.
+struct NamedIntegers {
+    std::string name;
+    std::vector<int64_t> shape;
+    std::vector<int64_t> values;
+};
+void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, FloatTensor>> &tensors,
+                      const std::vector<NamedIntegers> &integers, const std::map<std::string, std::string> &metadata = {},
+                      DType storeAs = DType::F32);
 
 // IEEE half and bfloat16 bit patterns to float.
 float halfToFloat(uint16_t bits);

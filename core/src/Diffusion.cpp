@@ -1,0 +1,758 @@
+#include "tessera/core/Diffusion.h"
+
+#include "tessera/core/Error.h"
+#include "tessera/core/FileIO.h"
+#include "tessera/core/Safetensors.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <sys/stat.h>
+
+namespace tessera::diffusion {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool exists(const std::string &path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+torch::Tensor toTorch(const FloatTensor &t)
+{
+    return torch::from_blob(const_cast<float *>(t.values.data()), t.shape, torch::kFloat32).clone();
+}
+
+FloatTensor fromTorch(const torch::Tensor &tensor)
+{
+    const torch::Tensor c = tensor.detach().to(torch::kFloat32).contiguous();
+    FloatTensor out;
+    out.shape = c.sizes().vec();
+    out.values.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+    return out;
+}
+
+nlohmann::json readJson(const std::string &path)
+{
+    try {
+        nlohmann::json root = nlohmann::json::parse(readFile(path, 4u << 20));
+        if (!root.is_object())
+            throw Error("not a JSON object", path);
+        return root;
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(std::string("not valid JSON: ") + e.what(), path);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// UNet2DModel
+
+struct UNetConfig {
+    int64_t inChannels = 3;
+    int64_t outChannels = 3;
+    int64_t sampleSize = 32;
+    std::vector<int64_t> blockOutChannels;
+    std::vector<std::string> downBlocks;
+    std::vector<std::string> upBlocks;
+    int64_t layersPerBlock = 2;
+    int64_t groups = 32;
+    int64_t attentionGroups = 32;
+    double eps = 1e-5;
+    bool flipSinToCos = true;
+    double freqShift = 0.0;
+    bool centerInput = false;
+    double midScale = 1.0;
+    int64_t downsamplePadding = 1;
+    bool midBlock = true;
+    bool midAttention = true;
+    int64_t attentionHeadDim = 0; // 0: one head (the block's channels)
+};
+
+UNetConfig parseUNetConfig(const std::string &path)
+{
+    const nlohmann::json j = readJson(path);
+    UNetConfig c;
+    auto fail = [&](const std::string &key, const std::string &why) { return Error(why, path, key); };
+    try {
+        auto string = [&](const char *key, const std::string &fallback) {
+            return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
+        };
+        auto integer = [&](const char *key, int64_t fallback) {
+            return j.contains(key) && j[key].is_number_integer() ? j[key].get<int64_t>() : fallback;
+        };
+        auto number = [&](const char *key, double fallback) {
+            return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
+        };
+        auto flag = [&](const char *key, bool fallback) {
+            return j.contains(key) && j[key].is_boolean() ? j[key].get<bool>() : fallback;
+        };
+        c.inChannels = integer("in_channels", 3);
+        c.outChannels = integer("out_channels", 3);
+        if (j.contains("sample_size") && j["sample_size"].is_array() && j["sample_size"].size() == 2) {
+            if (j["sample_size"][0] != j["sample_size"][1])
+                throw fail("sample_size", "only square samples are supported");
+            c.sampleSize = j["sample_size"][0].get<int64_t>();
+        } else {
+            c.sampleSize = integer("sample_size", 32);
+        }
+        c.blockOutChannels = j.value("block_out_channels", std::vector<int64_t>{224, 448, 672, 896});
+        c.downBlocks = j.value("down_block_types", std::vector<std::string>{});
+        c.upBlocks = j.value("up_block_types", std::vector<std::string>{});
+        c.layersPerBlock = integer("layers_per_block", 2);
+        c.groups = integer("norm_num_groups", 32);
+        c.attentionGroups = j.contains("attn_norm_num_groups") && j["attn_norm_num_groups"].is_number_integer()
+                                ? j["attn_norm_num_groups"].get<int64_t>()
+                                : c.groups;
+        c.eps = number("norm_eps", 1e-5);
+        c.flipSinToCos = flag("flip_sin_to_cos", true);
+        c.freqShift = number("freq_shift", 0.0);
+        c.centerInput = flag("center_input_sample", false);
+        c.midScale = number("mid_block_scale_factor", 1.0);
+        c.downsamplePadding = integer("downsample_padding", 1);
+        c.midBlock = !(j.contains("mid_block_type") && j["mid_block_type"].is_null());
+        c.midAttention = flag("add_attention", true);
+        c.attentionHeadDim = integer("attention_head_dim", 0);
+        if (string("act_fn", "silu") != "silu")
+            throw fail("act_fn", "only silu is supported");
+        if (string("time_embedding_type", "positional") != "positional")
+            throw fail("time_embedding_type", "only the positional timestep embedding is supported (not fourier)");
+        if (string("resnet_time_scale_shift", "default") != "default")
+            throw fail("resnet_time_scale_shift", "only the default time scale shift is supported");
+        if (!(j.contains("class_embed_type") ? j["class_embed_type"].is_null() : true) ||
+            !(j.contains("num_class_embeds") ? j["num_class_embeds"].is_null() : true))
+            throw fail("class_embed_type", "class-conditional UNets are not supported");
+        if (string("downsample_type", "conv") != "conv")
+            throw fail("downsample_type", "only conv downsampling is supported");
+        if (string("upsample_type", "conv") != "conv")
+            throw fail("upsample_type", "only conv upsampling is supported");
+        if (j.contains("mid_block_type") && j["mid_block_type"].is_string() && j["mid_block_type"] != "UNetMidBlock2D")
+            throw fail("mid_block_type", "only UNetMidBlock2D is supported");
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(std::string("unexpected value: ") + e.what(), path);
+    }
+    const size_t blocks = c.blockOutChannels.size();
+    if (blocks == 0 || c.downBlocks.size() != blocks || c.upBlocks.size() != blocks)
+        throw Error("block_out_channels, down_block_types and up_block_types must have the same, non-zero length", path);
+    for (const std::string &b : c.downBlocks)
+        if (b != "DownBlock2D" && b != "AttnDownBlock2D")
+            throw Error("down block \"" + b + "\" is not supported (DownBlock2D, AttnDownBlock2D are)", path, "down_block_types");
+    for (const std::string &b : c.upBlocks)
+        if (b != "UpBlock2D" && b != "AttnUpBlock2D")
+            throw Error("up block \"" + b + "\" is not supported (UpBlock2D, AttnUpBlock2D are)", path, "up_block_types");
+    if (c.inChannels < 1 || c.outChannels < 1 || c.sampleSize < 1 || c.sampleSize > 4096 || c.layersPerBlock < 1 ||
+        c.layersPerBlock > 64 || c.groups < 1 || c.attentionGroups < 1 || blocks > 16)
+        throw Error("sizes out of range (channels, sample_size <= 4096, layers_per_block, norm_num_groups)", path);
+    return c;
+}
+
+class UNetModel : public Model {
+public:
+    UNetModel(const std::string &folder, JobContext *context)
+    {
+        m_config = parseUNetConfig(folder + "/config.json");
+        m_info.folder = folder;
+        m_info.files = {folder + "/config.json"};
+        ModelConfig &c = m_info.config;
+        c.modelType = "unet2d";
+        c.architecture = "UNet2DModel";
+        c.channels = m_config.inChannels;
+        c.imageSize = m_config.sampleSize;
+        c.layers = int64_t(m_config.blockOutChannels.size());
+        c.layerNormEps = m_config.eps;
+        c.activation = "silu";
+        const std::string file = folder + "/diffusion_pytorch_model.safetensors";
+        if (!exists(file)) {
+            if (exists(folder + "/diffusion_pytorch_model.bin"))
+                throw Error("diffusion_pytorch_model.bin is a pickle file, which can run code when opened; Tessera never opens "
+                            "it. Convert it to safetensors (in Python: unet.save_pretrained(folder, safe_serialization=True))",
+                            folder);
+            throw Error("no diffusion_pytorch_model.safetensors here", folder);
+        }
+        if (context)
+            context->setProgress(0.0, "reading " + file);
+        SafetensorsFile weights(file);
+        m_info.files.push_back(file);
+        for (const std::string &key : weights.keys()) {
+            const TensorInfo &info = weights.info(key);
+            m_weights[key] = toTorch(weights.readFloat(key));
+            m_info.tensors.push_back({key, info.shape, dtypeName(info.dtype)});
+            m_info.parameters += m_weights[key].numel();
+        }
+        validate(file);
+    }
+
+    const ModelInfo &info() const override { return m_info; }
+    Matrix positionTable() const override { return {}; } // a UNet has none
+
+    FloatTensor weight(const std::string &name) const override
+    {
+        const auto it = m_weights.find(name);
+        if (it == m_weights.end())
+            throw Error("this UNet has no weight named \"" + name + "\"");
+        return fromTorch(it->second);
+    }
+
+    ModelOutputs run(const ModelInputs &inputs, const CaptureOptions &, JobContext *context) const override
+    {
+        torch::NoGradGuard noGrad;
+        const auto sample = inputs.floats.find("sample");
+        if (sample == inputs.floats.end())
+            throw Error("a UNet needs the input \"sample\" [batch, channels, height, width]");
+        const FloatTensor &x = sample->second;
+        if (x.shape.size() != 4 || x.shape[1] != m_config.inChannels || x.shape[0] < 1)
+            throw Error("sample " + shapeToString(x.shape) + " must be [batch, " + std::to_string(m_config.inChannels) +
+                            ", height, width]",
+                        {}, "sample");
+        const int64_t factor = int64_t(1) << (m_config.blockOutChannels.size() - 1);
+        if (x.shape[2] % factor != 0 || x.shape[3] % factor != 0 || x.shape[2] < factor || x.shape[3] < factor)
+            throw Error("height and width must be multiples of " + std::to_string(factor) + " for " +
+                            std::to_string(m_config.blockOutChannels.size()) + " resolution levels, found " +
+                            shapeToString(x.shape),
+                        {}, "sample");
+        const auto timestep = inputs.integers.find("timestep");
+        if (timestep == inputs.integers.end() || timestep->second.values.empty())
+            throw Error("a UNet needs the input \"timestep\" ([1] or [batch] integers)");
+        const std::vector<int64_t> &t = timestep->second.values;
+        if (t.size() != 1 && int64_t(t.size()) != x.shape[0])
+            throw Error("timestep must hold 1 or " + std::to_string(x.shape[0]) + " values", {}, "timestep");
+        torch::Tensor steps = torch::tensor(t, torch::kInt64);
+        if (t.size() == 1)
+            steps = steps.expand({x.shape[0]});
+        if (context)
+            context->throwIfCancelled();
+        ModelOutputs outputs;
+        outputs["sample"] = fromTorch(forward(toTorch(x), steps));
+        return outputs;
+    }
+
+private:
+    const torch::Tensor &w(const std::string &name) const
+    {
+        const auto it = m_weights.find(name);
+        if (it == m_weights.end())
+            throw Error("weight missing: " + name);
+        return it->second;
+    }
+    bool has(const std::string &name) const { return m_weights.count(name) != 0; }
+
+    // Every weight the config's blocks need, with shapes that fit together: checked once at
+    // load, so that run() meets no missing tensor and no torch shape error.
+    void validate(const std::string &file)
+    {
+        std::map<std::string, bool> used;
+        auto need = [&](const std::string &name, int64_t dims) {
+            const auto it = m_weights.find(name);
+            if (it == m_weights.end())
+                throw Error("weight missing (the config asks for it)", file, name);
+            if (it->second.dim() != dims)
+                throw Error("expected " + std::to_string(dims) + " dimensions, found " + shapeToString(it->second.sizes().vec()),
+                            file, name);
+            used[name] = true;
+            return it->second;
+        };
+        auto conv = [&](const std::string &p, int64_t in, int64_t kernel) {
+            const torch::Tensor weight = need(p + ".weight", 4);
+            if (weight.size(1) != in || weight.size(2) != kernel || weight.size(3) != kernel)
+                throw Error("takes " + std::to_string(weight.size(1)) + " channels with a " + std::to_string(weight.size(2)) +
+                                "x" + std::to_string(weight.size(3)) + " kernel where " + std::to_string(in) + " with " +
+                                std::to_string(kernel) + "x" + std::to_string(kernel) + " arrive",
+                            file, p + ".weight");
+            if (need(p + ".bias", 1).size(0) != weight.size(0))
+                throw Error("bias does not match the weight", file, p + ".bias");
+            return weight.size(0);
+        };
+        auto norm = [&](const std::string &p, int64_t channels, int64_t groups) {
+            if (need(p + ".weight", 1).size(0) != channels || need(p + ".bias", 1).size(0) != channels)
+                throw Error("expected " + std::to_string(channels) + " channels", file, p + ".weight");
+            if (channels % groups != 0)
+                throw Error(std::to_string(channels) + " channels do not split into " + std::to_string(groups) + " groups", file, p);
+        };
+        auto linear = [&](const std::string &p, int64_t in) {
+            const torch::Tensor weight = need(p + ".weight", 2);
+            if (weight.size(1) != in)
+                throw Error("takes " + std::to_string(weight.size(1)) + " features where " + std::to_string(in) + " arrive", file,
+                            p + ".weight");
+            if (need(p + ".bias", 1).size(0) != weight.size(0))
+                throw Error("bias does not match the weight", file, p + ".bias");
+            return weight.size(0);
+        };
+        const int64_t base = m_config.blockOutChannels.front();
+        const int64_t timeIn = linear("time_embedding.linear_1", base);
+        m_timeDim = linear("time_embedding.linear_2", timeIn);
+        auto resnet = [&](const std::string &p, int64_t in, int64_t out) {
+            norm(p + ".norm1", in, m_config.groups);
+            if (conv(p + ".conv1", in, 3) != out)
+                throw Error("expected " + std::to_string(out) + " output channels", file, p + ".conv1.weight");
+            if (linear(p + ".time_emb_proj", m_timeDim) != out)
+                throw Error("expected " + std::to_string(out) + " outputs", file, p + ".time_emb_proj.weight");
+            norm(p + ".norm2", out, m_config.groups);
+            conv(p + ".conv2", out, 3);
+            if (has(p + ".conv_shortcut.weight"))
+                conv(p + ".conv_shortcut", in, 1);
+            else if (in != out)
+                throw Error("weight missing: a " + std::to_string(in) + " -> " + std::to_string(out) + " block needs a shortcut",
+                            file, p + ".conv_shortcut.weight");
+        };
+        auto attention = [&](const std::string &p, int64_t channels, int64_t groups) {
+            norm(p + ".group_norm", channels, groups);
+            for (const char *n : {".to_q", ".to_k", ".to_v", ".to_out.0"})
+                if (linear(p + n, channels) != channels)
+                    throw Error("expected " + std::to_string(channels) + " outputs", file, p + n + ".weight");
+            if (m_config.attentionHeadDim > 0 && channels % m_config.attentionHeadDim != 0)
+                throw Error(std::to_string(channels) + " channels do not split into heads of " +
+                                std::to_string(m_config.attentionHeadDim),
+                            file, "attention_head_dim");
+        };
+        if (conv("conv_in", m_config.inChannels, 3) != base)
+            throw Error("expected " + std::to_string(base) + " output channels", file, "conv_in.weight");
+        std::vector<int64_t> skips{base};
+        int64_t channels = base;
+        const size_t blocks = m_config.blockOutChannels.size();
+        for (size_t b = 0; b < blocks; ++b) {
+            const int64_t out = m_config.blockOutChannels[b];
+            const std::string p = "down_blocks." + std::to_string(b);
+            for (int64_t j = 0; j < m_config.layersPerBlock; ++j) {
+                resnet(p + ".resnets." + std::to_string(j), channels, out);
+                channels = out;
+                if (m_config.downBlocks[b] == "AttnDownBlock2D")
+                    attention(p + ".attentions." + std::to_string(j), out, m_config.groups);
+                skips.push_back(out);
+            }
+            if (b + 1 < blocks) {
+                conv(p + ".downsamplers.0.conv", out, 3);
+                skips.push_back(out);
+            }
+        }
+        if (m_config.midBlock) {
+            resnet("mid_block.resnets.0", channels, channels);
+            if (m_config.midAttention)
+                attention("mid_block.attentions.0", channels, m_config.attentionGroups);
+            resnet("mid_block.resnets.1", channels, channels);
+        }
+        for (size_t b = 0; b < blocks; ++b) {
+            const int64_t out = m_config.blockOutChannels[blocks - 1 - b];
+            const std::string p = "up_blocks." + std::to_string(b);
+            for (int64_t j = 0; j <= m_config.layersPerBlock; ++j) {
+                const int64_t skip = skips.back();
+                skips.pop_back();
+                resnet(p + ".resnets." + std::to_string(j), channels + skip, out);
+                channels = out;
+                if (m_config.upBlocks[b] == "AttnUpBlock2D")
+                    attention(p + ".attentions." + std::to_string(j), out, m_config.groups);
+            }
+            if (b + 1 < blocks)
+                conv(p + ".upsamplers.0.conv", out, 3);
+        }
+        norm("conv_norm_out", channels, m_config.groups);
+        if (conv("conv_out", channels, 3) != m_config.outChannels)
+            throw Error("expected " + std::to_string(m_config.outChannels) + " output channels", file, "conv_out.weight");
+        for (const auto &[name, tensor] : m_weights)
+            if (!used.count(name))
+                m_info.unexpectedKeys.push_back(name);
+    }
+
+    torch::Tensor conv(const torch::Tensor &x, const std::string &p, int64_t stride = 1, int64_t padding = 1) const
+    {
+        return torch::conv2d(x, w(p + ".weight"), w(p + ".bias"), stride, padding);
+    }
+    torch::Tensor linear(const torch::Tensor &x, const std::string &p) const
+    {
+        return torch::linear(x, w(p + ".weight"), w(p + ".bias"));
+    }
+    torch::Tensor norm(const torch::Tensor &x, const std::string &p, int64_t groups) const
+    {
+        return torch::group_norm(x, groups, w(p + ".weight"), w(p + ".bias"), m_config.eps);
+    }
+
+    // ResnetBlock2D (time scale shift "default").
+    torch::Tensor resnet(const torch::Tensor &x, const torch::Tensor &temb, const std::string &p, double scale = 1.0) const
+    {
+        torch::Tensor h = conv(torch::silu(norm(x, p + ".norm1", m_config.groups)), p + ".conv1");
+        h = h + linear(torch::silu(temb), p + ".time_emb_proj").unsqueeze(-1).unsqueeze(-1);
+        h = conv(torch::silu(norm(h, p + ".norm2", m_config.groups)), p + ".conv2");
+        const torch::Tensor shortcut = has(p + ".conv_shortcut.weight") ? conv(x, p + ".conv_shortcut", 1, 0) : x;
+        return scale == 1.0 ? shortcut + h : (shortcut + h) / scale;
+    }
+
+    // The attention block of AttnDownBlock2D / AttnUpBlock2D / UNetMidBlock2D: group norm, one
+    // scaled dot-product attention over the H x W positions, output projection, residual.
+    torch::Tensor attention(const torch::Tensor &x, const std::string &p, int64_t groups, double scale = 1.0) const
+    {
+        const int64_t b = x.size(0), c = x.size(1), hgt = x.size(2), wid = x.size(3);
+        const int64_t headDim = m_config.attentionHeadDim > 0 ? m_config.attentionHeadDim : c;
+        const int64_t heads = c / headDim;
+        const torch::Tensor h = norm(x, p + ".group_norm", groups).view({b, c, hgt * wid}).transpose(1, 2); // [b, hw, c]
+        auto split = [&](const torch::Tensor &t) { return t.view({b, hgt * wid, heads, headDim}).transpose(1, 2); };
+        const torch::Tensor q = split(linear(h, p + ".to_q")), k = split(linear(h, p + ".to_k")), v = split(linear(h, p + ".to_v"));
+        const torch::Tensor weights = torch::softmax(torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(double(headDim)), -1);
+        torch::Tensor out = torch::matmul(weights, v).transpose(1, 2).reshape({b, hgt * wid, c});
+        out = linear(out, p + ".to_out.0").transpose(1, 2).reshape({b, c, hgt, wid});
+        return scale == 1.0 ? out + x : (out + x) / scale;
+    }
+
+    // get_timestep_embedding of diffusers (float32, as it computes it).
+    torch::Tensor timestepEmbedding(const torch::Tensor &steps) const
+    {
+        const int64_t dim = m_config.blockOutChannels.front(), half = dim / 2;
+        torch::Tensor exponent = -std::log(10000.0) * torch::arange(0, half, torch::kFloat32);
+        exponent = exponent / (double(half) - m_config.freqShift);
+        torch::Tensor emb = steps.to(torch::kFloat32).unsqueeze(1) * torch::exp(exponent).unsqueeze(0);
+        emb = torch::cat({torch::sin(emb), torch::cos(emb)}, -1);
+        if (m_config.flipSinToCos)
+            emb = torch::cat({emb.slice(1, half), emb.slice(1, 0, half)}, -1);
+        if (dim % 2 == 1)
+            emb = torch::constant_pad_nd(emb, {0, 1, 0, 0});
+        return linear(torch::silu(linear(emb, "time_embedding.linear_1")), "time_embedding.linear_2");
+    }
+
+    torch::Tensor forward(torch::Tensor x, const torch::Tensor &steps) const
+    {
+        if (m_config.centerInput)
+            x = 2.0 * x - 1.0;
+        const torch::Tensor temb = timestepEmbedding(steps);
+        x = conv(x, "conv_in");
+        std::vector<torch::Tensor> skips{x};
+        const size_t blocks = m_config.blockOutChannels.size();
+        for (size_t b = 0; b < blocks; ++b) {
+            const std::string p = "down_blocks." + std::to_string(b);
+            for (int64_t j = 0; j < m_config.layersPerBlock; ++j) {
+                x = resnet(x, temb, p + ".resnets." + std::to_string(j));
+                if (m_config.downBlocks[b] == "AttnDownBlock2D")
+                    x = attention(x, p + ".attentions." + std::to_string(j), m_config.groups);
+                skips.push_back(x);
+            }
+            if (b + 1 < blocks) {
+                // Downsample2D: padding 0 pads right and bottom by one, then a stride-2 conv.
+                if (m_config.downsamplePadding == 0)
+                    x = conv(torch::constant_pad_nd(x, {0, 1, 0, 1}), p + ".downsamplers.0.conv", 2, 0);
+                else
+                    x = conv(x, p + ".downsamplers.0.conv", 2, m_config.downsamplePadding);
+                skips.push_back(x);
+            }
+        }
+        if (m_config.midBlock) {
+            x = resnet(x, temb, "mid_block.resnets.0", m_config.midScale);
+            if (m_config.midAttention)
+                x = attention(x, "mid_block.attentions.0", m_config.attentionGroups, m_config.midScale);
+            x = resnet(x, temb, "mid_block.resnets.1", m_config.midScale);
+        }
+        for (size_t b = 0; b < blocks; ++b) {
+            const std::string p = "up_blocks." + std::to_string(b);
+            for (int64_t j = 0; j <= m_config.layersPerBlock; ++j) {
+                x = torch::cat({x, skips.back()}, 1);
+                skips.pop_back();
+                x = resnet(x, temb, p + ".resnets." + std::to_string(j));
+                if (m_config.upBlocks[b] == "AttnUpBlock2D")
+                    x = attention(x, p + ".attentions." + std::to_string(j), m_config.groups);
+            }
+            if (b + 1 < blocks)
+                x = conv(torch::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2}), p + ".upsamplers.0.conv");
+        }
+        x = torch::silu(norm(x, "conv_norm_out", m_config.groups));
+        return conv(x, "conv_out");
+    }
+
+    UNetConfig m_config;
+    ModelInfo m_info;
+    std::map<std::string, torch::Tensor> m_weights;
+    int64_t m_timeDim = 0;
+};
+
+} // namespace
+
+std::unique_ptr<Model> loadUNet(const std::string &folder, JobContext *context)
+{
+    return std::make_unique<UNetModel>(folder, context);
+}
+
+bool isDiffusersUNet(const std::string &folder)
+{
+    const std::string path = folder + "/config.json";
+    if (!exists(path))
+        return false;
+    try {
+        const nlohmann::json j = nlohmann::json::parse(readFile(path, 4u << 20));
+        return j.is_object() && j.value("_class_name", std::string()) == "UNet2DModel";
+    } catch (const std::exception &) {
+        return false;
+    }
+}
+
+std::vector<int64_t> sampleShape(const Model &unet)
+{
+    const ModelConfig &c = unet.info().config;
+    if (c.modelType != "unet2d")
+        throw Error("sampling needs a diffusers UNet2DModel, not a " + c.modelType + " model");
+    return {1, c.channels, c.imageSize, c.imageSize};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schedulers
+
+SchedulerConfig SchedulerConfig::fromFile(const std::string &path)
+{
+    const nlohmann::json j = readJson(path);
+    SchedulerConfig c;
+    try {
+        const std::string name = j.value("_class_name", std::string("DDPMScheduler"));
+        if (name == "DDPMScheduler")
+            c.kind = "ddpm";
+        else if (name == "DDIMScheduler")
+            c.kind = "ddim";
+        else
+            throw Error("scheduler \"" + name + "\" is not supported (DDPMScheduler, DDIMScheduler are)", path, "_class_name");
+        c.trainTimesteps = j.value("num_train_timesteps", int64_t(1000));
+        c.betaStart = j.value("beta_start", 0.0001);
+        c.betaEnd = j.value("beta_end", 0.02);
+        c.betaSchedule = j.value("beta_schedule", std::string("linear"));
+        c.predictionType = j.value("prediction_type", std::string("epsilon"));
+        if (j.contains("variance_type") && j["variance_type"].is_string())
+            c.varianceType = j["variance_type"].get<std::string>();
+        c.clipSample = j.value("clip_sample", true);
+        c.clipSampleRange = j.value("clip_sample_range", 1.0);
+        c.timestepSpacing = j.value("timestep_spacing", std::string("leading"));
+        c.stepsOffset = j.value("steps_offset", int64_t(0));
+        c.setAlphaToOne = j.value("set_alpha_to_one", true);
+        if (j.contains("trained_betas") && !j["trained_betas"].is_null())
+            throw Error("trained_betas are not supported; use a named beta_schedule", path, "trained_betas");
+        if (j.value("thresholding", false))
+            throw Error("dynamic thresholding is not supported", path, "thresholding");
+        if (j.value("rescale_betas_zero_snr", false))
+            throw Error("rescale_betas_zero_snr is not supported", path, "rescale_betas_zero_snr");
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(std::string("unexpected value: ") + e.what(), path);
+    }
+    auto oneOf = [&](const std::string &value, std::initializer_list<const char *> allowed, const char *key) {
+        std::string list;
+        for (const char *a : allowed) {
+            if (value == a)
+                return;
+            list += (list.empty() ? "" : ", ") + std::string(a);
+        }
+        throw Error("\"" + value + "\" is not supported (" + list + " are)", path, key);
+    };
+    oneOf(c.betaSchedule, {"linear", "scaled_linear", "squaredcos_cap_v2"}, "beta_schedule");
+    oneOf(c.predictionType, {"epsilon", "sample", "v_prediction"}, "prediction_type");
+    oneOf(c.varianceType, {"fixed_small", "fixed_large"}, "variance_type");
+    oneOf(c.timestepSpacing, {"leading", "trailing", "linspace"}, "timestep_spacing");
+    if (c.trainTimesteps < 2 || c.trainTimesteps > 100000)
+        throw Error("num_train_timesteps must be between 2 and 100000", path, "num_train_timesteps");
+    if (!(c.betaStart > 0.0 && c.betaEnd < 1.0 && c.betaStart <= c.betaEnd))
+        throw Error("need 0 < beta_start <= beta_end < 1", path, "beta_start");
+    return c;
+}
+
+Scheduler::Scheduler(SchedulerConfig config) : m_config(std::move(config))
+{
+    torch::NoGradGuard noGrad;
+    const int64_t n = m_config.trainTimesteps;
+    torch::Tensor betas;
+    if (m_config.betaSchedule == "linear") {
+        betas = torch::linspace(m_config.betaStart, m_config.betaEnd, n, torch::kFloat32);
+    } else if (m_config.betaSchedule == "scaled_linear") {
+        betas = torch::linspace(std::sqrt(m_config.betaStart), std::sqrt(m_config.betaEnd), n, torch::kFloat32).pow(2);
+    } else { // squaredcos_cap_v2 (Nichol & Dhariwal), in double as diffusers computes it
+        auto alphaBar = [](double t) { return std::pow(std::cos((t + 0.008) / 1.008 * M_PI / 2.0), 2.0); };
+        std::vector<double> values;
+        for (int64_t i = 0; i < n; ++i)
+            values.push_back(std::min(1.0 - alphaBar(double(i + 1) / double(n)) / alphaBar(double(i) / double(n)), 0.999));
+        betas = torch::tensor(values, torch::kFloat64).to(torch::kFloat32);
+    }
+    const torch::Tensor cumprod = torch::cumprod(1.0 - betas, 0);
+    m_betas.assign(betas.data_ptr<float>(), betas.data_ptr<float>() + n);
+    m_alphasCumprod.assign(cumprod.data_ptr<float>(), cumprod.data_ptr<float>() + n);
+}
+
+std::vector<double> Scheduler::signalToNoise() const
+{
+    std::vector<double> snr;
+    for (float a : m_alphasCumprod)
+        snr.push_back(double(a) / (1.0 - double(a)));
+    return snr;
+}
+
+void Scheduler::setTimesteps(int64_t steps)
+{
+    const int64_t n = m_config.trainTimesteps;
+    if (steps < 1 || steps > n)
+        throw Error("the number of steps must be between 1 and " + std::to_string(n) + ", not " + std::to_string(steps));
+    m_steps = steps;
+    m_timesteps.clear();
+    if (m_config.timestepSpacing == "leading") {
+        const int64_t ratio = n / steps;
+        for (int64_t i = steps - 1; i >= 0; --i)
+            m_timesteps.push_back(i * ratio + m_config.stepsOffset);
+    } else if (m_config.timestepSpacing == "trailing") {
+        const double ratio = double(n) / double(steps);
+        for (int64_t i = 0; i < steps; ++i)
+            m_timesteps.push_back(int64_t(std::nearbyint(double(n) - double(i) * ratio)) - 1);
+    } else { // linspace, numpy's rounding (half to even)
+        for (int64_t i = steps - 1; i >= 0; --i)
+            m_timesteps.push_back(int64_t(std::nearbyint(steps == 1 ? 0.0 : double(i) * double(n - 1) / double(steps - 1))));
+    }
+    for (int64_t &t : m_timesteps)
+        t = std::clamp<int64_t>(t, 0, n - 1);
+}
+
+int64_t Scheduler::previousTimestep(int64_t t) const { return t - m_config.trainTimesteps / std::max<int64_t>(m_steps, 1); }
+
+bool Scheduler::needsNoise(int64_t t, double eta) const { return m_config.kind == "ddpm" ? t > 0 : eta > 0.0; }
+
+Scheduler::StepResult Scheduler::step(const FloatTensor &modelOutput, int64_t t, const FloatTensor &sample,
+                                      const FloatTensor *noise, double eta) const
+{
+    if (m_steps == 0)
+        throw Error("call setTimesteps before stepping");
+    if (t < 0 || t >= m_config.trainTimesteps)
+        throw Error("timestep " + std::to_string(t) + " is outside the schedule");
+    if (modelOutput.shape != sample.shape)
+        throw Error("the model output " + shapeToString(modelOutput.shape) + " does not match the sample " + shapeToString(sample.shape));
+    if (needsNoise(t, eta) && (!noise || noise->shape != sample.shape))
+        throw Error("this step needs a Gaussian draw of shape " + shapeToString(sample.shape));
+    torch::NoGradGuard noGrad;
+    const torch::Tensor x = toTorch(sample), out = toTorch(modelOutput);
+    const int64_t prev = previousTimestep(t);
+    // Scalars as float32 tensors: the arithmetic (and its rounding) of diffusers.
+    const torch::Tensor alphaT = torch::tensor(m_alphasCumprod[size_t(t)], torch::kFloat32);
+    const torch::Tensor one = torch::tensor(1.0f, torch::kFloat32);
+    const torch::Tensor alphaPrev = prev >= 0 ? torch::tensor(m_alphasCumprod[size_t(prev)], torch::kFloat32)
+                                    : (m_config.kind == "ddpm" || m_config.setAlphaToOne ? one
+                                                                                         : torch::tensor(m_alphasCumprod[0], torch::kFloat32));
+    const torch::Tensor betaT = 1 - alphaT, betaPrev = 1 - alphaPrev;
+    torch::Tensor predicted, epsilon;
+    if (m_config.predictionType == "epsilon") {
+        predicted = (x - betaT.pow(0.5) * out) / alphaT.pow(0.5);
+        epsilon = out;
+    } else if (m_config.predictionType == "sample") {
+        predicted = out;
+        epsilon = (x - alphaT.pow(0.5) * predicted) / betaT.pow(0.5);
+    } else { // v_prediction
+        predicted = alphaT.pow(0.5) * x - betaT.pow(0.5) * out;
+        epsilon = alphaT.pow(0.5) * out + betaT.pow(0.5) * x;
+    }
+    if (m_config.clipSample)
+        predicted = predicted.clamp(-m_config.clipSampleRange, m_config.clipSampleRange);
+    torch::Tensor previous;
+    if (m_config.kind == "ddpm") {
+        const torch::Tensor currentAlpha = alphaT / alphaPrev, currentBeta = 1 - currentAlpha;
+        const torch::Tensor originalCoefficient = alphaPrev.pow(0.5) * currentBeta / betaT;
+        const torch::Tensor sampleCoefficient = currentAlpha.pow(0.5) * betaPrev / betaT;
+        previous = originalCoefficient * predicted + sampleCoefficient * x;
+        if (t > 0) {
+            torch::Tensor variance = m_config.varianceType == "fixed_large" ? currentBeta : (betaPrev / betaT * currentBeta).clamp_min(1e-20);
+            previous = previous + variance.pow(0.5) * toTorch(*noise);
+        }
+    } else {
+        const torch::Tensor variance = (betaPrev / betaT) * (1 - alphaT / alphaPrev);
+        const torch::Tensor deviation = eta * variance.pow(0.5);
+        const torch::Tensor direction = (1 - alphaPrev - deviation.pow(2)).pow(0.5) * epsilon;
+        previous = alphaPrev.pow(0.5) * predicted + direction;
+        if (eta > 0.0)
+            previous = previous + deviation * toTorch(*noise);
+    }
+    return {fromTorch(predicted), fromTorch(previous)};
+}
+
+FloatTensor Scheduler::addNoise(const FloatTensor &original, const FloatTensor &noise, int64_t t) const
+{
+    if (t < 0 || t >= m_config.trainTimesteps)
+        throw Error("timestep " + std::to_string(t) + " is outside the schedule");
+    if (original.shape != noise.shape)
+        throw Error("the noise " + shapeToString(noise.shape) + " does not match the sample " + shapeToString(original.shape));
+    torch::NoGradGuard noGrad;
+    const torch::Tensor a = torch::tensor(m_alphasCumprod[size_t(t)], torch::kFloat32);
+    return fromTorch(a.pow(0.5) * toTorch(original) + (1 - a).pow(0.5) * toTorch(noise));
+}
+
+SchedulerConfig schedulerConfigFor(const std::string &folder, const std::string &kind)
+{
+    if (kind != "ddpm" && kind != "ddim")
+        throw Error("the scheduler must be ddpm or ddim, not \"" + kind + "\"");
+    for (const std::string &sub : kind == "ddim" ? std::vector<std::string>{"scheduler_ddim", "scheduler"}
+                                                 : std::vector<std::string>{"scheduler", "scheduler_ddim"}) {
+        const std::string path = folder + "/" + sub + "/scheduler_config.json";
+        if (!exists(path))
+            continue;
+        SchedulerConfig c = SchedulerConfig::fromFile(path);
+        c.kind = kind; // the betas are the model's; how to step is the caller's choice
+        return c;
+    }
+    throw Error("no scheduler/scheduler_config.json (or scheduler_ddim/) here", folder);
+}
+
+NoiseSource seededNoise(uint64_t seed)
+{
+    auto generator = std::make_shared<at::Generator>(at::detail::createCPUGenerator(seed));
+    return [generator](int64_t, const std::vector<int64_t> &shape) {
+        torch::NoGradGuard noGrad;
+        return fromTorch(torch::randn(shape, *generator, torch::kFloat32));
+    };
+}
+
+Trajectory sample(const Model &unet, const Scheduler &scheduler, const FloatTensor &start, const NoiseSource &noise,
+                  double eta, JobContext *context)
+{
+    sampleShape(unet); // a UNet, or a clear error
+    if (scheduler.timesteps().empty())
+        throw Error("call setTimesteps before sampling");
+    if (eta < 0.0 || eta > 1.0)
+        throw Error("eta must be in [0, 1], not " + std::to_string(eta));
+    Trajectory trajectory;
+    trajectory.timesteps = scheduler.timesteps();
+    trajectory.start = start;
+    const auto begin = Clock::now();
+    FloatTensor x = start;
+    int64_t draws = 0;
+    const size_t steps = trajectory.timesteps.size();
+    for (size_t i = 0; i < steps; ++i) {
+        if (context) {
+            context->throwIfCancelled();
+            context->setProgress(double(i) / double(steps), "step " + std::to_string(i + 1) + " of " + std::to_string(steps));
+        }
+        const int64_t t = trajectory.timesteps[i];
+        ModelInputs inputs;
+        inputs.floats["sample"] = x;
+        inputs.integers["timestep"] = {{1}, {t}};
+        const auto modelBegin = Clock::now();
+        FloatTensor eps = unet.run(inputs, {}).at("sample");
+        trajectory.modelSeconds += std::chrono::duration<double>(Clock::now() - modelBegin).count();
+        FloatTensor draw;
+        const bool needs = scheduler.needsNoise(t, eta);
+        if (needs) {
+            draw = noise(draws++, x.shape);
+            if (draw.shape != x.shape)
+                throw Error("noise " + std::to_string(draws - 1) + " has shape " + shapeToString(draw.shape) + ", the sample " +
+                            shapeToString(x.shape));
+        }
+        Scheduler::StepResult r = scheduler.step(eps, t, x, needs ? &draw : nullptr, eta);
+        x = r.previous;
+        trajectory.modelOutputs.push_back(std::move(eps));
+        trajectory.predictedOriginal.push_back(std::move(r.predictedOriginal));
+        trajectory.previous.push_back(std::move(r.previous));
+    }
+    trajectory.seconds = std::chrono::duration<double>(Clock::now() - begin).count();
+    if (context)
+        context->setProgress(1.0, std::to_string(steps) + " steps");
+    return trajectory;
+}
+
+void writeTrajectory(const std::string &path, const Trajectory &trajectory)
+{
+    std::vector<std::pair<std::string, FloatTensor>> tensors{{"x_T", trajectory.start}};
+    for (size_t i = 0; i < trajectory.previous.size(); ++i) {
+        const std::string p = "step" + std::to_string(i) + ".";
+        tensors.emplace_back(p + "eps", trajectory.modelOutputs[i]);
+        tensors.emplace_back(p + "pred_x0", trajectory.predictedOriginal[i]);
+        tensors.emplace_back(p + "x_prev", trajectory.previous[i]);
+    }
+    writeSafetensors(path, tensors, {{"timesteps", {int64_t(trajectory.timesteps.size())}, trajectory.timesteps}},
+                     {{"format", "tessera-trajectory"}});
+}
+
+} // namespace tessera::diffusion
