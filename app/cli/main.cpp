@@ -78,7 +78,7 @@ void printHelp(app::Studio &studio)
         "  sample --model DIR [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K] [--seed S]\n"
         "                 Continue a prompt with a GPT-2 checkpoint (temperature 0: greedy).\n"
         "  sample --model UNET_DIR --scheduler ddpm|ddim [--steps N] [--eta E] [--seed S] [--x-T FILE]\n"
-        "                 [--noise FILE] --out TRAJ.safetensors\n"
+        "                 [--noise FILE] --out TRAJ.safetensors [--video DENOISING.mp4]\n"
         "                 Denoise with a diffusers UNet2DModel: writes timesteps, x_T and per step\n"
         "                 step{i}.eps, step{i}.pred_x0, step{i}.x_prev. --noise holds noise0, noise1, ...\n"
         "                 (the Gaussian draws in order of use), --x-T the start x_T; the model folder's\n"
@@ -419,7 +419,7 @@ int trainCommand(const QStringList &arguments)
 // tessera-cli sample on a diffusers UNet: a DDPM or DDIM trajectory in the fixture's names.
 int sampleDiffusion(const QStringList &arguments)
 {
-    QString modelPath, scheduler = QStringLiteral("ddpm"), startPath, noisePath, outPath;
+    QString modelPath, scheduler = QStringLiteral("ddpm"), startPath, noisePath, outPath, videoPath;
     int steps = 0;
     double eta = 0.0;
     qulonglong seed = 1;
@@ -435,6 +435,7 @@ int sampleDiffusion(const QStringList &arguments)
         else if (argument == "--x-T" && hasValue) startPath = arguments[++i];
         else if (argument == "--noise" && hasValue) noisePath = arguments[++i];
         else if (argument == "--out" && hasValue) outPath = arguments[++i];
+        else if (argument == "--video" && hasValue) videoPath = arguments[++i];
         else return usageError(QStringLiteral("sample: unexpected argument \"%1\" for a diffusion model").arg(argument));
         if (!ok)
             return usageError(QStringLiteral("sample: %1 \"%2\" is not a valid value (steps > 0, eta in [0, 1])").arg(argument, arguments[i]));
@@ -467,12 +468,26 @@ int sampleDiffusion(const QStringList &arguments)
                 return recorded->readFloat(key);
             };
         }
-        BasicJobContext context([](double fraction, const std::string &message) {
-            std::fprintf(stderr, "\r%3d%%  %s   ", int(fraction * 100.0), message.c_str());
+        // Progress on a terminal only, at most once per percent.
+        auto shown = std::make_shared<int>(-1);
+        const bool terminal = isatty(STDERR_FILENO) != 0;
+        BasicJobContext context([shown, terminal](double fraction, const std::string &message) {
+            const int percent = int(fraction * 100.0);
+            if (!terminal || percent == *shown)
+                return;
+            *shown = percent;
+            std::fprintf(stderr, "\r%3d%%  %s   ", percent, message.c_str());
         });
         const diffusion::Trajectory trajectory = diffusion::sample(*unet, schedule, start, noise, eta, &context);
         diffusion::writeTrajectory(outPath.toStdString(), trajectory);
-        std::fprintf(stderr, "\n%zu %s steps in %.2f s (UNet %.2f s)\n", trajectory.timesteps.size(),
+        if (!videoPath.isEmpty()) {
+            std::vector<FloatTensor> frames{trajectory.start};
+            frames.insert(frames.end(), trajectory.previous.begin(), trajectory.previous.end());
+            const int64_t side = shape.back();
+            diffusion::writeVideo(videoPath.toStdString(), frames, std::clamp(double(frames.size()) / 4.0, 4.0, 30.0),
+                                  int(std::clamp<int64_t>(256 / std::max<int64_t>(side, 1), 1, 16)));
+        }
+        std::fprintf(stderr, "%s%zu %s steps in %.2f s (UNet %.2f s)\n", terminal ? "\n" : "", trajectory.timesteps.size(),
                      scheduler.toUpper().toUtf8().constData(), trajectory.seconds, trajectory.modelSeconds);
     } catch (const std::exception &error) {
         return failure(QString::fromStdString(error.what()));

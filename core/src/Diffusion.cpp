@@ -6,9 +6,13 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <map>
 #include <sys/stat.h>
@@ -740,6 +744,55 @@ Trajectory sample(const Model &unet, const Scheduler &scheduler, const FloatTens
     if (context)
         context->setProgress(1.0, std::to_string(steps) + " steps");
     return trajectory;
+}
+
+Image8 toImage(const FloatTensor &sample)
+{
+    std::vector<int64_t> shape = sample.shape;
+    if (shape.size() == 4 && shape[0] == 1)
+        shape.erase(shape.begin());
+    if (shape.size() != 3 || (shape[0] != 1 && shape[0] != 3) || shape[1] < 1 || shape[2] < 1)
+        throw Error("a sample to show must be [1, C, H, W] or [C, H, W] with C = 1 or 3, found " + shapeToString(sample.shape));
+    Image8 image;
+    image.channels = shape[0];
+    image.height = shape[1];
+    image.width = shape[2];
+    image.pixels.resize(size_t(image.channels * image.height * image.width));
+    const int64_t plane = image.height * image.width;
+    for (int64_t c = 0; c < image.channels; ++c)
+        for (int64_t i = 0; i < plane; ++i) {
+            const double v = (double(sample.values[size_t(c * plane + i)]) + 1.0) * 127.5;
+            image.pixels[size_t(i * image.channels + c)] = uint8_t(std::clamp(std::lround(v), 0L, 255L));
+        }
+    return image;
+}
+
+void writeVideo(const std::string &path, const std::vector<FloatTensor> &frames, double fps, int scale)
+{
+    if (frames.empty())
+        throw Error("no frames to write", path);
+    if (scale < 1 || scale > 64 || !(fps > 0.0 && fps <= 120.0))
+        throw Error("scale must be 1-64 and fps in (0, 120]", path);
+    const Image8 first = toImage(frames.front());
+    const cv::Size size(int(first.width * scale), int(first.height * scale));
+    const std::string partial = path + ".partial.mp4";
+    {
+        cv::VideoWriter writer(partial, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps, size, true);
+        if (!writer.isOpened())
+            throw Error("OpenCV cannot write MPEG-4 video here (is its FFmpeg backend installed?)", path);
+        for (const FloatTensor &frame : frames) {
+            const Image8 image = toImage(frame);
+            cv::Mat mat(int(image.height), int(image.width), image.channels == 1 ? CV_8UC1 : CV_8UC3, const_cast<uint8_t *>(image.pixels.data()));
+            cv::Mat bgr, large;
+            cv::cvtColor(mat, bgr, image.channels == 1 ? cv::COLOR_GRAY2BGR : cv::COLOR_RGB2BGR);
+            cv::resize(bgr, large, size, 0, 0, cv::INTER_NEAREST);
+            writer.write(large);
+        }
+    }
+    if (std::rename(partial.c_str(), path.c_str()) != 0) {
+        std::remove(partial.c_str());
+        throw Error("cannot move the finished video into place", path);
+    }
 }
 
 void writeTrajectory(const std::string &path, const Trajectory &trajectory)

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <numeric>
 
+#include <unistd.h>
+
 namespace tessera {
 namespace {
 
@@ -161,6 +163,8 @@ ImagePreprocessing ImagePreprocessing::fromFile(const std::string &path)
 
 Image8 readImage(const std::string &imagePath, int64_t channels)
 {
+    if (::access(imagePath.c_str(), R_OK) != 0)
+        throw Error("no such file, or it cannot be read", imagePath);
     cv::Mat image = cv::imread(imagePath, channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     if (image.empty())
         throw Error("cannot read this image (expected PNG, JPEG, BMP, TIFF or WebP)", imagePath);

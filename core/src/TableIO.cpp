@@ -262,4 +262,25 @@ void writeCsvColumns(const std::string &path, const std::vector<std::string> &na
     writeFileAtomically(path, text);
 }
 
+void writeNpy(const std::string &path, const FloatTensor &tensor)
+{
+    if (tensor.elementCount() != int64_t(tensor.values.size()))
+        throw Error("shape " + shapeToString(tensor.shape) + " does not match its " + std::to_string(tensor.values.size()) + " values", path);
+    std::string shape = "(";
+    for (size_t i = 0; i < tensor.shape.size(); ++i)
+        shape += std::to_string(tensor.shape[i]) + (tensor.shape.size() == 1 || i + 1 < tensor.shape.size() ? "," : "");
+    shape += ")";
+    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+    // Magic (6) + version (2) + length (2) + header + '\n', padded with spaces to a multiple of 64.
+    while ((10 + header.size() + 1) % 64 != 0)
+        header.push_back(' ');
+    header.push_back('\n');
+    std::string bytes("\x93NUMPY\x01\x00", 8);
+    bytes.push_back(char(header.size() & 0xff));
+    bytes.push_back(char(header.size() >> 8));
+    bytes += header;
+    bytes.append(reinterpret_cast<const char *>(tensor.values.data()), tensor.values.size() * sizeof(float));
+    writeFileAtomically(path, bytes);
+}
+
 } // namespace tessera

@@ -12,6 +12,7 @@
 #include "tessera/core/Job.h"
 #include "tessera/core/Matrix.h"
 #include "tessera/core/Model.h"
+#include "tessera/core/Pipelines.h"
 
 #include <cstdint>
 #include <functional>
@@ -110,6 +111,14 @@ std::unique_ptr<Model> loadUNet(const std::string &folder, JobContext *context =
 
 // The shape a model samples: [1, in_channels, sample_size, sample_size].
 std::vector<int64_t> sampleShape(const Model &unet);
+
+// A sample [1, C, H, W] (or [C, H, W]) in [-1, 1] as 8-bit pixels, (x + 1) / 2 clamped: grey for
+// one channel, RGB for three. Throws tessera::Error for other shapes.
+Image8 toImage(const FloatTensor &sample);
+
+// The denoising as a video: one frame per sample (as toImage), enlarged by scale without
+// smoothing, fps frames a second, MPEG-4 through OpenCV. Written aside, then renamed.
+void writeVideo(const std::string &path, const std::vector<FloatTensor> &frames, double fps = 12.0, int scale = 8);
 
 // Writes a trajectory in the fixture's names: timesteps, x_T, step{i}.eps, step{i}.pred_x0,
 // step{i}.x_prev (float32; timesteps as int64), atomically.

@@ -27,4 +27,7 @@ void writeCsv(const std::string &path, const Matrix &matrix, const std::vector<s
 void writeCsvColumns(const std::string &path, const std::vector<std::string> &names,
                      const std::vector<std::vector<double>> &columns);
 
+// Writes a tensor as NumPy .npy (format 1.0, '<f4', C order), any number of dimensions. Atomic.
+void writeNpy(const std::string &path, const FloatTensor &tensor);
+
 } // namespace tessera

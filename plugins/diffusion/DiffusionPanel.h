@@ -1,0 +1,141 @@
+#pragma once
+// The Diffusion lab: reverse denoising made visible (the study notes 002:3027-3136) on any
+// diffusers UNet2DModel users load, with any scheduler at any step count.
+//   filmstrip  x_t, the predicted x0 and the predicted noise along the trajectory
+//   step       one step, large, chosen with the scrubber
+//   seeds      the final samples of several seeds
+//   schedules  beta_t, alpha-bar_t and the SNR (log) of the model's schedule against the others
+//   forward    q(x_t | x_0) at a chosen t, with the histogram of x_t against N(0, 1)
+//   compare    DDPM and DDIM side by side, same step count and seed, with their wall times
+// Trajectories save as safetensors (the fixture's names) or .npy, the denoising as MP4.
+// GUI thread only; sampling runs as cancellable jobs.
+
+#include "tessera/core/Diffusion.h"
+#include "tessera/plugins/Registry.h"
+#include "tessera/widgets/PanelWidget.h"
+
+#include <QPointer>
+
+#include <memory>
+#include <optional>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QTabWidget;
+
+namespace tessera::widgets {
+class CompositeFigure;
+class ImageGridView;
+class JobHandle;
+class LinePlotView;
+} // namespace tessera::widgets
+
+namespace tessera::diffusionlab {
+
+// What a sampling run asked for.
+struct SamplingRequest {
+    std::string scheduler = "ddim";
+    int64_t steps = 50;
+    double eta = 0.0;
+    uint64_t seed = 1;
+};
+
+struct Comparison {
+    int64_t steps = 0;
+    diffusion::Trajectory ddpm;
+    diffusion::Trajectory ddim;
+};
+
+class DiffusionPanel : public widgets::PanelWidget {
+    Q_OBJECT
+public:
+    DiffusionPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
+    ~DiffusionPanel() override;
+
+    QString panelId() const override { return QStringLiteral("diffusion"); }
+    QString panelTitle() const override { return tr("Diffusion lab"); }
+    QStringList figureNames() const override;
+    QString currentFigureName() const override;
+    void setCurrentFigure(const QString &name) override;
+    widgets::Figure *figure(const QString &name) override;
+
+    QList<widgets::OptionSpec> optionSpecs() const override;
+    QVariantMap options() const override;
+    bool setOptions(const QVariantMap &options, QString *error) override;
+
+    bool canOpen(const QString &path) const override;
+    bool open(const QString &path, QString *error) override;
+
+    // Saves the current trajectory: .safetensors (the fixture's names) or .npy (x_t frames
+    // [steps + 1, C, H, W]); .mp4 writes the denoising as a video. Returns the error, or an
+    // empty string on success (invokable, so tests and scripts reach it through Qt's meta-object).
+    Q_INVOKABLE QString saveTrajectory(const QString &path);
+
+private:
+    void buildUi();
+    bool openModel(const QString &folder, QString *error);
+    SamplingRequest request() const;
+    bool runSampling(QString *error);
+    bool runSeeds(QString *error);
+    bool runComparison(QString *error);
+    bool setForwardImage(const QString &path, QString *error);
+    void refreshFilmstrip();
+    void refreshStep();
+    void refreshSeeds();
+    void refreshSchedules();
+    void refreshForward();
+    void refreshComparison();
+    void updateControls();
+    void setStatus(const QString &text, bool error = false);
+    bool runJob(const QString &title, std::function<void(JobContext &)> work, std::function<void()> done,
+                QPointer<widgets::JobHandle> &slot, QString *error);
+    std::optional<diffusion::Scheduler> scheduler(const std::string &kind, int64_t steps, QString *error) const;
+
+    plugins::PanelContext m_context;
+    QString m_folder;
+    std::shared_ptr<const Model> m_model;
+    std::shared_ptr<const diffusion::Trajectory> m_trajectory;
+    SamplingRequest m_trajectoryRequest;
+    std::vector<FloatTensor> m_seedSamples;
+    uint64_t m_firstSeed = 1;
+    std::shared_ptr<const Comparison> m_comparison;
+    FloatTensor m_forwardImage;   // x_0 for the forward view; empty: the current sample
+    QString m_forwardName;
+    QPointer<widgets::JobHandle> m_modelJob;
+    QPointer<widgets::JobHandle> m_sampleJob;
+    QPointer<widgets::JobHandle> m_seedsJob;
+    QPointer<widgets::JobHandle> m_compareJob;
+
+    QLabel *m_modelLabel = nullptr;
+    QComboBox *m_scheduler = nullptr;
+    QSpinBox *m_steps = nullptr;
+    QDoubleSpinBox *m_eta = nullptr;
+    QSpinBox *m_seed = nullptr;
+    QPushButton *m_sample = nullptr;
+    QPushButton *m_cancel = nullptr;
+    QSlider *m_scrubber = nullptr;
+    QLabel *m_scrubberLabel = nullptr;
+    QSpinBox *m_seedCount = nullptr;
+    QSlider *m_forwardT = nullptr;
+    QLabel *m_forwardLabel = nullptr;
+    QLabel *m_status = nullptr;
+
+    QTabWidget *m_views = nullptr;
+    widgets::ImageGridView *m_filmstripView = nullptr;
+    widgets::ImageGridView *m_stepView = nullptr;
+    widgets::ImageGridView *m_seedsView = nullptr;
+    widgets::CompositeFigure *m_schedulesView = nullptr;
+    widgets::LinePlotView *m_betaPlot = nullptr;
+    widgets::LinePlotView *m_alphaPlot = nullptr;
+    widgets::LinePlotView *m_snrPlot = nullptr;
+    widgets::CompositeFigure *m_forwardView = nullptr;
+    widgets::ImageGridView *m_forwardImages = nullptr;
+    widgets::LinePlotView *m_histogram = nullptr;
+    widgets::ImageGridView *m_compareView = nullptr;
+};
+
+} // namespace tessera::diffusionlab
