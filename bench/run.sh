@@ -60,6 +60,13 @@ fi
   echo "   the mean attention distance adds < 5% to the forward time)"
   "$build/bench/bench_vit" "${TMPDIR:-/tmp}/tessera-bench-vit-b16" "$threads" 9
   echo
+  echo "-- diffusion: a ddpm-cifar10-32-shaped UNet (35.7 M parameters, random weights), $threads threads (targets:"
+  echo "   DDIM-50 about 20x faster than DDPM-1000; the scheduler adds < 5% to the UNet's time)"
+  "$build/bench/bench_diffusion" "${TMPDIR:-/tmp}/tessera-bench-unet-cifar" "$threads" 1000
+  if /usr/bin/python3 -c "import torch, numpy" 2>/dev/null; then
+    /usr/bin/python3 bench/bench_unet.py "${TMPDIR:-/tmp}/tessera-bench-unet-cifar" "$threads" 9
+  fi
+  echo
   echo "-- live plotting while training (target: overhead < 2%)"
   "$build/bench/bench_training_plot" "$threads" 600 3 2>/dev/null
   echo
