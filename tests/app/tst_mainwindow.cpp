@@ -9,6 +9,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QDir>
 #include <QtTest>
 
 using namespace tessera;
@@ -68,6 +69,10 @@ private slots:
         // An image goes to the ViT lens, which waits for a model.
         QVERIFY2(window.openPath(TESSERA_TEST_DATA "/hf/vit-tiny/image0.png", &error), qPrintable(error));
         QCOMPARE(window.panel("vit")->panelId(), QStringLiteral("vit"));
+        // A diffusers UNet folder goes to the Diffusion lab, past the Models panel (which
+        // reads transformers configs only).
+        QVERIFY2(window.openPath(TESSERA_TEST_DATA "/diffusers/ddpm-tiny", &error), qPrintable(error));
+        QCOMPARE(window.panel("diffusion")->options().value("model").toString(), QDir(TESSERA_TEST_DATA "/diffusers/ddpm-tiny").absolutePath());
 
         // Drag and drop of the fixture's checkpoint shows its learned position table.
         QMimeData mime;
