@@ -2,6 +2,7 @@
 
 #include "tessera/core/Error.h"
 #include "tessera/core/Log.h"
+#include "tessera/plugins/PanelJobs.h"
 #include "tessera/core/Safetensors.h"
 #include "tessera/core/TableIO.h"
 #include "tessera/widgets/CompositeFigure.h"
@@ -132,6 +133,22 @@ void DiffusionPanel::buildUi()
     m_steps->setValue(50);
     m_steps->setToolTip(tr("Denoising steps (timesteps spaced as the scheduler config says)"));
     form->addRow(tr("S&teps"), m_steps);
+    m_stepsSlider = new QSlider(Qt::Horizontal);
+    m_stepsSlider->setRange(1, 1000);
+    m_stepsSlider->setValue(m_steps->value());
+    m_stepsSlider->setToolTip(tr("Drag to change the step count; on release the view in front samples again "
+                                 "(DDPM vs DDIM compares both)"));
+    connect(m_stepsSlider, &QSlider::valueChanged, m_steps, &QSpinBox::setValue);
+    connect(m_steps, &QSpinBox::valueChanged, m_stepsSlider, &QSlider::setValue);
+    connect(m_stepsSlider, &QSlider::sliderReleased, this, [this] {
+        QString error;
+        const bool ok = currentFigureName() == "compare" ? runComparison(&error)
+                        : currentFigureName() == "seeds" ? runSeeds(&error)
+                                                         : runSampling(&error);
+        if (!ok)
+            setStatus(error, true);
+    });
+    form->addRow(m_stepsSlider);
     m_eta = new QDoubleSpinBox;
     m_eta->setRange(0.0, 1.0);
     m_eta->setSingleStep(0.1);
@@ -229,7 +246,10 @@ void DiffusionPanel::buildUi()
     m_views->addTab(m_schedulesView, tr("Schedules"));
     m_views->addTab(m_forwardView, tr("Forward"));
     m_views->addTab(m_compareView, tr("DDPM vs DDIM"));
-    connect(m_views, &QTabWidget::currentChanged, this, [this] { emit currentFigureChanged(currentFigureName()); });
+    connect(m_views, &QTabWidget::currentChanged, this, [this] {
+        emit currentFigureChanged(currentFigureName());
+        fillCurrentView();
+    });
 
     auto *layout = new QHBoxLayout(this);
     layout->addWidget(scroll);
@@ -280,6 +300,23 @@ void DiffusionPanel::buildUi()
     connect(m_steps, &QSpinBox::valueChanged, this, &DiffusionPanel::refreshSchedules);
 }
 
+void DiffusionPanel::fillCurrentView()
+{
+    // A view that has nothing yet fills itself when it comes to the front (on the GUI only: the
+    // CLI asks for comparisons and seeds explicitly).
+    if (!m_model || m_context.jobs->isInline())
+        return;
+    QString error;
+    bool ok = true;
+    if (currentFigureName() == "compare" && (!m_comparison || m_comparison->steps != m_steps->value()) &&
+        !(m_compareJob && !m_compareJob->isFinished()))
+        ok = runComparison(&error);
+    else if (currentFigureName() == "seeds" && m_seedSamples.empty() && !(m_seedsJob && !m_seedsJob->isFinished()))
+        ok = runSeeds(&error);
+    if (!ok)
+        setStatus(error, true);
+}
+
 QStringList DiffusionPanel::figureNames() const { return kFigures; }
 QString DiffusionPanel::currentFigureName() const { return kFigures.value(m_views->currentIndex()); }
 
@@ -323,30 +360,10 @@ void DiffusionPanel::updateControls()
 bool DiffusionPanel::runJob(const QString &title, std::function<void(JobContext &)> work, std::function<void()> done,
                             QPointer<widgets::JobHandle> &slot, QString *error)
 {
-    if (!m_context.jobs) {
-        if (error) *error = tr("no job runner");
-        return false;
-    }
-    if (slot)
-        slot->cancel();
-    auto failure = std::make_shared<QString>();
+    const bool started = plugins::startPanelJob(
+        m_context.jobs, this, title, std::move(work), std::move(done), [this](const QString &message) { setStatus(message, true); },
+        slot, error);
     QPointer<DiffusionPanel> self(this);
-    slot = m_context.jobs->run<bool>(
-        title,
-        [work = std::move(work)](JobContext &context) {
-            work(context);
-            return true;
-        },
-        [self, done = std::move(done)](bool) {
-            if (self)
-                done();
-        },
-        [self, failure](const QString &message) {
-            *failure = message;
-            logError(message.toStdString());
-            if (self)
-                self->setStatus(message, true);
-        });
     if (slot && !slot->isFinished())
         connect(slot, &widgets::JobHandle::finished, this, [self](bool, bool cancelled, const QString &) {
             if (!self)
@@ -356,11 +373,7 @@ bool DiffusionPanel::runJob(const QString &title, std::function<void(JobContext 
                 self->setStatus(tr("Cancelled"));
         });
     updateControls();
-    if (!failure->isEmpty()) {
-        if (error) *error = *failure;
-        return false;
-    }
-    return true;
+    return started;
 }
 
 std::optional<diffusion::Scheduler> DiffusionPanel::scheduler(const std::string &kind, int64_t steps, QString *error) const
@@ -420,6 +433,7 @@ bool DiffusionPanel::openModel(const QString &path, QString *error)
                                       .arg(trained));
             if (auto s = scheduler("ddpm", 1, nullptr)) {
                 m_steps->setMaximum(int(s->config().trainTimesteps));
+                m_stepsSlider->setMaximum(int(s->config().trainTimesteps));
                 m_forwardT->setMaximum(int(s->config().trainTimesteps) - 1);
             }
             setStatus(tr("Loaded %1").arg(folder));
@@ -428,6 +442,7 @@ bool DiffusionPanel::openModel(const QString &path, QString *error)
             QString problem;
             if (!runSampling(&problem))
                 setStatus(problem, true);
+            fillCurrentView();
         },
         m_modelJob, error);
 }

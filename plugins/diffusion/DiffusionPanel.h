@@ -90,6 +90,7 @@ private:
     void refreshForward();
     void refreshComparison();
     void updateControls();
+    void fillCurrentView();
     void setStatus(const QString &text, bool error = false);
     bool runJob(const QString &title, std::function<void(JobContext &)> work, std::function<void()> done,
                 QPointer<widgets::JobHandle> &slot, QString *error);
@@ -113,6 +114,7 @@ private:
     QLabel *m_modelLabel = nullptr;
     QComboBox *m_scheduler = nullptr;
     QSpinBox *m_steps = nullptr;
+    QSlider *m_stepsSlider = nullptr;
     QDoubleSpinBox *m_eta = nullptr;
     QSpinBox *m_seed = nullptr;
     QPushButton *m_sample = nullptr;

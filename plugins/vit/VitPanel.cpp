@@ -2,6 +2,7 @@
 
 #include "tessera/core/Error.h"
 #include "tessera/core/Log.h"
+#include "tessera/plugins/PanelJobs.h"
 #include "tessera/widgets/DataHub.h"
 #include "tessera/widgets/ImageGridView.h"
 #include "tessera/widgets/JobRunner.h"
@@ -449,35 +450,9 @@ void VitPanel::setStatus(const QString &message, bool error)
 bool VitPanel::runJob(const QString &title, std::function<void(JobContext &)> work, std::function<void()> done,
                       QPointer<widgets::JobHandle> &slot, QString *error)
 {
-    if (!m_context.jobs) {
-        if (error) *error = tr("no job runner");
-        return false;
-    }
-    if (slot)
-        slot->cancel();
-    auto failure = std::make_shared<QString>();
-    QPointer<VitPanel> self(this);
-    slot = m_context.jobs->run<bool>(
-        title,
-        [work = std::move(work)](JobContext &context) {
-            work(context);
-            return true;
-        },
-        [self, done = std::move(done)](bool) {
-            if (self)
-                done();
-        },
-        [self, failure](const QString &message) {
-            *failure = message;
-            logError(message.toStdString());
-            if (self)
-                self->setStatus(message, true);
-        });
-    if (!failure->isEmpty()) { // inline runners (CLI, tests) have finished by now
-        if (error) *error = *failure;
-        return false;
-    }
-    return true;
+    return plugins::startPanelJob(
+        m_context.jobs, this, title, std::move(work), std::move(done), [this](const QString &message) { setStatus(message, true); },
+        slot, error);
 }
 
 // ---------------------------------------------------------------------------------------------
