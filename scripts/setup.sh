@@ -19,9 +19,9 @@ esac
 
 # Debian packages only. OpenBLAS matters: without it LibTorch falls back to the reference
 # BLAS and matrix products are ~20x slower. fonts-nanum renders Hangul; the Fashion-MNIST
-# dataset serves the training recipes.
+# dataset serves the training recipes; clang builds the fuzz targets of the test suite.
 packages=(
-  cmake g++ ninja-build ccache pkg-config
+  cmake g++ ninja-build ccache pkg-config clang
   qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qt6-qpa-plugins libgl-dev
   libqcustomplot-dev libopencv-dev libtorch-dev libopenblas0-openmp nlohmann-json3-dev libicu-dev
   zlib1g-dev fonts-nanum dataset-fashion-mnist xvfb xauth

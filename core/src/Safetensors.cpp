@@ -281,6 +281,8 @@ FloatTensor SafetensorsFile::readFloat(const std::string &key) const
     result.shape = tensor.shape;
     const size_t count = static_cast<size_t>((tensor.end - tensor.begin) / dtypeSize(tensor.dtype));
     result.values.resize(count);
+    if (count == 0)
+        return result; // an empty tensor has no bytes to read (and memcpy may not see a null pointer)
     const uint8_t *data = m_map + m_dataStart + tensor.begin;
     float *out = result.values.data();
     switch (tensor.dtype) {
@@ -321,6 +323,8 @@ std::vector<int64_t> SafetensorsFile::readInt64(const std::string &key) const
     const TensorInfo &tensor = info(key);
     const size_t count = static_cast<size_t>((tensor.end - tensor.begin) / dtypeSize(tensor.dtype));
     std::vector<int64_t> out(count);
+    if (count == 0)
+        return out;
     const uint8_t *data = m_map + m_dataStart + tensor.begin;
     switch (tensor.dtype) {
     case DType::I64: for (size_t i = 0; i < count; ++i) out[i] = loadUnaligned<int64_t>(data + 8 * i); break;

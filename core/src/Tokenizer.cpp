@@ -462,6 +462,13 @@ public:
                 throw Error("token \"" + token + "\" has id " + std::to_string(id) + ", outside any vocabulary", m_source);
             largest = std::max(largest, id);
         }
+        // The id -> token table is dense: a few gaps are fine, but one huge id in a tiny file
+        // would allocate gigabytes (found by fuzzing), so ids must stay near the token count.
+        const int64_t bound = 2 * int64_t(m_ids.size()) + 1024;
+        if (largest >= bound)
+            throw Error("the largest token id, " + std::to_string(largest) + ", is far beyond the " + std::to_string(m_ids.size()) +
+                            " tokens listed (ids must be nearly dense: below " + std::to_string(bound) + ")",
+                        m_source);
         m_tokens.resize(size_t(largest + 1));
         for (const auto &[token, id] : m_ids)
             m_tokens[size_t(id)] = token;
@@ -931,7 +938,24 @@ BatchEncoding encodeBatch(const Tokenizer &tokenizer, const std::vector<std::str
     return batch;
 }
 
+namespace {
+std::unique_ptr<Tokenizer> loadTokenizerFiles(const std::string &path);
+} // namespace
+
 std::unique_ptr<Tokenizer> loadTokenizer(const std::string &path)
+{
+    // A value of the wrong JSON type deep inside a tokenizer file (found by fuzzing: a number
+    // where a token string belongs) is the file's fault: say so, never let the library's
+    // exception escape.
+    try {
+        return loadTokenizerFiles(path);
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(std::string("unexpected value: ") + e.what(), path);
+    }
+}
+
+namespace {
+std::unique_ptr<Tokenizer> loadTokenizerFiles(const std::string &path)
 {
     if (isDirectory(path)) {
         const std::string folder = path;
@@ -960,5 +984,6 @@ std::unique_ptr<Tokenizer> loadTokenizer(const std::string &path)
         return loadByteLevelFiles(folder + "/vocab.json", path);
     return loadWordPieceVocabulary(path);
 }
+} // namespace
 
 } // namespace tessera

@@ -4,6 +4,7 @@
 #include "tessera/core/Error.h"
 #include "tessera/core/Tokenizer.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -207,6 +208,31 @@ private slots:
             QVERIFY(QString(e.what()).contains("Unigram") && QString(e.what()).contains("model.type"));
         }
         QVERIFY_THROWS_EXCEPTION(Error, loadTokenizer(write("broken.json", "{\"model\": ")));
+        // Found by fuzzing: a number where the unknown token's name belongs escaped as the JSON
+        // library's own exception (the CLI terminated); now a tessera::Error naming the file.
+        QFile original(TESSERA_TEST_DATA "/hf/bert-tiny-mlm/tokenizer.json");
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        QJsonObject root = QJsonDocument::fromJson(original.readAll()).object();
+        QJsonObject model = root["model"].toObject();
+        model["unk_token"] = 5;
+        root["model"] = model;
+        try {
+            loadTokenizer(write("numbers.json", QJsonDocument(root).toJson().toStdString()));
+            QFAIL("a numeric unk_token was accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("numbers.json"), e.what());
+        }
+        // Found by fuzzing: one huge id in a tiny vocab.json made a dense table of 2^31 entries
+        // (64 GB); refused now, with the numbers.
+        QDir().mkpath(dir.filePath("sparse"));
+        write("sparse/vocab.json", R"({"a": 0, "b": 2000000000})");
+        write("sparse/merges.txt", "#version: 0.2\na b\n");
+        try {
+            loadTokenizer(dir.filePath("sparse/vocab.json").toStdString());
+            QFAIL("a vocabulary with an id of 2e9 was accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("2000000000") && QString(e.what()).contains("dense"), e.what());
+        }
         QVERIFY_THROWS_EXCEPTION(Error, loadTokenizer(dir.filePath("missing").toStdString()));
         QTemporaryDir empty;
         try {
