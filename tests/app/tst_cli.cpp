@@ -2,6 +2,7 @@
 
 #include "tessera/core/Safetensors.h"
 
+#include <QElapsedTimer>
 #include <QImageReader>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -207,6 +208,46 @@ private slots:
         QVERIFY2(r.err.contains("noise5"), qPrintable(r.err));
         QCOMPARE(runCli({"sample", "--model", unet, "--scheduler", "euler", "--out", dir.filePath("x.safetensors")}).exitCode, 2);
         QCOMPARE(runCli({"sample", "--model", unet, "--eta", "2", "--out", dir.filePath("x.safetensors")}).exitCode, 2);
+    }
+
+    // tests/data/hostile: every broken or hostile file gets exit code 1, one line on stderr
+    // naming the file (or the folder's file), no crash and no hang.
+    void hostileFilesAreRefusedClearly()
+    {
+        const QString hostile = TESSERA_TEST_DATA "/hostile/";
+        const QString vit = TESSERA_TEST_DATA "/hf/vit-tiny";
+        QTemporaryDir dir;
+        const QString out = dir.filePath("out.safetensors");
+        struct Case {
+            QStringList arguments;
+            QString named; // what the message must name
+        };
+        QList<Case> cases;
+        for (const char *file : {"truncated.safetensors", "header-past-end.safetensors", "overlapping.safetensors",
+                                 "overflowing-shape.safetensors", "wrong-dtype.safetensors", "nested-header.safetensors",
+                                 "empty.safetensors", "garbage.safetensors"})
+            cases.append({{"run", "--model", vit, "--inputs", hostile + file, "--out", out}, file});
+        for (const char *folder : {"config-disagrees", "config-nested", "config-huge-number", "config-not-utf8"})
+            cases.append({{"run", "--model", hostile + folder, "--inputs", hostile + "truncated.safetensors", "--out", out},
+                          QString(folder)});
+        for (const char *file : {"not-utf8-vocab.txt", "empty-vocab.txt", "binary-tokenizer.json"})
+            cases.append({{"tokenize", "--tokenizer", hostile + file, "--text-file", hostile + "lines.txt"}, file});
+        cases.append({{"export", "vit", "--model", vit, "--image", hostile + "not-an-image.png", "--out", dir.filePath("v.png")},
+                      "not-an-image.png"});
+        for (const Case &c : cases) {
+            QElapsedTimer timer;
+            timer.start();
+            const Result r = runCli(c.arguments);
+            const QString label = c.arguments.join(' ') + " -> " + r.err;
+            QVERIFY2(r.exitCode == 1, qPrintable(label));
+            // Our message is one line naming the file; a decoder library may print its own line
+            // before it (libpng does, on stderr, for a broken PNG).
+            const QStringList lines = r.err.trimmed().split('\n');
+            QVERIFY2(lines.last().contains(c.named), qPrintable(label));
+            QVERIFY2(lines.size() == 1 || (lines.size() == 2 && lines.first().startsWith("libpng")), qPrintable(label));
+            QVERIFY2(timer.elapsed() < 30000, qPrintable(label));
+        }
+        QVERIFY(!QFile::exists(out));
     }
 
     void tokenize()
