@@ -185,6 +185,11 @@ public:
         for (const std::string &key : weights.keys()) {
             const TensorInfo &info = weights.info(key);
             m_weights[key] = toTorch(weights.readFloat(key));
+            const int64_t bad = m_weights[key].numel() - torch::isfinite(m_weights[key]).sum().item<int64_t>();
+            if (bad > 0)
+                throw Error(std::to_string(bad) + " of its " + std::to_string(m_weights[key].numel()) +
+                                " values are NaN or infinite (was the model saved after training diverged?)",
+                            file, key);
             m_info.tensors.push_back({key, info.shape, dtypeName(info.dtype)});
             m_info.parameters += m_weights[key].numel();
         }

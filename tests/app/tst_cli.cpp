@@ -230,6 +230,9 @@ private slots:
         for (const char *folder : {"config-disagrees", "config-nested", "config-huge-number", "config-not-utf8"})
             cases.append({{"run", "--model", hostile + folder, "--inputs", hostile + "truncated.safetensors", "--out", out},
                           QString(folder)});
+        // Two of the weights NaN and infinite: refused at load, naming the tensor.
+        cases.append({{"run", "--model", hostile + "nan-weights", "--inputs", hostile + "truncated.safetensors", "--out", out},
+                      "vit.encoder.layer.0.attention.attention.query.weight: 2 of its 1024 values are NaN or infinite"});
         for (const char *file : {"not-utf8-vocab.txt", "empty-vocab.txt", "binary-tokenizer.json"})
             cases.append({{"tokenize", "--tokenizer", hostile + file, "--text-file", hostile + "lines.txt"}, file});
         cases.append({{"export", "vit", "--model", vit, "--image", hostile + "not-an-image.png", "--out", dir.filePath("v.png")},
