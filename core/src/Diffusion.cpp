@@ -2,6 +2,7 @@
 
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
+#include "tessera/core/Log.h"
 #include "tessera/core/Safetensors.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -185,6 +186,10 @@ public:
         for (const std::string &key : weights.keys()) {
             const TensorInfo &info = weights.info(key);
             m_weights[key] = toTorch(weights.readFloat(key));
+            // As the transformer loader: a diverged checkpoint still opens (to be looked at), with
+            // a warning naming the tensor.
+            if (!torch::isfinite(m_weights[key]).all().item<bool>())
+                logWarning(file + ": " + key + " holds NaN or infinite weights; outputs will be too");
             const int64_t bad = m_weights[key].numel() - torch::isfinite(m_weights[key]).sum().item<int64_t>();
             if (bad > 0)
                 throw Error(std::to_string(bad) + " of its " + std::to_string(m_weights[key].numel()) +

@@ -230,9 +230,6 @@ private slots:
         for (const char *folder : {"config-disagrees", "config-nested", "config-huge-number", "config-not-utf8"})
             cases.append({{"run", "--model", hostile + folder, "--inputs", hostile + "truncated.safetensors", "--out", out},
                           QString(folder)});
-        // Two of the weights NaN and infinite: refused at load, naming the tensor.
-        cases.append({{"run", "--model", hostile + "nan-weights", "--inputs", hostile + "truncated.safetensors", "--out", out},
-                      "vit.encoder.layer.0.attention.attention.query.weight: 2 of its 1024 values are NaN or infinite"});
         for (const char *file : {"not-utf8-vocab.txt", "empty-vocab.txt", "binary-tokenizer.json"})
             cases.append({{"tokenize", "--tokenizer", hostile + file, "--text-file", hostile + "lines.txt"}, file});
         cases.append({{"export", "vit", "--model", vit, "--image", hostile + "not-an-image.png", "--out", dir.filePath("v.png")},
@@ -251,6 +248,11 @@ private slots:
             QVERIFY2(timer.elapsed() < 30000, qPrintable(label));
         }
         QVERIFY(!QFile::exists(out));
+        // NaN and Inf weights (a model saved after training diverged) still open, to be looked at,
+        // with a warning naming the tensor before anything runs.
+        const Result nan = runCli({"run", "--model", hostile + "nan-weights", "--inputs", hostile + "truncated.safetensors", "--out", out});
+        QCOMPARE(nan.exitCode, 1); // the inputs file is truncated
+        QVERIFY2(nan.err.contains("vit.encoder.layer.0.attention.attention.query.weight holds NaN or infinite weights"), qPrintable(nan.err));
     }
 
     void tokenize()
