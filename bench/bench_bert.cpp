@@ -7,6 +7,7 @@
 #include "tessera/core/Runtime.h"
 #include "tessera/core/Safetensors.h"
 
+#include "RandomWeights.h"
 #include "Timing.h"
 
 #include <torch/torch.h>
@@ -20,6 +21,7 @@
 
 using namespace tessera;
 using tessera::bench::medianMs;
+using tessera::bench::RandomWeights;
 
 namespace {
 
@@ -29,17 +31,8 @@ void writeCheckpoint(const std::string &dir)
     std::ofstream(dir + "/config.json") << R"({"model_type": "bert", "architectures": ["BertModel"], "hidden_size": 768,
         "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072, "vocab_size": 30522,
         "max_position_embeddings": 512, "type_vocab_size": 2, "hidden_act": "gelu", "layer_norm_eps": 1e-12})";
-    std::mt19937 generator(0);
-    std::normal_distribution<float> normal(0.0f, 0.02f);
-    std::vector<std::pair<std::string, FloatTensor>> tensors;
-    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) {
-        FloatTensor t;
-        t.shape = shape;
-        t.values.resize(size_t(t.elementCount()));
-        for (float &v : t.values)
-            v = std::isnan(fill) ? normal(generator) : fill;
-        tensors.emplace_back(name, std::move(t));
-    };
+    RandomWeights weights(0.02f);
+    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) { weights.add(name, std::move(shape), fill); };
     add("bert.embeddings.word_embeddings.weight", {30522, 768});
     add("bert.embeddings.position_embeddings.weight", {512, 768});
     add("bert.embeddings.token_type_embeddings.weight", {2, 768});
@@ -60,7 +53,7 @@ void writeCheckpoint(const std::string &dir)
         add(p + "output.LayerNorm.weight", {768}, 1.0f);
         add(p + "output.LayerNorm.bias", {768}, 0.0f);
     }
-    writeSafetensors(dir + "/model.safetensors", tensors);
+    weights.write(dir + "/model.safetensors");
 }
 
 } // namespace

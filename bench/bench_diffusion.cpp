@@ -8,6 +8,7 @@
 #include "tessera/core/Runtime.h"
 #include "tessera/core/Safetensors.h"
 
+#include "RandomWeights.h"
 #include "Timing.h"
 
 #include <cmath>
@@ -18,6 +19,7 @@
 
 using namespace tessera;
 using tessera::bench::medianMs;
+using tessera::bench::RandomWeights;
 
 namespace {
 
@@ -34,18 +36,8 @@ void writeCheckpoint(const std::string &dir)
     std::ofstream(dir + "/scheduler/scheduler_config.json") << R"({"_class_name": "DDPMScheduler", "beta_end": 0.02,
         "beta_schedule": "linear", "beta_start": 0.0001, "clip_sample": true, "num_train_timesteps": 1000,
         "variance_type": "fixed_large"})";
-    std::mt19937 generator(0);
-    std::vector<std::pair<std::string, FloatTensor>> tensors;
-    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) {
-        FloatTensor t;
-        t.shape = shape;
-        t.values.resize(size_t(t.elementCount()));
-        const int64_t fanIn = shape.size() > 1 ? t.elementCount() / shape[0] : 1;
-        std::normal_distribution<float> normal(0.0f, float(1.0 / std::sqrt(double(fanIn))));
-        for (float &v : t.values)
-            v = std::isnan(fill) ? normal(generator) : fill;
-        tensors.emplace_back(name, std::move(t));
-    };
+    RandomWeights weights(0.0f);
+    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) { weights.add(name, std::move(shape), fill); };
     auto conv = [&](const std::string &p, int64_t in, int64_t out, int64_t k) {
         add(p + ".weight", {out, in, k, k});
         add(p + ".bias", {out}, 0.0f);
@@ -110,7 +102,7 @@ void writeCheckpoint(const std::string &dir)
     }
     norm("conv_norm_out", c);
     conv("conv_out", c, 3, 3);
-    writeSafetensors(dir + "/diffusion_pytorch_model.safetensors", tensors);
+    weights.write(dir + "/diffusion_pytorch_model.safetensors");
 }
 
 } // namespace

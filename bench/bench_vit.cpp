@@ -8,6 +8,7 @@
 #include "tessera/core/Safetensors.h"
 #include "tessera/core/VisionLens.h"
 
+#include "RandomWeights.h"
 #include "Timing.h"
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 
 using namespace tessera;
 using tessera::bench::medianMs;
+using tessera::bench::RandomWeights;
 
 namespace {
 
@@ -35,17 +37,8 @@ void writeCheckpoint(const std::string &dir)
         config << (i ? ", " : "") << '"' << i << "\": \"class " << i << '"';
     config << "}}";
     config.close();
-    std::mt19937 generator(0);
-    std::normal_distribution<float> normal(0.0f, 0.02f);
-    std::vector<std::pair<std::string, FloatTensor>> tensors;
-    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) {
-        FloatTensor t;
-        t.shape = shape;
-        t.values.resize(size_t(t.elementCount()));
-        for (float &v : t.values)
-            v = std::isnan(fill) ? normal(generator) : fill;
-        tensors.emplace_back(name, std::move(t));
-    };
+    RandomWeights weights(0.02f);
+    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) { weights.add(name, std::move(shape), fill); };
     add("vit.embeddings.cls_token", {1, 1, 768});
     add("vit.embeddings.position_embeddings", {1, 197, 768});
     add("vit.embeddings.patch_embeddings.projection.weight", {768, 3, 16, 16});
@@ -69,7 +62,7 @@ void writeCheckpoint(const std::string &dir)
     add("vit.layernorm.bias", {768}, 0.0f);
     add("classifier.weight", {1000, 768});
     add("classifier.bias", {1000}, 0.0f);
-    writeSafetensors(dir + "/model.safetensors", tensors);
+    weights.write(dir + "/model.safetensors");
 }
 
 } // namespace

@@ -5,6 +5,8 @@
 #include "tessera/core/Log.h"
 #include "tessera/core/Safetensors.h"
 
+#include "TorchTensors.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
@@ -29,19 +31,8 @@ bool exists(const std::string &path)
     return ::stat(path.c_str(), &st) == 0;
 }
 
-torch::Tensor toTorch(const FloatTensor &t)
-{
-    return torch::from_blob(const_cast<float *>(t.values.data()), t.shape, torch::kFloat32).clone();
-}
-
-FloatTensor fromTorch(const torch::Tensor &tensor)
-{
-    const torch::Tensor c = tensor.detach().to(torch::kFloat32).contiguous();
-    FloatTensor out;
-    out.shape = c.sizes().vec();
-    out.values.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-    return out;
-}
+using detail::fromTorch;
+using detail::toTorch;
 
 nlohmann::json readJson(const std::string &path)
 {

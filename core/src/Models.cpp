@@ -5,6 +5,7 @@
 #include "tessera/core/Safetensors.h"
 
 #include "Network.h"
+#include "TorchTensors.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -35,19 +36,8 @@ bool exists(const std::string &path)
     return ::stat(path.c_str(), &st) == 0;
 }
 
-torch::Tensor toTorch(const FloatTensor &tensor)
-{
-    return torch::from_blob(const_cast<float *>(tensor.values.data()), tensor.shape, torch::kFloat32).clone();
-}
-
-FloatTensor fromTorch(const torch::Tensor &tensor)
-{
-    const torch::Tensor contiguous = tensor.detach().to(torch::kFloat32).contiguous();
-    FloatTensor out;
-    out.shape = contiguous.sizes().vec();
-    out.values.assign(contiguous.data_ptr<float>(), contiguous.data_ptr<float>() + contiguous.numel());
-    return out;
-}
+using detail::fromTorch;
+using detail::toTorch;
 
 torch::Tensor intTensor(const IntTensor &tensor)
 {

@@ -8,6 +8,7 @@
 #include "tessera/core/Safetensors.h"
 
 #include "Network.h"
+#include "TorchTensors.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -44,16 +45,8 @@ torch::Tensor longTensor(const std::vector<int64_t> &values, std::vector<int64_t
     return torch::tensor(values, torch::kInt64).reshape(shape);
 }
 
-FloatTensor floatTensorOf(const torch::Tensor &t)
-{
-    const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
-    return {c.sizes().vec(), std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel())};
-}
-
-torch::Tensor tensorOf(const FloatTensor &f)
-{
-    return torch::from_blob(const_cast<float *>(f.values.data()), f.shape, torch::kFloat32).clone();
-}
+using detail::fromTorch;
+using detail::toTorch;
 
 // A seed for one purpose at one step: data of step s depends only on (seed, stream, s).
 std::mt19937_64 streamFor(uint64_t seed, uint64_t stream, uint64_t step)
@@ -948,7 +941,7 @@ void saveModelFiles(const std::string &folder, const ModelConfig &config, const 
 {
     std::vector<std::pair<std::string, FloatTensor>> tensors;
     for (const auto &[name, shape] : detail::weightShapes(config))
-        tensors.emplace_back(detail::checkpointKey(config, name), floatTensorOf(weights.at(name)));
+        tensors.emplace_back(detail::checkpointKey(config, name), fromTorch(weights.at(name)));
     writeJson(folder + "/config.json", configJson(config));
     writeSafetensors(folder + "/model.safetensors", tensors, {{"format", "pt"}});
     recipe.writeTokenizer(folder);
@@ -967,9 +960,9 @@ void saveCheckpoint(const std::string &run, int64_t step, const ModelConfig &con
     saveModelFiles(partial.string(), config, weights, recipe);
     std::vector<std::pair<std::string, FloatTensor>> moments;
     for (const auto &[name, tensor] : optimizer.m)
-        moments.emplace_back("exp_avg." + name, floatTensorOf(tensor));
+        moments.emplace_back("exp_avg." + name, fromTorch(tensor));
     for (const auto &[name, tensor] : optimizer.v)
-        moments.emplace_back("exp_avg_sq." + name, floatTensorOf(tensor));
+        moments.emplace_back("exp_avg_sq." + name, fromTorch(tensor));
     writeSafetensors((partial / "optimizer.safetensors").string(), moments, {{"step", std::to_string(optimizer.step)}});
     writeJson((partial / "trainer_state.json").string(),
               {{"step", step}, {"options", optionsJson(options)}, {"history", history}, {"optimizer_step", optimizer.step}});
@@ -1008,11 +1001,11 @@ FloatTensor tokenEmbeddings(const ModelConfig &config, const Weights &weights)
 {
     torch::NoGradGuard noGrad;
     if (config.modelType == "bert")
-        return floatTensorOf(weights.at("embeddings.word_embeddings.weight"));
+        return fromTorch(weights.at("embeddings.word_embeddings.weight"));
     if (config.modelType == "gpt2")
-        return floatTensorOf(weights.at("wte.weight"));
+        return fromTorch(weights.at("wte.weight"));
     const torch::Tensor projection = weights.at("embeddings.patch_embeddings.projection.weight");
-    return floatTensorOf(projection.reshape({projection.size(0), -1}));
+    return fromTorch(projection.reshape({projection.size(0), -1}));
 }
 
 constexpr int64_t kSnapshotWeightLimit = 20'000'000; // parameters
@@ -1037,7 +1030,7 @@ void writeSnapshot(const std::string &run, int64_t step, const Model &model, con
     // the model as it was at this step (4 x 96 on Fashion-MNIST: 0.9 MB a snapshot).
     if (c.modelType == "vit" && model.info().parameters <= kSnapshotWeightLimit)
         for (const auto &[name, tensor] : weights)
-            tensors.emplace_back("weights." + name, floatTensorOf(tensor));
+            tensors.emplace_back("weights." + name, fromTorch(tensor));
     const fs::path folder = fs::path(run) / "snapshots";
     fs::create_directories(folder);
     const std::string file = "step-" + stepName(step) + ".safetensors";
@@ -1243,14 +1236,14 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
             const std::string key = detail::checkpointKey(config, name);
             if (!model.contains(key))
                 throw Error("weight missing from the checkpoint", model.path(), key);
-            const torch::Tensor saved = tensorOf(model.readFloat(key));
+            const torch::Tensor saved = toTorch(model.readFloat(key));
             if (saved.sizes() != w.sizes())
                 throw Error("shape disagrees with the run's configuration", model.path(), key);
             w.copy_(saved);
             for (const char *kind : {"exp_avg.", "exp_avg_sq."})
                 if (moments.contains(kind + name))
                     (std::string(kind) == "exp_avg." ? optimizer.m : optimizer.v)[name] =
-                        tensorOf(moments.readFloat(kind + name));
+                        toTorch(moments.readFloat(kind + name));
         }
         const auto meta = moments.metadata().find("step");
         optimizer.step = meta == moments.metadata().end() ? startStep : std::stoll(meta->second);
@@ -1547,7 +1540,7 @@ std::shared_ptr<const Model> snapshotModel(const SnapshotIndex &index, int64_t s
     for (const std::string &key : file.keys())
         if (key.rfind("weights.", 0) == 0) {
             const FloatTensor t = file.readFloat(key);
-            weights[key.substr(8)] = torch::from_blob(const_cast<float *>(t.values.data()), t.shape, torch::kFloat32).clone();
+            weights[key.substr(8)] = toTorch(t);
         }
     if (weights.empty())
         throw Error("this snapshot holds no weights (only small ViT runs keep them); open the run's final model instead", path);

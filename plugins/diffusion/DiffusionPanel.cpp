@@ -39,12 +39,7 @@ constexpr int kFrames = 10; // filmstrip columns
 
 QString text(const std::string &s) { return QString::fromStdString(s); }
 
-QImage toQImage(const FloatTensor &sample)
-{
-    const Image8 image = diffusion::toImage(sample);
-    const QImage::Format format = image.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
-    return QImage(image.pixels.data(), int(image.width), int(image.height), int(image.width * image.channels), format).copy();
-}
+QImage toQImage(const FloatTensor &sample) { return widgets::imageFromPixels(diffusion::toImage(sample)); }
 
 // Noise is ~N(0, 1): shown over [-3, 3] so that it is not clipped at 1.
 FloatTensor scaled(FloatTensor t, float factor)

@@ -44,13 +44,7 @@ const QString kFashionSet = QStringLiteral("fashion-mnist-test");
 
 QString text(const std::string &s) { return QString::fromStdString(s); }
 
-QImage toQImage(const Image8 &image)
-{
-    if (image.empty())
-        return {};
-    const QImage::Format format = image.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
-    return QImage(image.pixels.data(), int(image.width), int(image.height), int(image.width * image.channels), format).copy();
-}
+QImage toQImage(const Image8 &image) { return widgets::imageFromPixels(image); }
 
 Image8 fromQImage(const QImage &source)
 {

@@ -26,6 +26,14 @@ QFont fitted(QFont font, const QString &text, double width, double minimum)
 }
 } // namespace
 
+QImage imageFromPixels(const Image8 &image)
+{
+    if (image.empty())
+        return {};
+    const QImage::Format format = image.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
+    return QImage(image.pixels.data(), int(image.width), int(image.height), int(image.width * image.channels), format).copy();
+}
+
 ImageGridView::ImageGridView(QWidget *parent) : QWidget(parent)
 {
     setMouseTracking(true);

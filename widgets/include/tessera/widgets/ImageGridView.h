@@ -8,6 +8,7 @@
 // without smoothing (a 28 x 28 sample shows its pixels); photos are reduced smoothly.
 // Hover reads the cell under the mouse; a click reports it. GUI thread only.
 
+#include "tessera/core/Pipelines.h"
 #include "tessera/widgets/ColorMaps.h"
 #include "tessera/widgets/Figure.h"
 
@@ -26,6 +27,9 @@ struct ImageTile {
     int gridColumns = 0;
     QPoint marked{-1, -1}; // (column, row) of a cell outlined; (-1, -1): none
 };
+
+// 8-bit pixels (grey or RGB) as a QImage of their own (a copy).
+QImage imageFromPixels(const Image8 &image);
 
 class ImageGridView : public QWidget, public Figure {
     Q_OBJECT
