@@ -74,11 +74,14 @@ void printHelp(app::Studio &studio)
         "                 [--overfit-one-batch] [--float64-step N] [--stop-after N] [--resume]\n"
         "                 Train a recipe into DIR (Hugging Face layout, snapshots, checkpoints) and write\n"
         "                 DIR/metrics.json. Ctrl-C saves a checkpoint; --resume continues it exactly.\n"
-        "                 Recipes: reverse, copy, sort, reverse-causal, gpt-text, bert-text, vit-fashion.\n"
+        "                 Recipes: reverse, copy, sort, reverse-causal, gpt-text, bert-text, vit-fashion,\n"
+        "                 diffusion-fashion (a diffusers UNet), diffusion-swiss-roll, diffusion-moons,\n"
+        "                 diffusion-8-gaussians (2-D points, an MLP denoiser).\n"
         "  sample --model DIR [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K] [--seed S]\n"
         "                 Continue a prompt with a GPT-2 checkpoint (temperature 0: greedy).\n"
-        "  sample --model UNET_DIR --scheduler ddpm|ddim [--steps N] [--eta E] [--seed S] [--x-T FILE]\n"
-        "                 [--noise FILE] --out TRAJ.safetensors [--video DENOISING.mp4]\n"
+        "  sample --model UNET_DIR --scheduler ddpm|ddim [--steps N] [--eta E] [--seed S] [--count N]\n"
+        "                 [--x-T FILE] [--noise FILE] --out TRAJ.safetensors [--video DENOISING.mp4]\n"
+        "                 --count: samples in one batch (1 image; 1000 points for a toy denoiser).\n"
         "                 Denoise with a diffusers UNet2DModel: writes timesteps, x_T and per step\n"
         "                 step{i}.eps, step{i}.pred_x0, step{i}.x_prev. --noise holds noise0, noise1, ...\n"
         "                 (the Gaussian draws in order of use), --x-T the start x_T; the model folder's\n"
@@ -392,11 +395,17 @@ int trainCommand(const QStringList &arguments)
         if (quiet || std::chrono::steady_clock::now() - lastLine < std::chrono::seconds(2))
             return;
         lastLine = std::chrono::steady_clock::now();
-        std::fprintf(stderr, "step %lld/%lld  loss %.4f  acc %.3f  lr %.2e  |g| %.3f  %.1f s", static_cast<long long>(last.step),
-                     static_cast<long long>(report.totalSteps), last.loss, last.accuracy, last.learningRate,
-                     last.gradientNorm, last.seconds);
-        if (lastEvaluation.step >= 0)
-            std::fprintf(stderr, "  | held-out loss %.4f acc %.3f", lastEvaluation.loss, lastEvaluation.accuracy);
+        // Recipes without an accuracy (diffusion) report NaN: left out.
+        std::fprintf(stderr, "step %lld/%lld  loss %.4f", static_cast<long long>(last.step),
+                     static_cast<long long>(report.totalSteps), last.loss);
+        if (std::isfinite(last.accuracy))
+            std::fprintf(stderr, "  acc %.3f", last.accuracy);
+        std::fprintf(stderr, "  lr %.2e  |g| %.3f  %.1f s", last.learningRate, last.gradientNorm, last.seconds);
+        if (lastEvaluation.step >= 0) {
+            std::fprintf(stderr, "  | held-out loss %.4f", lastEvaluation.loss);
+            if (std::isfinite(lastEvaluation.accuracy))
+                std::fprintf(stderr, " acc %.3f", lastEvaluation.accuracy);
+        }
         std::fprintf(stderr, "\n");
     };
     try {
@@ -420,7 +429,7 @@ int trainCommand(const QStringList &arguments)
 int sampleDiffusion(const QStringList &arguments)
 {
     QString modelPath, scheduler = QStringLiteral("ddpm"), startPath, noisePath, outPath, videoPath;
-    int steps = 0;
+    int steps = 0, count = 0;
     double eta = 0.0;
     qulonglong seed = 1;
     for (int i = 0; i < arguments.size(); ++i) {
@@ -432,13 +441,14 @@ int sampleDiffusion(const QStringList &arguments)
         else if (argument == "--steps" && hasValue) { steps = arguments[++i].toInt(&ok); ok = ok && steps > 0; }
         else if (argument == "--eta" && hasValue) { eta = arguments[++i].toDouble(&ok); ok = ok && eta >= 0.0 && eta <= 1.0; }
         else if (argument == "--seed" && hasValue) seed = arguments[++i].toULongLong(&ok);
+        else if (argument == "--count" && hasValue) { count = arguments[++i].toInt(&ok); ok = ok && count > 0 && count <= 1000000; }
         else if (argument == "--x-T" && hasValue) startPath = arguments[++i];
         else if (argument == "--noise" && hasValue) noisePath = arguments[++i];
         else if (argument == "--out" && hasValue) outPath = arguments[++i];
         else if (argument == "--video" && hasValue) videoPath = arguments[++i];
         else return usageError(QStringLiteral("sample: unexpected argument \"%1\" for a diffusion model").arg(argument));
         if (!ok)
-            return usageError(QStringLiteral("sample: %1 \"%2\" is not a valid value (steps > 0, eta in [0, 1])").arg(argument, arguments[i]));
+            return usageError(QStringLiteral("sample: %1 \"%2\" is not a valid value (steps > 0, eta in [0, 1], count in [1, 1000000])").arg(argument, arguments[i]));
     }
     if (scheduler != "ddpm" && scheduler != "ddim")
         return usageError(QStringLiteral("--scheduler: \"%1\" is not ddpm or ddim").arg(scheduler));
@@ -448,7 +458,11 @@ int sampleDiffusion(const QStringList &arguments)
         const std::unique_ptr<Model> unet = loadModel(modelPath.toStdString());
         diffusion::Scheduler schedule(diffusion::schedulerConfigFor(modelPath.toStdString(), scheduler.toStdString()));
         schedule.setTimesteps(steps > 0 ? steps : scheduler == "ddpm" ? 1000 : 50);
-        const std::vector<int64_t> shape = diffusion::sampleShape(*unet);
+        std::vector<int64_t> shape = diffusion::sampleShape(*unet);
+        // Samples in one batch: one image by default, 1000 points for a toy (point) model.
+        shape[0] = count > 0 ? count : diffusion::isPointModel(*unet) ? 1000 : 1;
+        if (!videoPath.isEmpty() && (shape[0] != 1 || diffusion::isPointModel(*unet)))
+            throw Error("--video shows one image sample; leave out --count (points: see the Diffusion lab's Particles view)");
         diffusion::NoiseSource noise = diffusion::seededNoise(seed);
         FloatTensor start;
         if (!startPath.isEmpty()) {
@@ -498,7 +512,7 @@ int sampleDiffusion(const QStringList &arguments)
 int sampleCommand(const QStringList &arguments)
 {
     const int modelAt = int(arguments.indexOf("--model"));
-    if (modelAt >= 0 && modelAt + 1 < arguments.size() && diffusion::isDiffusersUNet(arguments[modelAt + 1].toStdString()))
+    if (modelAt >= 0 && modelAt + 1 < arguments.size() && diffusion::isDiffusionModel(arguments[modelAt + 1].toStdString()))
         return sampleDiffusion(arguments);
     QString modelPath, prompt;
     int tokens = 200, topK = 40;

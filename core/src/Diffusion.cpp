@@ -5,6 +5,7 @@
 #include "tessera/core/Log.h"
 #include "tessera/core/Safetensors.h"
 
+#include "DiffusionNetwork.h"
 #include "TorchTensors.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -31,8 +32,8 @@ bool exists(const std::string &path)
     return ::stat(path.c_str(), &st) == 0;
 }
 
-using detail::fromTorch;
-using detail::toTorch;
+using ::tessera::detail::fromTorch;
+using ::tessera::detail::toTorch;
 
 nlohmann::json readJson(const std::string &path)
 {
@@ -47,7 +48,12 @@ nlohmann::json readJson(const std::string &path)
 }
 
 // ---------------------------------------------------------------------------------------------
-// UNet2DModel
+// Denoisers: diffusers' UNet2DModel and Tessera's toy MLP, over named weights
+
+using WeightShapes = detail::WeightShapes;
+using Weights = detail::Weights;
+
+constexpr const char *kToyClass = "TesseraToyDenoiser";
 
 struct UNetConfig {
     int64_t inChannels = 3;
@@ -70,62 +76,74 @@ struct UNetConfig {
     int64_t attentionHeadDim = 0; // 0: one head (the block's channels)
 };
 
-UNetConfig parseUNetConfig(const std::string &path)
+// The JSON readers of both configs: a missing key or one of the wrong type takes the fallback
+// (diffusers' default).
+struct ConfigReader {
+    const nlohmann::json &j;
+    std::string string(const char *key, const std::string &fallback) const
+    {
+        return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
+    }
+    int64_t integer(const char *key, int64_t fallback) const
+    {
+        return j.contains(key) && j[key].is_number_integer() ? j[key].get<int64_t>() : fallback;
+    }
+    double number(const char *key, double fallback) const
+    {
+        return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
+    }
+    bool flag(const char *key, bool fallback) const
+    {
+        return j.contains(key) && j[key].is_boolean() ? j[key].get<bool>() : fallback;
+    }
+};
+
+UNetConfig parseUNetConfig(const nlohmann::json &j, const std::string &path)
 {
-    const nlohmann::json j = readJson(path);
     UNetConfig c;
+    const ConfigReader r{j};
     auto fail = [&](const std::string &key, const std::string &why) { return Error(why, path, key); };
     try {
-        auto string = [&](const char *key, const std::string &fallback) {
-            return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : fallback;
-        };
-        auto integer = [&](const char *key, int64_t fallback) {
-            return j.contains(key) && j[key].is_number_integer() ? j[key].get<int64_t>() : fallback;
-        };
-        auto number = [&](const char *key, double fallback) {
-            return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
-        };
-        auto flag = [&](const char *key, bool fallback) {
-            return j.contains(key) && j[key].is_boolean() ? j[key].get<bool>() : fallback;
-        };
-        c.inChannels = integer("in_channels", 3);
-        c.outChannels = integer("out_channels", 3);
+        c.inChannels = r.integer("in_channels", 3);
+        c.outChannels = r.integer("out_channels", 3);
         if (j.contains("sample_size") && j["sample_size"].is_array() && j["sample_size"].size() == 2) {
             if (j["sample_size"][0] != j["sample_size"][1])
                 throw fail("sample_size", "only square samples are supported");
             c.sampleSize = j["sample_size"][0].get<int64_t>();
         } else {
-            c.sampleSize = integer("sample_size", 32);
+            c.sampleSize = r.integer("sample_size", 32);
         }
         c.blockOutChannels = j.value("block_out_channels", std::vector<int64_t>{224, 448, 672, 896});
         c.downBlocks = j.value("down_block_types", std::vector<std::string>{});
         c.upBlocks = j.value("up_block_types", std::vector<std::string>{});
-        c.layersPerBlock = integer("layers_per_block", 2);
-        c.groups = integer("norm_num_groups", 32);
-        c.attentionGroups = j.contains("attn_norm_num_groups") && j["attn_norm_num_groups"].is_number_integer()
-                                ? j["attn_norm_num_groups"].get<int64_t>()
-                                : c.groups;
-        c.eps = number("norm_eps", 1e-5);
-        c.flipSinToCos = flag("flip_sin_to_cos", true);
-        c.freqShift = number("freq_shift", 0.0);
-        c.centerInput = flag("center_input_sample", false);
-        c.midScale = number("mid_block_scale_factor", 1.0);
-        c.downsamplePadding = integer("downsample_padding", 1);
+        c.layersPerBlock = r.integer("layers_per_block", 2);
+        c.groups = r.integer("norm_num_groups", 32);
+        c.attentionGroups = r.integer("attn_norm_num_groups", c.groups);
+        c.eps = r.number("norm_eps", 1e-5);
+        c.flipSinToCos = r.flag("flip_sin_to_cos", true);
+        c.freqShift = r.number("freq_shift", 0.0);
+        c.centerInput = r.flag("center_input_sample", false);
+        c.midScale = r.number("mid_block_scale_factor", 1.0);
+        c.downsamplePadding = r.integer("downsample_padding", 1);
         c.midBlock = !(j.contains("mid_block_type") && j["mid_block_type"].is_null());
-        c.midAttention = flag("add_attention", true);
-        c.attentionHeadDim = integer("attention_head_dim", 0);
-        if (string("act_fn", "silu") != "silu")
+        c.midAttention = r.flag("add_attention", true);
+        // UNet2DModel's default is 8 (channels per head); null means one head of all channels.
+        c.attentionHeadDim = j.contains("attention_head_dim") ? r.integer("attention_head_dim", 0) : 8;
+        if (j.contains("time_embedding_dim") && !j["time_embedding_dim"].is_null() && !c.blockOutChannels.empty() &&
+            j["time_embedding_dim"] != 4 * c.blockOutChannels.front())
+            throw fail("time_embedding_dim", "only the default (4 x block_out_channels[0]) is supported");
+        if (r.string("act_fn", "silu") != "silu")
             throw fail("act_fn", "only silu is supported");
-        if (string("time_embedding_type", "positional") != "positional")
+        if (r.string("time_embedding_type", "positional") != "positional")
             throw fail("time_embedding_type", "only the positional timestep embedding is supported (not fourier)");
-        if (string("resnet_time_scale_shift", "default") != "default")
+        if (r.string("resnet_time_scale_shift", "default") != "default")
             throw fail("resnet_time_scale_shift", "only the default time scale shift is supported");
         if (!(j.contains("class_embed_type") ? j["class_embed_type"].is_null() : true) ||
             !(j.contains("num_class_embeds") ? j["num_class_embeds"].is_null() : true))
             throw fail("class_embed_type", "class-conditional UNets are not supported");
-        if (string("downsample_type", "conv") != "conv")
+        if (r.string("downsample_type", "conv") != "conv")
             throw fail("downsample_type", "only conv downsampling is supported");
-        if (string("upsample_type", "conv") != "conv")
+        if (r.string("upsample_type", "conv") != "conv")
             throw fail("upsample_type", "only conv upsampling is supported");
         if (j.contains("mid_block_type") && j["mid_block_type"].is_string() && j["mid_block_type"] != "UNetMidBlock2D")
             throw fail("mid_block_type", "only UNetMidBlock2D is supported");
@@ -144,62 +162,179 @@ UNetConfig parseUNetConfig(const std::string &path)
     if (c.inChannels < 1 || c.outChannels < 1 || c.sampleSize < 1 || c.sampleSize > 4096 || c.layersPerBlock < 1 ||
         c.layersPerBlock > 64 || c.groups < 1 || c.attentionGroups < 1 || blocks > 16)
         throw Error("sizes out of range (channels, sample_size <= 4096, layers_per_block, norm_num_groups)", path);
+    for (size_t b = 0; b < blocks; ++b) {
+        const int64_t channels = c.blockOutChannels[b];
+        if (channels < 1 || channels > 65536 || channels % c.groups != 0)
+            throw Error(std::to_string(channels) + " channels do not split into " + std::to_string(c.groups) + " groups", path,
+                        "block_out_channels");
+        const bool attention = c.downBlocks[b] == "AttnDownBlock2D" || c.upBlocks[blocks - 1 - b] == "AttnUpBlock2D" ||
+                               (b + 1 == blocks && c.midBlock && c.midAttention);
+        if (attention && c.attentionHeadDim > 0 && channels % c.attentionHeadDim != 0)
+            throw Error(std::to_string(channels) + " channels do not split into heads of " + std::to_string(c.attentionHeadDim),
+                        path, "attention_head_dim");
+    }
+    if (c.midBlock && c.midAttention && c.blockOutChannels.back() % c.attentionGroups != 0)
+        throw Error(std::to_string(c.blockOutChannels.back()) + " channels do not split into " +
+                        std::to_string(c.attentionGroups) + " groups",
+                    path, "attn_norm_num_groups");
     return c;
 }
 
-class UNetModel : public Model {
-public:
-    UNetModel(const std::string &folder, JobContext *context)
-    {
-        m_config = parseUNetConfig(folder + "/config.json");
-        m_info.folder = folder;
-        m_info.files = {folder + "/config.json"};
-        ModelConfig &c = m_info.config;
-        c.modelType = "unet2d";
-        c.architecture = "UNet2DModel";
-        c.channels = m_config.inChannels;
-        c.imageSize = m_config.sampleSize;
-        c.layers = int64_t(m_config.blockOutChannels.size());
-        c.layerNormEps = m_config.eps;
-        c.activation = "silu";
-        const std::string file = folder + "/diffusion_pytorch_model.safetensors";
-        if (!exists(file)) {
-            if (exists(folder + "/diffusion_pytorch_model.bin"))
-                throw Error("diffusion_pytorch_model.bin is a pickle file, which can run code when opened; Tessera never opens "
-                            "it. Convert it to safetensors (in Python: unet.save_pretrained(folder, safe_serialization=True))",
-                            folder);
-            throw Error("no diffusion_pytorch_model.safetensors here", folder);
+// Every weight UNet2DModel has for a config, with its shape, in the order diffusers builds
+// them. The loader checks a file against it; training starts from it.
+WeightShapes unetWeightShapes(const UNetConfig &c)
+{
+    WeightShapes shapes;
+    auto add = [&](const std::string &name, std::vector<int64_t> shape) { shapes.emplace_back(name, std::move(shape)); };
+    auto conv = [&](const std::string &p, int64_t in, int64_t out, int64_t kernel) {
+        add(p + ".weight", {out, in, kernel, kernel});
+        add(p + ".bias", {out});
+    };
+    auto linear = [&](const std::string &p, int64_t in, int64_t out) {
+        add(p + ".weight", {out, in});
+        add(p + ".bias", {out});
+    };
+    auto norm = [&](const std::string &p, int64_t channels) {
+        add(p + ".weight", {channels});
+        add(p + ".bias", {channels});
+    };
+    const int64_t base = c.blockOutChannels.front(), timeDim = 4 * base;
+    auto resnet = [&](const std::string &p, int64_t in, int64_t out) {
+        norm(p + ".norm1", in);
+        conv(p + ".conv1", in, out, 3);
+        linear(p + ".time_emb_proj", timeDim, out);
+        norm(p + ".norm2", out);
+        conv(p + ".conv2", out, out, 3);
+        if (in != out)
+            conv(p + ".conv_shortcut", in, out, 1);
+    };
+    auto attention = [&](const std::string &p, int64_t channels) {
+        norm(p + ".group_norm", channels);
+        for (const char *n : {".to_q", ".to_k", ".to_v", ".to_out.0"})
+            linear(p + n, channels, channels);
+    };
+    linear("time_embedding.linear_1", base, timeDim);
+    linear("time_embedding.linear_2", timeDim, timeDim);
+    conv("conv_in", c.inChannels, base, 3);
+    std::vector<int64_t> skips{base};
+    int64_t channels = base;
+    const size_t blocks = c.blockOutChannels.size();
+    for (size_t b = 0; b < blocks; ++b) {
+        const int64_t out = c.blockOutChannels[b];
+        const std::string p = "down_blocks." + std::to_string(b);
+        for (int64_t j = 0; j < c.layersPerBlock; ++j) {
+            resnet(p + ".resnets." + std::to_string(j), channels, out);
+            channels = out;
+            if (c.downBlocks[b] == "AttnDownBlock2D")
+                attention(p + ".attentions." + std::to_string(j), out);
+            skips.push_back(out);
         }
-        if (context)
-            context->setProgress(0.0, "reading " + file);
-        SafetensorsFile weights(file);
-        m_info.files.push_back(file);
-        for (const std::string &key : weights.keys()) {
-            const TensorInfo &info = weights.info(key);
-            m_weights[key] = toTorch(weights.readFloat(key));
-            // As the transformer loader: a diverged checkpoint still opens (to be looked at), with
-            // a warning naming the tensor.
-            if (!torch::isfinite(m_weights[key]).all().item<bool>())
-                logWarning(file + ": " + key + " holds NaN or infinite weights; outputs will be too");
-            const int64_t bad = m_weights[key].numel() - torch::isfinite(m_weights[key]).sum().item<int64_t>();
-            if (bad > 0)
-                throw Error(std::to_string(bad) + " of its " + std::to_string(m_weights[key].numel()) +
-                                " values are NaN or infinite (was the model saved after training diverged?)",
-                            file, key);
-            m_info.tensors.push_back({key, info.shape, dtypeName(info.dtype)});
-            m_info.parameters += m_weights[key].numel();
+        if (b + 1 < blocks) {
+            conv(p + ".downsamplers.0.conv", out, out, 3);
+            skips.push_back(out);
         }
-        validate(file);
     }
+    if (c.midBlock) {
+        resnet("mid_block.resnets.0", channels, channels);
+        if (c.midAttention)
+            attention("mid_block.attentions.0", channels);
+        resnet("mid_block.resnets.1", channels, channels);
+    }
+    for (size_t b = 0; b < blocks; ++b) {
+        const int64_t out = c.blockOutChannels[blocks - 1 - b];
+        const std::string p = "up_blocks." + std::to_string(b);
+        for (int64_t j = 0; j <= c.layersPerBlock; ++j) {
+            const int64_t skip = skips.back();
+            skips.pop_back();
+            resnet(p + ".resnets." + std::to_string(j), channels + skip, out);
+            channels = out;
+            if (c.upBlocks[b] == "AttnUpBlock2D")
+                attention(p + ".attentions." + std::to_string(j), out);
+        }
+        if (b + 1 < blocks)
+            conv(p + ".upsamplers.0.conv", out, out, 3);
+    }
+    norm("conv_norm_out", channels);
+    conv("conv_out", channels, c.outChannels, 3);
+    return shapes;
+}
 
+// Tessera's toy denoiser for 2-D (or any low-dimensional) data: diffusers has no model class for
+// points, so this small MLP is ours, saved in diffusers' folder layout (config.json with
+// "_class_name": "TesseraToyDenoiser", diffusion_pytorch_model.safetensors, scheduler/). Each
+// input coordinate (scaled by input_scale) and the timestep get diffusers' sinusoidal embedding
+// (the high frequencies let a small MLP draw thin structures such as the swiss roll); then
+//   h = silu(input_proj(features)); h = h + silu(blocks.i(h)) for each block; out = output(h).
+struct ToyConfig {
+    int64_t features = 2;
+    int64_t hidden = 128;
+    int64_t blocks = 3;
+    int64_t timeEmbedding = 64;   // timestep embedding size
+    int64_t inputEmbedding = 64;  // per coordinate; 0: the raw coordinates
+    double inputScale = 25.0;
+};
+
+ToyConfig parseToyConfig(const nlohmann::json &j, const std::string &path)
+{
+    const ConfigReader r{j};
+    ToyConfig c;
+    c.features = r.integer("in_features", 2);
+    c.hidden = r.integer("hidden_size", 128);
+    c.blocks = r.integer("num_blocks", 3);
+    c.timeEmbedding = r.integer("time_embedding_dim", 64);
+    c.inputEmbedding = r.integer("input_embedding_dim", 64);
+    c.inputScale = r.number("input_scale", 25.0);
+    if (c.features < 1 || c.features > 64 || c.hidden < 1 || c.hidden > 8192 || c.blocks < 0 || c.blocks > 64 ||
+        c.timeEmbedding < 2 || c.timeEmbedding > 4096 || c.timeEmbedding % 2 != 0 || c.inputEmbedding < 0 ||
+        c.inputEmbedding > 4096 || c.inputEmbedding % 2 != 0 || !std::isfinite(c.inputScale))
+        throw Error("sizes out of range (in_features <= 64, hidden_size <= 8192, num_blocks <= 64, even embedding sizes)", path);
+    return c;
+}
+
+int64_t toyInputSize(const ToyConfig &c)
+{
+    return (c.inputEmbedding > 0 ? c.features * c.inputEmbedding : c.features) + c.timeEmbedding;
+}
+
+WeightShapes toyWeightShapes(const ToyConfig &c)
+{
+    WeightShapes shapes{{"input_proj.weight", {c.hidden, toyInputSize(c)}}, {"input_proj.bias", {c.hidden}}};
+    for (int64_t b = 0; b < c.blocks; ++b) {
+        shapes.push_back({"blocks." + std::to_string(b) + ".weight", {c.hidden, c.hidden}});
+        shapes.push_back({"blocks." + std::to_string(b) + ".bias", {c.hidden}});
+    }
+    shapes.push_back({"output.weight", {c.features, c.hidden}});
+    shapes.push_back({"output.bias", {c.features}});
+    return shapes;
+}
+
+// diffusers' get_timestep_embedding (float32, as it computes it) of any values [n] -> [n, dim].
+torch::Tensor sinusoidalEmbedding(const torch::Tensor &values, int64_t dim, bool flipSinToCos, double freqShift)
+{
+    const int64_t half = dim / 2;
+    torch::Tensor exponent = -std::log(10000.0) * torch::arange(0, half, torch::kFloat32);
+    exponent = exponent / (double(half) - freqShift);
+    torch::Tensor emb = values.to(torch::kFloat32).unsqueeze(1) * torch::exp(exponent).unsqueeze(0);
+    emb = torch::cat({torch::sin(emb), torch::cos(emb)}, -1);
+    if (flipSinToCos)
+        emb = torch::cat({emb.slice(1, half), emb.slice(1, 0, half)}, -1);
+    if (dim % 2 == 1)
+        emb = torch::constant_pad_nd(emb, {0, 1, 0, 0});
+    return emb;
+}
+
+// What both denoisers share: named weights (loaded from a folder, or shared with a training
+// job), their check against the config's shapes, and run()'s inputs.
+class Denoiser : public Model {
+public:
     const ModelInfo &info() const override { return m_info; }
-    Matrix positionTable() const override { return {}; } // a UNet has none
+    Matrix positionTable() const override { return {}; } // neither has one
 
     FloatTensor weight(const std::string &name) const override
     {
         const auto it = m_weights.find(name);
         if (it == m_weights.end())
-            throw Error("this UNet has no weight named \"" + name + "\"");
+            throw Error("this model has no weight named \"" + name + "\"");
         return fromTorch(it->second);
     }
 
@@ -208,21 +343,12 @@ public:
         torch::NoGradGuard noGrad;
         const auto sample = inputs.floats.find("sample");
         if (sample == inputs.floats.end())
-            throw Error("a UNet needs the input \"sample\" [batch, channels, height, width]");
+            throw Error("a denoiser needs the input \"sample\" " + sampleDescription());
         const FloatTensor &x = sample->second;
-        if (x.shape.size() != 4 || x.shape[1] != m_config.inChannels || x.shape[0] < 1)
-            throw Error("sample " + shapeToString(x.shape) + " must be [batch, " + std::to_string(m_config.inChannels) +
-                            ", height, width]",
-                        {}, "sample");
-        const int64_t factor = int64_t(1) << (m_config.blockOutChannels.size() - 1);
-        if (x.shape[2] % factor != 0 || x.shape[3] % factor != 0 || x.shape[2] < factor || x.shape[3] < factor)
-            throw Error("height and width must be multiples of " + std::to_string(factor) + " for " +
-                            std::to_string(m_config.blockOutChannels.size()) + " resolution levels, found " +
-                            shapeToString(x.shape),
-                        {}, "sample");
+        checkSample(x);
         const auto timestep = inputs.integers.find("timestep");
         if (timestep == inputs.integers.end() || timestep->second.values.empty())
-            throw Error("a UNet needs the input \"timestep\" ([1] or [batch] integers)");
+            throw Error("a denoiser needs the input \"timestep\" ([1] or [batch] integers)");
         const std::vector<int64_t> &t = timestep->second.values;
         if (t.size() != 1 && int64_t(t.size()) != x.shape[0])
             throw Error("timestep must hold 1 or " + std::to_string(x.shape[0]) + " values", {}, "timestep");
@@ -236,7 +362,73 @@ public:
         return outputs;
     }
 
-private:
+    void setFolder(const std::string &folder) { m_info.folder = folder; }
+
+    // x [batch, ...] at timesteps [batch] (int64) -> the output, x's shape; with autograd.
+    virtual torch::Tensor forward(torch::Tensor x, const torch::Tensor &steps) const = 0;
+
+protected:
+    virtual std::string sampleDescription() const = 0;
+    virtual void checkSample(const FloatTensor &x) const = 0;
+
+    // Reads every tensor of the folder's diffusion_pytorch_model.safetensors.
+    std::string readWeights(const std::string &folder, JobContext *context)
+    {
+        m_info.folder = folder;
+        m_info.files = {folder + "/config.json"};
+        const std::string file = folder + "/diffusion_pytorch_model.safetensors";
+        if (!exists(file)) {
+            if (exists(folder + "/diffusion_pytorch_model.bin"))
+                throw Error("diffusion_pytorch_model.bin is a pickle file, which can run code when opened; Tessera never opens "
+                            "it. Convert it to safetensors (in Python: unet.save_pretrained(folder, safe_serialization=True))",
+                            folder);
+            throw Error("no diffusion_pytorch_model.safetensors here", folder);
+        }
+        if (context)
+            context->setProgress(0.0, "reading " + file);
+        SafetensorsFile weights(file);
+        m_info.files.push_back(file);
+        for (const std::string &key : weights.keys()) {
+            m_weights[key] = toTorch(weights.readFloat(key));
+            m_dtypes[key] = dtypeName(weights.info(key).dtype);
+            // As the transformer loader: a diverged checkpoint still opens (to be looked at), with
+            // a warning naming the tensor.
+            if (!torch::isfinite(m_weights[key]).all().item<bool>())
+                logWarning(file + ": " + key + " holds NaN or infinite weights; outputs will be too");
+        }
+        return file;
+    }
+
+    // Every weight the config needs, with its shape, checked once at load, so that run() meets no
+    // missing tensor and no torch shape error; the file's other tensors are reported unused.
+    void validate(const WeightShapes &expected, const std::string &file)
+    {
+        std::map<std::string, bool> used;
+        for (const auto &[name, shape] : expected) {
+            const auto it = m_weights.find(name);
+            if (it == m_weights.end())
+                throw Error("weight missing (the config asks for it)", file, name);
+            if (it->second.sizes().vec() != shape)
+                throw Error("expected shape " + shapeToString(shape) + " from the config, found " +
+                                shapeToString(it->second.sizes().vec()),
+                            file, name);
+            used[name] = true;
+            const auto dtype = m_dtypes.find(name);
+            m_info.tensors.push_back({name, shape, dtype == m_dtypes.end() ? std::string("F32") : dtype->second});
+            m_info.parameters += it->second.numel();
+        }
+        for (const auto &[name, tensor] : m_weights)
+            if (!used.count(name))
+                m_info.unexpectedKeys.push_back(name);
+    }
+
+    // Weights shared with a training job (not copied: run() sees them as they are now).
+    void adoptWeights(const Weights &weights, const WeightShapes &expected)
+    {
+        m_weights = weights;
+        validate(expected, "(weights in memory)");
+    }
+
     const torch::Tensor &w(const std::string &name) const
     {
         const auto it = m_weights.find(name);
@@ -244,183 +436,45 @@ private:
             throw Error("weight missing: " + name);
         return it->second;
     }
-    bool has(const std::string &name) const { return m_weights.count(name) != 0; }
-
-    // Every weight the config's blocks need, with shapes that fit together: checked once at
-    // load, so that run() meets no missing tensor and no torch shape error.
-    void validate(const std::string &file)
-    {
-        std::map<std::string, bool> used;
-        auto need = [&](const std::string &name, int64_t dims) {
-            const auto it = m_weights.find(name);
-            if (it == m_weights.end())
-                throw Error("weight missing (the config asks for it)", file, name);
-            if (it->second.dim() != dims)
-                throw Error("expected " + std::to_string(dims) + " dimensions, found " + shapeToString(it->second.sizes().vec()),
-                            file, name);
-            used[name] = true;
-            return it->second;
-        };
-        auto conv = [&](const std::string &p, int64_t in, int64_t kernel) {
-            const torch::Tensor weight = need(p + ".weight", 4);
-            if (weight.size(1) != in || weight.size(2) != kernel || weight.size(3) != kernel)
-                throw Error("takes " + std::to_string(weight.size(1)) + " channels with a " + std::to_string(weight.size(2)) +
-                                "x" + std::to_string(weight.size(3)) + " kernel where " + std::to_string(in) + " with " +
-                                std::to_string(kernel) + "x" + std::to_string(kernel) + " arrive",
-                            file, p + ".weight");
-            if (need(p + ".bias", 1).size(0) != weight.size(0))
-                throw Error("bias does not match the weight", file, p + ".bias");
-            return weight.size(0);
-        };
-        auto norm = [&](const std::string &p, int64_t channels, int64_t groups) {
-            if (need(p + ".weight", 1).size(0) != channels || need(p + ".bias", 1).size(0) != channels)
-                throw Error("expected " + std::to_string(channels) + " channels", file, p + ".weight");
-            if (channels % groups != 0)
-                throw Error(std::to_string(channels) + " channels do not split into " + std::to_string(groups) + " groups", file, p);
-        };
-        auto linear = [&](const std::string &p, int64_t in) {
-            const torch::Tensor weight = need(p + ".weight", 2);
-            if (weight.size(1) != in)
-                throw Error("takes " + std::to_string(weight.size(1)) + " features where " + std::to_string(in) + " arrive", file,
-                            p + ".weight");
-            if (need(p + ".bias", 1).size(0) != weight.size(0))
-                throw Error("bias does not match the weight", file, p + ".bias");
-            return weight.size(0);
-        };
-        const int64_t base = m_config.blockOutChannels.front();
-        const int64_t timeIn = linear("time_embedding.linear_1", base);
-        m_timeDim = linear("time_embedding.linear_2", timeIn);
-        auto resnet = [&](const std::string &p, int64_t in, int64_t out) {
-            norm(p + ".norm1", in, m_config.groups);
-            if (conv(p + ".conv1", in, 3) != out)
-                throw Error("expected " + std::to_string(out) + " output channels", file, p + ".conv1.weight");
-            if (linear(p + ".time_emb_proj", m_timeDim) != out)
-                throw Error("expected " + std::to_string(out) + " outputs", file, p + ".time_emb_proj.weight");
-            norm(p + ".norm2", out, m_config.groups);
-            conv(p + ".conv2", out, 3);
-            if (has(p + ".conv_shortcut.weight"))
-                conv(p + ".conv_shortcut", in, 1);
-            else if (in != out)
-                throw Error("weight missing: a " + std::to_string(in) + " -> " + std::to_string(out) + " block needs a shortcut",
-                            file, p + ".conv_shortcut.weight");
-        };
-        auto attention = [&](const std::string &p, int64_t channels, int64_t groups) {
-            norm(p + ".group_norm", channels, groups);
-            for (const char *n : {".to_q", ".to_k", ".to_v", ".to_out.0"})
-                if (linear(p + n, channels) != channels)
-                    throw Error("expected " + std::to_string(channels) + " outputs", file, p + n + ".weight");
-            if (m_config.attentionHeadDim > 0 && channels % m_config.attentionHeadDim != 0)
-                throw Error(std::to_string(channels) + " channels do not split into heads of " +
-                                std::to_string(m_config.attentionHeadDim),
-                            file, "attention_head_dim");
-        };
-        if (conv("conv_in", m_config.inChannels, 3) != base)
-            throw Error("expected " + std::to_string(base) + " output channels", file, "conv_in.weight");
-        std::vector<int64_t> skips{base};
-        int64_t channels = base;
-        const size_t blocks = m_config.blockOutChannels.size();
-        for (size_t b = 0; b < blocks; ++b) {
-            const int64_t out = m_config.blockOutChannels[b];
-            const std::string p = "down_blocks." + std::to_string(b);
-            for (int64_t j = 0; j < m_config.layersPerBlock; ++j) {
-                resnet(p + ".resnets." + std::to_string(j), channels, out);
-                channels = out;
-                if (m_config.downBlocks[b] == "AttnDownBlock2D")
-                    attention(p + ".attentions." + std::to_string(j), out, m_config.groups);
-                skips.push_back(out);
-            }
-            if (b + 1 < blocks) {
-                conv(p + ".downsamplers.0.conv", out, 3);
-                skips.push_back(out);
-            }
-        }
-        if (m_config.midBlock) {
-            resnet("mid_block.resnets.0", channels, channels);
-            if (m_config.midAttention)
-                attention("mid_block.attentions.0", channels, m_config.attentionGroups);
-            resnet("mid_block.resnets.1", channels, channels);
-        }
-        for (size_t b = 0; b < blocks; ++b) {
-            const int64_t out = m_config.blockOutChannels[blocks - 1 - b];
-            const std::string p = "up_blocks." + std::to_string(b);
-            for (int64_t j = 0; j <= m_config.layersPerBlock; ++j) {
-                const int64_t skip = skips.back();
-                skips.pop_back();
-                resnet(p + ".resnets." + std::to_string(j), channels + skip, out);
-                channels = out;
-                if (m_config.upBlocks[b] == "AttnUpBlock2D")
-                    attention(p + ".attentions." + std::to_string(j), out, m_config.groups);
-            }
-            if (b + 1 < blocks)
-                conv(p + ".upsamplers.0.conv", out, 3);
-        }
-        norm("conv_norm_out", channels, m_config.groups);
-        if (conv("conv_out", channels, 3) != m_config.outChannels)
-            throw Error("expected " + std::to_string(m_config.outChannels) + " output channels", file, "conv_out.weight");
-        for (const auto &[name, tensor] : m_weights)
-            if (!used.count(name))
-                m_info.unexpectedKeys.push_back(name);
-    }
-
-    torch::Tensor conv(const torch::Tensor &x, const std::string &p, int64_t stride = 1, int64_t padding = 1) const
-    {
-        return torch::conv2d(x, w(p + ".weight"), w(p + ".bias"), stride, padding);
-    }
     torch::Tensor linear(const torch::Tensor &x, const std::string &p) const
     {
         return torch::linear(x, w(p + ".weight"), w(p + ".bias"));
     }
-    torch::Tensor norm(const torch::Tensor &x, const std::string &p, int64_t groups) const
-    {
-        return torch::group_norm(x, groups, w(p + ".weight"), w(p + ".bias"), m_config.eps);
-    }
 
-    // ResnetBlock2D (time scale shift "default").
-    torch::Tensor resnet(const torch::Tensor &x, const torch::Tensor &temb, const std::string &p, double scale = 1.0) const
-    {
-        torch::Tensor h = conv(torch::silu(norm(x, p + ".norm1", m_config.groups)), p + ".conv1");
-        h = h + linear(torch::silu(temb), p + ".time_emb_proj").unsqueeze(-1).unsqueeze(-1);
-        h = conv(torch::silu(norm(h, p + ".norm2", m_config.groups)), p + ".conv2");
-        const torch::Tensor shortcut = has(p + ".conv_shortcut.weight") ? conv(x, p + ".conv_shortcut", 1, 0) : x;
-        return scale == 1.0 ? shortcut + h : (shortcut + h) / scale;
-    }
+    ModelInfo m_info;
+    Weights m_weights;
+    std::map<std::string, std::string> m_dtypes; // as stored in the file
+};
 
-    // The attention block of AttnDownBlock2D / AttnUpBlock2D / UNetMidBlock2D: group norm, one
-    // scaled dot-product attention over the H x W positions, output projection, residual.
-    torch::Tensor attention(const torch::Tensor &x, const std::string &p, int64_t groups, double scale = 1.0) const
+class UNetModel : public Denoiser {
+public:
+    UNetModel(const nlohmann::json &config, const std::string &configPath) : m_config(parseUNetConfig(config, configPath))
     {
-        const int64_t b = x.size(0), c = x.size(1), hgt = x.size(2), wid = x.size(3);
-        const int64_t headDim = m_config.attentionHeadDim > 0 ? m_config.attentionHeadDim : c;
-        const int64_t heads = c / headDim;
-        const torch::Tensor h = norm(x, p + ".group_norm", groups).view({b, c, hgt * wid}).transpose(1, 2); // [b, hw, c]
-        auto split = [&](const torch::Tensor &t) { return t.view({b, hgt * wid, heads, headDim}).transpose(1, 2); };
-        const torch::Tensor q = split(linear(h, p + ".to_q")), k = split(linear(h, p + ".to_k")), v = split(linear(h, p + ".to_v"));
-        const torch::Tensor weights = torch::softmax(torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(double(headDim)), -1);
-        torch::Tensor out = torch::matmul(weights, v).transpose(1, 2).reshape({b, hgt * wid, c});
-        out = linear(out, p + ".to_out.0").transpose(1, 2).reshape({b, c, hgt, wid});
-        return scale == 1.0 ? out + x : (out + x) / scale;
+        ModelConfig &c = m_info.config;
+        c.modelType = "unet2d";
+        c.architecture = "UNet2DModel";
+        c.channels = m_config.inChannels;
+        c.imageSize = m_config.sampleSize;
+        c.layers = int64_t(m_config.blockOutChannels.size());
+        c.layerNormEps = m_config.eps;
+        c.activation = "silu";
     }
-
-    // get_timestep_embedding of diffusers (float32, as it computes it).
-    torch::Tensor timestepEmbedding(const torch::Tensor &steps) const
+    void load(const std::string &folder, JobContext *context)
     {
-        const int64_t dim = m_config.blockOutChannels.front(), half = dim / 2;
-        torch::Tensor exponent = -std::log(10000.0) * torch::arange(0, half, torch::kFloat32);
-        exponent = exponent / (double(half) - m_config.freqShift);
-        torch::Tensor emb = steps.to(torch::kFloat32).unsqueeze(1) * torch::exp(exponent).unsqueeze(0);
-        emb = torch::cat({torch::sin(emb), torch::cos(emb)}, -1);
-        if (m_config.flipSinToCos)
-            emb = torch::cat({emb.slice(1, half), emb.slice(1, 0, half)}, -1);
-        if (dim % 2 == 1)
-            emb = torch::constant_pad_nd(emb, {0, 1, 0, 0});
-        return linear(torch::silu(linear(emb, "time_embedding.linear_1")), "time_embedding.linear_2");
+        const std::string file = readWeights(folder, context);
+        validate(unetWeightShapes(m_config), file);
     }
+    void adopt(const Weights &weights) { adoptWeights(weights, unetWeightShapes(m_config)); }
 
-    torch::Tensor forward(torch::Tensor x, const torch::Tensor &steps) const
+    torch::Tensor forward(torch::Tensor x, const torch::Tensor &steps) const override
     {
         if (m_config.centerInput)
             x = 2.0 * x - 1.0;
-        const torch::Tensor temb = timestepEmbedding(steps);
+        const torch::Tensor temb =
+            linear(torch::silu(linear(sinusoidalEmbedding(steps, m_config.blockOutChannels.front(), m_config.flipSinToCos,
+                                                          m_config.freqShift),
+                                      "time_embedding.linear_1")),
+                   "time_embedding.linear_2");
         x = conv(x, "conv_in");
         std::vector<torch::Tensor> skips{x};
         const size_t blocks = m_config.blockOutChannels.size();
@@ -463,39 +517,186 @@ private:
         return conv(x, "conv_out");
     }
 
+protected:
+    std::string sampleDescription() const override { return "[batch, channels, height, width]"; }
+    void checkSample(const FloatTensor &x) const override
+    {
+        if (x.shape.size() != 4 || x.shape[1] != m_config.inChannels || x.shape[0] < 1)
+            throw Error("sample " + shapeToString(x.shape) + " must be [batch, " + std::to_string(m_config.inChannels) +
+                            ", height, width]",
+                        {}, "sample");
+        const int64_t factor = int64_t(1) << (m_config.blockOutChannels.size() - 1);
+        if (x.shape[2] % factor != 0 || x.shape[3] % factor != 0 || x.shape[2] < factor || x.shape[3] < factor)
+            throw Error("height and width must be multiples of " + std::to_string(factor) + " for " +
+                            std::to_string(m_config.blockOutChannels.size()) + " resolution levels, found " +
+                            shapeToString(x.shape),
+                        {}, "sample");
+    }
+
+private:
+    torch::Tensor conv(const torch::Tensor &x, const std::string &p, int64_t stride = 1, int64_t padding = 1) const
+    {
+        return torch::conv2d(x, w(p + ".weight"), w(p + ".bias"), stride, padding);
+    }
+    torch::Tensor norm(const torch::Tensor &x, const std::string &p, int64_t groups) const
+    {
+        return torch::group_norm(x, groups, w(p + ".weight"), w(p + ".bias"), m_config.eps);
+    }
+
+    // ResnetBlock2D (time scale shift "default").
+    torch::Tensor resnet(const torch::Tensor &x, const torch::Tensor &temb, const std::string &p, double scale = 1.0) const
+    {
+        torch::Tensor h = conv(torch::silu(norm(x, p + ".norm1", m_config.groups)), p + ".conv1");
+        h = h + linear(torch::silu(temb), p + ".time_emb_proj").unsqueeze(-1).unsqueeze(-1);
+        h = conv(torch::silu(norm(h, p + ".norm2", m_config.groups)), p + ".conv2");
+        const torch::Tensor shortcut = m_weights.count(p + ".conv_shortcut.weight") ? conv(x, p + ".conv_shortcut", 1, 0) : x;
+        return scale == 1.0 ? shortcut + h : (shortcut + h) / scale;
+    }
+
+    // The attention block of AttnDownBlock2D / AttnUpBlock2D / UNetMidBlock2D: group norm, one
+    // scaled dot-product attention over the H x W positions, output projection, residual.
+    torch::Tensor attention(const torch::Tensor &x, const std::string &p, int64_t groups, double scale = 1.0) const
+    {
+        const int64_t b = x.size(0), c = x.size(1), hgt = x.size(2), wid = x.size(3);
+        const int64_t headDim = m_config.attentionHeadDim > 0 ? m_config.attentionHeadDim : c;
+        const int64_t heads = c / headDim;
+        const torch::Tensor h = norm(x, p + ".group_norm", groups).view({b, c, hgt * wid}).transpose(1, 2); // [b, hw, c]
+        auto split = [&](const torch::Tensor &t) { return t.view({b, hgt * wid, heads, headDim}).transpose(1, 2); };
+        const torch::Tensor q = split(linear(h, p + ".to_q")), k = split(linear(h, p + ".to_k")), v = split(linear(h, p + ".to_v"));
+        const torch::Tensor weights = torch::softmax(torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(double(headDim)), -1);
+        torch::Tensor out = torch::matmul(weights, v).transpose(1, 2).reshape({b, hgt * wid, c});
+        out = linear(out, p + ".to_out.0").transpose(1, 2).reshape({b, c, hgt, wid});
+        return scale == 1.0 ? out + x : (out + x) / scale;
+    }
+
     UNetConfig m_config;
-    ModelInfo m_info;
-    std::map<std::string, torch::Tensor> m_weights;
-    int64_t m_timeDim = 0;
 };
+
+class ToyDenoiser : public Denoiser {
+public:
+    ToyDenoiser(const nlohmann::json &config, const std::string &configPath) : m_config(parseToyConfig(config, configPath))
+    {
+        ModelConfig &c = m_info.config;
+        c.modelType = "toy-denoiser";
+        c.architecture = kToyClass;
+        c.channels = m_config.features;
+        c.hiddenSize = m_config.hidden;
+        c.layers = m_config.blocks;
+        c.activation = "silu";
+    }
+    void load(const std::string &folder, JobContext *context)
+    {
+        const std::string file = readWeights(folder, context);
+        validate(toyWeightShapes(m_config), file);
+    }
+    void adopt(const Weights &weights) { adoptWeights(weights, toyWeightShapes(m_config)); }
+
+    torch::Tensor forward(torch::Tensor x, const torch::Tensor &steps) const override
+    {
+        std::vector<torch::Tensor> features;
+        if (m_config.inputEmbedding > 0)
+            for (int64_t f = 0; f < m_config.features; ++f)
+                features.push_back(sinusoidalEmbedding(x.select(1, f) * m_config.inputScale, m_config.inputEmbedding, true, 0.0));
+        else
+            features.push_back(x);
+        features.push_back(sinusoidalEmbedding(steps, m_config.timeEmbedding, true, 0.0));
+        torch::Tensor h = torch::silu(linear(torch::cat(features, 1), "input_proj"));
+        for (int64_t b = 0; b < m_config.blocks; ++b)
+            h = h + torch::silu(linear(h, "blocks." + std::to_string(b)));
+        return linear(h, "output");
+    }
+
+protected:
+    std::string sampleDescription() const override { return "[points, " + std::to_string(m_config.features) + "]"; }
+    void checkSample(const FloatTensor &x) const override
+    {
+        if (x.shape.size() != 2 || x.shape[1] != m_config.features || x.shape[0] < 1)
+            throw Error("sample " + shapeToString(x.shape) + " must be " + sampleDescription(), {}, "sample");
+    }
+
+private:
+    ToyConfig m_config;
+};
+
+std::string className(const nlohmann::json &config)
+{
+    return config.is_object() && config.contains("_class_name") && config["_class_name"].is_string()
+               ? config["_class_name"].get<std::string>()
+               : std::string();
+}
 
 } // namespace
 
-std::unique_ptr<Model> loadUNet(const std::string &folder, JobContext *context)
+std::unique_ptr<Model> loadDiffusionModel(const std::string &folder, JobContext *context)
 {
-    return std::make_unique<UNetModel>(folder, context);
+    const std::string path = folder + "/config.json";
+    const nlohmann::json config = readJson(path);
+    if (className(config) == kToyClass) {
+        auto model = std::make_unique<ToyDenoiser>(config, path);
+        model->load(folder, context);
+        return model;
+    }
+    auto model = std::make_unique<UNetModel>(config, path);
+    model->load(folder, context);
+    return model;
 }
 
-bool isDiffusersUNet(const std::string &folder)
+bool isDiffusionModel(const std::string &folder)
 {
     const std::string path = folder + "/config.json";
     if (!exists(path))
         return false;
     try {
-        const nlohmann::json j = nlohmann::json::parse(readFile(path, 4u << 20));
-        return j.is_object() && j.value("_class_name", std::string()) == "UNet2DModel";
+        const std::string name = className(nlohmann::json::parse(readFile(path, 4u << 20)));
+        return name == "UNet2DModel" || name == kToyClass;
     } catch (const std::exception &) {
         return false;
     }
 }
 
-std::vector<int64_t> sampleShape(const Model &unet)
+bool isPointModel(const Model &model) { return model.info().config.modelType == "toy-denoiser"; }
+
+std::vector<int64_t> sampleShape(const Model &model)
 {
-    const ModelConfig &c = unet.info().config;
+    const ModelConfig &c = model.info().config;
+    if (c.modelType == "toy-denoiser")
+        return {1, c.channels};
     if (c.modelType != "unet2d")
-        throw Error("sampling needs a diffusers UNet2DModel, not a " + c.modelType + " model");
+        throw Error("sampling needs a diffusion model (a diffusers UNet2DModel or a Tessera toy denoiser), not a " +
+                    c.modelType + " model");
     return {1, c.channels, c.imageSize, c.imageSize};
 }
+
+namespace detail {
+
+WeightShapes weightShapes(const nlohmann::json &config)
+{
+    if (className(config) == kToyClass)
+        return toyWeightShapes(parseToyConfig(config, "config.json"));
+    return unetWeightShapes(parseUNetConfig(config, "config.json"));
+}
+
+std::unique_ptr<Model> modelFromWeights(const nlohmann::json &config, const Weights &weights, const std::string &folder)
+{
+    auto finish = [&](auto model) -> std::unique_ptr<Model> {
+        model->adopt(weights);
+        model->setFolder(folder);
+        return model;
+    };
+    if (className(config) == kToyClass)
+        return finish(std::make_unique<ToyDenoiser>(config, "config.json"));
+    return finish(std::make_unique<UNetModel>(config, "config.json"));
+}
+
+torch::Tensor differentiableForward(const Model &model, const torch::Tensor &x, const torch::Tensor &timesteps)
+{
+    const auto *denoiser = dynamic_cast<const Denoiser *>(&model);
+    if (!denoiser)
+        throw Error("not a diffusion model");
+    return denoiser->forward(x, timesteps);
+}
+
+} // namespace detail
 
 // ---------------------------------------------------------------------------------------------
 // Schedulers

@@ -800,8 +800,8 @@ std::unique_ptr<Model> loadModel(const std::string &folder, JobContext *context)
     const std::string configPath = folder + "/config.json";
     if (!exists(configPath))
         throw Error("no config.json: not a Hugging Face checkpoint folder", folder);
-    if (diffusion::isDiffusersUNet(folder))
-        return diffusion::loadUNet(folder, context);
+    if (diffusion::isDiffusionModel(folder))
+        return diffusion::loadDiffusionModel(folder, context);
     ModelConfig config = ModelConfig::fromFile(configPath);
     return std::make_unique<TransformerModel>(std::move(config), folder, context);
 }

@@ -8,6 +8,7 @@
 #include "tessera/core/Safetensors.h"
 
 #include "Network.h"
+#include "TrainingRecipe.h"
 #include "TorchTensors.h"
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,19 @@
 namespace fs = std::filesystem;
 
 namespace tessera {
+
+namespace detail {
+
+std::mt19937_64 streamFor(uint64_t seed, uint64_t stream, uint64_t step)
+{
+    std::seed_seq sequence{uint32_t(seed), uint32_t(seed >> 32), uint32_t(stream), uint32_t(step), uint32_t(step >> 32)};
+    return std::mt19937_64(sequence);
+}
+
+void writeJson(const std::string &path, const nlohmann::json &json) { writeFileAtomically(path, json.dump(2) + "\n"); }
+
+} // namespace detail
+
 namespace {
 
 using detail::Weights;
@@ -48,12 +62,13 @@ torch::Tensor longTensor(const std::vector<int64_t> &values, std::vector<int64_t
 using detail::fromTorch;
 using detail::toTorch;
 
-// A seed for one purpose at one step: data of step s depends only on (seed, stream, s).
-std::mt19937_64 streamFor(uint64_t seed, uint64_t stream, uint64_t step)
-{
-    std::seed_seq sequence{uint32_t(seed), uint32_t(seed >> 32), uint32_t(stream), uint32_t(step), uint32_t(step >> 32)};
-    return std::mt19937_64(sequence);
-}
+using detail::Batch;
+using detail::Evaluation;
+using detail::Probe;
+using detail::Recipe;
+using detail::StepOutcome;
+using detail::streamFor;
+using detail::writeJson;
 
 std::string stepName(int64_t step)
 {
@@ -62,36 +77,9 @@ std::string stepName(int64_t step)
     return buffer;
 }
 
-void writeJson(const std::string &path, const nlohmann::json &json) { writeFileAtomically(path, json.dump(2) + "\n"); }
 
 // ---------------------------------------------------------------------------------------------
 // Recipes: data, vocabulary and model shape
-
-struct Batch {
-    ModelInputs inputs;
-    torch::Tensor targets;   // [batch, sequence] token targets or [batch] labels; kIgnore = not scored
-};
-
-struct Probe {
-    ModelInputs inputs;                 // batch of one
-    std::vector<std::string> tokens;    // position labels
-};
-
-class Recipe {
-public:
-    virtual ~Recipe() = default;
-    // The model's configuration (tokenizer-dependent sizes filled in).
-    virtual ModelConfig config(const TrainingOptions &o) const = 0;
-    virtual Batch batch(int64_t step, bool heldOut, int64_t size) const = 0;
-    virtual Probe probe() const = 0;
-    virtual void writeTokenizer(const std::string &folder) const = 0;
-    // Held-out evaluation examples (fixed for the run).
-    virtual int64_t evaluationBatches() const { return 8; }
-    // Extra held-out metrics from the trained model (attention on the expected keys, ...).
-    virtual void finalMetrics(const Model &, std::map<std::string, double> &) const {}
-    // The name of the main held-out metric in metrics.json.
-    virtual std::string accuracyName() const { return "token_accuracy"; }
-};
 
 // The parts of a model configuration every recipe sets the same way; the recipe adds the rest.
 ModelConfig recipeConfig(const std::string &type, const std::string &architecture, const TrainingOptions &o,
@@ -247,7 +235,7 @@ public:
 
     // For each layer and head, the mean attention weight that output positions put on the keys
     // holding their answer (summed when a digit repeats); the best head is reported.
-    void finalMetrics(const Model &model, std::map<std::string, double> &metrics) const override
+    void finalMetrics(const Model &model, std::map<std::string, double> &metrics, JobContext &) const override
     {
         const Batch held = batch(0, true, 256);
         CaptureOptions capture;
@@ -393,7 +381,7 @@ public:
 
     void writeTokenizer(const std::string &folder) const override { writeByteTokenizer(folder, 2 * m_longest + 2); }
 
-    void finalMetrics(const Model &model, std::map<std::string, double> &metrics) const override
+    void finalMetrics(const Model &model, std::map<std::string, double> &metrics, JobContext &) const override
     {
         // The query that predicts answer digit j (at position n + j) should look at input
         // position n - 1 - j.
@@ -706,6 +694,8 @@ std::unique_ptr<Recipe> makeRecipe(const TrainingOptions &o)
         return std::make_unique<TextBert>(o);
     if (o.recipe == "vit-fashion")
         return std::make_unique<FashionVit>(o);
+    if (std::unique_ptr<Recipe> diffusion = detail::makeDiffusionRecipe(o))
+        return diffusion;
     throw Error("unknown recipe \"" + o.recipe + "\"");
 }
 
@@ -844,11 +834,6 @@ struct AdamW {
 
 // ---------------------------------------------------------------------------------------------
 
-struct StepOutcome {
-    torch::Tensor loss;
-    double accuracy = 0.0;
-};
-
 StepOutcome forwardLoss(const Model &model, const Batch &batch)
 {
     const torch::Tensor logits = detail::differentiableLogits(model, batch.inputs);
@@ -863,11 +848,6 @@ StepOutcome forwardLoss(const Model &model, const Batch &batch)
     outcome.accuracy = count ? double((flat.argmax(-1).eq(targets).logical_and(scored)).sum().item<int64_t>()) / double(count) : 0.0;
     return outcome;
 }
-
-struct Evaluation {
-    double loss = 0.0;
-    double accuracy = 0.0;
-};
 
 Evaluation evaluate(const Recipe &recipe, const Model &model, int64_t batchSize, JobContext &context)
 {
@@ -957,7 +937,7 @@ void saveCheckpoint(const std::string &run, int64_t step, const ModelConfig &con
     const fs::path partial = fs::path(run) / ("checkpoint-" + stepName(step) + ".partial");
     fs::remove_all(partial);
     fs::create_directories(partial);
-    saveModelFiles(partial.string(), config, weights, recipe);
+    recipe.saveModel(partial.string(), config, weights);
     std::vector<std::pair<std::string, FloatTensor>> moments;
     for (const auto &[name, tensor] : optimizer.m)
         moments.emplace_back("exp_avg." + name, fromTorch(tensor));
@@ -969,7 +949,7 @@ void saveCheckpoint(const std::string &run, int64_t step, const ModelConfig &con
     fs::remove_all(final);
     fs::rename(partial, final);
     // The top of the run folder is the latest model, loadable as it is.
-    saveModelFiles(run, config, weights, recipe);
+    recipe.saveModel(run, config, weights);
     std::vector<fs::path> checkpoints;
     for (const auto &entry : fs::directory_iterator(run)) {
         const std::string name = entry.path().filename().string();
@@ -1049,6 +1029,41 @@ void writeSnapshot(const std::string &run, int64_t step, const Model &model, con
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
+// The transformer recipes' network: the defaults of Recipe
+
+namespace detail {
+
+WeightShapes Recipe::weightShapes(const ModelConfig &config) const { return ::tessera::detail::weightShapes(config); }
+
+Weights Recipe::initialWeights(const ModelConfig &config, uint64_t seed) const
+{
+    return ::tessera::initialWeights(config, seed);
+}
+
+std::unique_ptr<Model> Recipe::model(const ModelConfig &config, const Weights &weights, const std::string &folder) const
+{
+    return modelFromWeights(config, weights, folder);
+}
+
+StepOutcome Recipe::loss(const Model &model, const Batch &batch) const { return forwardLoss(model, batch); }
+
+Evaluation Recipe::evaluate(const Model &model, int64_t batchSize, JobContext &context) const
+{
+    return ::tessera::evaluate(*this, model, batchSize, context);
+}
+
+void Recipe::saveModel(const std::string &folder, const ModelConfig &config, const Weights &weights) const
+{
+    saveModelFiles(folder, config, weights, *this);
+}
+
+std::string Recipe::weightKey(const ModelConfig &config, const std::string &name) const { return checkpointKey(config, name); }
+
+std::string Recipe::groupOf(const std::string &name) const { return ::tessera::groupOf(name); }
+
+} // namespace detail
+
+// ---------------------------------------------------------------------------------------------
 
 const std::vector<RecipeInfo> &trainingRecipes()
 {
@@ -1073,7 +1088,7 @@ const std::vector<RecipeInfo> &trainingRecipes()
             r.defaults.sequenceLength = length;
             return r;
         };
-        return std::vector<RecipeInfo>{
+        std::vector<RecipeInfo> list{
             make("reverse", "Reverse a sequence",
                  "A 2-layer BERT encoder learns to output digit sequences reversed. Its attention "
                  "solves it visibly: each position looks at its mirror image (the anti-diagonal).",
@@ -1102,6 +1117,9 @@ const std::vector<RecipeInfo> &trainingRecipes()
                  "from Debian's dataset-fashion-mnist), 7 x 7 pixel patches.",
                  "vit", false, 4000, 128, 2e-3, 4, 96, 4, 7),
         };
+        for (RecipeInfo &r : detail::diffusionRecipes())
+            list.push_back(std::move(r));
+        return list;
     }();
     return recipes;
 }
@@ -1226,14 +1244,14 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
     context.setProgress(0.0, "preparing " + options.recipe);
     const std::unique_ptr<Recipe> recipe = makeRecipe(options);
     const ModelConfig config = recipe->config(options);
-    Weights weights = initialWeights(config, options.seed);
+    Weights weights = recipe->initialWeights(config, options.seed);
     AdamW optimizer;
     if (!resumeFrom.empty()) {
-        SafetensorsFile model((resumeFrom / "model.safetensors").string());
+        SafetensorsFile model((resumeFrom / recipe->weightsFile()).string());
         SafetensorsFile moments((resumeFrom / "optimizer.safetensors").string());
         torch::NoGradGuard noGrad;
         for (auto &[name, w] : weights) {
-            const std::string key = detail::checkpointKey(config, name);
+            const std::string key = recipe->weightKey(config, name);
             if (!model.contains(key))
                 throw Error("weight missing from the checkpoint", model.path(), key);
             const torch::Tensor saved = toTorch(model.readFloat(key));
@@ -1248,7 +1266,7 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
         const auto meta = moments.metadata().find("step");
         optimizer.step = meta == moments.metadata().end() ? startStep : std::stoll(meta->second);
     }
-    const std::unique_ptr<Model> model = detail::modelFromWeights(config, weights, run);
+    const std::unique_ptr<Model> model = recipe->model(config, weights, run);
     const Probe probe = recipe->probe();
     nlohmann::json index = {{"recipe", options.recipe},
                             {"model_type", config.modelType},
@@ -1284,7 +1302,7 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
         pending = TrainingReport();
         pending.totalSteps = options.steps;
     };
-    if (startStep == 0)
+    if (startStep == 0 && recipe->writesSnapshots())
         writeSnapshot(run, 0, *model, weights, probe, index, std::nan(""), std::nan(""));
 
     auto checkpoint = [&](int64_t step) {
@@ -1300,13 +1318,13 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
             const Batch batch = options.overfitOneBatch ? fixed : recipe->batch(current, false, options.batchSize);
             for (auto &[name, w] : weights)
                 w.mutable_grad() = torch::Tensor();
-            StepOutcome outcome = forwardLoss(*model, batch);
+            StepOutcome outcome = recipe->loss(*model, batch);
             outcome.loss.backward();
             const double loss = outcome.loss.item<double>();
             // Gradient norms per group; the tripwire names the first parameter that went bad.
             std::map<std::string, double> groupSquares;
             double totalSquares = 0.0;
-            for (const auto &[name, shape] : detail::weightShapes(config)) {
+            for (const auto &[name, shape] : recipe->weightShapes(config)) {
                 const torch::Tensor &g = weights.at(name).grad();
                 if (!g.defined())
                     continue;
@@ -1316,7 +1334,7 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
                                 " is not finite (NaN or Inf); training stopped. The last checkpoint is kept. "
                                 "Lower the learning rate (now " + std::to_string(learningRateAt(options, current)) +
                                 ") or keep gradient clipping on");
-                groupSquares[groupOf(name)] += s;
+                groupSquares[recipe->groupOf(name)] += s;
                 totalSquares += s;
             }
             if (!std::isfinite(loss))
@@ -1327,8 +1345,8 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
                 Weights wide;
                 for (const auto &[name, w] : weights)
                     wide[name] = w.detach().to(torch::kFloat64).requires_grad_(true);
-                const std::unique_ptr<Model> wideModel = detail::modelFromWeights(config, wide);
-                StepOutcome wideOutcome = forwardLoss(*wideModel, batch);
+                const std::unique_ptr<Model> wideModel = recipe->model(config, wide, {});
+                StepOutcome wideOutcome = recipe->loss(*wideModel, batch);
                 wideOutcome.loss.backward();
                 const double wideLoss = wideOutcome.loss.item<double>();
                 double worst = 0.0, wideSquares = 0.0;
@@ -1369,8 +1387,9 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
             optimizer.apply(weights, rate, options.weightDecay);
             step = current;
             const TrainingPoint point{current, loss, outcome.accuracy, rate, norm, seconds()};
-            history.push_back({{"step", current}, {"loss", loss}, {"accuracy", outcome.accuracy}, {"learning_rate", rate},
-                               {"grad_norm", norm}});
+            history.push_back({{"step", current}, {"loss", loss}, {"learning_rate", rate}, {"grad_norm", norm}});
+            if (std::isfinite(outcome.accuracy)) // JSON has no NaN: a recipe without accuracy leaves it out
+                history.back()["accuracy"] = outcome.accuracy;
             pending.points.push_back(point);
             pending.groupNorms.clear();
             for (const auto &[group, squares] : groupSquares)
@@ -1378,12 +1397,13 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
             context.setProgress(double(current) / double(options.steps),
                                 "step " + std::to_string(current) + " of " + std::to_string(options.steps));
             if (current % options.evaluateEvery == 0 || current == options.steps) {
-                const Evaluation e = evaluate(*recipe, *model, options.batchSize, context);
+                const Evaluation e = recipe->evaluate(*model, options.batchSize, context);
                 pending.evaluations.push_back({current, e.loss, e.accuracy, rate, 0.0, seconds()});
                 history.back()["heldout_loss"] = e.loss;
-                history.back()["heldout_accuracy"] = e.accuracy;
+                if (std::isfinite(e.accuracy))
+                    history.back()["heldout_accuracy"] = e.accuracy;
             }
-            if (current % options.snapshotEvery == 0 || current == options.steps) {
+            if (recipe->writesSnapshots() && (current % options.snapshotEvery == 0 || current == options.steps)) {
                 const double snapshotLoss = pending.evaluations.empty() ? loss : pending.evaluations.back().loss;
                 const double snapshotAccuracy = pending.evaluations.empty() ? outcome.accuracy : pending.evaluations.back().accuracy;
                 writeSnapshot(run, current, *model, weights, probe, index, snapshotLoss, snapshotAccuracy);
@@ -1410,12 +1430,13 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
     result.finished = step >= options.steps;
     if (result.finished) {
         context.setProgress(1.0, "evaluating");
-        const Evaluation e = evaluate(*recipe, *model, options.batchSize, context);
+        const Evaluation e = recipe->evaluate(*model, options.batchSize, context);
         result.metrics["loss"] = e.loss;
-        result.metrics[recipe->accuracyName()] = e.accuracy;
+        if (!recipe->accuracyName().empty())
+            result.metrics[recipe->accuracyName()] = e.accuracy;
         if (options.recipe == "gpt-text")
             result.metrics["perplexity"] = std::exp(e.loss);
-        recipe->finalMetrics(*model, result.metrics);
+        recipe->finalMetrics(*model, result.metrics, context);
         result.metrics["seconds"] = seconds();
         result.metrics["steps"] = double(step);
         result.metrics["parameters"] = double(model->info().parameters);
@@ -1424,8 +1445,12 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
         metrics["runtime"] = runtimeInfo().summary();
         writeJson(run + "/metrics.json", metrics);
         char line[256];
-        std::snprintf(line, sizeof line, "%s: %s %.4f, held-out loss %.4f after %lld steps (%.0f s)", options.recipe.c_str(),
-                      recipe->accuracyName().c_str(), e.accuracy, e.loss, static_cast<long long>(step), seconds());
+        if (recipe->accuracyName().empty())
+            std::snprintf(line, sizeof line, "%s: held-out loss %.4f after %lld steps (%.0f s)", options.recipe.c_str(), e.loss,
+                          static_cast<long long>(step), seconds());
+        else
+            std::snprintf(line, sizeof line, "%s: %s %.4f, held-out loss %.4f after %lld steps (%.0f s)", options.recipe.c_str(),
+                          recipe->accuracyName().c_str(), e.accuracy, e.loss, static_cast<long long>(step), seconds());
         result.summary = line;
     } else {
         result.summary = options.recipe + ": stopped after step " + std::to_string(step) + " of " +
@@ -1451,13 +1476,13 @@ TrainingHistory readTrainingHistory(const std::string &runFolder)
             TrainingPoint point;
             point.step = entry.at("step").get<int64_t>();
             point.loss = entry.at("loss").get<double>();
-            point.accuracy = entry.value("accuracy", 0.0);
+            point.accuracy = entry.value("accuracy", std::nan(""));
             point.learningRate = entry.value("learning_rate", 0.0);
             point.gradientNorm = entry.value("grad_norm", 0.0);
             history.points.push_back(point);
             if (entry.contains("heldout_loss"))
                 history.evaluations.push_back({point.step, entry.at("heldout_loss").get<double>(),
-                                               entry.value("heldout_accuracy", 0.0), point.learningRate, 0.0, 0.0});
+                                               entry.value("heldout_accuracy", std::nan("")), point.learningRate, 0.0, 0.0});
         }
     } catch (const nlohmann::json::exception &e) {
         throw Error(std::string("unreadable trainer state: ") + e.what(), path);

@@ -3,6 +3,7 @@
 #include "tessera/core/Error.h"
 #include "tessera/core/Log.h"
 #include "tessera/plugins/PanelJobs.h"
+#include "tessera/widgets/DataHub.h"
 #include "tessera/core/Safetensors.h"
 #include "tessera/core/TableIO.h"
 #include "tessera/widgets/CompositeFigure.h"
@@ -25,6 +26,7 @@
 #include <QShortcut>
 #include <QSlider>
 #include <QSpinBox>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -34,7 +36,9 @@
 namespace tessera::diffusionlab {
 namespace {
 
-const QStringList kFigures{"filmstrip", "step", "seeds", "schedules", "forward", "compare"};
+const QStringList kFigures{"filmstrip", "step", "seeds", "schedules", "forward", "compare", "particles"};
+// The views of image models and of point models (schedules serve both).
+const QStringList kImageFigures{"filmstrip", "step", "seeds", "forward", "compare"};
 constexpr int kFrames = 10; // filmstrip columns
 
 QString text(const std::string &s) { return QString::fromStdString(s); }
@@ -85,6 +89,19 @@ DiffusionPanel::DiffusionPanel(const plugins::PanelContext &context, QWidget *pa
     buildUi();
     updateControls();
     refreshSchedules();
+    // A diffusion model offered by the Training panel (its "Open in" button) or the Models panel
+    // opens here, replacing the one shown: only diffusion folders qualify.
+    if (m_context.hub)
+        connect(m_context.hub, &widgets::DataHub::textsChanged, this, [this](const QString &topic, const QString &name) {
+            if (topic != widgets::DataHub::ModelFolders || (m_modelJob && !m_modelJob->isFinished()))
+                return;
+            const QString folder = m_context.hub->text(topic, name);
+            if (!canOpen(folder) || QDir(folder).absolutePath() == m_folder)
+                return;
+            QString error;
+            if (!openModel(folder, &error))
+                setStatus(error, true);
+        });
 }
 
 DiffusionPanel::~DiffusionPanel()
@@ -154,6 +171,16 @@ void DiffusionPanel::buildUi()
     m_seed->setValue(1);
     m_seed->setToolTip(tr("Seed of x_T and of every noise draw"));
     form->addRow(tr("See&d"), m_seed);
+    m_points = new QSpinBox;
+    m_points->setRange(10, 100000);
+    m_points->setValue(1000);
+    m_points->setToolTip(tr("Particles sampled at once by a 2-D toy denoiser"));
+    form->addRow(tr("&Particles"), m_points);
+    m_trails = new QSpinBox;
+    m_trails->setRange(0, 200);
+    m_trails->setValue(40);
+    m_trails->setToolTip(tr("How many particles' paths from x_T the Particles view draws"));
+    form->addRow(tr("T&rails"), m_trails);
     m_sample = new QPushButton(tr("Sample"));
     m_sample->setToolTip(tr("Denoise from x_T (Ctrl+Return)"));
     m_cancel = new QPushButton(tr("Cancel"));
@@ -172,6 +199,7 @@ void DiffusionPanel::buildUi()
     column->addWidget(samplingBox);
 
     auto *moreBox = new QGroupBox(tr("Seeds and forward noising"));
+    m_imageControls = moreBox;
     auto *more = new QFormLayout(moreBox);
     m_seedCount = new QSpinBox;
     m_seedCount->setRange(1, 256);
@@ -241,6 +269,14 @@ void DiffusionPanel::buildUi()
     m_views->addTab(m_schedulesView, tr("Schedules"));
     m_views->addTab(m_forwardView, tr("Forward"));
     m_views->addTab(m_compareView, tr("DDPM vs DDIM"));
+    m_particlesView = new widgets::LinePlotView;
+    m_particlesView->setAxisTitles(tr("x"), tr("y"));
+    m_particlesView->setEqualAspect(true);
+    m_views->addTab(m_particlesView, tr("Particles"));
+    m_views->setTabToolTip(int(kFigures.indexOf("particles")),
+                           tr("2-D toy denoisers: particles flowing from noise to the data (train one in Training: "
+                              "diffusion-moons, diffusion-swiss-roll, diffusion-8-gaussians)"));
+    updateTabs();
     connect(m_views, &QTabWidget::currentChanged, this, [this] {
         emit currentFigureChanged(currentFigureName());
         fillCurrentView();
@@ -287,6 +323,8 @@ void DiffusionPanel::buildUi()
             report(setForwardImage(path, &error), error);
     });
     connect(m_scrubber, &QSlider::valueChanged, this, &DiffusionPanel::refreshStep);
+    connect(m_scrubber, &QSlider::valueChanged, this, &DiffusionPanel::refreshParticles);
+    connect(m_trails, &QSpinBox::valueChanged, this, &DiffusionPanel::refreshParticles);
     connect(m_forwardT, &QSlider::valueChanged, this, &DiffusionPanel::refreshForward);
     connect(m_scheduler, &QComboBox::currentIndexChanged, this, [this] {
         updateControls();
@@ -331,6 +369,7 @@ widgets::Figure *DiffusionPanel::figure(const QString &name)
     case 3: return m_schedulesView;
     case 4: return m_forwardView;
     case 5: return m_compareView;
+    case 6: return m_particlesView;
     default: return nullptr;
     }
 }
@@ -350,6 +389,26 @@ void DiffusionPanel::updateControls()
                       (m_compareJob && !m_compareJob->isFinished());
     m_cancel->setEnabled(busy);
     m_sample->setEnabled(m_model != nullptr);
+    m_points->setEnabled(pointModel());
+    m_trails->setEnabled(pointModel());
+    m_imageControls->setEnabled(!pointModel());
+}
+
+bool DiffusionPanel::pointModel() const { return m_model && diffusion::isPointModel(*m_model); }
+
+// Image views for UNets, Particles for point models; the schedules for both.
+void DiffusionPanel::updateTabs()
+{
+    const bool points = pointModel();
+    // Decided before any tab is disabled: QTabWidget moves off a disabled current tab by itself.
+    // Only the tab buttons are disabled (QTabWidget::setTabEnabled would disable the page too,
+    // and the plots keep a greyed look).
+    const QString before = m_pendingView.isEmpty() ? currentFigureName() : m_pendingView;
+    auto enabled = [points](const QString &name) { return name == "schedules" || (name == "particles" ? points : !points); };
+    for (int i = 0; i < kFigures.size(); ++i)
+        m_views->tabBar()->setTabEnabled(i, enabled(kFigures[i]));
+    setCurrentFigure(enabled(before) ? before : points ? QStringLiteral("particles") : QStringLiteral("filmstrip"));
+    m_pendingView.clear();
 }
 
 bool DiffusionPanel::runJob(const QString &title, std::function<void(JobContext &)> work, std::function<void()> done,
@@ -392,8 +451,9 @@ std::optional<diffusion::Scheduler> DiffusionPanel::scheduler(const std::string 
 bool DiffusionPanel::openModel(const QString &path, QString *error)
 {
     const QString folder = QDir(path).absolutePath();
-    if (!diffusion::isDiffusersUNet(folder.toStdString())) {
-        if (error) *error = tr("%1 is not a diffusers UNet2DModel folder (its config.json must say \"_class_name\": \"UNet2DModel\")").arg(folder);
+    if (!diffusion::isDiffusionModel(folder.toStdString())) {
+        if (error) *error = tr("%1 is not a diffusion model folder (its config.json must say \"_class_name\": \"UNet2DModel\", "
+                               "or \"TesseraToyDenoiser\" for a 2-D toy)").arg(folder);
         return false;
     }
     try {
@@ -421,11 +481,26 @@ bool DiffusionPanel::openModel(const QString &path, QString *error)
                 trained = tr("%1 training steps").arg(diffusion::schedulerConfigFor(m_folder.toStdString(), "ddpm").trainTimesteps);
             } catch (const Error &) {
             }
-            m_modelLabel->setText(tr("<b>%1</b> \u00b7 UNet2DModel \u00b7 samples %2\u00d7%3\u00d7%4 \u00b7 %5 parameters \u00b7 %6")
-                                      .arg(QFileInfo(folder).fileName().toHtmlEscaped())
-                                      .arg(shape[1]).arg(shape[2]).arg(shape[3])
-                                      .arg(QLocale().toString(qlonglong(info.parameters)))
-                                      .arg(trained));
+            m_dataPoints = {};
+            m_dataName.clear();
+            if (diffusion::isPointModel(*m_model)) {
+                m_dataName = text(diffusion::toyDistributionOf(m_folder.toStdString()));
+                if (!m_dataName.isEmpty())
+                    m_dataPoints = diffusion::toyPoints(m_dataName.toStdString(), 2000, 7);
+                m_modelLabel->setText(tr("<b>%1</b> \u00b7 toy denoiser (MLP) \u00b7 points in %2-D \u00b7 %3 parameters \u00b7 %4%5")
+                                          .arg(QFileInfo(folder).fileName().toHtmlEscaped())
+                                          .arg(shape[1])
+                                          .arg(QLocale().toString(qlonglong(info.parameters)))
+                                          .arg(trained)
+                                          .arg(m_dataName.isEmpty() ? QString() : tr(" \u00b7 trained on %1").arg(m_dataName)));
+            } else {
+                m_modelLabel->setText(tr("<b>%1</b> \u00b7 UNet2DModel \u00b7 samples %2\u00d7%3\u00d7%4 \u00b7 %5 parameters \u00b7 %6")
+                                          .arg(QFileInfo(folder).fileName().toHtmlEscaped())
+                                          .arg(shape[1]).arg(shape[2]).arg(shape[3])
+                                          .arg(QLocale().toString(qlonglong(info.parameters)))
+                                          .arg(trained));
+            }
+            updateTabs();
             if (auto s = scheduler("ddpm", 1, nullptr)) {
                 m_steps->setMaximum(int(s->config().trainTimesteps));
                 m_stepsSlider->setMaximum(int(s->config().trainTimesteps));
@@ -449,6 +524,7 @@ SamplingRequest DiffusionPanel::request() const
     r.steps = m_steps->value();
     r.eta = r.scheduler == "ddim" ? m_eta->value() : 0.0;
     r.seed = uint64_t(m_seed->value());
+    r.points = m_points->value();
     return r;
 }
 
@@ -457,7 +533,10 @@ namespace {
 diffusion::Trajectory sampleWith(const Model &model, const diffusion::Scheduler &s, const SamplingRequest &r, JobContext *context)
 {
     const diffusion::NoiseSource noise = diffusion::seededNoise(r.seed);
-    const FloatTensor start = noise(-1, diffusion::sampleShape(model));
+    std::vector<int64_t> shape = diffusion::sampleShape(model);
+    if (diffusion::isPointModel(model))
+        shape[0] = r.points;
+    const FloatTensor start = noise(-1, shape);
     return diffusion::sample(model, s, start, noise, r.eta, context);
 }
 } // namespace
@@ -486,12 +565,18 @@ bool DiffusionPanel::runSampling(QString *error)
             {
                 const QSignalBlocker block(m_scrubber);
                 m_scrubber->setRange(0, int(m_trajectory->timesteps.size()) - 1);
-                m_scrubber->setValue(int(m_trajectory->timesteps.size()) - 1);
+                const int steps = int(m_trajectory->timesteps.size());
+                m_scrubber->setValue(m_pendingStep > 0 ? std::min(m_pendingStep, steps) - 1 : steps - 1);
+                m_pendingStep = 0;
             }
             setStatus(tr("%1 steps of %2 in %3 (UNet %4, scheduler and the rest %5)")
                           .arg(m_trajectory->timesteps.size())
                           .arg(text(r.scheduler).toUpper(), seconds(m_trajectory->seconds), seconds(m_trajectory->modelSeconds),
                                seconds(m_trajectory->seconds - m_trajectory->modelSeconds)));
+            if (pointModel()) {
+                refreshParticles();
+                return;
+            }
             refreshFilmstrip();
             refreshStep();
             refreshForward();
@@ -503,6 +588,10 @@ bool DiffusionPanel::runSeeds(QString *error)
 {
     if (!m_model) {
         if (error) *error = tr("open a diffusers UNet first");
+        return false;
+    }
+    if (pointModel()) {
+        if (error) *error = tr("%1 is a 2-D toy model: its samples are points (see the Particles view)").arg(QFileInfo(m_folder).fileName());
         return false;
     }
     const SamplingRequest r = request();
@@ -538,6 +627,10 @@ bool DiffusionPanel::runComparison(QString *error)
         if (error) *error = tr("open a diffusers UNet first");
         return false;
     }
+    if (pointModel()) {
+        if (error) *error = tr("%1 is a 2-D toy model: its samples are points (see the Particles view)").arg(QFileInfo(m_folder).fileName());
+        return false;
+    }
     SamplingRequest r = request();
     auto ddpm = scheduler("ddpm", r.steps, error);
     auto ddim = scheduler("ddim", r.steps, error);
@@ -571,6 +664,10 @@ bool DiffusionPanel::setForwardImage(const QString &path, QString *error)
         if (error) *error = tr("open a diffusers UNet first (the image is resized to what it samples)");
         return false;
     }
+    if (pointModel()) {
+        if (error) *error = tr("%1 is a 2-D toy model: its samples are points (see the Particles view)").arg(QFileInfo(m_folder).fileName());
+        return false;
+    }
     try {
         const std::vector<int64_t> shape = diffusion::sampleShape(*m_model);
         ImagePreprocessing p;
@@ -600,11 +697,17 @@ QString DiffusionPanel::saveTrajectory(const QString &path)
         } else if (suffix == "npy") {
             FloatTensor all;
             all.shape = frames.front().shape;
-            all.shape[0] = int64_t(frames.size());
+            if (pointModel()) // [steps + 1, points, features]
+                all.shape.insert(all.shape.begin(), int64_t(frames.size()));
+            else
+                all.shape[0] = int64_t(frames.size());
             for (const FloatTensor &f : frames)
                 all.values.insert(all.values.end(), f.values.begin(), f.values.end());
             writeNpy(path.toStdString(), all);
         } else if (suffix == "mp4") {
+            if (pointModel())
+                return tr("a video shows image samples; save the particles' trajectory as .safetensors or .npy, "
+                          "or export the Particles view at each step");
             const int64_t side = frames.front().shape.back();
             diffusion::writeVideo(path.toStdString(), frames, std::clamp(double(frames.size()) / 4.0, 4.0, 30.0),
                                   int(std::clamp<int64_t>(256 / std::max<int64_t>(side, 1), 1, 16)));
@@ -623,7 +726,7 @@ QString DiffusionPanel::saveTrajectory(const QString &path)
 
 void DiffusionPanel::refreshFilmstrip()
 {
-    if (!m_trajectory) {
+    if (!m_trajectory || pointModel()) {
         m_filmstripView->setTiles({});
         return;
     }
@@ -657,6 +760,10 @@ void DiffusionPanel::refreshFilmstrip()
 
 void DiffusionPanel::refreshStep()
 {
+    if (pointModel()) { // the scrubber drives the Particles view (refreshParticles)
+        m_stepView->setTiles({});
+        return;
+    }
     if (!m_trajectory) {
         m_stepView->setTiles({});
         m_scrubberLabel->clear();
@@ -767,7 +874,7 @@ void DiffusionPanel::refreshForward()
     const FloatTensor *x0 = !m_forwardImage.values.empty() ? &m_forwardImage
                             : m_trajectory                 ? &m_trajectory->previous.back()
                                                            : nullptr;
-    if (!x0) {
+    if (!x0 || pointModel()) {
         m_forwardImages->setTiles({});
         m_histogram->setSeries({});
         return;
@@ -852,6 +959,70 @@ void DiffusionPanel::refreshComparison()
 
 // ---------------------------------------------------------------------------------------------
 
+void DiffusionPanel::refreshParticles()
+{
+    if (!m_trajectory || !pointModel() || m_trajectory->start.shape.size() != 2 || m_trajectory->start.shape[1] < 2) {
+        m_particlesView->setSeries({});
+        m_particlesView->setFigureTitle(tr("Particles: open a 2-D toy denoiser (train one in Training: diffusion-moons, "
+                                           "diffusion-swiss-roll or diffusion-8-gaussians)"));
+        return;
+    }
+    const diffusion::Trajectory &t = *m_trajectory;
+    const size_t i = size_t(std::clamp(m_scrubber->value(), 0, int(t.timesteps.size()) - 1));
+    const int64_t count = t.start.shape[0], features = t.start.shape[1];
+    // The first two coordinates of point p of a [points, features] tensor.
+    auto xOf = [features](const FloatTensor &v, int64_t p) { return double(v.values[size_t(p * features)]); };
+    auto yOf = [features](const FloatTensor &v, int64_t p) { return double(v.values[size_t(p * features + 1)]); };
+    QVector<widgets::Series> series;
+    if (!m_dataPoints.values.empty()) {
+        widgets::Series data{tr("data (%1)").arg(m_dataName), {}, {}, QColor(150, 150, 150, 120)};
+        for (int64_t p = 0; p < m_dataPoints.shape[0]; ++p) {
+            data.x << xOf(m_dataPoints, p);
+            data.y << yOf(m_dataPoints, p);
+        }
+        data.line = false;
+        data.markerSize = 3;
+        series << data;
+    }
+    const FloatTensor &now = t.previous[i];
+    const int64_t after = i + 1 < t.timesteps.size() ? t.timesteps[i + 1] : 0;
+    widgets::Series particles{i + 1 < t.timesteps.size() ? tr("x_t, t = %1").arg(after) : tr("x₀, the samples"), {}, {},
+                              QColor(33, 102, 172)};
+    for (int64_t p = 0; p < count; ++p) {
+        particles.x << xOf(now, p);
+        particles.y << yOf(now, p);
+    }
+    particles.line = false;
+    particles.markerSize = 3;
+    series << particles;
+    // Drawn last, over the particles.
+    const int64_t trails = std::min<int64_t>(m_trails->value(), count);
+    for (int64_t p = 0; p < trails; ++p) {
+        widgets::Series trail{tr("paths from x_T"), {xOf(t.start, p)}, {yOf(t.start, p)}, QColor(214, 96, 77, 190)};
+        for (size_t k = 0; k <= i; ++k) {
+            trail.x << xOf(t.previous[k], p);
+            trail.y << yOf(t.previous[k], p);
+        }
+        trail.parametric = true;
+        trail.width = 1.0;
+        trail.legend = p == 0;
+        series << trail;
+    }
+    m_particlesView->setSeries(series);
+    m_particlesView->setFigureTitle(tr("%1, %2 steps, seed %3: %4 particles after step %5 (t = %6 → %7)")
+                                        .arg(text(m_trajectoryRequest.scheduler).toUpper())
+                                        .arg(t.timesteps.size())
+                                        .arg(m_trajectoryRequest.seed)
+                                        .arg(count)
+                                        .arg(i + 1)
+                                        .arg(t.timesteps[i])
+                                        .arg(after));
+    m_particlesView->setTable({nullptr, {}, {QStringLiteral("x1"), QStringLiteral("x2")},
+                               {std::vector<double>(particles.x.begin(), particles.x.end()),
+                                std::vector<double>(particles.y.begin(), particles.y.end())}});
+    m_scrubberLabel->setText(tr("step %1 of %2 · t = %3").arg(i + 1).arg(t.timesteps.size()).arg(t.timesteps[i]));
+}
+
 QList<widgets::OptionSpec> DiffusionPanel::optionSpecs() const
 {
     return {
@@ -860,6 +1031,8 @@ QList<widgets::OptionSpec> DiffusionPanel::optionSpecs() const
         {"steps", tr("denoising steps"), "50", {}},
         {"eta", tr("DDIM's eta in [0, 1]"), "0", {}},
         {"seed", tr("seed of x_T and the noise draws"), "1", {}},
+        {"points", tr("particles a 2-D toy denoiser samples"), "1000", {}},
+        {"trails", tr("particles whose paths the Particles view draws"), "40", {}},
         {"step", tr("the step the Step view shows (1-based), or last"), "last", {}},
         {"seeds", tr("how many seeds the Seeds view samples (sampled when given)"), "16", {}},
         {"t", tr("forward-noising timestep"), "250", {}},
@@ -879,6 +1052,10 @@ QVariantMap DiffusionPanel::options() const
     o["steps"] = QString::number(m_steps->value());
     o["eta"] = QString::number(m_eta->value());
     o["seed"] = QString::number(m_seed->value());
+    if (pointModel()) {
+        o["points"] = QString::number(m_points->value());
+        o["trails"] = QString::number(m_trails->value());
+    }
     o["t"] = QString::number(m_forwardT->value());
     o["view"] = currentFigureName();
     return o;
@@ -918,13 +1095,25 @@ bool DiffusionPanel::setOptions(const QVariantMap &options, QString *error)
     const int seeds = options.value("seeds", m_seedCount->value()).toString().toInt(&ok);
     if (!ok || seeds < 1 || seeds > 256)
         return fail(tr("--seeds: \"%1\" is not a count from 1 to 256").arg(options.value("seeds").toString()));
+    const int points = options.value("points", m_points->value()).toString().toInt(&ok);
+    if (!ok || points < m_points->minimum() || points > m_points->maximum())
+        return fail(tr("--points: \"%1\" is not a count from %2 to %3")
+                        .arg(options.value("points").toString())
+                        .arg(m_points->minimum())
+                        .arg(m_points->maximum()));
+    const int trails = options.value("trails", m_trails->value()).toString().toInt(&ok);
+    if (!ok || trails < 0 || trails > m_trails->maximum())
+        return fail(tr("--trails: \"%1\" is not a count from 0 to %2").arg(options.value("trails").toString()).arg(m_trails->maximum()));
     const QString compare = options.value("compare", "no").toString();
     if (compare != "yes" && compare != "no")
         return fail(tr("--compare: \"%1\" is not yes or no").arg(compare));
 
     const bool loadingModel = options.contains("model") && QDir(options["model"].toString()).absolutePath() != m_folder;
     {
-        const QSignalBlocker a(m_scheduler), b(m_steps), c(m_eta), d(m_seed), e(m_forwardT), f(m_seedCount);
+        const QSignalBlocker a(m_scheduler), b(m_steps), c(m_eta), d(m_seed), e(m_forwardT), f(m_seedCount), g(m_points),
+            h(m_trails);
+        m_points->setValue(points);
+        m_trails->setValue(trails);
         m_scheduler->setCurrentIndex(m_scheduler->findData(kind));
         m_steps->setMaximum(std::max(m_steps->maximum(), steps));
         m_steps->setValue(steps);
@@ -941,7 +1130,8 @@ bool DiffusionPanel::setOptions(const QVariantMap &options, QString *error)
     if (t > m_forwardT->maximum())
         return fail(tr("--t: %1 is beyond the last timestep %2").arg(t).arg(m_forwardT->maximum()));
     if (!loadingModel && m_model &&
-        (options.contains("scheduler") || options.contains("steps") || options.contains("eta") || options.contains("seed")) &&
+        (options.contains("scheduler") || options.contains("steps") || options.contains("eta") || options.contains("seed") ||
+         (pointModel() && options.contains("points"))) &&
         !runSampling(error))
         return false;
     if (options.contains("image") && !setForwardImage(options["image"].toString(), error))
@@ -950,7 +1140,14 @@ bool DiffusionPanel::setOptions(const QVariantMap &options, QString *error)
         return false;
     if (compare == "yes" && !runComparison(error))
         return false;
-    if (options.contains("step") && m_trajectory) {
+    const bool sampling = (m_modelJob && !m_modelJob->isFinished()) || (m_sampleJob && !m_sampleJob->isFinished());
+    if (options.contains("step") && sampling) {
+        // Applied when the sampling that runs now (a model loading) finishes.
+        const QString step = options["step"].toString();
+        m_pendingStep = step == "last" ? 0 : step.toInt(&ok);
+        if (!ok || m_pendingStep < 0)
+            return fail(tr("--step: \"%1\" is not a step number, or last").arg(step));
+    } else if (options.contains("step") && m_trajectory) {
         const QString step = options["step"].toString();
         const int index = step == "last" ? int(m_trajectory->timesteps.size()) : step.toInt(&ok);
         if (step != "last" && (!ok || index < 1 || index > int(m_trajectory->timesteps.size())))
@@ -960,6 +1157,10 @@ bool DiffusionPanel::setOptions(const QVariantMap &options, QString *error)
     if (m_context.jobs->isInline() && !options.isEmpty()) {
         if (!m_model && view != "schedules")
             return fail(tr("the Diffusion lab needs a model: --model DIR (a diffusers UNet2DModel folder)"));
+        if (view == "particles" && !pointModel())
+            return fail(tr("the particles view is for 2-D toy denoisers (this model samples images)"));
+        if (pointModel() && kImageFigures.contains(view))
+            return fail(tr("the %1 view shows images; this 2-D toy model's view is particles (or schedules)").arg(view));
         if (view == "seeds" && m_seedSamples.empty())
             return fail(tr("the seeds view needs --seeds N"));
         if (view == "compare" && !m_comparison)
@@ -967,11 +1168,15 @@ bool DiffusionPanel::setOptions(const QVariantMap &options, QString *error)
     }
     refreshSchedules();
     refreshForward();
-    setCurrentFigure(view);
+    refreshParticles();
+    if (m_views->tabBar()->isTabEnabled(int(kFigures.indexOf(view))))
+        setCurrentFigure(view);
+    else
+        m_pendingView = view; // the model that enables it is loading
     return true;
 }
 
-bool DiffusionPanel::canOpen(const QString &path) const { return diffusion::isDiffusersUNet(path.toStdString()); }
+bool DiffusionPanel::canOpen(const QString &path) const { return diffusion::isDiffusionModel(path.toStdString()); }
 
 bool DiffusionPanel::open(const QString &path, QString *error) { return openModel(path, error); }
 

@@ -7,6 +7,9 @@
 //   schedules  beta_t, alpha-bar_t and the SNR (log) of the model's schedule against the others
 //   forward    q(x_t | x_0) at a chosen t, with the histogram of x_t against N(0, 1)
 //   compare    DDPM and DDIM side by side, same step count and seed, with their wall times
+//   particles  a 2-D toy denoiser's particles at the scrubbed step over the data distribution,
+//              with the trajectories of some of them from x_T (point models only; the image
+//              views are for UNets)
 // Trajectories save as safetensors (the fixture's names) or .npy, the denoising as MP4.
 // GUI thread only; sampling runs as cancellable jobs.
 
@@ -42,6 +45,7 @@ struct SamplingRequest {
     int64_t steps = 50;
     double eta = 0.0;
     uint64_t seed = 1;
+    int64_t points = 1000; // samples of a point model in one batch
 };
 
 struct Comparison {
@@ -89,6 +93,9 @@ private:
     void refreshSchedules();
     void refreshForward();
     void refreshComparison();
+    void refreshParticles();
+    bool pointModel() const;
+    void updateTabs();
     void updateControls();
     void fillCurrentView();
     void setStatus(const QString &text, bool error = false);
@@ -106,6 +113,8 @@ private:
     std::shared_ptr<const Comparison> m_comparison;
     FloatTensor m_forwardImage;   // x_0 for the forward view; empty: the current sample
     QString m_forwardName;
+    FloatTensor m_dataPoints;     // the toy distribution a point model was trained on [n, 2], or empty
+    QString m_dataName;
     QPointer<widgets::JobHandle> m_modelJob;
     QPointer<widgets::JobHandle> m_sampleJob;
     QPointer<widgets::JobHandle> m_seedsJob;
@@ -117,6 +126,11 @@ private:
     QSlider *m_stepsSlider = nullptr;
     QDoubleSpinBox *m_eta = nullptr;
     QSpinBox *m_seed = nullptr;
+    QSpinBox *m_points = nullptr;
+    QSpinBox *m_trails = nullptr;
+    QWidget *m_imageControls = nullptr; // seeds, forward noising, comparison: image models only
+    QString m_pendingView;
+    int m_pendingStep = 0;              // likewise for --step (1-based; 0: the last)              // asked for before the model that enables it had loaded
     QPushButton *m_sample = nullptr;
     QPushButton *m_cancel = nullptr;
     QSlider *m_scrubber = nullptr;
@@ -138,6 +152,7 @@ private:
     widgets::ImageGridView *m_forwardImages = nullptr;
     widgets::LinePlotView *m_histogram = nullptr;
     widgets::ImageGridView *m_compareView = nullptr;
+    widgets::LinePlotView *m_particlesView = nullptr;
 };
 
 } // namespace tessera::diffusionlab

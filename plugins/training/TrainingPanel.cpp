@@ -1,5 +1,7 @@
 #include "TrainingPanel.h"
 
+#include "tessera/core/Diffusion.h"
+
 #include "tessera/core/Error.h"
 #include "tessera/core/Model.h"
 #include "tessera/core/Tokenizer.h"
@@ -302,7 +304,9 @@ void TrainingPanel::buildUi()
         if (!m_context.hub || m_runFolder.isEmpty())
             return;
         m_context.hub->publishText(widgets::DataHub::ModelFolders, QFileInfo(m_runFolder).fileName(), m_runFolder);
-        setStatus(m_snapshots && m_snapshots->modelType == "vit"
+        setStatus(diffusion::isDiffusionModel(m_runFolder.toStdString())
+                      ? tr("%1 is offered to the other panels (the Diffusion lab, Alt+6, opens it)").arg(m_runFolder)
+                  : m_snapshots && m_snapshots->modelType == "vit"
                       ? tr("%1 is offered to the other panels (the ViT lens, Alt+5, opens it)").arg(m_runFolder)
                       : tr("%1 is offered to the other panels (Attention: choose it in the model list)").arg(m_runFolder));
     });
@@ -479,14 +483,15 @@ void TrainingPanel::onReport(const TrainingReport &report)
         setStatus(QString::fromStdString(report.message));
     else if (!m_points.isEmpty()) {
         const TrainingPoint &last = m_points.back();
-        QString line = tr("step %1 of %2 · loss %3 · accuracy %4 · %5 steps/s")
-                           .arg(last.step)
-                           .arg(m_totalSteps)
-                           .arg(last.loss, 0, 'f', 4)
-                           .arg(last.accuracy, 0, 'f', 3)
-                           .arg(last.seconds > 0 ? double(m_points.size()) / last.seconds : 0.0, 0, 'f', 1);
+        // Diffusion recipes have no accuracy (NaN): their held-out number is the loss.
+        const bool accuracy = std::isfinite(last.accuracy);
+        QString line = tr("step %1 of %2 · loss %3").arg(last.step).arg(m_totalSteps).arg(last.loss, 0, 'f', 4);
+        if (accuracy)
+            line += tr(" · accuracy %1").arg(last.accuracy, 0, 'f', 3);
+        line += tr(" · %1 steps/s").arg(last.seconds > 0 ? double(m_points.size()) / last.seconds : 0.0, 0, 'f', 1);
         if (!m_evaluations.isEmpty())
-            line += tr(" · held-out %1").arg(m_evaluations.back().accuracy, 0, 'f', 3);
+            line += accuracy ? tr(" · held-out %1").arg(m_evaluations.back().accuracy, 0, 'f', 3)
+                             : tr(" · held-out loss %1").arg(m_evaluations.back().loss, 0, 'f', 4);
         setStatus(line);
     }
     // Redrawing competes with training for the cores: the curve in view is redrawn at most
@@ -531,9 +536,14 @@ void TrainingPanel::refreshCurves(bool all)
     if (all || shown == "loss")
         m_lossView->setSeries({{tr("training batch"), steps, losses, train},
                                {tr("held out"), heldSteps, heldLosses, held, false, true}});
-    if (all || shown == "accuracy")
+    if (all || shown == "accuracy") {
         m_accuracyView->setSeries({{tr("training batch"), steps, accuracies, train},
                                    {tr("held out"), heldSteps, heldAccuracies, held, false, true}});
+        const bool none = !accuracies.isEmpty() && std::isnan(accuracies.back());
+        m_accuracyView->setFigureTitle(none ? tr("Accuracy: none for this recipe (a denoiser is judged by its loss; "
+                                                 "open it in the Diffusion lab to see its samples)")
+                                            : tr("Accuracy"));
+    }
     if (all || shown == "schedule")
         m_rateView->setSeries({{tr("learning rate"), steps, rates, train}});
     if (!all && shown != "gradients")

@@ -3,9 +3,11 @@
 // trajectories saved as safetensors, .npy and MP4, and bad input named.
 
 #include "tessera/core/Safetensors.h"
+#include "tessera/core/Training.h"
 #include "tessera/plugins/PluginManager.h"
 #include "tessera/widgets/FigureExporter.h"
 #include "tessera/widgets/ImageGridView.h"
+#include "tessera/widgets/LinePlotView.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -116,6 +118,55 @@ private slots:
         QVERIFY(QFileInfo(dir.filePath("t.mp4")).size() > 1000);
         QVERIFY(!QFileInfo::exists(dir.filePath("t.mp4.partial.mp4")));
         QVERIFY(save("t.gif").contains(".npy"));
+    }
+
+    // A 2-D toy denoiser (trained here for 300 steps, about a second): the Particles view shows
+    // every particle at the scrubbed step, which is the trajectory's x_prev of that step; the
+    // image views and the video are refused with the reason.
+    void pointModelsShowParticles()
+    {
+        QTemporaryDir run;
+        TrainingOptions o;
+        o.recipe = "diffusion-8-gaussians";
+        o.outputFolder = run.path().toStdString();
+        o.steps = 300;
+        BasicJobContext context;
+        QVERIFY(train(o, context).finished);
+        auto panel = create();
+        QString error;
+        QVERIFY2(panel->setOptions({{"model", run.path()}, {"steps", "20"}, {"points", "300"}, {"trails", "5"}, {"step", "7"},
+                                    {"view", "particles"}},
+                                   &error),
+                 qPrintable(error));
+        QCOMPARE(panel->currentFigureName(), QString("particles"));
+        const widgets::FigureTable table = panel->figure("particles")->figureTable();
+        QCOMPARE(table.columnNames, (QStringList{"x1", "x2"}));
+        QCOMPARE(table.columns[0].size(), size_t(300));
+        // The same numbers in the saved trajectory (step index 6 is the 7th step).
+        QTemporaryDir dir;
+        QString message = QStringLiteral("not invoked");
+        QMetaObject::invokeMethod(panel.get(), "saveTrajectory", Q_RETURN_ARG(QString, message),
+                                  Q_ARG(QString, dir.filePath("p.safetensors")));
+        QCOMPARE(message, QString());
+        const FloatTensor x = SafetensorsFile(dir.filePath("p.safetensors").toStdString()).readFloat("step6.x_prev");
+        QCOMPARE(x.shape, (std::vector<int64_t>{300, 2}));
+        for (size_t p = 0; p < 300; ++p) {
+            QCOMPARE(float(table.columns[0][p]), x.values[2 * p]);
+            QCOMPARE(float(table.columns[1][p]), x.values[2 * p + 1]);
+        }
+        // data, particles, then the trails over them
+        auto *plot = dynamic_cast<widgets::LinePlotView *>(panel->figure("particles"));
+        QCOMPARE(plot->series().size(), 1 + 5 + 1);
+        QCOMPARE(plot->series()[2].x.size(), 1 + 7); // x_T and 7 steps
+        QMetaObject::invokeMethod(panel.get(), "saveTrajectory", Q_RETURN_ARG(QString, message), Q_ARG(QString, dir.filePath("p.mp4")));
+        QVERIFY2(message.contains("image"), qPrintable(message));
+        QVERIFY(!panel->setOptions({{"view", "filmstrip"}}, &error));
+        QVERIFY2(error.contains("particles"), qPrintable(error));
+        QVERIFY(!panel->setOptions({{"seeds", "4"}}, &error));
+        QVERIFY2(error.contains("points"), qPrintable(error));
+        QVERIFY(!panel->setOptions({{"points", "5"}}, &error));
+        QVERIFY(!panel->setOptions({{"model", kUnet}, {"view", "particles"}}, &error));
+        QVERIFY2(error.contains("2-D toy"), qPrintable(error));
     }
 
     void badInputIsNamed()

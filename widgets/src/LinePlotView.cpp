@@ -36,7 +36,7 @@ void LinePlotView::setSeries(const QVector<Series> &series)
     for (int i = 0; i < m_series.size(); ++i) {
         const Series &s = m_series[i];
         const QColor color = s.color.isValid() ? s.color : seriesColor(i);
-        QPen pen(color, 1.6);
+        QPen pen(color, s.width > 0.0 ? s.width : 1.6);
         if (s.dashed)
             pen.setStyle(Qt::DashLine);
         QCPAbstractPlottable *plottable = nullptr;
@@ -44,13 +44,14 @@ void LinePlotView::setSeries(const QVector<Series> &series)
             auto *curve = new QCPCurve(p->xAxis, p->yAxis);
             curve->setData(s.x, s.y);
             if (s.markers)
-                curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, 4));
+                curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, s.markerSize > 0.0 ? s.markerSize : 4));
             plottable = curve;
         } else {
             QCPGraph *graph = p->addGraph();
-            graph->setData(s.x, s.y, true);
+            graph->setData(s.x, s.y, s.line); // a scatter's points come in any order: QCustomPlot sorts them
             if (s.markers || !s.line)
-                graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, s.line ? 4 : 6));
+                graph->setScatterStyle(
+                    QCPScatterStyle(QCPScatterStyle::ssDisc, color, s.markerSize > 0.0 ? s.markerSize : s.line ? 4 : 6));
             if (!s.line)
                 graph->setLineStyle(QCPGraph::lsNone);
             if (s.errors.size() == s.y.size() && !s.errors.isEmpty()) {
@@ -65,8 +66,10 @@ void LinePlotView::setSeries(const QVector<Series> &series)
         }
         plottable->setPen(pen);
         plottable->setName(s.name);
+        if (!s.legend)
+            plottable->removeFromLegend();
     }
-    p->legend->setVisible(m_series.size() > 1 && m_legendWanted);
+    p->legend->setVisible(p->legend->itemCount() > 1 && m_legendWanted);
     rescale();
 }
 
@@ -97,7 +100,7 @@ void LinePlotView::setEqualAspect(bool equal)
 void LinePlotView::setLegendVisible(bool visible)
 {
     m_legendWanted = visible;
-    plot()->legend->setVisible(visible && m_series.size() > 1);
+    plot()->legend->setVisible(visible && plot()->legend->itemCount() > 1);
     plot()->replot();
 }
 

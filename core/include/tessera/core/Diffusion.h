@@ -6,7 +6,8 @@
 // "_class_name": "UNet2DModel" and diffusion_pytorch_model.safetensors), and run() takes
 //   floats   "sample"   [batch, channels, height, width]
 //   integers "timestep" [1] or [batch]
-// and returns "sample", the UNet's output (the predicted noise for epsilon models).
+// and returns "sample", the UNet's output (the predicted noise for epsilon models). The toy
+// denoiser of the 2-D recipes is a Model the same way, on samples [points, features].
 // Plain C++; any thread (a scheduler is a value: one per sampling run).
 
 #include "tessera/core/Job.h"
@@ -104,13 +105,20 @@ struct Trajectory {
 Trajectory sample(const Model &unet, const Scheduler &scheduler, const FloatTensor &start, const NoiseSource &noise,
                   double eta = 0.0, JobContext *context = nullptr);
 
-// A diffusers UNet2DModel folder? (config.json's _class_name). loadModel() calls loadUNet
-// for these; both throw tessera::Error naming the file and key for what does not fit.
-bool isDiffusersUNet(const std::string &folder);
-std::unique_ptr<Model> loadUNet(const std::string &folder, JobContext *context = nullptr);
+// A diffusion model folder? config.json's _class_name is "UNet2DModel" (diffusers) or
+// "TesseraToyDenoiser" (Tessera's MLP for 2-D points, trained by the diffusion-* toy recipes;
+// same folder layout). loadModel() calls loadDiffusionModel for these; it throws
+// tessera::Error naming the file and key for what does not fit (every weight's shape is
+// checked against the config at load).
+bool isDiffusionModel(const std::string &folder);
+std::unique_ptr<Model> loadDiffusionModel(const std::string &folder, JobContext *context = nullptr);
 
-// The shape a model samples: [1, in_channels, sample_size, sample_size].
-std::vector<int64_t> sampleShape(const Model &unet);
+// A model of points (the toy denoiser: samples [points, features]) rather than images?
+bool isPointModel(const Model &model);
+
+// The shape a model samples: [1, in_channels, sample_size, sample_size] for a UNet, [1, features]
+// for a point model (one point; sample any number as [points, features]).
+std::vector<int64_t> sampleShape(const Model &model);
 
 // A sample [1, C, H, W] (or [C, H, W]) in [-1, 1] as 8-bit pixels, (x + 1) / 2 clamped: grey for
 // one channel, RGB for three. Throws tessera::Error for other shapes.
@@ -123,5 +131,25 @@ void writeVideo(const std::string &path, const std::vector<FloatTensor> &frames,
 // Writes a trajectory in the fixture's names: timesteps, x_T, step{i}.eps, step{i}.pred_x0,
 // step{i}.x_prev (float32; timesteps as int64), atomically.
 void writeTrajectory(const std::string &path, const Trajectory &trajectory);
+
+// The 2-D toy distributions of the diffusion-* training recipes: "swiss-roll" (scikit-learn's
+// make_swiss_roll, x and z, divided by 7, noise 0.02), "moons" (make_moons with noise 0.05,
+// centred, times 1.25), "8-gaussians" (radius 2, standard deviation 0.1). toyPoints draws count
+// points [count, 2], the same for a seed; throws tessera::Error for an unknown name.
+const std::vector<std::string> &toyDistributions();
+FloatTensor toyPoints(const std::string &name, int64_t count, uint64_t seed);
+// The distribution a toy denoiser folder was trained on (config.json's "training_data"), or "".
+std::string toyDistributionOf(const std::string &modelFolder);
+
+// How close a toy denoiser's samples come to its distribution: points sampled by DDIM (steps,
+// eta 0, seed 1, the folder's scheduler), each one's distance to the nearest of 5000 points of
+// the distribution, averaged; beside the same for as many other points of the distribution
+// (what a perfect model scores). Throws tessera::Error for models that are not point models.
+struct ToySampleQuality {
+    double sampleToData = 0.0;
+    double dataToData = 0.0;
+};
+ToySampleQuality toySampleQuality(const Model &model, const std::string &name, int64_t points = 2000, int64_t steps = 100,
+                                  JobContext *context = nullptr);
 
 } // namespace tessera::diffusion

@@ -1,5 +1,5 @@
 #pragma once
-// Training small transformers in place, as a job (train() runs on the caller's thread; the GUI
+// Training small transformers and diffusion denoisers in place, as a job (train() runs on the caller's thread; the GUI
 // runs it on a worker). Recipes:
 //   copy, reverse, sort      BERT-style encoder on digit sequences "[CLS] x1 .. xn [SEP]"; the
 //                            output at xi's position is the answer (a known attention solution:
@@ -10,6 +10,12 @@
 //                            the notes' masking: 15% of tokens, of which 80% [MASK], 10% random,
 //                            10% unchanged
 //   vit-fashion              a ViT classifier on Fashion-MNIST (Debian's dataset-fashion-mnist)
+//   diffusion-fashion        a diffusers UNet2DModel denoising Fashion-MNIST padded to 32 x 32
+//   diffusion-swiss-roll, diffusion-moons, diffusion-8-gaussians
+//                            Tessera's MLP denoiser on 2-D points (Diffusion.h); both with the
+//                            DDPM objective, saved in diffusers' layout (config.json,
+//                            diffusion_pytorch_model.safetensors, scheduler/); no accuracy (NaN
+//                            in points and evaluations), no snapshots
 // Machinery: AdamW (decoupled weight decay on matrices only), linear warm-up then cosine or
 // linear decay, global gradient-norm clipping, seeds (the data of step s depends only on the
 // seed and s, so a resumed run continues the uninterrupted run's curve exactly), a NaN/Inf

@@ -21,6 +21,9 @@ struct Series {
     bool dashed = false;
     bool line = true;         // false: markers only (a scatter)
     QVector<double> errors = {}; // when given (one per point): symmetric error bars of +- errors
+    double width = 0.0;       // line width in pixels; 0: 1.6
+    double markerSize = 0.0;  // marker diameter in pixels; 0: 4 on lines, 6 alone
+    bool legend = true;       // false: not listed in the legend (trails, background clouds)
 };
 
 class LinePlotView : public PlotFigure {
