@@ -1136,9 +1136,12 @@ bool DiffusionPanel::setOptions(const QVariantMap &options, QString *error)
         return false;
     if (options.contains("image") && !setForwardImage(options["image"].toString(), error))
         return false;
-    if (options.contains("seeds") && !runSeeds(error))
+    // While a model loads (the GUI opens it as a job), the seeds and the comparison are left to
+    // the view that asks for them once it is in front (fillCurrentView).
+    const bool modelLoading = m_modelJob && !m_modelJob->isFinished();
+    if (options.contains("seeds") && !modelLoading && !runSeeds(error))
         return false;
-    if (compare == "yes" && !runComparison(error))
+    if (compare == "yes" && !modelLoading && !runComparison(error))
         return false;
     const bool sampling = (m_modelJob && !m_modelJob->isFinished()) || (m_sampleJob && !m_sampleJob->isFinished());
     if (options.contains("step") && sampling) {
@@ -1169,10 +1172,10 @@ bool DiffusionPanel::setOptions(const QVariantMap &options, QString *error)
     refreshSchedules();
     refreshForward();
     refreshParticles();
-    if (m_views->tabBar()->isTabEnabled(int(kFigures.indexOf(view))))
+    if (m_views->tabBar()->isTabEnabled(int(kFigures.indexOf(view))) && !modelLoading)
         setCurrentFigure(view);
     else
-        m_pendingView = view; // the model that enables it is loading
+        m_pendingView = view; // applied when the model that is loading has loaded (updateTabs)
     return true;
 }
 
