@@ -146,8 +146,10 @@ void TrainingPanel::buildUi()
     form->addRow(tr("Learning rate"), m_learningRate);
     form->addRow(tr("Schedule"), m_schedule);
     form->addRow(tr("Seed"), m_seed);
-    form->addRow(tr("Layers"), m_layers);
-    form->addRow(tr("Hidden size"), m_hidden);
+    m_layersLabel = new QLabel(tr("Layers"));
+    form->addRow(m_layersLabel, m_layers);
+    m_hiddenLabel = new QLabel(tr("Hidden size"));
+    form->addRow(m_hiddenLabel, m_hidden);
     form->addRow(tr("Heads"), m_heads);
     m_lengthLabel = new QLabel(tr("Length"));
     form->addRow(m_lengthLabel, m_length);
@@ -359,7 +361,26 @@ void TrainingPanel::recipeChanged()
     m_hidden->setValue(int(d.hidden));
     m_heads->setValue(int(d.heads));
     m_length->setValue(int(d.sequenceLength));
+    describeSizes(*recipe);
+}
+
+void TrainingPanel::describeSizes(const RecipeInfo &r)
+{
+    const RecipeInfo *recipe = &r;
     m_lengthLabel->setText(recipe->name == "vit-fashion" ? tr("Patch side") : recipe->needsTextFile ? tr("Context") : tr("Longest sequence"));
+    // The denoisers have no heads and no sequence; their sizes mean something else.
+    const bool unet = recipe->architecture == "unet2d", toy = recipe->architecture == "toy-denoiser";
+    m_heads->setEnabled(!unet && !toy);
+    m_length->setEnabled(!unet && !toy);
+    m_layersLabel->setText(unet ? tr("Layers per block") : toy ? tr("Residual blocks") : tr("Layers"));
+    m_hiddenLabel->setText(unet ? tr("Base channels") : tr("Hidden size"));
+    m_layers->setToolTip(unet ? tr("ResNet layers in each of the UNet's down blocks (the up blocks have one more)")
+                         : toy ? tr("Residual MLP blocks of the denoiser")
+                               : tr("Transformer layers"));
+    m_hidden->setToolTip(unet ? tr("Channels of the first resolution; the next two have twice as many (a multiple of 8)")
+                         : toy ? tr("Width of the denoiser's MLP")
+                               : tr("Hidden size (divisible by the number of heads)"));
+    m_openInAttention->setText(unet || toy ? tr("Open in &Diffusion lab") : tr("Open in &Attention"));
 }
 
 TrainingOptions TrainingPanel::formOptions() const
@@ -686,6 +707,8 @@ bool TrainingPanel::openRun(const QString &folder, QString *error)
         if (recipeIndex >= 0) {
             const QSignalBlocker block(m_recipe);
             m_recipe->setCurrentIndex(recipeIndex);
+            if (const RecipeInfo *recipe = findRecipe(m_recipe->currentData().toString()))
+                describeSizes(*recipe);
             m_description->setText(m_recipe->itemData(recipeIndex, Qt::ToolTipRole).toString());
         }
         const TrainingOptions &o = history.options;

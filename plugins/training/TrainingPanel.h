@@ -61,6 +61,7 @@ public:
 private:
     void buildUi();
     void recipeChanged();
+    void describeSizes(const RecipeInfo &recipe); // labels, tooltips and fields that apply to its architecture
     void startTraining(bool resume);
     void onReport(const TrainingReport &report);
     void onFinished(const TrainingResult &result);
@@ -102,6 +103,8 @@ private:
     QSpinBox *m_hidden = nullptr;
     QSpinBox *m_heads = nullptr;
     QSpinBox *m_length = nullptr;
+    QLabel *m_layersLabel = nullptr;
+    QLabel *m_hiddenLabel = nullptr;
     QLabel *m_lengthLabel = nullptr;
     QCheckBox *m_overfit = nullptr;
     QSpinBox *m_float64Step = nullptr;
