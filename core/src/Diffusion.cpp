@@ -3,6 +3,7 @@
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
 #include "tessera/core/Log.h"
+#include "tessera/core/MemoryGuard.h"
 #include "tessera/core/Safetensors.h"
 
 #include "DiffusionNetwork.h"
@@ -389,6 +390,8 @@ protected:
         SafetensorsFile weights(file);
         m_info.files.push_back(file);
         for (const std::string &key : weights.keys()) {
+            if (context)
+                context->throwIfCancelled();
             m_weights[key] = toTorch(weights.readFloat(key));
             m_dtypes[key] = dtypeName(weights.info(key).dtype);
             // As the transformer loader: a diverged checkpoint still opens (to be looked at), with
@@ -909,6 +912,11 @@ Trajectory sample(const Model &unet, const Scheduler &scheduler, const FloatTens
         throw Error("call setTimesteps before sampling");
     if (eta < 0.0 || eta > 1.0)
         throw Error("eta must be in [0, 1], not " + std::to_string(eta));
+    // The trajectory keeps x_T and, per step, eps, pred_x0 and x_prev.
+    requireMemory((3.0 * double(scheduler.timesteps().size()) + 1.0) * double(start.values.size()) * 4.0,
+                  "A trajectory of " + std::to_string(scheduler.timesteps().size()) + " steps of samples " +
+                      shapeToString(start.shape),
+                  "Sample fewer steps (DDIM needs far fewer than DDPM) or fewer samples at once.");
     Trajectory trajectory;
     trajectory.timesteps = scheduler.timesteps();
     trajectory.start = start;

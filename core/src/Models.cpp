@@ -1,5 +1,6 @@
 #include "tessera/core/Diffusion.h"
 #include "tessera/core/Error.h"
+#include "tessera/core/MemoryGuard.h"
 #include "tessera/core/Log.h"
 #include "tessera/core/Model.h"
 #include "tessera/core/Safetensors.h"
@@ -108,6 +109,8 @@ Checkpoint readCheckpoint(const std::string &folder, JobContext *context)
         SafetensorsFile file(shards[s]);
         checkpoint.files.push_back(shards[s]);
         for (const std::string &key : file.keys()) {
+            if (context) // a large checkpoint is many seconds of reading: cancellable per tensor
+                context->throwIfCancelled();
             const TensorInfo &info = file.info(key);
             if (checkpoint.tensors.count(key))
                 throw Error("appears in two shards", shards[s], key);
@@ -328,6 +331,7 @@ public:
                 throw Error("mean attention distance needs an image model (ViT)");
             attentions.distances = patchDistances(m_info.config.imageSize / m_info.config.patchSize, m_info.config.patchSize);
         }
+        checkMemory(inputs, capture);
         if (type == "bert")
             runBert(inputs, capture, outputs, attentions, context);
         else if (type == "gpt2")
@@ -598,6 +602,40 @@ private:
         outputs["last_hidden_state"] = fromTorch(hidden);
         if (m_weights.count("lm_head.weight"))
             outputs["logits"] = fromTorch(torch::linear(hidden, w("lm_head.weight")));
+    }
+
+    // What a run would hold at its peak, refused beyond the memory budget before any work: one
+    // layer's scores and probabilities [batch, heads, n, n] (twice), the captured attentions
+    // (kept as torch tensors, then copied into the outputs: twice), the hidden states and the
+    // rollout. A 4096-token BERT-base capture of every head needs about 19 GB.
+    void checkMemory(const ModelInputs &inputs, const CaptureOptions &capture) const
+    {
+        const ModelConfig &c = m_info.config;
+        double batch = 0.0, n = 0.0;
+        if (c.modelType == "vit") {
+            const auto pixels = inputs.floats.find("pixel_values");
+            if (pixels == inputs.floats.end() || pixels->second.shape.size() != 4 || c.patchSize < 1)
+                return; // refused later, with its own message
+            batch = double(pixels->second.shape[0]);
+            n = std::pow(double(c.imageSize / c.patchSize), 2.0) + 1.0;
+        } else {
+            const IntTensor *ids = findInteger(inputs, "input_ids");
+            if (!ids || ids->shape.size() != 2)
+                return;
+            batch = double(ids->shape[0]);
+            n = double(ids->shape[1]);
+        }
+        const double layer = batch * double(c.heads) * n * n * 4.0;
+        const double captured = capture.attentions && !capture.onAttention
+                                    ? double(capture.layers.empty() ? c.layers : int64_t(capture.layers.size()))
+                                    : 0.0;
+        const double hidden = capture.hiddenStates ? double(c.layers + 1) * batch * n * double(c.hiddenSize) * 4.0 : 0.0;
+        const double bytes = 2.0 * layer + 2.0 * captured * layer + 2.0 * hidden + (capture.rollout ? 2.0 * batch * n * n * 4.0 : 0.0);
+        char what[160];
+        std::snprintf(what, sizeof what, "Running %s on %.0f x %.0f tokens%s", c.modelType.c_str(), batch, n,
+                      captured > 0 ? " with every captured head's attention kept" : "");
+        requireMemory(bytes, what,
+                      "Capture fewer layers (the layers option), no attentions, a smaller batch, or a shorter input.");
     }
 
     void runVit(const ModelInputs &inputs, const CaptureOptions &capture, ModelOutputs &outputs,

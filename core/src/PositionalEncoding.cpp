@@ -1,5 +1,7 @@
 #include "tessera/core/PositionalEncoding.h"
 
+#include "tessera/core/MemoryGuard.h"
+
 #include "tessera/core/Error.h"
 
 #include <algorithm>
@@ -33,6 +35,9 @@ Matrix positionSimilarity(const Matrix &table, Similarity similarity, JobContext
 {
     const int64_t n = table.rows;
     const int64_t d = table.cols;
+    requireMemory(double(n) * double(n) * 4.0,
+                  "The " + std::to_string(n) + " x " + std::to_string(n) + " similarity matrix of a position table",
+                  "Tabulate fewer positions (max-len), or compare a window of the table.");
     std::vector<double> norms(static_cast<size_t>(n), 1.0);
     if (similarity == Similarity::Cosine) {
         for (int64_t p = 0; p < n; ++p) {
