@@ -67,6 +67,12 @@ fi
     /usr/bin/python3 bench/bench_unet.py "${TMPDIR:-/tmp}/tessera-bench-unet-cifar" "$threads" 9
   fi
   echo
+  echo "-- Hungarian assignment on DETR's shapes against scipy (target: no slower), one thread"
+  "$build/bench/bench_matching" 200
+  if /usr/bin/python3 -c "import scipy" 2>/dev/null; then
+    OMP_NUM_THREADS=1 /usr/bin/python3 bench/bench_matching.py 200
+  fi
+  echo
   echo "-- live plotting while training (target: overhead < 2%)"
   "$build/bench/bench_training_plot" "$threads" 600 3 2>/dev/null
   echo

@@ -12,8 +12,8 @@ portable=0
 command -v clang++ >/dev/null || { echo "fuzz/build.sh: clang++ is missing (apt-get install clang)" >&2; exit 1; }
 mkdir -p "$out/obj"
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-flags="-std=c++17 -O1 -g $sanitize -Icore/include -DTESSERA_FUZZ"
-sources=(Error FileIO Matrix Safetensors TableIO Tokenizer ModelConfig Datasets Log Job)
+flags="-std=c++17 -O1 -g $sanitize -Icore/include $(pkg-config --cflags opencv4) -DTESSERA_FUZZ"
+sources=(Error FileIO Matrix Safetensors TableIO Tokenizer ModelConfig Datasets Log Job DiffusionConfig Pipelines)
 objects=()
 for s in "${sources[@]}"; do
   o="$out/obj/$s.o"
@@ -23,17 +23,20 @@ for s in "${sources[@]}"; do
   objects+=("$o")
 done
 if (( portable )); then
+  # OpenCV has no static libraries in Debian: the portable binary leaves out Pipelines (the
+  # preprocessor and image targets), which run here.
   libs="-static-libstdc++ -static-libgcc -Wl,-Bstatic -licuuc -licudata -lz -Wl,-Bdynamic -ldl -lpthread -lm"
+  objects=("${objects[@]/*Pipelines.o/}")
 else
-  libs="-licuuc -lz"
+  libs="-licuuc -lz $(pkg-config --libs opencv4)"
 fi
 if (( portable )); then
   # One binary for every target (TESSERA_FUZZ_TARGET picks), without debug sections: the
   # static ICU data alone is 30 MB.
-  clang++ $flags -fsanitize=fuzzer -DTARGET_ALL fuzz/fuzz_targets.cpp "${objects[@]}" $libs -o "$out/fuzz_all"
+  clang++ $flags -fsanitize=fuzzer -DTARGET_ALL -DTESSERA_FUZZ_PORTABLE fuzz/fuzz_targets.cpp ${objects[@]} $libs -o "$out/fuzz_all"
   strip --strip-debug "$out/fuzz_all"
 else
-  for target in safetensors config tokenizer_json wordpiece bpe idx table; do
+  for target in safetensors config tokenizer_json wordpiece bpe idx table diffusion_config preprocessor image; do
     upper=$(tr '[:lower:]' '[:upper:]' <<<"$target")
     clang++ $flags -fsanitize=fuzzer -DTARGET_$upper fuzz/fuzz_targets.cpp "${objects[@]}" $libs -o "$out/fuzz_$target"
   done

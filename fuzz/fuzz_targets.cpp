@@ -1,16 +1,22 @@
 // libFuzzer targets for the parsers of files users open (issue [Hardening]). One source, one
 // target per build: -DTARGET_SAFETENSORS, _CONFIG, _TOKENIZER_JSON, _WORDPIECE, _BPE, _IDX,
-// _TABLE. Each writes the input to a private temporary file (the loaders read files, as the
+// _TABLE, _DIFFUSION_CONFIG (UNet2DModel / toy denoiser config.json and scheduler_config.json),
+// _PREPROCESSOR (preprocessor_config.json), _IMAGE (PNG, JPEG, BMP, TIFF, WebP through OpenCV,
+// then resized and normalised as for a model). Each writes the input to a private temporary file (the loaders read files, as the
 // app does), calls the loader and touches what it returns; tessera::Error is the expected
 // way out, anything else (a crash, an ASan/UBSan report, another exception type, a timeout, an
 // allocation beyond libFuzzer's -rss_limit_mb) is a finding. Built by fuzz/build.sh.
 
 #include "tessera/core/Datasets.h"
+#include "tessera/core/Diffusion.h"
+#include "tessera/core/Pipelines.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/Model.h"
 #include "tessera/core/Safetensors.h"
 #include "tessera/core/TableIO.h"
 #include "tessera/core/Tokenizer.h"
+
+#include "../core/src/DiffusionConfig.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -115,6 +121,45 @@ void fuzzTable(const uint8_t *data, size_t size)
     (void)tessera::readMatrix(put(npy ? "input.npy" : "input.csv", data, size));
 }
 
+// One input is all three diffusion configs a model folder holds: parsed as a UNet2DModel and as
+// a toy denoiser config (with the weight lists they imply), and as a scheduler config.
+void fuzzDiffusionConfig(const uint8_t *data, size_t size)
+{
+    const std::string path = put("config.json", data, size);
+    try {
+        const nlohmann::json j = tessera::diffusion::detail::readJson(path);
+        try {
+            (void)tessera::diffusion::detail::unetWeightShapes(tessera::diffusion::detail::parseUNetConfig(j, path));
+        } catch (const tessera::Error &) {
+        }
+        (void)tessera::diffusion::detail::toyWeightShapes(tessera::diffusion::detail::parseToyConfig(j, path));
+    } catch (const tessera::Error &) {
+    }
+    (void)tessera::diffusion::SchedulerConfig::fromFile(path);
+}
+
+#ifndef TESSERA_FUZZ_PORTABLE // the portable binary links no OpenCV (Debian has no static one)
+void fuzzPreprocessor(const uint8_t *data, size_t size)
+{
+    (void)tessera::ImagePreprocessing::fromFile(put("preprocessor_config.json", data, size));
+}
+
+void fuzzImage(const uint8_t *data, size_t size)
+{
+    const std::string path = put("image", data, size);
+    tessera::ImagePreprocessing p;
+    p.height = p.width = 32;
+    for (int64_t channels : {int64_t(3), int64_t(1)}) {
+        const tessera::Image8 image = tessera::readImage(path, channels);
+        if (size_t(image.width * image.height * image.channels) != image.pixels.size())
+            std::abort(); // the decoder's size and the pixels disagree
+        p.mean.assign(size_t(channels), 0.5);
+        p.std.assign(size_t(channels), 0.5);
+        (void)tessera::normalizePixels(tessera::resizeForModel(image, p), p);
+    }
+}
+#endif
+
 using Target = void (*)(const uint8_t *, size_t);
 
 // The target this binary fuzzes: fixed at compile time, or (TARGET_ALL, one binary for long runs
@@ -135,6 +180,12 @@ Target chosen()
     return fuzzIdx;
 #elif defined(TARGET_TABLE)
     return fuzzTable;
+#elif defined(TARGET_DIFFUSION_CONFIG)
+    return fuzzDiffusionConfig;
+#elif defined(TARGET_PREPROCESSOR)
+    return fuzzPreprocessor;
+#elif defined(TARGET_IMAGE)
+    return fuzzImage;
 #elif defined(TARGET_ALL)
     static const Target target = [] {
         const char *name = std::getenv("TESSERA_FUZZ_TARGET");
@@ -146,7 +197,9 @@ Target chosen()
         if (n == "bpe") return fuzzBpe;
         if (n == "idx") return fuzzIdx;
         if (n == "table") return fuzzTable;
-        std::fprintf(stderr, "set TESSERA_FUZZ_TARGET to safetensors, config, tokenizer_json, wordpiece, bpe, idx or table\n");
+        if (n == "diffusion_config") return fuzzDiffusionConfig;
+        std::fprintf(stderr, "set TESSERA_FUZZ_TARGET to safetensors, config, tokenizer_json, wordpiece, bpe, idx, table, "
+                             "or diffusion_config (preprocessor and image are built only without --portable)\n");
         std::abort();
     }();
     return target;

@@ -234,6 +234,10 @@ private slots:
             cases.append({{"tokenize", "--tokenizer", hostile + file, "--text-file", hostile + "lines.txt"}, file});
         cases.append({{"export", "vit", "--model", vit, "--image", hostile + "not-an-image.png", "--out", dir.filePath("v.png")},
                       "not-an-image.png"});
+        // Diffusion folders: a scheduler asking for 10^12 training steps (a 4 TB table of betas),
+        // a toy denoiser config that disagrees with its weights.
+        cases.append({{"sample", "--model", hostile + "scheduler-huge", "--out", out}, "num_train_timesteps"});
+        cases.append({{"sample", "--model", hostile + "denoiser-disagrees", "--out", out}, "input_proj.weight"});
         for (const Case &c : cases) {
             QElapsedTimer timer;
             timer.start();
