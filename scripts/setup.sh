@@ -50,6 +50,7 @@ cmake --build --preset release -j "$jobs"
 if [[ $mode == test ]]; then
   echo "== running the test suite"
   ctest --preset release -j "$jobs"
+  bash scripts/asan.sh
   exit 0
 fi
 

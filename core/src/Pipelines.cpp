@@ -103,6 +103,10 @@ TextPipelineResult nextToken(const Model &model, const Tokenizer &tokenizer, con
     return result;
 }
 
+namespace {
+ImagePreprocessing parsePreprocessing(const nlohmann::json &root, const std::string &path);
+} // namespace
+
 ImagePreprocessing ImagePreprocessing::fromFile(const std::string &path)
 {
     nlohmann::json root;
@@ -113,6 +117,18 @@ ImagePreprocessing ImagePreprocessing::fromFile(const std::string &path)
     }
     if (!root.is_object())
         throw Error("not a JSON object", path);
+    // A value of the wrong type (a number where a flag belongs, a string for a size) surfaces as
+    // nlohmann's type_error: turned into an error naming the file (fuzz_preprocessor's finding).
+    try {
+        return parsePreprocessing(root, path);
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(std::string("unexpected value: ") + e.what(), path);
+    }
+}
+
+namespace {
+ImagePreprocessing parsePreprocessing(const nlohmann::json &root, const std::string &path)
+{
     ImagePreprocessing p;
     p.resize = root.value("do_resize", true);
     p.rescale = root.value("do_rescale", true);
@@ -160,6 +176,7 @@ ImagePreprocessing ImagePreprocessing::fromFile(const std::string &path)
             throw Error("standard deviations must be positive", path, "image_std");
     return p;
 }
+} // namespace
 
 Image8 readImage(const std::string &imagePath, int64_t channels)
 {

@@ -6,6 +6,7 @@
 #include "tessera/core/Pipelines.h"
 #include "tessera/core/Safetensors.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -23,6 +24,28 @@ int64_t argmax(const std::vector<float> &values, size_t begin, size_t count)
 class TestPipelines : public QObject {
     Q_OBJECT
 private slots:
+    // fuzz_preprocessor's finding: a value of the wrong type escaped as nlohmann's exception and
+    // terminated the process. Each must be a tessera::Error naming the file (this test fails
+    // on the old code: std::terminate).
+    void wrongTypesInPreprocessorConfigAreErrors()
+    {
+        QTemporaryDir dir;
+        for (const char *json : {"{\n \"do_resize\":555555555\n}", "{\"size\": {\"height\": \"x\", \"width\": 3}}",
+                                 "{\"do_normalize\": \"yes\"}"}) {
+            const QString path = dir.filePath("preprocessor_config.json");
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            file.write(json);
+            file.close();
+            try {
+                ImagePreprocessing::fromFile(path.toStdString());
+                QFAIL(json);
+            } catch (const Error &e) {
+                QVERIFY2(QString(e.what()).contains("preprocessor_config.json"), e.what());
+            }
+        }
+    }
+
     void greyImagesForOneChannelModels()
     {
         // A preprocessor with one mean and one deviation (a Fashion-MNIST ViT) reads the image
