@@ -396,22 +396,11 @@ private:
 
 std::vector<RecipeInfo> diffusionRecipes()
 {
+    // Denoisers have no heads and no sequence: 1 and 0.
     auto make = [](std::string name, std::string title, std::string description, std::string architecture, int64_t steps,
                    int64_t batch, double rate, int64_t layers, int64_t hidden) {
-        RecipeInfo r;
-        r.name = name;
-        r.title = std::move(title);
-        r.description = std::move(description);
-        r.architecture = std::move(architecture);
-        r.defaults.recipe = name;
-        r.defaults.steps = steps;
-        r.defaults.batchSize = batch;
-        r.defaults.learningRate = rate;
-        r.defaults.warmupSteps = std::max<int64_t>(1, steps / 20);
-        r.defaults.layers = layers;
-        r.defaults.hidden = hidden;
-        r.defaults.heads = 1;
-        return r;
+        return recipeInfo(std::move(name), std::move(title), std::move(description), std::move(architecture), false, steps, batch,
+                          rate, layers, hidden, 1, 0);
     };
     const char *toy = " A small MLP learns to predict the noise added to the points (the DDPM objective); the "
                       "Diffusion lab then shows particles flowing from noise to the shape.";

@@ -1065,29 +1065,35 @@ std::string Recipe::groupOf(const std::string &name) const { return ::tessera::g
 
 // ---------------------------------------------------------------------------------------------
 
+namespace detail {
+
+RecipeInfo recipeInfo(std::string name, std::string title, std::string description, std::string architecture, bool text,
+                      int64_t steps, int64_t batch, double rate, int64_t layers, int64_t hidden, int64_t heads, int64_t length)
+{
+    RecipeInfo r;
+    r.name = name;
+    r.title = std::move(title);
+    r.description = std::move(description);
+    r.architecture = std::move(architecture);
+    r.needsTextFile = text;
+    r.defaults.recipe = name;
+    r.defaults.steps = steps;
+    r.defaults.batchSize = batch;
+    r.defaults.learningRate = rate;
+    r.defaults.warmupSteps = std::max<int64_t>(1, steps / 20);
+    r.defaults.layers = layers;
+    r.defaults.hidden = hidden;
+    r.defaults.heads = heads;
+    r.defaults.sequenceLength = length;
+    return r;
+}
+
+} // namespace detail
+
 const std::vector<RecipeInfo> &trainingRecipes()
 {
     static const std::vector<RecipeInfo> recipes = [] {
-        auto make = [](std::string name, std::string title, std::string description, std::string architecture,
-                       bool text, int64_t steps, int64_t batch, double rate, int64_t layers, int64_t hidden,
-                       int64_t heads, int64_t length) {
-            RecipeInfo r;
-            r.name = name;
-            r.title = std::move(title);
-            r.description = std::move(description);
-            r.architecture = std::move(architecture);
-            r.needsTextFile = text;
-            r.defaults.recipe = name;
-            r.defaults.steps = steps;
-            r.defaults.batchSize = batch;
-            r.defaults.learningRate = rate;
-            r.defaults.warmupSteps = std::max<int64_t>(1, steps / 20);
-            r.defaults.layers = layers;
-            r.defaults.hidden = hidden;
-            r.defaults.heads = heads;
-            r.defaults.sequenceLength = length;
-            return r;
-        };
+        const auto make = detail::recipeInfo;
         std::vector<RecipeInfo> list{
             make("reverse", "Reverse a sequence",
                  "A 2-layer BERT encoder learns to output digit sequences reversed. Its attention "

@@ -84,6 +84,10 @@ std::mt19937_64 streamFor(uint64_t seed, uint64_t stream, uint64_t step);
 // Pretty JSON, written atomically.
 void writeJson(const std::string &path, const nlohmann::json &json);
 
+// A recipe's description and defaults (warm-up: a twentieth of the steps).
+RecipeInfo recipeInfo(std::string name, std::string title, std::string description, std::string architecture, bool text,
+                      int64_t steps, int64_t batch, double rate, int64_t layers, int64_t hidden, int64_t heads, int64_t length);
+
 // The diffusion recipes (DiffusionTraining.cpp): their descriptions and defaults, and the recipe
 // for options naming one (nullptr for other recipes).
 std::vector<RecipeInfo> diffusionRecipes();
