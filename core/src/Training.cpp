@@ -1213,7 +1213,7 @@ double learningRateAt(const TrainingOptions &o, int64_t step)
     return peak * 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
 }
 
-TrainingResult train(const TrainingOptions &requested, JobContext &context, const TrainingCallback &onReport)
+static TrainingResult trainUnguarded(const TrainingOptions &requested, JobContext &context, const TrainingCallback &onReport)
 {
     TrainingOptions options = requested;
     const std::string run = requested.outputFolder;
@@ -1466,7 +1466,7 @@ TrainingResult train(const TrainingOptions &requested, JobContext &context, cons
     return result;
 }
 
-TrainingHistory readTrainingHistory(const std::string &runFolder)
+static TrainingHistory readTrainingHistoryUnguarded(const std::string &runFolder)
 {
     const fs::path checkpoint = latestCheckpoint(runFolder);
     if (checkpoint.empty())
@@ -1507,7 +1507,7 @@ TrainingHistory readTrainingHistory(const std::string &runFolder)
     return history;
 }
 
-SnapshotIndex readSnapshotIndex(const std::string &runFolder)
+static SnapshotIndex readSnapshotIndexUnguarded(const std::string &runFolder)
 {
     const std::string path = runFolder + "/snapshots/index.json";
     if (!fs::exists(path))
@@ -1624,6 +1624,34 @@ std::string generateText(const Model &model, const Tokenizer &tokenizer, const s
         ids.push_back(next);
     }
     return tokenizer.decode(ids, true);
+}
+
+// The public entry points: the standard library's filesystem_error (a path too long, a folder
+// that cannot be read) becomes an error naming the folder, as every other refusal
+// (tst_mainwindow's hostile sessions found a 100 kB run path escaping as std::terminate).
+template <class F>
+static auto namingFilesystemErrors(const std::string &folder, F &&work) -> decltype(work())
+{
+    try {
+        return work();
+    } catch (const fs::filesystem_error &e) {
+        throw Error("cannot use this folder: " + e.code().message(), folder.size() > 300 ? folder.substr(0, 300) + "..." : folder);
+    }
+}
+
+TrainingResult train(const TrainingOptions &requested, JobContext &context, const TrainingCallback &onReport)
+{
+    return namingFilesystemErrors(requested.outputFolder, [&] { return trainUnguarded(requested, context, onReport); });
+}
+
+TrainingHistory readTrainingHistory(const std::string &runFolder)
+{
+    return namingFilesystemErrors(runFolder, [&] { return readTrainingHistoryUnguarded(runFolder); });
+}
+
+SnapshotIndex readSnapshotIndex(const std::string &runFolder)
+{
+    return namingFilesystemErrors(runFolder, [&] { return readSnapshotIndexUnguarded(runFolder); });
 }
 
 } // namespace tessera

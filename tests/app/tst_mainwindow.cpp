@@ -3,6 +3,10 @@
 
 #include "MainWindow.h"
 
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMimeData>
 #include <QSettings>
@@ -114,6 +118,71 @@ private slots:
         QVERIFY(!window.loadSession(garbage.fileName(), &error));
         QVERIFY(error.contains("bad.tessera"));
         QCOMPARE(window.panel("pe")->options().value("d-model").toString(), QString("48"));
+    }
+
+    // Hostile session files (issue [Hardening]): every option of every panel given each of a
+    // list of hostile values (empty, negative, huge, NaN, non-numbers, arrays, objects, null,
+    // paths that are not models, a 100 kB string), and broken session structures. Each load
+    // returns with or without an error, within seconds, and the studio still works afterwards.
+    void hostileSessionsAreRefusedOrApplied()
+    {
+        QTemporaryDir dir;
+        widgets::LogModel log;
+        app::Studio studio;
+        studio.jobs().setInline(true);
+        app::MainWindow window(studio, log);
+        const QString path = dir.filePath("hostile.tessera");
+        auto load = [&](const QByteArray &bytes) {
+            QFile file(path);
+            if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+                return false;
+            file.write(bytes);
+            file.close();
+            QElapsedTimer timer;
+            timer.start();
+            QString error;
+            const bool ok = window.loadSession(path, &error);
+            if (timer.elapsed() > 10000)
+                qWarning() << "slow session:" << bytes.left(200) << timer.elapsed() << "ms";
+            return ok || !error.isEmpty(); // refused sessions say why
+        };
+        const QList<QJsonValue> hostile{QString(), QStringLiteral("-1"), QStringLiteral("1e308"), QStringLiteral("NaN"),
+                                        QStringLiteral("99999999999999999999"), QStringLiteral("0"),
+                                        QStringLiteral("/etc"), QStringLiteral("/no/such/folder"), QString(100000, QChar('x')),
+                                        QJsonArray{1, 2}, QJsonObject{{"a", 1}}, true, QJsonValue(), -5, 1e300};
+        int cases = 0;
+        for (const char *id : {"pe", "models", "attention", "training", "vit", "diffusion"}) {
+            widgets::PanelWidget *p = window.panel(id);
+            QVERIFY2(p, id);
+            for (const widgets::OptionSpec &spec : p->optionSpecs())
+                for (const QJsonValue &value : hostile) {
+                    const QJsonObject session{{"tessera-session", 1},
+                                              {"current-panel", id},
+                                              {"panels", QJsonObject{{id, QJsonObject{{spec.name, value}}}}}};
+                    QVERIFY2(load(QJsonDocument(session).toJson()), qPrintable(QString("%1 --%2").arg(id, spec.name)));
+                    ++cases;
+                }
+        }
+        QVERIFY(cases > 500);
+        // Broken structures.
+        for (const QByteArray &bytes :
+             {QByteArray(), QByteArray("null"), QByteArray("[]"), QByteArray("{\"tessera-session\": \"1\"}"),
+              QByteArray("{\"tessera-session\": 1, \"panels\": [1, 2]}"), QByteArray("{\"tessera-session\": 1, \"panels\": {\"pe\": 7}}"),
+              QByteArray("{\"tessera-session\": 1, \"current-panel\": {\"x\": 1}}"), QByteArray(100000, '[') + QByteArray(100000, ']'),
+              QByteArray("{\"tessera-session\": 1, \"panels\": {\"pe\": {\"view\": \"\xff\xfe\"}}}")})
+            QVERIFY2(load(bytes), bytes.left(60).constData());
+        // Still working: a good session applies.
+        const QJsonObject good{{"tessera-session", 1},
+                               {"current-panel", "pe"},
+                               {"panels", QJsonObject{{"pe", QJsonObject{{"d-model", "32"}, {"view", "heatmap"}}}}}};
+        QFile file(dir.filePath("good.tessera"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(good).toJson());
+        file.close();
+        QString error;
+        QVERIFY2(window.loadSession(file.fileName(), &error), qPrintable(error));
+        QCOMPARE(window.panel("pe")->options().value("d-model").toString(), QString("32"));
+        QCOMPARE(window.currentPanel(), window.panel("pe"));
     }
 };
 
