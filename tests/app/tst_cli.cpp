@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QThread>
+#include <QDir>
 #include <QtTest>
 
 namespace {
@@ -257,6 +259,35 @@ private slots:
         const Result nan = runCli({"run", "--model", hostile + "nan-weights", "--inputs", hostile + "truncated.safetensors", "--out", out});
         QCOMPARE(nan.exitCode, 1); // the inputs file is truncated
         QVERIFY2(nan.err.contains("vit.encoder.layer.0.attention.attention.query.weight holds NaN or infinite weights"), qPrintable(nan.err));
+    }
+
+    // A training run killed (SIGKILL, no chance to save) in the middle resumes from its last
+    // complete checkpoint and ends where the uninterrupted run ends: checkpoints are written
+    // aside and renamed, so a kill leaves a complete one or a .partial folder that is ignored.
+    void killedTrainingResumes()
+    {
+        QTemporaryDir whole, killed;
+        const QStringList common{"train", "--recipe", "diffusion-moons", "--steps", "600", "--checkpoint-every", "30", "--quiet"};
+        QCOMPARE(runCli(common + QStringList{"--out", whole.path()}).exitCode, 0);
+        QProcess process;
+        process.start(TESSERA_CLI, common + QStringList{"--out", killed.path()});
+        QVERIFY(process.waitForStarted());
+        QElapsedTimer timer;
+        timer.start();
+        // Kill once two complete checkpoints exist (the run is then well under way).
+        while (QDir(killed.path()).entryList({"checkpoint-??????"}, QDir::Dirs).size() < 2 && timer.elapsed() < 60000)
+            QThread::msleep(5);
+        process.kill();
+        QVERIFY(process.waitForFinished(10000));
+        QVERIFY2(!QFile::exists(killed.filePath("metrics.json")), "the run finished before it was killed: make it longer");
+        const Result resumed = runCli({"train", "--resume", "--out", killed.path(), "--quiet"});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
+        auto loss = [](const QString &folder) {
+            QFile file(folder + "/metrics.json");
+            return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object()["loss"].toDouble() : -1.0;
+        };
+        QVERIFY(loss(whole.path()) > 0.0);
+        QCOMPARE(loss(killed.path()), loss(whole.path()));
     }
 
     void tokenize()
