@@ -40,6 +40,16 @@ Assignment linearSumAssignment(const CostMatrix &cost)
     const double *c = transpose ? transposed.data() : cost.values.data();
     constexpr double inf = std::numeric_limits<double>::infinity();
     std::vector<double> u(n, 0.0), v(m, 0.0), shortest(m);
+    // A square matrix starts from the column minima as column potentials (a feasible dual:
+    // every reduced cost stays >= 0), so that most searches end at once on a zero reduced cost.
+    // A wide one starts from zero: its unassigned columns must keep v = 0 to stay optimal.
+    if (n == m)
+        for (size_t j = 0; j < m; ++j) {
+            double least = inf;
+            for (size_t i = 0; i < n; ++i)
+                least = std::min(least, c[i * m + j]);
+            v[j] = std::isfinite(least) ? least : 0.0;
+        }
     std::vector<int64_t> path(m, -1), colOfRow(n, -1), rowOfCol(m, -1);
     std::vector<size_t> remaining(m);
     std::vector<char> rowSeen(n), colSeen(m);
