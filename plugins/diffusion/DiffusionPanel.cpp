@@ -394,6 +394,20 @@ void DiffusionPanel::updateControls()
     m_imageControls->setEnabled(!pointModel());
 }
 
+// The image-only actions (seeds, comparison, forward noising) need a UNet: false with the reason
+// (noModel when none is open) otherwise.
+bool DiffusionPanel::imageModelReady(const QString &noModel, QString *error) const
+{
+    QString reason;
+    if (!m_model)
+        reason = noModel;
+    else if (pointModel())
+        reason = tr("%1 is a 2-D toy model: its samples are points (see the Particles view)").arg(QFileInfo(m_folder).fileName());
+    if (error && !reason.isEmpty())
+        *error = reason;
+    return reason.isEmpty();
+}
+
 bool DiffusionPanel::pointModel() const { return m_model && diffusion::isPointModel(*m_model); }
 
 // Image views for UNets, Particles for point models; the schedules for both.
@@ -586,14 +600,8 @@ bool DiffusionPanel::runSampling(QString *error)
 
 bool DiffusionPanel::runSeeds(QString *error)
 {
-    if (!m_model) {
-        if (error) *error = tr("open a diffusers UNet first");
+    if (!imageModelReady(tr("open a diffusers UNet first"), error))
         return false;
-    }
-    if (pointModel()) {
-        if (error) *error = tr("%1 is a 2-D toy model: its samples are points (see the Particles view)").arg(QFileInfo(m_folder).fileName());
-        return false;
-    }
     const SamplingRequest r = request();
     auto s = scheduler(r.scheduler, r.steps, error);
     if (!s)
@@ -623,14 +631,8 @@ bool DiffusionPanel::runSeeds(QString *error)
 
 bool DiffusionPanel::runComparison(QString *error)
 {
-    if (!m_model) {
-        if (error) *error = tr("open a diffusers UNet first");
+    if (!imageModelReady(tr("open a diffusers UNet first"), error))
         return false;
-    }
-    if (pointModel()) {
-        if (error) *error = tr("%1 is a 2-D toy model: its samples are points (see the Particles view)").arg(QFileInfo(m_folder).fileName());
-        return false;
-    }
     SamplingRequest r = request();
     auto ddpm = scheduler("ddpm", r.steps, error);
     auto ddim = scheduler("ddim", r.steps, error);
@@ -660,14 +662,8 @@ bool DiffusionPanel::runComparison(QString *error)
 
 bool DiffusionPanel::setForwardImage(const QString &path, QString *error)
 {
-    if (!m_model) {
-        if (error) *error = tr("open a diffusers UNet first (the image is resized to what it samples)");
+    if (!imageModelReady(tr("open a diffusers UNet first (the image is resized to what it samples)"), error))
         return false;
-    }
-    if (pointModel()) {
-        if (error) *error = tr("%1 is a 2-D toy model: its samples are points (see the Particles view)").arg(QFileInfo(m_folder).fileName());
-        return false;
-    }
     try {
         const std::vector<int64_t> shape = diffusion::sampleShape(*m_model);
         ImagePreprocessing p;

@@ -95,6 +95,7 @@ private:
     void refreshComparison();
     void refreshParticles();
     bool pointModel() const;
+    bool imageModelReady(const QString &noModel, QString *error) const;
     void updateTabs();
     void updateControls();
     void fillCurrentView();
