@@ -13,7 +13,7 @@ command -v clang++ >/dev/null || { echo "fuzz/build.sh: clang++ is missing (apt-
 mkdir -p "$out/obj"
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 flags="-std=c++17 -O1 -g $sanitize -Icore/include $(pkg-config --cflags opencv4) -DTESSERA_FUZZ"
-sources=(Error FileIO Matrix Safetensors TableIO Tokenizer ModelConfig Datasets Log Job DiffusionConfig Pipelines)
+sources=(Error FileIO Matrix Safetensors TableIO Tokenizer ModelConfig Datasets Log Job DiffusionConfig Pipelines DetrConfig)
 objects=()
 for s in "${sources[@]}"; do
   o="$out/obj/$s.o"
@@ -23,10 +23,11 @@ for s in "${sources[@]}"; do
   objects+=("$o")
 done
 if (( portable )); then
-  # OpenCV has no static libraries in Debian: the portable binary leaves out Pipelines (the
-  # preprocessor and image targets), which run here.
+  # OpenCV has no static libraries in Debian: the portable binary leaves out Pipelines and
+  # DetrConfig (the preprocessor, image and detr targets), which run here.
   libs="-static-libstdc++ -static-libgcc -Wl,-Bstatic -licuuc -licudata -lz -Wl,-Bdynamic -ldl -lpthread -lm"
   objects=("${objects[@]/*Pipelines.o/}")
+  objects=("${objects[@]/*DetrConfig.o/}")
 else
   libs="-licuuc -lz $(pkg-config --libs opencv4)"
 fi
@@ -36,7 +37,7 @@ if (( portable )); then
   clang++ $flags -fsanitize=fuzzer -DTARGET_ALL -DTESSERA_FUZZ_PORTABLE fuzz/fuzz_targets.cpp ${objects[@]} $libs -o "$out/fuzz_all"
   strip --strip-debug "$out/fuzz_all"
 else
-  for target in safetensors config tokenizer_json wordpiece bpe idx table diffusion_config preprocessor image; do
+  for target in safetensors config tokenizer_json wordpiece bpe idx table diffusion_config preprocessor image detr; do
     upper=$(tr '[:lower:]' '[:upper:]' <<<"$target")
     clang++ $flags -fsanitize=fuzzer -DTARGET_$upper fuzz/fuzz_targets.cpp "${objects[@]}" $libs -o "$out/fuzz_$target"
   done

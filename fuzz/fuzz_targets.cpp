@@ -2,12 +2,14 @@
 // target per build: -DTARGET_SAFETENSORS, _CONFIG, _TOKENIZER_JSON, _WORDPIECE, _BPE, _IDX,
 // _TABLE, _DIFFUSION_CONFIG (UNet2DModel / toy denoiser config.json and scheduler_config.json),
 // _PREPROCESSOR (preprocessor_config.json), _IMAGE (PNG, JPEG, BMP, TIFF, WebP through OpenCV,
-// then resized and normalised as for a model). Each writes the input to a private temporary file (the loaders read files, as the
+// then resized and normalised as for a model), _DETR (a DETR config.json, a DETR
+// preprocessor_config.json and a COCO annotation file, from one input). Each writes the input to a private temporary file (the loaders read files, as the
 // app does), calls the loader and touches what it returns; tessera::Error is the expected
 // way out, anything else (a crash, an ASan/UBSan report, another exception type, a timeout, an
 // allocation beyond libFuzzer's -rss_limit_mb) is a finding. Built by fuzz/build.sh.
 
 #include "tessera/core/Datasets.h"
+#include "tessera/core/Detr.h"
 #include "tessera/core/Diffusion.h"
 #include "tessera/core/Pipelines.h"
 #include "tessera/core/Error.h"
@@ -158,6 +160,36 @@ void fuzzImage(const uint8_t *data, size_t size)
         (void)tessera::normalizePixels(tessera::resizeForModel(image, p), p);
     }
 }
+
+// One input is what a DETR folder and its ground truth hold: config.json, the image
+// processor's preprocessor_config.json (its sizes then applied to a small image) and a COCO
+// annotation file read against five classes.
+void fuzzDetr(const uint8_t *data, size_t size)
+{
+    const std::string path = put("detr.json", data, size);
+    try {
+        (void)tessera::detr::DetrConfig::fromFile(path);
+    } catch (const tessera::Error &) {
+    }
+    try {
+        const tessera::detr::DetrPreprocessing p = tessera::detr::DetrPreprocessing::fromFile(path);
+        tessera::Image8 image;
+        image.width = 7;
+        image.height = 5;
+        image.channels = 3;
+        image.pixels.assign(7 * 5 * 3, 100);
+        const auto [h, w] = tessera::detr::resizedSize(image.height, image.width, p.shortestEdge, p.longestEdge);
+        if (h < 1 || w < 1)
+            std::abort(); // a resize to nothing
+        if (h * w <= (int64_t(1) << 18)) // the resize itself is OpenCV's, fuzzed by the image target
+            (void)tessera::detr::detrPreprocess(image, p);
+    } catch (const tessera::Error &) {
+    }
+    const tessera::detr::GroundTruth truth = tessera::detr::readCocoAnnotations(path, "a.jpg", 640, 480, {"a", "b", "c", "d", "e"});
+    for (int64_t label : truth.labels)
+        if (label < 0 || label >= 5)
+            std::abort(); // a class the model does not have
+}
 #endif
 
 using Target = void (*)(const uint8_t *, size_t);
@@ -186,6 +218,8 @@ Target chosen()
     return fuzzPreprocessor;
 #elif defined(TARGET_IMAGE)
     return fuzzImage;
+#elif defined(TARGET_DETR)
+    return fuzzDetr;
 #elif defined(TARGET_ALL)
     static const Target target = [] {
         const char *name = std::getenv("TESSERA_FUZZ_TARGET");

@@ -57,11 +57,15 @@ void printHelp(app::Studio &studio)
         "                 --view NAME     which figure of the panel (see 'panels')\n"
         "                 --width W --height H   size in pixels at 96 dpi (default: the figure's)\n"
         "                 --dpi D         PNG resolution (default 192)\n"
+        "                 e.g. export detr --model DIR --image FILE --view boxes|queries|classes|encoder|position|\n"
+        "                 matching|cost [--threshold T] [--query Q] [--targets COCO.json|LABEL:X0,Y0,X1,Y1;...]\n"
         "  run --model DIR --inputs IN.safetensors --out OUT.safetensors [--with rollout,mean-attention-distance]\n"
         "                 [--layers 0,3] [--no-attentions] [--no-hidden-states]\n"
         "                 Run a checkpoint on inputs named like the Hugging Face forward arguments\n"
-        "                 (input_ids, attention_mask, token_type_ids, position_ids, pixel_values) and\n"
-        "                 write every captured internal (attentions.{i}, hidden_states.{i}, logits, ...).\n"
+        "                 (input_ids, attention_mask, token_type_ids, position_ids, pixel_values; DETR's\n"
+        "                 pixel_values and pixel_mask) and write every captured internal (attentions.{i},\n"
+        "                 hidden_states.{i}, logits; DETR's encoder_attentions.{i}, decoder_attentions.{i},\n"
+        "                 cross_attentions.{i}, pred_boxes, ...).\n"
         "  tokenize --tokenizer DIR|FILE --text-file FILE [--no-special] [--pair]\n"
         "                 One JSON object per input line: ids, tokens, offsets (code points),\n"
         "                 type_ids, decoded. DIR is a checkpoint folder; FILE a tokenizer.json,\n"
@@ -232,13 +236,13 @@ int runCommand(const QStringList &arguments)
         ModelInputs inputs;
         for (const std::string &key : file.keys()) {
             if (key == "input_ids" || key == "attention_mask" || key == "token_type_ids" || key == "position_ids" ||
-                key == "timestep")
+                key == "timestep" || key == "pixel_mask")
                 inputs.integers[key] = {file.info(key).shape, file.readInt64(key)};
             else if (key == "pixel_values" || key == "sample")
                 inputs.floats[key] = file.readFloat(key);
             else
                 throw Error("unexpected input (expected input_ids, attention_mask, token_type_ids, position_ids, "
-                            "pixel_values, or a UNet's sample and timestep)",
+                            "pixel_values, pixel_mask, or a UNet's sample and timestep)",
                             inputsPath.toStdString(), key);
         }
         const ModelOutputs outputs = model->run(inputs, capture);

@@ -246,4 +246,54 @@ Matching hungarianMatch(const Matrix &logits, const Matrix &boxes, const std::ve
     return m;
 }
 
+SetLoss setLoss(const Matrix &logits, const Matrix &boxes, const std::vector<int64_t> &labels, const Matrix &targetBoxes,
+                const Matching &matching, double eosCoefficient, const MatcherWeights &weights)
+{
+    const int64_t queries = logits.rows, columns = logits.cols, t = int64_t(labels.size());
+    if (columns < 2 || boxes.rows != queries || boxes.cols != 4 || targetBoxes.rows != t || (t > 0 && targetBoxes.cols != 4))
+        throw Error("the set loss needs logits [queries, classes + 1], boxes [queries, 4] and targets [n, 4]");
+    if (matching.predictions.size() != matching.targets.size())
+        throw Error("the matching pairs do not line up");
+    // Each query's class: no-object (the last column) unless matched.
+    std::vector<int64_t> target(size_t(queries), columns - 1);
+    for (size_t i = 0; i < matching.predictions.size(); ++i) {
+        const int64_t q = matching.predictions[i], j = matching.targets[i];
+        if (q < 0 || q >= queries || j < 0 || j >= t || labels[size_t(j)] < 0 || labels[size_t(j)] >= columns - 1)
+            throw Error("the matching names a query or target that does not exist");
+        target[size_t(q)] = labels[size_t(j)];
+    }
+    SetLoss loss;
+    double weightSum = 0.0;
+    for (int64_t q = 0; q < queries; ++q) {
+        double peak = -INFINITY;
+        for (int64_t k = 0; k < columns; ++k)
+            peak = std::max(peak, double(logits.at(q, k)));
+        double sum = 0.0;
+        for (int64_t k = 0; k < columns; ++k)
+            sum += std::exp(double(logits.at(q, k)) - peak);
+        const double logP = double(logits.at(q, target[size_t(q)])) - peak - std::log(sum);
+        const double w = target[size_t(q)] == columns - 1 ? eosCoefficient : 1.0;
+        loss.classification += -w * logP;
+        weightSum += w;
+    }
+    loss.classification = weightSum > 0.0 ? loss.classification / weightSum : 0.0;
+    const double count = std::max<double>(1.0, double(t));
+    if (!matching.predictions.empty()) {
+        Matrix predicted(int64_t(matching.predictions.size()), 4), matched(int64_t(matching.predictions.size()), 4);
+        for (size_t i = 0; i < matching.predictions.size(); ++i)
+            for (int d = 0; d < 4; ++d) {
+                predicted.at(int64_t(i), d) = boxes.at(matching.predictions[i], d);
+                matched.at(int64_t(i), d) = targetBoxes.at(matching.targets[i], d);
+                loss.l1 += std::abs(double(predicted.at(int64_t(i), d)) - double(matched.at(int64_t(i), d)));
+            }
+        const Matrix giou = generalizedBoxIou(centerToCorners(predicted), centerToCorners(matched));
+        for (size_t i = 0; i < matching.predictions.size(); ++i)
+            loss.giou += 1.0 - double(giou.at(int64_t(i), int64_t(i)));
+    }
+    loss.l1 /= count;
+    loss.giou /= count;
+    loss.total = weights.classWeight * loss.classification + weights.boxWeight * loss.l1 + weights.giouWeight * loss.giou;
+    return loss;
+}
+
 } // namespace tessera::matching

@@ -1,3 +1,4 @@
+#include "tessera/core/Detr.h"
 #include "tessera/core/Diffusion.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/MemoryGuard.h"
@@ -5,6 +6,7 @@
 #include "tessera/core/Model.h"
 #include "tessera/core/Safetensors.h"
 
+#include "Checkpoint.h"
 #include "Network.h"
 #include "TorchTensors.h"
 
@@ -27,23 +29,14 @@
 // load time, and every expected name is checked before anything runs.
 
 namespace tessera {
+namespace detail {
 namespace {
-
-using detail::Weights;
-
-bool exists(const std::string &path)
+bool fileExists(const std::string &path)
 {
     struct stat st {};
     return ::stat(path.c_str(), &st) == 0;
 }
-
-using detail::fromTorch;
-using detail::toTorch;
-
-torch::Tensor intTensor(const IntTensor &tensor)
-{
-    return torch::from_blob(const_cast<int64_t *>(tensor.values.data()), tensor.shape, torch::kInt64).clone();
-}
+} // namespace
 
 torch::Tensor activation(const torch::Tensor &x, const std::string &name)
 {
@@ -58,22 +51,15 @@ torch::Tensor activation(const torch::Tensor &x, const std::string &name)
     throw Error("activation \"" + name + "\" is not supported (gelu, gelu_new, relu, silu are)");
 }
 
-// Reads every tensor of the checkpoint (single file or shards) as float32 torch tensors.
-struct Checkpoint {
-    Weights tensors;
-    std::map<std::string, ModelTensorInfo> infos;
-    std::vector<std::string> files;
-};
-
 Checkpoint readCheckpoint(const std::string &folder, JobContext *context)
 {
     Checkpoint checkpoint;
     std::vector<std::string> shards;
     const std::string single = folder + "/model.safetensors";
     const std::string index = folder + "/model.safetensors.index.json";
-    if (exists(single)) {
+    if (fileExists(single)) {
         shards.push_back(single);
-    } else if (exists(index)) {
+    } else if (fileExists(index)) {
         std::ifstream in(index);
         nlohmann::json root;
         try {
@@ -94,7 +80,7 @@ Checkpoint readCheckpoint(const std::string &folder, JobContext *context)
         checkpoint.files.push_back(index);
     } else {
         for (const char *unsafe : {"pytorch_model.bin", "model.pt", "model.ckpt", "pytorch_model.bin.index.json"})
-            if (exists(folder + "/" + unsafe))
+            if (fileExists(folder + "/" + unsafe))
                 throw Error(std::string(unsafe) + " is a pickle file, which can run code when opened; Tessera never "
                                 "opens it. Convert it to safetensors (in Python: model.save_pretrained(folder, "
                                 "safe_serialization=True)) and open the folder again",
@@ -121,10 +107,33 @@ Checkpoint readCheckpoint(const std::string &folder, JobContext *context)
                 checkpoint.tensors[key] = torch::Tensor();
                 continue;
             }
-            checkpoint.tensors[key] = toTorch(file.readFloat(key));
+            checkpoint.tensors[key] = detail::toTorch(file.readFloat(key));
         }
     }
     return checkpoint;
+}
+
+} // namespace detail
+
+namespace {
+
+using detail::Weights;
+using detail::activation;
+using detail::Checkpoint;
+using detail::readCheckpoint;
+
+bool exists(const std::string &path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+using detail::fromTorch;
+using detail::toTorch;
+
+torch::Tensor intTensor(const IntTensor &tensor)
+{
+    return torch::from_blob(const_cast<int64_t *>(tensor.values.data()), tensor.shape, torch::kInt64).clone();
 }
 
 // The names an architecture needs, with their shapes from the config.
@@ -840,6 +849,8 @@ std::unique_ptr<Model> loadModel(const std::string &folder, JobContext *context)
         throw Error("no config.json: not a Hugging Face checkpoint folder", folder);
     if (diffusion::isDiffusionModel(folder))
         return diffusion::loadDiffusionModel(folder, context);
+    if (detr::isDetrModel(folder))
+        return detr::loadDetrModel(folder, context);
     ModelConfig config = ModelConfig::fromFile(configPath);
     return std::make_unique<TransformerModel>(std::move(config), folder, context);
 }

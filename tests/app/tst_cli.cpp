@@ -3,6 +3,7 @@
 #include "tessera/core/Safetensors.h"
 
 #include <QElapsedTimer>
+#include <QImage>
 #include <QImageReader>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QDir>
+#include <QFileInfo>
 #include <QtTest>
 
 namespace {
@@ -214,6 +216,48 @@ private slots:
 
     // tests/data/hostile: every broken or hostile file gets exit code 1, one line on stderr
     // naming the file (or the folder's file), no crash and no hang.
+    void detr()
+    {
+        using namespace tessera;
+        const QString tiny = TESSERA_TEST_DATA "/hf/detr-tiny";
+        SafetensorsFile expected((tiny + "/expected.safetensors").toStdString());
+        QTemporaryDir dir;
+        auto path = [&](const char *name) { return dir.filePath(name).toStdString(); };
+        writeSafetensors(path("in.safetensors"), {{"pixel_values", expected.readFloat("pixel_values")}},
+                         {{"pixel_mask", expected.info("pixel_mask").shape, expected.readInt64("pixel_mask")}});
+        Result r = runCli({"run", "--model", tiny, "--inputs", dir.filePath("in.safetensors"), "--out", dir.filePath("out.safetensors")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        SafetensorsFile out(path("out.safetensors"));
+        for (const char *key : {"logits", "pred_boxes", "encoder_attentions.1", "decoder_attentions.0", "cross_attentions.1"}) {
+            const FloatTensor a = out.readFloat(key), b = expected.readFloat(key);
+            QCOMPARE(a.shape, b.shape);
+            for (size_t i = 0; i < a.values.size(); ++i)
+                QVERIFY2(std::abs(a.values[i] - b.values[i]) <= 5e-4 + 2e-3 * std::abs(b.values[i]), key);
+        }
+
+        // export detr: the boxes' numbers for an image, and a refusal naming what is missing.
+        QImage image(64, 48, QImage::Format_RGB888);
+        image.fill(QColor(40, 120, 200));
+        image.save(dir.filePath("scene.png"));
+        r = runCli({"export", "detr", "--model", tiny, "--image", dir.filePath("scene.png"), "--threshold", "0", "--view", "boxes",
+                    "--format", "csv", "--out", dir.filePath("boxes.csv")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QFile csv(dir.filePath("boxes.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(csv.readAll()).trimmed().split('\n');
+        QCOMPARE(lines.size(), 11); // header + one row per query
+        QVERIFY(lines[0].startsWith("query,label,score,x0,y0,x1,y1"));
+        r = runCli({"export", "detr", "--model", tiny, "--image", dir.filePath("scene.png"), "--view", "matching", "--format", "png",
+                    "--out", dir.filePath("m.png")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("needs ground truth"), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath("m.png")));
+        r = runCli({"export", "detr", "--model", tiny, "--image", dir.filePath("scene.png"), "--targets", "0:5,5,30,30",
+                    "--view", "matching", "--format", "svg", "--out", dir.filePath("m.svg")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(QFileInfo(dir.filePath("m.svg")).size() > 1000);
+    }
+
     void hostileFilesAreRefusedClearly()
     {
         const QString hostile = TESSERA_TEST_DATA "/hostile/";

@@ -162,6 +162,27 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, hungarianMatch(l, b, {3}, t)); // label outside the classes
         QVERIFY_THROWS_EXCEPTION(Error, hungarianMatch(l, Matrix(3, 4), {0}, t));
     }
+
+    void setLossByHand()
+    {
+        // One class + no-object. Query 0 (matched, logits [ln 3, 0]: p(class) = 3/4) with box
+        // (0.5, 0.5, 0.2, 0.2) against the target (0.5, 0.5, 0.4, 0.2); query 1 unmatched with
+        // logits [0, 0] (p(no-object) = 1/2) weighted 0.1. Classification (ln(4/3) + 0.1 ln 2) / 1.1;
+        // L1 0.2; IoU 0.04 / 0.08 = 0.5 with the target as enclosing box, so GIoU loss 0.5.
+        Matrix logits(2, 2), boxes(2, 4), target(1, 4);
+        logits.at(0, 0) = float(std::log(3.0));
+        const float predicted[8] = {0.5f, 0.5f, 0.2f, 0.2f, 0.1f, 0.1f, 0.1f, 0.1f}, truth[4] = {0.5f, 0.5f, 0.4f, 0.2f};
+        std::copy(predicted, predicted + 8, boxes.values.begin());
+        std::copy(truth, truth + 4, target.values.begin());
+        matching::Matching m;
+        m.predictions = {0};
+        m.targets = {0};
+        const matching::SetLoss loss = matching::setLoss(logits, boxes, {0}, target, m);
+        QVERIFY(std::abs(loss.classification - (std::log(4.0 / 3.0) + 0.1 * std::log(2.0)) / 1.1) < 1e-6);
+        QVERIFY(std::abs(loss.l1 - 0.2) < 1e-6);
+        QVERIFY(std::abs(loss.giou - 0.5) < 1e-6);
+        QVERIFY(std::abs(loss.total - (loss.classification + 5 * loss.l1 + 2 * loss.giou)) < 1e-12);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMatching)

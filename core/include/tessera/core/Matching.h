@@ -59,4 +59,19 @@ struct Matching {
 Matching hungarianMatch(const Matrix &logits, const Matrix &boxes, const std::vector<int64_t> &labels,
                         const Matrix &targetBoxes, const MatcherWeights &weights = {});
 
+// DETR's set loss for one image given a matching (SetCriterion): the classification loss is the
+// cross entropy of every query against its matched class, or no-object for the unmatched ones
+// weighted by eosCoefficient (the weighted mean, as torch's cross_entropy with weights); the box
+// losses are the L1 distance (cxcywh) and 1 - GIoU summed over matched pairs and divided by the
+// number of targets (at least 1). total = classWeight * classification + boxWeight * l1 +
+// giouWeight * giou (the loss coefficients, 1 / 5 / 2 by default).
+struct SetLoss {
+    double classification = 0.0;
+    double l1 = 0.0;
+    double giou = 0.0;
+    double total = 0.0;
+};
+SetLoss setLoss(const Matrix &logits, const Matrix &boxes, const std::vector<int64_t> &labels, const Matrix &targetBoxes,
+                const Matching &matching, double eosCoefficient = 0.1, const MatcherWeights &weights = {});
+
 } // namespace tessera::matching
