@@ -73,6 +73,9 @@ fi
     OMP_NUM_THREADS=1 /usr/bin/python3 bench/bench_matching.py 200
   fi
   echo
+  echo "-- DETR-R50-shaped forward on an 800 x 1066 image (random weights), $threads threads, median of 5"
+  "$build/bench/bench_detr" "${TMPDIR:-/tmp}/tessera-bench-detr-r50" "$threads" 5
+  echo
   echo "-- live plotting while training (target: overhead < 2%)"
   "$build/bench/bench_training_plot" "$threads" 600 3 2>/dev/null
   echo

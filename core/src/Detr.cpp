@@ -486,6 +486,16 @@ std::unique_ptr<Model> loadDetrModel(const std::string &folder, JobContext *cont
     return std::make_unique<DetrModel>(folder, context);
 }
 
+std::vector<std::pair<std::string, std::vector<int64_t>>> detrWeightShapes(const DetrConfig &config, int64_t classes)
+{
+    BackboneLayout layout;
+    if (!knownBackbone(config.backbone, layout))
+        throw Error("backbone \"" + config.backbone + "\" is not a known timm ResNet (resnet18, 26, 34, 50, 101, 152)");
+    if (classes < 1)
+        throw Error("a detector needs at least one class");
+    return expectedShapes(config, layout, classes);
+}
+
 const DetrConfig &detrConfig(const Model &model)
 {
     const auto *detr = dynamic_cast<const DetrModel *>(&model);

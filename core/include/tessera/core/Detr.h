@@ -61,6 +61,10 @@ bool isDetrModel(const std::string &folder);
 // Loads config.json and model.safetensors; every weight's shape is checked against the config
 // before anything runs (errors name the file and key). loadModel() calls this for DETR folders.
 std::unique_ptr<Model> loadDetrModel(const std::string &folder, JobContext *context = nullptr);
+// Every weight DetrForObjectDetection has for a config (its backbone a known timm name:
+// resnet18, 26, 34, 50, 101, 152) and classes (no-object excluded), with its shape, under the
+// checkpoint's keys. Throws tessera::Error for an unknown backbone.
+std::vector<std::pair<std::string, std::vector<int64_t>>> detrWeightShapes(const DetrConfig &config, int64_t classes);
 // The parsed config of a model loadDetrModel made. Throws tessera::Error for other models.
 const DetrConfig &detrConfig(const Model &model);
 
