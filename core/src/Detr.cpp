@@ -11,6 +11,7 @@
 #include "tessera/core/MemoryGuard.h"
 
 #include "Checkpoint.h"
+#include "DetrNetwork.h"
 #include "TorchTensors.h"
 
 #include <torch/torch.h>
@@ -23,16 +24,18 @@
 namespace tessera::detr {
 namespace {
 
-using detail::fromTorch;
-using detail::toTorch;
+using tessera::detail::fromTorch;
+using tessera::detail::toTorch;
 using WeightShapes = std::vector<std::pair<std::string, std::vector<int64_t>>>;
 
 const std::string kBackbone = "model.backbone.conv_encoder.model.";
 
 struct BackboneLayout {
     bool bottleneck = true;
-    std::vector<int64_t> depths; // blocks per stage (4 stages)
-    int64_t channels() const { return bottleneck ? 2048 : 512; }
+    std::vector<int64_t> depths;                 // blocks per stage (4 stages)
+    int64_t stem = 64;                           // the 7x7 convolution's channels
+    std::vector<int64_t> widths{64, 128, 256, 512}; // each stage's planes (Bottleneck: x 4 out)
+    int64_t channels() const { return widths.back() * (bottleneck ? 4 : 1); }
 };
 
 // The depths timm gives each ResNet name, and its block.
@@ -46,6 +49,20 @@ bool knownBackbone(const std::string &name, BackboneLayout &layout)
         return false;
     layout = it->second;
     return true;
+}
+
+// The layout a config describes: a known timm name, or Tessera's own small ResNet (the training
+// recipe's) with its block, depths and widths in the config.
+bool configuredBackbone(const DetrConfig &c, BackboneLayout &layout)
+{
+    if (c.backbone == kTesseraBackbone) {
+        layout.bottleneck = c.backboneBlock == "bottleneck";
+        layout.depths = c.backboneDepths;
+        layout.widths = c.backboneWidths;
+        layout.stem = c.backboneWidths.front();
+        return true;
+    }
+    return knownBackbone(c.backbone, layout);
 }
 
 std::string join(const std::vector<int64_t> &values)
@@ -71,9 +88,16 @@ BackboneLayout inferBackbone(const std::map<std::string, torch::Tensor> &weights
                             " (a timm ResNet is expected under model.backbone.conv_encoder.model.)",
                         file, kBackbone + "layer" + std::to_string(stage) + ".0.conv1.weight");
         layout.depths.push_back(blocks);
+        const auto first = weights.find(kBackbone + "layer" + std::to_string(stage) + ".0.conv1.weight");
+        if (first->second.dim() != 4)
+            throw Error("expected a convolution [out, in, k, k], found " + shapeToString(first->second.sizes().vec()), file,
+                        first->first);
+        layout.widths[size_t(stage - 1)] = first->second.size(0);
     }
+    if (const auto stem = weights.find(kBackbone + "conv1.weight"); stem != weights.end() && stem->second.dim() == 4)
+        layout.stem = stem->second.size(0);
     BackboneLayout named;
-    if (!config.backbone.empty() && knownBackbone(config.backbone, named) &&
+    if (!config.backbone.empty() && configuredBackbone(config, named) &&
         (named.bottleneck != layout.bottleneck || named.depths != layout.depths))
         throw Error("the config names backbone " + config.backbone + " (" + (named.bottleneck ? "Bottleneck" : "BasicBlock") +
                         " blocks " + join(named.depths) + "), the weights hold " +
@@ -91,12 +115,12 @@ void addBatchNorm(WeightShapes &shapes, const std::string &p, int64_t channels)
 WeightShapes expectedShapes(const DetrConfig &c, const BackboneLayout &b, int64_t classes)
 {
     WeightShapes s;
-    s.push_back({kBackbone + "conv1.weight", {64, 3, 7, 7}});
-    addBatchNorm(s, kBackbone + "bn1", 64);
-    int64_t in = 64;
+    s.push_back({kBackbone + "conv1.weight", {b.stem, 3, 7, 7}});
+    addBatchNorm(s, kBackbone + "bn1", b.stem);
+    int64_t in = b.stem;
     const int64_t expansion = b.bottleneck ? 4 : 1;
     for (int stage = 0; stage < 4; ++stage) {
-        const int64_t planes = int64_t(64) << stage;
+        const int64_t planes = b.widths[size_t(stage)];
         for (int64_t k = 0; k < b.depths[size_t(stage)]; ++k) {
             const std::string p = kBackbone + "layer" + std::to_string(stage + 1) + "." + std::to_string(k) + ".";
             if (b.bottleneck) {
@@ -166,7 +190,7 @@ public:
     {
         const std::string configPath = folder + "/config.json";
         m_config = DetrConfig::fromFile(configPath);
-        detail::Checkpoint checkpoint = detail::readCheckpoint(folder, context);
+        tessera::detail::Checkpoint checkpoint = tessera::detail::readCheckpoint(folder, context);
         const std::string file = checkpoint.files.empty() ? folder : checkpoint.files.back();
         // A checkpoint of DetrModel alone lacks the "model." prefix (and the heads, reported below).
         bool prefixed = false;
@@ -217,6 +241,12 @@ public:
         for (auto it = m_weights.begin(); it != m_weights.end();)
             it = used.count(it->first) ? std::next(it) : m_weights.erase(it);
 
+        describe(folder, {configPath});
+        m_info.files.insert(m_info.files.end(), checkpoint.files.begin(), checkpoint.files.end());
+    }
+
+    void describe(const std::string &folder, std::vector<std::string> files)
+    {
         ModelConfig &c = m_info.config;
         c.modelType = "detr";
         c.architecture = "DetrForObjectDetection";
@@ -229,8 +259,27 @@ public:
         c.labels = m_config.labels;
         c.layerNormEps = 1e-5;
         m_info.folder = folder;
-        m_info.files = {configPath};
-        m_info.files.insert(m_info.files.end(), checkpoint.files.begin(), checkpoint.files.end());
+        m_info.files = std::move(files);
+    }
+
+    // Weights shared with a training job (not copied: run() sees them as they are now).
+    DetrModel(const DetrConfig &config, const std::map<std::string, torch::Tensor> &weights, int64_t classes,
+              const std::string &folder)
+        : m_config(config), m_weights(weights)
+    {
+        if (!configuredBackbone(m_config, m_layout))
+            throw Error("backbone \"" + m_config.backbone + "\" is not one Tessera can build");
+        if (m_config.labels.empty())
+            for (int64_t i = 0; i < classes; ++i)
+                m_config.labels.push_back("class " + std::to_string(i));
+        for (const auto &[name, shape] : expectedShapes(m_config, m_layout, classes)) {
+            const auto it = m_weights.find(name);
+            if (it == m_weights.end() || it->second.sizes().vec() != shape)
+                throw Error("weight missing or of the wrong shape (in memory)", {}, name);
+            m_info.tensors.push_back({name, shape, "F32"});
+            m_info.parameters += it->second.numel();
+        }
+        describe(folder, {});
     }
 
     const ModelInfo &info() const override { return m_info; }
@@ -247,7 +296,6 @@ public:
 
     ModelOutputs run(const ModelInputs &inputs, const CaptureOptions &capture, JobContext *context) const override
     {
-        torch::NoGradGuard noGrad;
         const auto pixels = inputs.floats.find("pixel_values");
         if (pixels == inputs.floats.end())
             throw Error("DETR needs the input \"pixel_values\" [batch, 3, height, width]");
@@ -286,7 +334,27 @@ public:
                                                     : 0.0;
         requireMemory(backbone + attention, "DETR on a " + std::to_string(width) + " x " + std::to_string(height) + " image",
                       "use a smaller image (the processor's shortest edge) or turn attention capture off");
-        return forward(toTorch(x), mask, capture, context);
+        torch::NoGradGuard noGrad;
+        return forward(toTorch(x), mask, capture, context, nullptr);
+    }
+
+    // The heads' outputs of every decoder layer (through the decoder's final layer norm, as
+    // DETR's auxiliary losses use them), last layer last: logits [B, Q, C + 1], boxes [B, Q, 4].
+    // With autograd; no capture.
+    detail::DetrPredictions predict(const torch::Tensor &pixels, bool batchStatistics) const
+    {
+        // One training job owns a model from modelFromWeights: the flag is its alone.
+        const struct Restore {
+            bool &flag;
+            ~Restore() { flag = false; }
+        } restore{m_batchStatistics};
+        m_batchStatistics = batchStatistics;
+        detail::DetrPredictions predictions;
+        CaptureOptions none;
+        none.attentions = false;
+        none.hiddenStates = false;
+        forward(pixels, torch::ones({pixels.size(0), pixels.size(2), pixels.size(3)}, torch::kInt64), none, nullptr, &predictions);
+        return predictions;
     }
 
 private:
@@ -308,6 +376,9 @@ private:
     // DetrFrozenBatchNorm2d: the statistics and affine folded into one scale and shift.
     torch::Tensor frozenBatchNorm(const torch::Tensor &x, const std::string &p) const
     {
+        if (m_batchStatistics) // training from scratch: batch statistics, the running ones updated
+            return torch::batch_norm(x, w(p + ".weight"), w(p + ".bias"), w(p + ".running_mean"), w(p + ".running_var"), true,
+                                     0.1, 1e-5, false);
         const torch::Tensor scale = w(p + ".weight") * (w(p + ".running_var") + 1e-5).rsqrt();
         const torch::Tensor shift = w(p + ".bias") - w(p + ".running_mean") * scale;
         return x * scale.view({1, -1, 1, 1}) + shift.view({1, -1, 1, 1});
@@ -376,11 +447,11 @@ private:
 
     torch::Tensor feedForward(const torch::Tensor &x, const std::string &p) const
     {
-        return linear(detail::activation(linear(x, p + ".fc1"), m_config.activation), p + ".fc2");
+        return linear(tessera::detail::activation(linear(x, p + ".fc1"), m_config.activation), p + ".fc2");
     }
 
     ModelOutputs forward(const torch::Tensor &pixels, const torch::Tensor &pixelMask, const CaptureOptions &capture,
-                         JobContext *context) const
+                         JobContext *context, detail::DetrPredictions *training) const
     {
         auto keep = [&](int64_t layer) {
             return capture.layers.empty() ||
@@ -412,7 +483,8 @@ private:
             positions.push_back(toTorch(sinePositionEmbedding(values, h, wd, d)));
         }
         const torch::Tensor position = torch::stack(positions); // [B, d, h, w]
-        out["position_embedding"] = fromTorch(position);
+        if (!training)
+            out["position_embedding"] = fromTorch(position);
         progress(0, "encoder");
 
         const torch::Tensor projected = torch::conv2d(features, w("model.input_projection.weight"), w("model.input_projection.bias"));
@@ -455,6 +527,8 @@ private:
                                                   m_config.decoderHeads, additive, captured ? &cross : nullptr),
                                p + ".encoder_attn_layer_norm");
             target = layerNorm(target + feedForward(target, p), p + ".final_layer_norm");
+            if (training && l + 1 < m_config.decoderLayers)
+                heads(layerNorm(target, "model.decoder.layernorm"), *training);
             if (captured) {
                 out["decoder_attentions." + std::to_string(l)] = fromTorch(self);
                 out["cross_attentions." + std::to_string(l)] = fromTorch(cross);
@@ -462,6 +536,10 @@ private:
             progress(m_config.encoderLayers + l + 1, "decoder layer " + std::to_string(l + 1));
         }
         target = layerNorm(target, "model.decoder.layernorm");
+        if (training) {
+            heads(target, *training);
+            return out;
+        }
         if (capture.hiddenStates && keep(m_config.decoderLayers))
             out["decoder_hidden_states." + std::to_string(m_config.decoderLayers)] = fromTorch(target);
         out["last_hidden_state"] = fromTorch(target);
@@ -472,7 +550,16 @@ private:
         return out;
     }
 
+    void heads(const torch::Tensor &target, detail::DetrPredictions &into) const
+    {
+        into.logits.push_back(linear(target, "class_labels_classifier"));
+        torch::Tensor box = torch::relu(linear(target, "bbox_predictor.layers.0"));
+        box = torch::relu(linear(box, "bbox_predictor.layers.1"));
+        into.boxes.push_back(torch::sigmoid(linear(box, "bbox_predictor.layers.2")));
+    }
+
     DetrConfig m_config;
+    mutable bool m_batchStatistics = false;
     BackboneLayout m_layout;
     ModelInfo m_info;
     std::map<std::string, torch::Tensor> m_weights;
@@ -486,11 +573,30 @@ std::unique_ptr<Model> loadDetrModel(const std::string &folder, JobContext *cont
     return std::make_unique<DetrModel>(folder, context);
 }
 
+namespace detail {
+
+std::unique_ptr<Model> modelFromWeights(const DetrConfig &config, const std::map<std::string, torch::Tensor> &weights,
+                                        int64_t classes, const std::string &folder)
+{
+    return std::make_unique<DetrModel>(config, weights, classes, folder);
+}
+
+DetrPredictions differentiableForward(const Model &model, const torch::Tensor &pixels, bool batchStatistics)
+{
+    const auto *detr = dynamic_cast<const DetrModel *>(&model);
+    if (!detr)
+        throw Error("not a DETR model");
+    return detr->predict(pixels, batchStatistics);
+}
+
+} // namespace detail
+
 std::vector<std::pair<std::string, std::vector<int64_t>>> detrWeightShapes(const DetrConfig &config, int64_t classes)
 {
     BackboneLayout layout;
-    if (!knownBackbone(config.backbone, layout))
-        throw Error("backbone \"" + config.backbone + "\" is not a known timm ResNet (resnet18, 26, 34, 50, 101, 152)");
+    if (!configuredBackbone(config, layout))
+        throw Error("backbone \"" + config.backbone + "\" is not a known timm ResNet (resnet18, 26, 34, 50, 101, 152) or " +
+                    kTesseraBackbone);
     if (classes < 1)
         throw Error("a detector needs at least one class");
     return expectedShapes(config, layout, classes);

@@ -120,6 +120,21 @@ DetrConfig parseConfig(const nlohmann::json &j, const std::string &path)
                             "\" is not supported (timm_backbone is: the timm ResNet DETR's checkpoints use)",
                         path, "backbone_config");
         c.backbone = text(b, "backbone", "", path);
+        if (c.backbone == kTesseraBackbone) {
+            c.backboneBlock = text(b, "tessera_block", "basic", path);
+            if (c.backboneBlock != "basic" && c.backboneBlock != "bottleneck")
+                throw Error("tessera_block must be basic or bottleneck", path, "backbone_config.tessera_block");
+            for (const char *key : {"tessera_depths", "tessera_widths"}) {
+                if (!b.contains(key) || !b[key].is_array() || b[key].size() != 4)
+                    throw Error("expected four whole numbers (one per stage)", path, std::string("backbone_config.") + key);
+                std::vector<int64_t> &values = std::string(key) == "tessera_depths" ? c.backboneDepths : c.backboneWidths;
+                for (const nlohmann::json &v : b[key]) {
+                    if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 4096)
+                        throw Error("expected four whole numbers from 1 to 4096", path, std::string("backbone_config.") + key);
+                    values.push_back(v.get<int64_t>());
+                }
+            }
+        }
         if (b.contains("output_stride") && b["output_stride"].is_number_integer() && b["output_stride"].get<int64_t>() == 16)
             c.dilation = true;
     } else {
@@ -129,7 +144,7 @@ DetrConfig parseConfig(const nlohmann::json &j, const std::string &path)
                         path, "use_timm_backbone");
         c.backbone = text(j, "backbone", "resnet50", path);
     }
-    if (!c.backbone.empty() && c.backbone.rfind("resnet", 0) != 0)
+    if (!c.backbone.empty() && c.backbone.rfind("resnet", 0) != 0 && c.backbone != kTesseraBackbone)
         throw Error("backbone \"" + c.backbone + "\" is not supported (timm ResNets: resnet18, 26, 34, 50, 101)", path,
                     "backbone");
 

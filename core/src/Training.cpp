@@ -8,6 +8,7 @@
 #include "tessera/core/Safetensors.h"
 
 #include "Network.h"
+#include "DetrNetwork.h"
 #include "TrainingRecipe.h"
 #include "TorchTensors.h"
 
@@ -696,6 +697,8 @@ std::unique_ptr<Recipe> makeRecipe(const TrainingOptions &o)
         return std::make_unique<FashionVit>(o);
     if (std::unique_ptr<Recipe> diffusion = detail::makeDiffusionRecipe(o))
         return diffusion;
+    if (std::unique_ptr<Recipe> detr = detail::makeDetrRecipe(o))
+        return detr;
     throw Error("unknown recipe \"" + o.recipe + "\"");
 }
 
@@ -993,19 +996,28 @@ constexpr int64_t kSnapshotWeightLimit = 20'000'000; // parameters
 void writeSnapshot(const std::string &run, int64_t step, const Model &model, const Weights &weights, const Probe &probe,
                    nlohmann::json &index, double loss, double accuracy)
 {
-    CaptureOptions capture;
-    capture.hiddenStates = false;
-    const ModelOutputs outputs = model.run(probe.inputs, capture);
     std::vector<std::pair<std::string, FloatTensor>> tensors;
     const ModelConfig &c = model.info().config;
-    for (int64_t l = 0; l < c.layers; ++l) {
+    if (c.modelType == "detr") {
+        // A detector's snapshot is its weights: the DETR lens runs the user's image (and its
+        // matching against the user's ground truth) through the model as it was at this step.
+        for (const auto &[name, tensor] : weights)
+            tensors.emplace_back("weights." + name, fromTorch(tensor));
+        (void)probe;
+    }
+    CaptureOptions capture;
+    capture.hiddenStates = false;
+    const ModelOutputs outputs = c.modelType == "detr" ? ModelOutputs() : model.run(probe.inputs, capture);
+    for (int64_t l = 0; l < c.layers && c.modelType != "detr"; ++l) {
         FloatTensor a = outputs.at("attentions." + std::to_string(l));
         a.shape.erase(a.shape.begin()); // batch of one
         tensors.emplace_back("attentions." + std::to_string(l), std::move(a));
     }
-    const Matrix positions = model.positionTable();
-    tensors.emplace_back("position_embeddings", FloatTensor{{positions.rows, positions.cols}, positions.values});
-    tensors.emplace_back("token_embeddings", tokenEmbeddings(c, weights));
+    if (c.modelType != "detr") {
+        const Matrix positions = model.positionTable();
+        tensors.emplace_back("position_embeddings", FloatTensor{{positions.rows, positions.cols}, positions.values});
+        tensors.emplace_back("token_embeddings", tokenEmbeddings(c, weights));
+    }
     // A small ViT keeps its whole weights too, so that the ViT lens can run any image through
     // the model as it was at this step (4 x 96 on Fashion-MNIST: 0.9 MB a snapshot).
     if (c.modelType == "vit" && model.info().parameters <= kSnapshotWeightLimit)
@@ -1124,6 +1136,8 @@ const std::vector<RecipeInfo> &trainingRecipes()
                  "vit", false, 4000, 128, 2e-3, 4, 96, 4, 7),
         };
         for (RecipeInfo &r : detail::diffusionRecipes())
+            list.push_back(std::move(r));
+        for (RecipeInfo &r : detail::detrRecipes())
             list.push_back(std::move(r));
         return list;
     }();
@@ -1564,6 +1578,20 @@ bool snapshotHasWeights(const SnapshotIndex &index, int64_t step)
 
 std::shared_ptr<const Model> snapshotModel(const SnapshotIndex &index, int64_t step)
 {
+    if (detr::isDetrModel(index.folder)) {
+        const detr::DetrConfig config = detr::DetrConfig::fromFile(index.folder + "/config.json");
+        const std::string path = index.folder + "/snapshots/step-" + stepName(step) + ".safetensors";
+        SafetensorsFile file(path);
+        Weights weights;
+        for (const std::string &key : file.keys())
+            if (key.rfind("weights.", 0) == 0)
+                weights[key.substr(8)] = toTorch(file.readFloat(key));
+        const auto classifier = weights.find("class_labels_classifier.weight");
+        if (classifier == weights.end() || classifier->second.dim() != 2)
+            throw Error("this snapshot holds no DETR weights", path);
+        return detr::detail::modelFromWeights(config, weights, classifier->second.size(0) - 1,
+                                              index.folder + " (step " + std::to_string(step) + ")");
+    }
     const ModelConfig config = ModelConfig::fromFile(index.folder + "/config.json");
     const std::string path = index.folder + "/snapshots/step-" + stepName(step) + ".safetensors";
     SafetensorsFile file(path);

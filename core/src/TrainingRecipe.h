@@ -93,4 +93,8 @@ RecipeInfo recipeInfo(std::string name, std::string title, std::string descripti
 std::vector<RecipeInfo> diffusionRecipes();
 std::unique_ptr<Recipe> makeDiffusionRecipe(const TrainingOptions &options);
 
+// The DETR recipe (DetrTraining.cpp): detr-shapes.
+std::vector<RecipeInfo> detrRecipes();
+std::unique_ptr<Recipe> makeDetrRecipe(const TrainingOptions &options);
+
 } // namespace tessera::detail

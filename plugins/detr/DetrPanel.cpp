@@ -130,8 +130,24 @@ void DetrPanel::buildUi()
         if (!folder.isEmpty() && !openModel(folder, &error))
             setStatus(error, true);
     });
+    m_snapshot = new QSlider(Qt::Horizontal);
+    m_snapshot->setToolTip(tr("Scrub the training run's snapshots: every view, the matching included, shows the model as "
+                              "it was at that step (Left / Right, Page Up / Page Down)"));
+    m_snapshotLabel = new QLabel;
+    m_snapshotLabel->setWordWrap(true);
+    m_snapshot->setVisible(false);
+    m_snapshotLabel->setVisible(false);
+    connect(m_snapshot, &QSlider::valueChanged, this, [this](int index) {
+        if (!m_snapshots || index < 0 || index >= int(m_snapshots->steps.size()))
+            return;
+        QString error;
+        if (!loadSnapshot(m_snapshots->steps[size_t(index)], &error))
+            setStatus(error, true);
+    });
     modelLayout->addWidget(m_modelLabel);
     modelLayout->addWidget(openModelButton);
+    modelLayout->addWidget(m_snapshot);
+    modelLayout->addWidget(m_snapshotLabel);
     form->addWidget(modelBox);
 
     auto *imageBox = new QGroupBox(tr("Image"));
@@ -374,16 +390,37 @@ bool DetrPanel::openModel(const QString &path, QString *error)
         if (error) *error = QString::fromUtf8(e.what());
         return false;
     }
+    std::optional<SnapshotIndex> snapshots;
+    if (QFileInfo::exists(folder + "/snapshots/index.json")) {
+        try {
+            SnapshotIndex index = readSnapshotIndex(folder.toStdString());
+            if (index.modelType == "detr" && snapshotHasWeights(index, index.steps.back()))
+                snapshots = std::move(index);
+        } catch (const std::exception &) {
+            // A run whose snapshots cannot be read still opens: its final model.
+        }
+    }
     const std::string folderPath = folder.toStdString();
     auto result = std::make_shared<std::shared_ptr<const Model>>();
     setStatus(tr("Loading %1\u2026").arg(folder));
     return runJob(
         tr("Loading %1").arg(QFileInfo(folder).fileName()),
         [folderPath, result](JobContext &context) { *result = sharedModel(folderPath, &context); },
-        [this, folder, preprocessing, result] {
+        [this, folder, preprocessing, result, snapshots] {
             m_folder = folder;
             m_model = *result;
             m_preprocessing = preprocessing;
+            m_snapshots = snapshots;
+            m_step = -1;
+            {
+                const QSignalBlocker block(m_snapshot);
+                const int count = m_snapshots ? int(m_snapshots->steps.size()) : 0;
+                m_snapshot->setRange(0, std::max(0, count - 1));
+                m_snapshot->setValue(std::max(0, count - 1));
+                m_snapshot->setVisible(count > 0);
+                m_snapshotLabel->setVisible(count > 0);
+            }
+            updateSnapshotLabel();
             modelReady();
         },
         m_modelJob, error);
@@ -433,6 +470,44 @@ void DetrPanel::modelReady()
         setStatus(error, true);
     updateControls();
     refresh();
+}
+
+bool DetrPanel::loadSnapshot(int64_t step, QString *error)
+{
+    if (!m_snapshots) {
+        if (error) *error = tr("the open model is not a detr-shapes training run with snapshots");
+        return false;
+    }
+    const SnapshotIndex index = *m_snapshots;
+    auto result = std::make_shared<std::shared_ptr<const Model>>();
+    return runJob(
+        tr("Snapshot at step %1").arg(step), [index, step, result](JobContext &) { *result = snapshotModel(index, step); },
+        [this, step, result] {
+            // The same architecture at another step: the image, ground truth, query and point stay.
+            m_model = *result;
+            m_step = step;
+            updateSnapshotLabel();
+            m_analysis.reset();
+            QString failure;
+            if (!m_image.empty() && !analyse(&failure))
+                setStatus(failure, true);
+            refresh();
+        },
+        m_modelJob, error);
+}
+
+void DetrPanel::updateSnapshotLabel()
+{
+    if (!m_snapshots) {
+        m_snapshotLabel->clear();
+        return;
+    }
+    const int index = std::clamp(m_snapshot->value(), 0, int(m_snapshots->steps.size()) - 1);
+    const double ap = m_snapshots->accuracies[size_t(index)];
+    m_snapshotLabel->setText(tr("Snapshot: step %1 of %2%3")
+                                 .arg(m_snapshots->steps[size_t(index)])
+                                 .arg(m_snapshots->steps.back())
+                                 .arg(std::isfinite(ap) ? tr(" \u00b7 held-out AP50 %1").arg(ap, 0, 'f', 3) : QString()));
 }
 
 bool DetrPanel::openImage(const QString &path, QString *error)
@@ -884,6 +959,7 @@ QList<widgets::OptionSpec> DetrPanel::optionSpecs() const
     return {
         {"model", tr("a DETR checkpoint folder (DetrForObjectDetection)"), {}, {}},
         {"image", tr("an image file (PNG, JPEG, BMP, TIFF, WebP)"), {}, {}},
+        {"snapshot", tr("a snapshot step of a detr-shapes training run, or last"), "last", {}},
         {"threshold", tr("detection score threshold in [0, 1]"), "0.5", {}},
         {"hide", tr("classes to hide, comma-separated names"), {}, {}},
         {"query", tr("the object query of the queries view"), "0", {}},
@@ -902,6 +978,8 @@ QVariantMap DetrPanel::options() const
         return o;
     if (!m_folder.isEmpty())
         o["model"] = m_folder;
+    if (m_snapshots && m_step >= 0)
+        o["snapshot"] = QString::number(m_step);
     if (!m_imagePath.isEmpty())
         o["image"] = m_imagePath;
     o["threshold"] = QString::number(m_threshold->value() / 100.0);
@@ -975,6 +1053,21 @@ bool DetrPanel::setOptions(const QVariantMap &options, QString *error)
             setCurrentFigure(view);
             return true;
         }
+    }
+    if (options.contains("snapshot") && options["snapshot"].toString() != "last") {
+        if (!m_snapshots)
+            return fail(tr("--snapshot needs a detr-shapes training run (its snapshots keep the weights)"));
+        const qlonglong step = options["snapshot"].toString().toLongLong(&ok);
+        const auto found = std::find(m_snapshots->steps.begin(), m_snapshots->steps.end(), int64_t(step));
+        if (!ok || found == m_snapshots->steps.end())
+            return fail(tr("--snapshot: no snapshot at step \"%1\" (steps %2 to %3)")
+                            .arg(options["snapshot"].toString())
+                            .arg(m_snapshots->steps.front())
+                            .arg(m_snapshots->steps.back()));
+        const QSignalBlocker block(m_snapshot);
+        m_snapshot->setValue(int(found - m_snapshots->steps.begin()));
+        if (!loadSnapshot(step, error))
+            return false;
     }
     if (options.contains("image") && QFileInfo(options["image"].toString()).absoluteFilePath() != m_imagePath &&
         !openImage(options["image"].toString(), error))

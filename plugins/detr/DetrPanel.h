@@ -11,10 +11,13 @@
 //   matching  Hungarian matching against ground truth drawn on the image or read from a COCO
 //             JSON: matched pairs linked, the matched losses
 //   cost      the cost matrix (queries x targets) and its class, L1 and GIoU parts with weights
+// A run of the detr-shapes recipe can be scrubbed along its weight snapshots: every view, the
+// matching included, shows the model as it was at that step.
 // GUI thread only; loading and the forward pass are jobs.
 
 #include "tessera/core/Detr.h"
 #include "tessera/core/Matching.h"
+#include "tessera/core/Training.h"
 #include "tessera/plugins/Registry.h"
 #include "tessera/widgets/PanelWidget.h"
 
@@ -23,6 +26,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QComboBox;
@@ -85,6 +89,8 @@ private:
     bool setImage(Image8 image, const QString &name, QString *error);
     bool analyse(QString *error);
     void modelReady();
+    bool loadSnapshot(int64_t step, QString *error);
+    void updateSnapshotLabel();
     void refresh();
     void refreshBoxes();
     void refreshQuery();
@@ -101,6 +107,8 @@ private:
     plugins::PanelContext m_context;
     QString m_folder;
     std::shared_ptr<const Model> m_model;
+    std::optional<SnapshotIndex> m_snapshots;  // a detr-shapes run: its weight snapshots
+    int64_t m_step = -1;                       // the snapshot shown; -1: the folder's model
     detr::DetrPreprocessing m_preprocessing;
     Image8 m_image;
     QString m_imagePath;
@@ -116,6 +124,8 @@ private:
     QPointer<widgets::JobHandle> m_imageJob;
 
     QLabel *m_modelLabel = nullptr;
+    QSlider *m_snapshot = nullptr;
+    QLabel *m_snapshotLabel = nullptr;
     QLabel *m_imageLabel = nullptr;
     QSlider *m_threshold = nullptr;
     QLabel *m_thresholdLabel = nullptr;

@@ -1,5 +1,6 @@
 #include "TrainingPanel.h"
 
+#include "tessera/core/Detr.h"
 #include "tessera/core/Diffusion.h"
 
 #include "tessera/core/Error.h"
@@ -308,6 +309,8 @@ void TrainingPanel::buildUi()
         m_context.hub->publishText(widgets::DataHub::ModelFolders, QFileInfo(m_runFolder).fileName(), m_runFolder);
         setStatus(diffusion::isDiffusionModel(m_runFolder.toStdString())
                       ? tr("%1 is offered to the other panels (the Diffusion lab, Alt+6, opens it)").arg(m_runFolder)
+                  : detr::isDetrModel(m_runFolder.toStdString())
+                      ? tr("%1 is offered to the other panels (the DETR lens, Alt+7, opens it)").arg(m_runFolder)
                   : m_snapshots && m_snapshots->modelType == "vit"
                       ? tr("%1 is offered to the other panels (the ViT lens, Alt+5, opens it)").arg(m_runFolder)
                       : tr("%1 is offered to the other panels (Attention: choose it in the model list)").arg(m_runFolder));
@@ -367,7 +370,11 @@ void TrainingPanel::recipeChanged()
 void TrainingPanel::describeSizes(const RecipeInfo &r)
 {
     const RecipeInfo *recipe = &r;
-    m_lengthLabel->setText(recipe->name == "vit-fashion" ? tr("Patch side") : recipe->needsTextFile ? tr("Context") : tr("Longest sequence"));
+    const bool detector = recipe->architecture == "detr";
+    m_lengthLabel->setText(recipe->name == "vit-fashion" ? tr("Patch side")
+                           : detector                    ? tr("Object queries")
+                           : recipe->needsTextFile       ? tr("Context")
+                                                         : tr("Longest sequence"));
     // The denoisers have no heads and no sequence; their sizes mean something else.
     const bool unet = recipe->architecture == "unet2d", toy = recipe->architecture == "toy-denoiser";
     m_heads->setEnabled(!unet && !toy);
@@ -380,7 +387,7 @@ void TrainingPanel::describeSizes(const RecipeInfo &r)
     m_hidden->setToolTip(unet ? tr("Channels of the first resolution; the next two have twice as many (a multiple of 8)")
                          : toy ? tr("Width of the denoiser's MLP")
                                : tr("Hidden size (divisible by the number of heads)"));
-    m_openInAttention->setText(unet || toy ? tr("Open in &Diffusion lab") : tr("Open in &Attention"));
+    m_openInAttention->setText(unet || toy ? tr("Open in &Diffusion lab") : detector ? tr("Open in &DETR lens") : tr("Open in &Attention"));
 }
 
 TrainingOptions TrainingPanel::formOptions() const
@@ -598,6 +605,8 @@ void TrainingPanel::loadSnapshots()
         const int previousLayer = m_snapshotLayer->value();
         const QString previousHead = m_snapshotHead->currentData().toString();
         m_snapshots = readSnapshotIndex(m_runFolder.toStdString());
+        if (m_snapshots->modelType == "detr") // a detector's snapshots are weights: the DETR lens scrubs them
+            throw Error("no attention timeline for a detector");
         const QSignalBlocker blockSlider(m_timeline), blockLayer(m_snapshotLayer), blockHead(m_snapshotHead);
         m_timeline->setRange(0, int(m_snapshots->steps.size()) - 1);
         m_timeline->setEnabled(true);

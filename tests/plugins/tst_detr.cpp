@@ -3,6 +3,8 @@
 // rows sum to 1, the sine encoding stays in [-1, 1], the matching is the cheapest assignment
 // found by brute force), every view exported, and bad options named.
 
+#include "tessera/core/Detr.h"
+#include "tessera/core/Training.h"
 #include "tessera/plugins/PluginManager.h"
 #include "tessera/widgets/BoxImageView.h"
 #include "tessera/widgets/FigureExporter.h"
@@ -159,6 +161,41 @@ private slots:
         QCOMPARE(panel->figure("boxes")->figureTable().columns[0].size(), size_t(0));
         QVERIFY2(panel->setOptions({{"hide", ""}}, &error), qPrintable(error));
         QCOMPARE(panel->figure("boxes")->figureTable().columns[0].size(), size_t(10));
+    }
+
+    // A detr-shapes run keeps its weights in every snapshot: the lens shows the model (and its
+    // matching) as it was at each step, and the steps differ.
+    void scrubsATrainingRunsSnapshots()
+    {
+        QTemporaryDir run;
+        TrainingOptions o;
+        o.recipe = "detr-shapes";
+        o.outputFolder = run.path().toStdString();
+        o.steps = 20;
+        o.batchSize = 4;
+        o.snapshotEvery = 10;
+        o.evaluateEvery = 20;
+        BasicJobContext context;
+        train(o, context);
+        const detr::ShapesScene scene = detr::shapesScene(9, 0);
+        QImage image(scene.image.pixels.data(), 128, 128, 128 * 3, QImage::Format_RGB888);
+        const QString path = m_dir.path() + "/shapes.png";
+        QVERIFY(image.save(path));
+
+        auto panel = create();
+        QString error;
+        QVERIFY2(panel->setOptions({{"model", run.path()}, {"image", path}, {"threshold", "0"}, {"targets", "0:10,10,40,40"},
+                                    {"snapshot", "10"}, {"view", "matching"}},
+                                   &error),
+                 qPrintable(error));
+        QCOMPARE(panel->options().value("snapshot").toString(), QString("10"));
+        const widgets::FigureTable early = panel->figure("matching")->figureTable();
+        QVERIFY2(panel->setOptions({{"snapshot", "20"}}, &error), qPrintable(error));
+        const widgets::FigureTable late = panel->figure("matching")->figureTable();
+        QCOMPARE(early.columns[2].size(), size_t(10)); // 10 queries x 1 target
+        QVERIFY(early.columns[2] != late.columns[2]);   // the costs moved with training
+        QVERIFY(!panel->setOptions({{"snapshot", "15"}}, &error));
+        QVERIFY2(error.contains("no snapshot at step"), qPrintable(error));
     }
 
     void badOptionsAreNamed()

@@ -32,6 +32,8 @@
 
 namespace tessera::detr {
 
+constexpr const char *kTesseraBackbone = "tessera-resnet";
+
 // The fields of config.json that change the numbers (both transformers styles).
 struct DetrConfig {
     int64_t dModel = 256;
@@ -43,7 +45,12 @@ struct DetrConfig {
     int64_t decoderFfn = 2048;
     int64_t queries = 100;
     std::string activation = "relu";
-    std::string backbone = "resnet50";   // timm name ("" when the config names none)
+    std::string backbone = "resnet50";   // timm name ("" when the config names none), or kTesseraBackbone
+    // Tessera's own small ResNet (backbone "tessera-resnet", which timm does not know: the
+    // detr-shapes training recipe's): block ("basic" or "bottleneck"), blocks and planes per stage.
+    std::string backboneBlock;
+    std::vector<int64_t> backboneDepths;
+    std::vector<int64_t> backboneWidths;
     bool dilation = false;               // DC5: the last stage dilated, stride 16
     std::vector<std::string> labels;     // id2label, index = class id (no-object excluded)
     double classCost = 1.0, boxCost = 5.0, giouCost = 2.0; // the matcher's weights
@@ -141,5 +148,30 @@ struct GroundTruth {
 };
 GroundTruth readCocoAnnotations(const std::string &path, const std::string &imageName, int64_t width, int64_t height,
                                 const std::vector<std::string> &labels);
+
+// Synthetic scenes of the detr-shapes recipe: size x size RGB on a random background with 1 to
+// maxObjects shapes of random colour (classes "rectangle", "ellipse", "triangle"), 12 to 40%
+// of the side, overlapping each other by at most IoU 0.2, with their exact boxes (the pixels a
+// shape covers span its box). The same (seed, index) always gives the same scene.
+const std::vector<std::string> &shapeClasses();
+struct ShapesScene {
+    Image8 image;
+    std::vector<int64_t> labels; // index into shapeClasses()
+    Matrix boxes;                // [n, 4] (cx, cy, w, h) in [0, 1]
+};
+ShapesScene shapesScene(uint64_t seed, int64_t index, int64_t size = 128, int64_t maxObjects = 3);
+
+// Mean average precision at an IoU threshold (PASCAL VOC's all-point interpolation): per class,
+// detections of every image in falling score order are true positives when they overlap a
+// still-unmatched ground-truth box of their class by at least the threshold; AP is the area
+// under the precision envelope against recall; the mean is over the classes with ground truth.
+// Boxes (x0, y0, x1, y1) in any common unit.
+struct ScoredBox {
+    int64_t label = 0;
+    double score = 0.0;
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+double meanAveragePrecision(const std::vector<std::vector<ScoredBox>> &detections,
+                            const std::vector<std::vector<ScoredBox>> &truths, double iouThreshold = 0.5);
 
 } // namespace tessera::detr
