@@ -168,18 +168,11 @@ void DetrPanel::buildUi()
     pasteButton->setToolTip(tr("Use the image on the clipboard"));
     pasteButton->setShortcut(QKeySequence::Paste);
     connect(pasteButton, &QPushButton::clicked, this, [this] {
-        const QImage clip = QApplication::clipboard()->image().convertToFormat(QImage::Format_RGB888);
-        if (clip.isNull()) {
+        Image8 image = widgets::pixelsFromImage(QApplication::clipboard()->image());
+        if (image.empty()) {
             setStatus(tr("The clipboard holds no image."), true);
             return;
         }
-        Image8 image;
-        image.width = clip.width();
-        image.height = clip.height();
-        image.channels = 3;
-        image.pixels.resize(size_t(image.width * image.height * 3));
-        for (int y = 0; y < clip.height(); ++y)
-            std::copy_n(clip.constScanLine(y), size_t(image.width * 3), image.pixels.begin() + long(y * image.width * 3));
         QString error;
         if (!setImage(std::move(image), tr("pasted image"), &error))
             setStatus(error, true);

@@ -1,5 +1,7 @@
 #include "ModelsPanel.h"
 
+#include "tessera/core/Detr.h"
+#include "tessera/core/Diffusion.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/Log.h"
 #include "tessera/widgets/BarChartView.h"
@@ -231,6 +233,10 @@ bool ModelsPanel::setOptions(const QVariantMap &options, QString *error)
 bool ModelsPanel::canOpen(const QString &path) const
 {
     const QFileInfo info(path);
+    const QString folder = info.isDir() ? path : info.absolutePath();
+    // Detectors and denoisers have panels of their own: the window hands those folders there.
+    if (detr::isDetrModel(folder.toStdString()) || diffusion::isDiffusionModel(folder.toStdString()))
+        return false;
     return (info.isDir() && QFileInfo::exists(path + "/config.json")) || info.fileName() == "config.json";
 }
 
@@ -238,6 +244,13 @@ bool ModelsPanel::open(const QString &path, QString *error)
 {
     const QString folder = QFileInfo(path).isDir() ? QDir(path).absolutePath() : QFileInfo(path).absolutePath();
     // The config is read at once so a wrong folder is reported right away; weights load in a job.
+    if (detr::isDetrModel(folder.toStdString()) || diffusion::isDiffusionModel(folder.toStdString())) {
+        if (error)
+            *error = detr::isDetrModel(folder.toStdString())
+                         ? tr("%1 is a DETR detector: open it in the DETR lens (Alt+7)").arg(folder)
+                         : tr("%1 is a diffusion model: open it in the Diffusion lab (Alt+6)").arg(folder);
+        return false;
+    }
     try {
         ModelConfig::fromFile((folder + "/config.json").toStdString());
     } catch (const std::exception &e) {

@@ -46,19 +46,6 @@ QString text(const std::string &s) { return QString::fromStdString(s); }
 
 QImage toQImage(const Image8 &image) { return widgets::imageFromPixels(image); }
 
-Image8 fromQImage(const QImage &source)
-{
-    const QImage rgb = source.convertToFormat(QImage::Format_RGB888);
-    Image8 image;
-    image.width = rgb.width();
-    image.height = rgb.height();
-    image.channels = 3;
-    image.pixels.resize(size_t(image.width * image.height * 3));
-    for (int y = 0; y < rgb.height(); ++y)
-        std::copy_n(rgb.constScanLine(y), size_t(image.width * 3), image.pixels.begin() + long(y * image.width * 3));
-    return image;
-}
-
 // pixel_values [1, C, H, W] shown as an image: min..max of all channels to 0..255.
 QImage normalisedImage(const FloatTensor &pixels)
 {
@@ -602,7 +589,7 @@ bool VitPanel::pasteImage(QString *error)
         if (error) *error = tr("the clipboard holds no image");
         return false;
     }
-    return setImage(fromQImage(image), tr("pasted image"), error);
+    return setImage(widgets::pixelsFromImage(image), tr("pasted image"), error);
 }
 
 std::shared_ptr<const ImageDataset> VitPanel::fashionTest(QString *error)

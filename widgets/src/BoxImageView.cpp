@@ -170,10 +170,14 @@ void BoxImageView::paint(QPainter &painter, const QSize &size, bool paper) const
         if (box.label.isEmpty())
             continue;
         const QSizeF tag(metrics.horizontalAdvance(box.label) + 6, metrics.height() + 2);
-        // Above the box's corner, inside it when that leaves the image; always on the image.
-        QPointF corner = r.topLeft() - QPointF(0, tag.height());
-        if (corner.y() < target.top())
+        // Predictions tag their top-left corner from above, ground truth its bottom-left from below
+        // (a good prediction and its truth then keep both tags readable); inside the box when
+        // that would leave the image, and always on the image.
+        QPointF corner = box.dashed ? r.bottomLeft() : r.topLeft() - QPointF(0, tag.height());
+        if (!box.dashed && corner.y() < target.top())
             corner.setY(r.top());
+        if (box.dashed && corner.y() + tag.height() > target.bottom())
+            corner.setY(r.bottom() - tag.height());
         corner.setX(std::clamp(corner.x(), target.left(), std::max(target.left(), target.right() - tag.width())));
         corner.setY(std::clamp(corner.y(), target.top(), std::max(target.top(), target.bottom() - tag.height())));
         const QRectF tagRect(corner, tag);

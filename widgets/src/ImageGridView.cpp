@@ -34,6 +34,21 @@ QImage imageFromPixels(const Image8 &image)
     return QImage(image.pixels.data(), int(image.width), int(image.height), int(image.width * image.channels), format).copy();
 }
 
+Image8 pixelsFromImage(const QImage &source)
+{
+    Image8 image;
+    if (source.isNull())
+        return image;
+    const QImage rgb = source.convertToFormat(QImage::Format_RGB888);
+    image.width = rgb.width();
+    image.height = rgb.height();
+    image.channels = 3;
+    image.pixels.resize(size_t(image.width * image.height * 3));
+    for (int y = 0; y < rgb.height(); ++y)
+        std::copy_n(rgb.constScanLine(y), size_t(image.width * 3), image.pixels.begin() + long(y * image.width * 3));
+    return image;
+}
+
 ImageGridView::ImageGridView(QWidget *parent) : QWidget(parent)
 {
     setMouseTracking(true);

@@ -18,7 +18,7 @@ namespace tessera::widgets {
 struct DrawnBox {
     QRectF box;            // (x0, y0) - (x1, y1) in image pixels
     QColor color;
-    QString label;         // the tag at its top-left corner; empty: none
+    QString label;         // the tag (above the top-left corner; ground truth: below the bottom-left); empty: none
     QString tooltip;       // the hover read-out
     bool dashed = false;   // ground truth
     bool highlighted = false;

@@ -30,6 +30,8 @@ struct ImageTile {
 
 // 8-bit pixels (grey or RGB) as a QImage of their own (a copy).
 QImage imageFromPixels(const Image8 &image);
+// Any QImage (a pasted or dropped picture) as RGB pixels; empty for a null image.
+Image8 pixelsFromImage(const QImage &image);
 
 class ImageGridView : public QWidget, public Figure {
     Q_OBJECT
