@@ -67,7 +67,8 @@ ShapesScene shapesScene(uint64_t seed, int64_t index, int64_t size, int64_t maxO
             if (label == 0) {
                 cv::rectangle(mat, cv::Point(int(x0), int(y0)), cv::Point(int(x1), int(y1)), colour, cv::FILLED, cv::LINE_8);
             } else if (label == 1) {
-                // Odd spans centre exactly; an even one leaves the last row / column to a second ellipse.
+                // The ellipse inscribed in the box; its four extreme pixels are set explicitly, so that the
+                // shape's pixels span exactly the box whatever the rounding at its edges.
                 std::vector<cv::Point> points;
                 const double cx = double(x0 + x1) / 2.0, cy = double(y0 + y1) / 2.0, a = double(w) / 2.0, b = double(h) / 2.0;
                 for (int64_t y = y0; y <= y1; ++y)

@@ -1065,25 +1065,20 @@ bool DetrPanel::setOptions(const QVariantMap &options, QString *error)
     if (options.contains("image") && QFileInfo(options["image"].toString()).absoluteFilePath() != m_imagePath &&
         !openImage(options["image"].toString(), error))
         return false;
-    {
-        const QSignalBlocker block(m_threshold);
-        m_threshold->setValue(int(std::lround(threshold * 100.0)));
+    // Everything below is checked before anything changes, so a bad value leaves the panel as it was.
+    QStringList hide;
+    for (const QString &name : options.value("hide").toString().split(',', Qt::SkipEmptyParts)) {
+        hide << name.trimmed();
+        if (m_model && m_classes->findItems(hide.back(), Qt::MatchExactly).isEmpty())
+            return fail(tr("--hide: \"%1\" is not a class of this model").arg(hide.back()));
     }
-    if (options.contains("hide")) {
-        const QStringList hide = options["hide"].toString().split(',', Qt::SkipEmptyParts);
-        const QSignalBlocker block(m_classes);
-        for (const QString &name : hide)
-            if (m_model && m_classes->findItems(name.trimmed(), Qt::MatchExactly).isEmpty())
-                return fail(tr("--hide: \"%1\" is not a class of this model").arg(name.trimmed()));
-        for (int i = 0; i < m_classes->count(); ++i)
-            m_classes->item(i)->setCheckState(hide.contains(m_classes->item(i)->text()) ? Qt::Unchecked : Qt::Checked);
-    }
+    int query = m_query, layer = m_encoderLayer->value();
     if (m_model) {
         const detr::DetrConfig &d = detr::detrConfig(*m_model);
-        const int query = options.value("query", m_query).toString().toInt(&ok);
+        query = options.value("query", m_query).toString().toInt(&ok);
         if (!ok || query < 0 || query >= d.queries)
             return fail(tr("--query: \"%1\" is not a query of this model (0 to %2)").arg(options.value("query").toString()).arg(d.queries - 1));
-        const int layer = options.value("encoder-layer", m_encoderLayer->value()).toString().toInt(&ok);
+        layer = options.value("encoder-layer", m_encoderLayer->value()).toString().toInt(&ok);
         if (!ok || layer < 0 || layer >= std::max<int64_t>(1, d.encoderLayers))
             return fail(tr("--encoder-layer: \"%1\" is not a layer of this model (0 to %2)")
                             .arg(options.value("encoder-layer").toString())
@@ -1096,49 +1091,63 @@ bool DetrPanel::setOptions(const QVariantMap &options, QString *error)
                             .arg(pointColumn)
                             .arg(m_analysis->gridHeight)
                             .arg(m_analysis->gridWidth));
-        const QSignalBlocker a(m_querySpin), b(m_encoderLayer), c(m_head);
-        m_query = query;
-        m_querySpin->setValue(query);
-        m_encoderLayer->setValue(layer);
-        if (options.contains("head"))
-            m_head->setCurrentIndex(m_head->findData(head));
-        m_pointRow = pointRow;
-        m_pointColumn = pointColumn;
     } else if ((options.contains("query") || options.contains("encoder-layer") || options.contains("targets")) &&
                m_context.jobs->isInline()) {
         return fail(tr("--query, --encoder-layer and --targets need a model (--model DIR)"));
     }
-    if (options.contains("targets")) {
-        const QString targets = options["targets"].toString();
-        if (targets.endsWith(".json", Qt::CaseInsensitive)) {
-            if (!loadTargets(targets, error))
-                return false;
-        } else {
-            std::vector<std::array<double, 5>> parsed;
-            for (const QString &entry : targets.split(';', Qt::SkipEmptyParts)) {
-                const QStringList labelBox = entry.split(':');
-                const QStringList numbers = labelBox.value(1).split(',');
-                std::array<double, 5> v{};
-                bool good = labelBox.size() == 2 && numbers.size() == 4;
-                v[0] = labelBox.value(0).toInt(&good) * 1.0;
-                for (int k = 0; good && k < 4; ++k)
-                    v[size_t(k + 1)] = numbers[k].toDouble(&good);
-                const int64_t classes = m_model ? int64_t(m_model->info().config.labels.size()) : 0;
-                if (!good || v[0] < 0 || v[0] >= double(classes) || v[3] <= v[1] || v[4] <= v[2])
-                    return fail(tr("--targets: \"%1\" is not LABEL:X0,Y0,X1,Y1 with a class of this model (0 to %2) and a "
-                                   "box of positive size")
-                                    .arg(entry)
-                                    .arg(classes - 1));
-                parsed.push_back(v);
+    // Ground truth as LABEL:X0,Y0,X1,Y1;... in pixels, or a COCO file (read last: loadTargets
+    // changes nothing when it fails).
+    const QString targets = options.value("targets").toString();
+    const bool coco = options.contains("targets") && targets.endsWith(".json", Qt::CaseInsensitive);
+    std::vector<std::array<double, 5>> drawn;
+    if (options.contains("targets") && !coco) {
+        const int64_t classes = m_model ? int64_t(m_model->info().config.labels.size()) : 0;
+        for (const QString &entry : targets.split(';', Qt::SkipEmptyParts)) {
+            const QStringList labelBox = entry.split(':');
+            const QStringList numbers = labelBox.value(1).split(',');
+            std::array<double, 5> v{};
+            bool good = labelBox.size() == 2 && numbers.size() == 4, number = false;
+            v[0] = labelBox.value(0).toInt(&number);
+            good = good && number;
+            for (int k = 0; good && k < 4; ++k) {
+                v[size_t(k + 1)] = numbers[k].toDouble(&number);
+                good = number;
             }
-            if (m_image.empty())
-                return fail(tr("--targets needs an image (--image FILE)"));
-            m_targetLabels.clear();
-            m_targetBoxes.clear();
-            m_targetSource.clear();
-            for (const auto &v : parsed)
-                addTarget(int64_t(v[0]), v[1], v[2], v[3], v[4]);
+            if (!good || v[0] < 0 || v[0] >= double(classes) || v[3] <= v[1] || v[4] <= v[2])
+                return fail(tr("--targets: \"%1\" is not LABEL:X0,Y0,X1,Y1 with a class of this model (0 to %2) and a "
+                               "box of positive size")
+                                .arg(entry)
+                                .arg(classes - 1));
+            drawn.push_back(v);
         }
+        if (m_image.empty())
+            return fail(tr("--targets needs an image (--image FILE)"));
+    }
+    if (coco && !loadTargets(targets, error))
+        return false;
+
+    {
+        const QSignalBlocker a(m_threshold), b(m_classes), c(m_querySpin), e(m_encoderLayer), f(m_head);
+        m_threshold->setValue(int(std::lround(threshold * 100.0)));
+        if (options.contains("hide"))
+            for (int i = 0; i < m_classes->count(); ++i)
+                m_classes->item(i)->setCheckState(hide.contains(m_classes->item(i)->text()) ? Qt::Unchecked : Qt::Checked);
+        if (m_model) {
+            m_query = query;
+            m_querySpin->setValue(query);
+            m_encoderLayer->setValue(layer);
+            if (options.contains("head"))
+                m_head->setCurrentIndex(m_head->findData(head));
+            m_pointRow = pointRow;
+            m_pointColumn = pointColumn;
+        }
+    }
+    if (options.contains("targets") && !coco) {
+        m_targetLabels.clear();
+        m_targetBoxes.clear();
+        m_targetSource.clear();
+        for (const auto &v : drawn)
+            addTarget(int64_t(v[0]), v[1], v[2], v[3], v[4]);
     }
     // tessera-cli exports at once: say what is missing instead of exporting a placeholder.
     if (m_context.jobs->isInline() && !options.isEmpty()) {

@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "TrainingTestSupport.h"
+
 #include <cmath>
 #include <fstream>
 
@@ -37,16 +39,6 @@ TrainingOptions toy(const QString &folder, int64_t steps)
     return o;
 }
 
-std::vector<double> lossHistory(const QString &checkpoint)
-{
-    QFile file(checkpoint + "/trainer_state.json");
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    std::vector<double> losses;
-    for (const QJsonValue &entry : QJsonDocument::fromJson(file.readAll()).object()["history"].toArray())
-        losses.push_back(entry.toObject()["loss"].toDouble());
-    return losses;
-}
 
 } // namespace
 

@@ -11,6 +11,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "TrainingTestSupport.h"
+
 #include <cmath>
 #include <fstream>
 
@@ -35,17 +37,6 @@ TrainingOptions smallCopy(const QString &folder)
     return o;
 }
 
-std::vector<double> lossHistory(const QString &checkpointFolder)
-{
-    QFile file(checkpointFolder + "/trainer_state.json");
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QJsonArray history = QJsonDocument::fromJson(file.readAll()).object()["history"].toArray();
-    std::vector<double> losses;
-    for (const QJsonValue &entry : history)
-        losses.push_back(entry.toObject()["loss"].toDouble());
-    return losses;
-}
 
 void writeBytes(const QString &path, const QByteArray &bytes)
 {

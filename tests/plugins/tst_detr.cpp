@@ -214,6 +214,8 @@ private slots:
                  {"point", "99,99", "outside the 25"},
                  {"targets", "9:1,1,5,5", "--targets"},
                  {"targets", "0:5,5,1,1", "positive size"},
+                 {"targets", "0:1,2,3", "--targets"},
+                 {"targets", "x:1,2,3,4", "--targets"},
                  {"hide", "zebra", "zebra"},
                  {"view", "nonsense", "--view"},
                  {"colour", "red", "unknown option"}}) {
@@ -221,6 +223,8 @@ private slots:
             QVERIFY2(error.contains(expect), qPrintable(name + ": " + error));
             QCOMPARE(panel->options(), before); // nothing changed
         }
+        QVERIFY(!panel->setOptions({{"threshold", "0.9"}, {"hide", "LABEL_1"}, {"query", "4"}, {"targets", "0:1,2,3"}}, &error));
+        QCOMPARE(panel->options(), before); // a bad value among good ones: nothing changed either
         QVERIFY(!panel->setOptions({{"view", "cost"}}, &error));
         QVERIFY2(error.contains("ground truth"), qPrintable(error));
         QVERIFY(!panel->setOptions({{"targets", m_dir.path() + "/missing.json"}}, &error));

@@ -118,10 +118,9 @@ struct Detection {
     double score = 0.0;
     double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
 };
-// Every query's detection (all of them, score-ordered by query index as transformers returns
-// them with threshold 0), for logits [1, Q, C + 1] and pred_boxes [1, Q, 4] of an image
-// width x height. Keep those with score > threshold. Throws tessera::Error for shapes that
-// do not fit.
+// The detections of logits [1, Q, C + 1] and pred_boxes [1, Q, 4] for an image width x height:
+// those with score > threshold, in query order (threshold 0: every query, as transformers returns
+// them). Throws tessera::Error for shapes that do not fit.
 std::vector<Detection> postProcess(const FloatTensor &logits, const FloatTensor &predBoxes, int64_t width, int64_t height,
                                    const std::vector<std::string> &labels, double threshold = 0.0);
 
