@@ -1,10 +1,12 @@
 // tessera-cli: the scriptable face of the studio. The same plugins as the GUI, headless.
 // Exit status: 0 success, 1 the work failed (bad file, bad value), 2 the command line is wrong.
 
+#include "ProjectCommand.h"
 #include "Studio.h"
 
 #include "tessera/core/Diffusion.h"
 #include "tessera/core/Error.h"
+#include "tessera/core/Runtime.h"
 #include "tessera/core/FileIO.h"
 #include "tessera/core/Log.h"
 #include "tessera/core/Model.h"
@@ -90,7 +92,9 @@ void printHelp(app::Studio &studio)
         "                 Denoise with a diffusers UNet2DModel: writes timesteps, x_T and per step\n"
         "                 step{i}.eps, step{i}.pred_x0, step{i}.x_prev. --noise holds noise0, noise1, ...\n"
         "                 (the Gaussian draws in order of use), --x-T the start x_T; the model folder's\n"
-        "                 scheduler/ (or scheduler_ddim/) config is used. Default steps: 1000 / 50.\n"
+        "                 scheduler/ (or scheduler_ddim/) config is used. Default steps: 1000 / 50.\n");
+    app::printProjectHelp();
+    std::printf(
         "  panels         List the panels, their figures and options.\n"
         "  info           Show the runtime: LibTorch, BLAS, threads, plugins.\n"
         "\n"
@@ -553,6 +557,7 @@ int sampleCommand(const QStringList &arguments)
 
 int main(int argc, char **argv)
 {
+    tessera::preferFastBlasKernels(argv);
     // Headless by nature: the figures are drawn by the same widgets, off-screen.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
@@ -602,6 +607,8 @@ int main(int argc, char **argv)
         return trainCommand(arguments);
     if (command == "sample")
         return sampleCommand(arguments);
+    if (command == "project")
+        return app::projectCommand(arguments);
     if (command == "panels")
         return listPanels(studio);
     if (command == "info") {

@@ -50,6 +50,7 @@ private:
 
 int main(int argc, char **argv)
 {
+    tessera::preferFastBlasKernels(argv);
     QElapsedTimer clock;
     clock.start();
     QApplication application(argc, argv);

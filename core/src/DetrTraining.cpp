@@ -35,7 +35,6 @@ ShapesScene shapesScene(uint64_t seed, int64_t index, int64_t size, int64_t maxO
     if (size < 16 || size > 4096 || maxObjects < 1 || maxObjects > 64)
         throw Error("a shapes scene needs a size from 16 to 4096 and 1 to 64 objects");
     std::mt19937_64 random(seed * 0x9E3779B97F4A7C15ull + uint64_t(index) * 0xBF58476D1CE4E5B9ull + 0x94D049BB133111EBull);
-    auto uniform = [&](double a, double b) { return std::uniform_real_distribution<double>(a, b)(random); };
     auto integer = [&](int64_t a, int64_t b) { return std::uniform_int_distribution<int64_t>(a, b)(random); };
     // A background and shape colours far enough apart to be seen.
     const cv::Vec3b background(uint8_t(integer(0, 255)), uint8_t(integer(0, 255)), uint8_t(integer(0, 255)));

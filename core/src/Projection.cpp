@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -38,18 +39,6 @@ std::vector<int64_t> queryRows(int64_t n, int64_t queries, uint64_t seed)
     rows.resize(static_cast<size_t>(queries));
     std::sort(rows.begin(), rows.end());
     return rows;
-}
-
-// Squared Euclidean distances of the query rows to every row [q, N] (float64), self excluded
-// (+infinity).
-torch::Tensor distances(const torch::Tensor &x, const std::vector<int64_t> &rows)
-{
-    const torch::Tensor all = x.to(torch::kFloat64);
-    const torch::Tensor q = all.index_select(0, torch::tensor(rows));
-    torch::Tensor d = (q.pow(2).sum(1, true) - 2.0 * q.matmul(all.t()) + all.pow(2).sum(1).unsqueeze(0)).clamp_min(0.0);
-    for (size_t i = 0; i < rows.size(); ++i)
-        d[int64_t(i)][rows[i]] = INFINITY;
-    return d;
 }
 
 void checkPair(const Matrix &high, const Matrix &low, int64_t k)
@@ -128,41 +117,126 @@ PcaResult pca(const Matrix &data, int64_t k, uint64_t seed, JobContext *context)
     return r;
 }
 
-double trustworthiness(const Matrix &high, const Matrix &low, int64_t k, int64_t queries, uint64_t seed)
+Quality quality(const Matrix &high, const Matrix &low, int64_t k, int64_t queries, uint64_t seed)
 {
     checkPair(high, low, k);
     torch::NoGradGuard noGrad;
     const int64_t n = high.rows;
     const std::vector<int64_t> rows = queryRows(n, queries, seed);
-    const torch::Tensor dh = distances(tensorOf(high), rows), dl = distances(tensorOf(low), rows);
-    // rank[j] of every point in the high space (1 = nearest; self excluded by its +infinity).
-    const torch::Tensor order = dh.argsort(int64_t(1), false);
-    torch::Tensor ranks = torch::empty_like(order);
-    ranks.scatter_(1, order, torch::arange(1, n + 1, torch::kInt64).unsqueeze(0).expand({int64_t(rows.size()), n}).contiguous());
-    const torch::Tensor lowNeighbours = std::get<1>(dl.topk(k, 1, false, true)); // [q, k]
-    const double penalty = (ranks.gather(1, lowNeighbours) - k).clamp_min(0).sum().item<double>();
+    const torch::Tensor th = tensorOf(high), tl = tensorOf(low);
+    const torch::Tensor nh = th.pow(2).sum(1), nl = tl.pow(2).sum(1);
+    // Blocks of query rows keep the [q, k, N] comparison table near 64 MB.
+    const size_t block = size_t(std::clamp<int64_t>((int64_t(1) << 26) / (n * k), 1, 4096));
+    double penalty = 0.0, shared = 0.0;
+    for (size_t begin = 0; begin < rows.size(); begin += block) {
+        const torch::Tensor part = torch::tensor(std::vector<int64_t>(rows.begin() + std::ptrdiff_t(begin),
+                                                                      rows.begin() + std::ptrdiff_t(std::min(rows.size(), begin + block))));
+        const auto distancesOf = [&](const torch::Tensor &x, const torch::Tensor &norms) {
+            torch::Tensor d = (norms.index_select(0, part).unsqueeze(1) - 2.0f * x.index_select(0, part).matmul(x.t()) + norms.unsqueeze(0)).clamp_min_(0.0f);
+            d.scatter_(1, part.unsqueeze(1), INFINITY); // the point itself is nobody's neighbour
+            return d;
+        };
+        const torch::Tensor dh = distancesOf(th, nh), dl = distancesOf(tl, nl);
+        const torch::Tensor lowNeighbours = std::get<1>(dl.topk(k, 1, false, true));   // [q, k]
+        const torch::Tensor highNeighbours = std::get<1>(dh.topk(k, 1, false, true)); // [q, k]
+        // r(i, j): 1 + the points strictly nearer to i than j in the high space.
+        const torch::Tensor threshold = dh.gather(1, lowNeighbours);                     // [q, k]
+        const torch::Tensor rank = (dh.unsqueeze(1) < threshold.unsqueeze(2)).sum(2) + 1; // [q, k]
+        penalty += (rank - k).clamp_min(0).sum().item<double>();
+        shared += (lowNeighbours.unsqueeze(2) == highNeighbours.unsqueeze(1)).any(2).sum().item<double>() / double(k);
+    }
     const double m = double(rows.size());
-    return 1.0 - 2.0 / (m * double(k) * (2.0 * double(n) - 3.0 * double(k) - 1.0)) * penalty;
+    Quality q;
+    q.trustworthiness = 1.0 - 2.0 / (m * double(k) * (2.0 * double(n) - 3.0 * double(k) - 1.0)) * penalty;
+    q.preservation = shared / m;
+    return q;
+}
+
+double trustworthiness(const Matrix &high, const Matrix &low, int64_t k, int64_t queries, uint64_t seed)
+{
+    return quality(high, low, k, queries, seed).trustworthiness;
 }
 
 double neighbourPreservation(const Matrix &high, const Matrix &low, int64_t k, int64_t queries, uint64_t seed)
 {
-    checkPair(high, low, k);
-    torch::NoGradGuard noGrad;
-    const std::vector<int64_t> rows = queryRows(high.rows, queries, seed);
-    const torch::Tensor a = std::get<1>(distances(tensorOf(high), rows).topk(k, 1, false, true)).contiguous();
-    const torch::Tensor b = std::get<1>(distances(tensorOf(low), rows).topk(k, 1, false, true)).contiguous();
-    double shared = 0.0;
-    const int64_t *pa = a.data_ptr<int64_t>(), *pb = b.data_ptr<int64_t>();
-    for (size_t i = 0; i < rows.size(); ++i) {
-        std::vector<int64_t> x(pa + i * size_t(k), pa + (i + 1) * size_t(k)), y(pb + i * size_t(k), pb + (i + 1) * size_t(k));
-        std::sort(x.begin(), x.end());
-        std::sort(y.begin(), y.end());
-        std::vector<int64_t> both;
-        std::set_intersection(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(both));
-        shared += double(both.size()) / double(k);
+    return quality(high, low, k, queries, seed).preservation;
+}
+
+std::string methodName(Method method)
+{
+    switch (method) {
+    case Method::Pca: return "pca";
+    case Method::Tsne: return "tsne";
+    case Method::Umap: return "umap";
     }
-    return shared / double(rows.size());
+    return "pca";
+}
+
+bool parseMethod(const std::string &text, Method &method)
+{
+    if (text == "pca")
+        method = Method::Pca;
+    else if (text == "tsne" || text == "t-sne")
+        method = Method::Tsne;
+    else if (text == "umap")
+        method = Method::Umap;
+    else
+        return false;
+    return true;
+}
+
+Projection project(const Matrix &data, const ProjectionRequest &request, JobContext *context)
+{
+    const auto started = std::chrono::steady_clock::now();
+    BasicJobContext silent;
+    JobContext &ctx = context ? *context : silent;
+    Projection p;
+    p.method = request.method;
+    switch (request.method) {
+    case Method::Pca: {
+        const int64_t components = std::min<int64_t>(std::min<int64_t>(data.cols, data.rows), std::max<int64_t>(request.dimensions, request.pcaComponents));
+        PcaResult r = pca(data, components, request.tsne.seed, &ctx);
+        p.explainedRatio = r.explainedRatio;
+        p.coordinates = Matrix(data.rows, request.dimensions);
+        for (int64_t i = 0; i < data.rows; ++i)
+            for (int64_t d = 0; d < request.dimensions; ++d)
+                p.coordinates.at(i, d) = d < components ? r.coordinates.at(i, d) : 0.0f;
+        p.steps = 1;
+        break;
+    }
+    case Method::Tsne: {
+        TsneOptions options = request.tsne;
+        options.dimensions = int(request.dimensions);
+        LayoutResult r = tsne(data, options, &ctx);
+        p.coordinates = std::move(r.coordinates);
+        p.klDivergence = r.klDivergence;
+        p.steps = r.steps;
+        p.neighbourSeconds = r.neighbourSeconds.empty() ? 0.0 : r.neighbourSeconds[0];
+        p.approximateNeighbours = r.approximateNeighbours;
+        break;
+    }
+    case Method::Umap: {
+        UmapOptions options = request.umap;
+        options.dimensions = int(request.dimensions);
+        LayoutResult r = umap(data, options, &ctx);
+        p.coordinates = std::move(r.coordinates);
+        p.steps = r.steps;
+        p.neighbourSeconds = r.neighbourSeconds.empty() ? 0.0 : r.neighbourSeconds[0];
+        p.approximateNeighbours = r.approximateNeighbours;
+        break;
+    }
+    }
+    p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const int64_t k = request.qualityNeighbours;
+    if (k > 0 && 2 * k < data.rows) {
+        ctx.setProgress(1.0, "quality: trustworthiness and neighbour preservation");
+        const int64_t queries = data.rows > request.qualityExactUpTo ? request.qualitySample : 0;
+        p.qualityQueries = queries > 0 ? std::min(queries, data.rows) : data.rows;
+        const Quality q = quality(data, p.coordinates, k, queries, 7);
+        p.trustworthiness = q.trustworthiness;
+        p.preservation = q.preservation;
+    }
+    return p;
 }
 
 } // namespace tessera::projection

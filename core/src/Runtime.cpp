@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <string>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace tessera {
@@ -87,10 +88,14 @@ void describeBlas(RuntimeInfo &info)
                 info.blasName += " " + rest.substr(0, rest.find(' '));
             }
         }
-        if (lower.find("openmp") != std::string::npos)
-            info.blasName += " (OpenMP)";
-        else if (lower.find("pthread") != std::string::npos)
-            info.blasName += " (pthreads)";
+        std::string detail = lower.find("openmp") != std::string::npos ? "OpenMP" : lower.find("pthread") != std::string::npos ? "pthreads" : "";
+        using CoreFunction = char *(*)();
+        if (auto *core = reinterpret_cast<CoreFunction>(::dlsym(RTLD_DEFAULT, "openblas_get_corename"))) {
+            info.blasCore = core();
+            detail += (detail.empty() ? "" : ", ") + info.blasCore + " kernels";
+        }
+        if (!detail.empty())
+            info.blasName += " (" + detail + ")";
     } else if (lower.find("mkl") != std::string::npos) {
         info.blasName = "Intel MKL";
     } else if (lower.find("blis") != std::string::npos) {
@@ -128,6 +133,26 @@ RuntimeInfo runtimeInfo()
     info.threads = at::get_num_threads();
     describeBlas(info);
     return info;
+}
+
+void preferFastBlasKernels(char **argv)
+{
+    if (!argv || !argv[0] || std::getenv("OPENBLAS_CORETYPE") || std::getenv("TESSERA_BLAS_RESTARTED"))
+        return;
+    using CoreFunction = char *(*)();
+    auto *core = reinterpret_cast<CoreFunction>(::dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+    if (!core || lowerCase(core()) != "prescott")
+        return;
+    __builtin_cpu_init();
+    const char *better = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
+                             ? "SkylakeX"
+                             : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? "Haswell" : nullptr;
+    if (!better)
+        return;
+    ::setenv("OPENBLAS_CORETYPE", better, 1);
+    ::setenv("TESSERA_BLAS_RESTARTED", "1", 1); // never loop
+    ::execv("/proc/self/exe", argv);
+    // exec failed: carry on with the slow kernels.
 }
 
 RuntimeInfo configureRuntime(int threads)

@@ -1,0 +1,12 @@
+#pragma once
+// tessera-cli project: PCA / t-SNE / UMAP coordinates of an N x D matrix, optionally a figure.
+
+#include <QStringList>
+
+namespace tessera::app {
+
+// Returns the process exit status (0 done, 1 the work failed, 2 bad command line).
+int projectCommand(const QStringList &arguments);
+void printProjectHelp();
+
+} // namespace tessera::app
