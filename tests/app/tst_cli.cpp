@@ -15,6 +15,8 @@
 #include <QFileInfo>
 #include <QtTest>
 
+#include <cmath>
+
 namespace {
 struct Result {
     int exitCode;
@@ -367,6 +369,46 @@ private slots:
         r = runCli({"tokenize", "--tokenizer", dir.path(), "--text-file", text});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("no tokenizer here"));
+    }
+
+    void project()
+    {
+        // Points t (1, 2) for t = -1, 0, 1, 3: PCA's first coordinate is (t - 0.75) sqrt 5; the
+        // output is [4, 2] float32 ('<f4') in the input's row order.
+        QTemporaryDir dir;
+        const QString csv = dir.filePath("line.csv"), out = dir.filePath("coords.npy"), figure = dir.filePath("line.svg");
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("-1,-2\n0,0\n1,2\n3,6\n");
+        file.close();
+        const Result r = runCli({"project", "--source", csv, "--method", "pca", "--quality-k", "1", "--out", out, "--figure", figure});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("trustworthiness@1 1.0000"));
+        QFile npy(out);
+        QVERIFY(npy.open(QIODevice::ReadOnly));
+        const QByteArray bytes = npy.readAll();
+        QVERIFY(bytes.startsWith("\x93NUMPY"));
+        const int headerLength = uchar(bytes[8]) | (uchar(bytes[9]) << 8);
+        const QByteArray header = bytes.mid(10, headerLength);
+        QVERIFY2(header.contains("'<f4'") && header.contains("(4,2)"), header.constData());
+        const float *values = reinterpret_cast<const float *>(bytes.constData() + 10 + headerLength);
+        const double t[4] = {-1, 0, 1, 3};
+        for (int i = 0; i < 4; ++i) {
+            QVERIFY(std::abs(values[2 * i] - (t[i] - 0.75) * std::sqrt(5.0)) < 1e-4);
+            QVERIFY(std::abs(values[2 * i + 1]) < 1e-4);
+        }
+        QVERIFY(QFileInfo(figure).size() > 1000);
+        // Bad input: a clear message, exit 1, nothing written.
+        const QString missing = dir.filePath("missing.npy"), none = dir.filePath("none.npy");
+        const Result bad = runCli({"project", "--source", missing, "--method", "tsne", "--out", none});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains("missing.npy"), qPrintable(bad.err));
+        QVERIFY(!QFileInfo::exists(none));
+        const Result tooFew = runCli({"project", "--source", csv, "--method", "tsne", "--out", none});
+        QCOMPARE(tooFew.exitCode, 1);
+        QVERIFY2(tooFew.err.contains("perplexity"), qPrintable(tooFew.err));
+        QCOMPARE(runCli({"project", "--source", csv, "--method", "mds", "--out", none}).exitCode, 2);
+        QVERIFY(!QFileInfo::exists(none));
     }
 
     void badInputGetsAClearMessage()
