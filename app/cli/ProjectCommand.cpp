@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QMap>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -62,9 +63,11 @@ void printProjectHelp()
         "  project --source FILE[:TENSOR] --method pca|tsne|umap --out COORDS.npy|.csv [--figure FIG.svg|.png|.pdf]\n"
         "                 [--perplexity P] [--n-neighbors K] [--min-dist D] [--metric euclidean|cosine|pearson|manhattan]\n"
         "                 [--iterations N] [--seed S] [--dimensions 2|3] [--labels FILE] [--search auto|exact|hnsw] [--quality-k K]\n"
+        "                 [--repeat N]\n"
         "                 Lay out the rows of an N x D matrix (.npy, .safetensors, CSV) and write the N x 2 (or 3)\n"
         "                 float32 coordinates in the input's row order; prints trustworthiness and k-NN\n"
-        "                 preservation (k 10). --labels: one label per line, colours the figure.\n");
+        "                 preservation (k 10). --labels: one label per line, colours the figure. --repeat N runs\n"
+        "                 the layout N times in one process and prints each time (benchmarks: warm runs).\n");
 }
 
 int projectCommand(const QStringList &arguments)
@@ -72,6 +75,7 @@ int projectCommand(const QStringList &arguments)
     QString source, out, figure, labelsPath;
     projection::ProjectionRequest request;
     bool methodGiven = false;
+    int repeat = 1;
     for (int i = 0; i < arguments.size(); ++i) {
         const QString &argument = arguments[i];
         if (!argument.startsWith("--") || i + 1 >= arguments.size())
@@ -114,6 +118,9 @@ int projectCommand(const QStringList &arguments)
         } else if (argument == "--dimensions") {
             request.dimensions = value.toInt(&ok);
             ok = ok && (request.dimensions == 2 || request.dimensions == 3);
+        } else if (argument == "--repeat") {
+            repeat = value.toInt(&ok);
+            ok = ok && repeat >= 1 && repeat <= 100;
         } else if (argument == "--quality-k") {
             request.qualityNeighbours = value.toInt(&ok);
             ok = ok && request.qualityNeighbours >= 0;
@@ -130,6 +137,9 @@ int projectCommand(const QStringList &arguments)
     widgets::ExportFormat figureFormat = widgets::ExportFormat::Svg;
     if (!figure.isEmpty() && (!widgets::parseExportFormat(QFileInfo(figure).suffix(), figureFormat) || figureFormat == widgets::ExportFormat::Csv))
         return usage(QStringLiteral("--figure: \"%1\" should end in .png, .svg or .pdf").arg(figure));
+    // The coordinates and the axis labels need only the plotted components (the panel's variance
+    // view asks for ten).
+    request.pcaComponents = request.dimensions;
     QString path, tensor;
     splitSource(source, path, tensor);
     try {
@@ -150,7 +160,20 @@ int projectCommand(const QStringList &arguments)
                 std::fprintf(stderr, "  %3d%%  %s\n", percent, message.c_str());
             }
         });
-        const projection::Projection p = projection::project(data, request, &context);
+        projection::Projection p = projection::project(data, request, &context);
+        // Benchmarks: the same layout again in this process (warm), each run's time printed.
+        std::vector<double> times{p.seconds};
+        for (int run = 1; run < repeat; ++run) {
+            p = projection::project(data, request, &context);
+            times.push_back(p.seconds);
+        }
+        if (repeat > 1) {
+            std::printf("runs");
+            for (double t : times)
+                std::printf(" %.3f", t);
+            std::sort(times.begin() + 1, times.end());
+            std::printf("  warm median %.3f s\n", times[1 + (times.size() - 2) / 2]);
+        }
         if (outSuffix == "npy")
             writeNpy(out.toStdString(), FloatTensor{{p.coordinates.rows, p.coordinates.cols}, p.coordinates.values});
         else

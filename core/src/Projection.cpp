@@ -62,39 +62,52 @@ PcaResult pca(const Matrix &data, int64_t k, uint64_t seed, JobContext *context)
         throw Error("PCA components must be between 1 and " + std::to_string(std::min(n, d)));
     checkFinite(data, "the data");
     torch::NoGradGuard noGrad;
-    const torch::Tensor x64 = tensorOf(data).to(torch::kFloat64);
-    const torch::Tensor mean = x64.mean(0);
-    const torch::Tensor centred = x64 - mean;
+    // The mean and the total variance in float64; the centred data stays float32 (as the input
+    // and scikit-learn's randomized solver) and is widened only for the exact covariance.
+    const torch::Tensor x32 = tensorOf(data);
+    const torch::Tensor mean = x32.sum(0, false, torch::kFloat64) / double(n);
+    const torch::Tensor centred = x32 - mean.to(torch::kFloat32);
     if (context)
         context->setProgress(0.1, "covariance");
     PcaResult r;
-    torch::Tensor axes;     // [D, k]
+    torch::Tensor axes;      // [D, k]
+    torch::Tensor projected; // [N, k] when the solver gives it
     torch::Tensor variance; // [k]
-    const double total = centred.pow(2).sum().item<double>() / double(n - 1);
-    if (d <= 4096) {
-        const torch::Tensor covariance = centred.t().matmul(centred) / double(n - 1);
+    const double total = centred.pow(2).sum(torch::kFloat64).item<double>() / double(n - 1);
+    // scikit-learn's choice (svd_solver="auto"): exact when the matrix is small or most
+    // components are wanted, else randomized, whose cost grows with k rather than with D^2.
+    const bool exact = d <= 4096 && (std::max(n, d) <= 500 || double(k) >= 0.8 * double(std::min(n, d)));
+    if (exact) {
+        const torch::Tensor c64 = centred.to(torch::kFloat64);
+        const torch::Tensor covariance = c64.t().matmul(c64) / double(n - 1);
         const auto [values, vectors] = torch::linalg_eigh(covariance);
         // eigh is ascending: the last k, reversed.
         variance = values.flip(0).slice(0, 0, k).clamp_min(0.0);
         axes = vectors.flip(1).slice(1, 0, k);
     } else {
+        // Halko et al.: a seeded Gaussian test matrix, 10 extra columns, power iterations (7 when
+        // k is under a tenth of min(N, D), else 4, as scikit-learn) re-orthonormalised by QR.
         r.randomized = true;
         torch::manual_seed(seed);
         const int64_t width = std::min<int64_t>(k + 10, std::min(n, d));
-        torch::Tensor q = std::get<0>(torch::linalg_qr(centred.matmul(torch::randn({d, width}, torch::kFloat64))));
-        for (int i = 0; i < 4; ++i) {
+        const int iterations = double(k) < 0.1 * double(std::min(n, d)) ? 7 : 4;
+        torch::Tensor q = std::get<0>(torch::linalg_qr(centred.matmul(torch::randn({d, width}, torch::kFloat32))));
+        for (int i = 0; i < iterations; ++i) {
             if (context)
                 context->throwIfCancelled();
             q = std::get<0>(torch::linalg_qr(centred.t().matmul(q)));
             q = std::get<0>(torch::linalg_qr(centred.matmul(q)));
         }
-        const auto [u, s, vh] = torch::linalg_svd(q.t().matmul(centred), false);
+        // The small [width, D] problem in float64.
+        const auto [u, s, vh] = torch::linalg_svd(q.t().matmul(centred).to(torch::kFloat64), false);
         axes = vh.slice(0, 0, k).t();
         variance = s.slice(0, 0, k).pow(2) / double(n - 1);
+        // X V = Q U S: the coordinates without another pass over the data.
+        projected = q.to(torch::kFloat64).matmul(u.slice(1, 0, k) * s.slice(0, 0, k));
     }
     if (context)
         context->setProgress(0.8, "projecting");
-    torch::Tensor coordinates = centred.matmul(axes); // [N, k]
+    torch::Tensor coordinates = projected.defined() ? projected : centred.matmul(axes.to(torch::kFloat32)).to(torch::kFloat64); // [N, k]
     // svd_flip: the coordinate of largest magnitude on each axis is positive.
     const torch::Tensor largest = coordinates.abs().argmax(0);
     const torch::Tensor signs = torch::sign(coordinates.gather(0, largest.unsqueeze(0))).squeeze(0).clamp_min(-1.0);
@@ -204,22 +217,20 @@ Projection project(const Matrix &data, const ProjectionRequest &request, JobCont
         p.steps = 1;
         break;
     }
-    case Method::Tsne: {
-        TsneOptions options = request.tsne;
-        options.dimensions = int(request.dimensions);
-        LayoutResult r = tsne(data, options, &ctx);
+    case Method::Tsne:
+    case Method::Umap: {
+        LayoutResult r;
+        if (request.method == Method::Tsne) {
+            TsneOptions options = request.tsne;
+            options.dimensions = int(request.dimensions);
+            r = tsne(data, options, &ctx);
+        } else {
+            UmapOptions options = request.umap;
+            options.dimensions = int(request.dimensions);
+            r = umap(data, options, &ctx);
+        }
         p.coordinates = std::move(r.coordinates);
         p.klDivergence = r.klDivergence;
-        p.steps = r.steps;
-        p.neighbourSeconds = r.neighbourSeconds.empty() ? 0.0 : r.neighbourSeconds[0];
-        p.approximateNeighbours = r.approximateNeighbours;
-        break;
-    }
-    case Method::Umap: {
-        UmapOptions options = request.umap;
-        options.dimensions = int(request.dimensions);
-        LayoutResult r = umap(data, options, &ctx);
-        p.coordinates = std::move(r.coordinates);
         p.steps = r.steps;
         p.neighbourSeconds = r.neighbourSeconds.empty() ? 0.0 : r.neighbourSeconds[0];
         p.approximateNeighbours = r.approximateNeighbours;

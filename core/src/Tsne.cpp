@@ -21,7 +21,10 @@
 namespace tessera::projection {
 namespace {
 
-constexpr double kMachineEpsilon = std::numeric_limits<float>::epsilon(); // sklearn's MACHINE_EPSILON (float32)
+// scikit-learn's guards: sums are kept above float64's epsilon, the logarithm's arguments above
+// float32's smallest normal number (FLOAT64_EPS and FLOAT32_TINY in _barnes_hut_tsne.pyx).
+constexpr double kMachineEpsilon = std::numeric_limits<double>::epsilon();
+constexpr double kTiny = std::numeric_limits<float>::min();
 
 // The symmetric joint probabilities P as a compressed sparse row matrix [N, N].
 struct SparseP {
@@ -329,7 +332,7 @@ double gradient(const SparseP &p, const std::vector<double> &y, int64_t n, doubl
                 for (int d = 0; d < Dim; ++d)
                     attraction[size_t(d)] += pij * q * delta[size_t(d)];
                 if (wantError)
-                    error += pij * std::log(std::max(pij, kMachineEpsilon) / std::max(q / z, kMachineEpsilon));
+                    error += pij * std::log(std::max(pij, kTiny) / std::max(q / z, kTiny));
             }
             for (int d = 0; d < Dim; ++d)
                 grad[size_t(i * Dim + d)] = 4.0 * (attraction[size_t(d)] - negative[size_t(i * Dim + d)] / z);

@@ -3,6 +3,7 @@
 #include "tessera/core/Datasets.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
+#include "tessera/core/TableIO.h"
 #include "tessera/plugins/PanelJobs.h"
 #include "tessera/widgets/BarChartView.h"
 #include "tessera/widgets/CompositeFigure.h"
@@ -85,11 +86,9 @@ QStringList labelList(const projection::EmbeddingSet &set)
     return labels;
 }
 
-// Points, labels and colours of a set into a scatter.
-void fillScatter(widgets::ScatterView *view, const projection::EmbeddingSet &set, const Matrix &coordinates)
+// Colours by the set's categories, or one colour when it has none.
+void colourByCategory(widgets::ScatterView *view, const projection::EmbeddingSet &set)
 {
-    view->setPoints(interleaved(coordinates));
-    view->setLabels(labelList(set));
     if (!set.category.empty() && !set.categoryNames.empty()) {
         QStringList names;
         for (const std::string &name : set.categoryNames)
@@ -98,6 +97,14 @@ void fillScatter(widgets::ScatterView *view, const projection::EmbeddingSet &set
     } else {
         view->clearColouring();
     }
+}
+
+// Points, labels and colours of a set into a scatter.
+void fillScatter(widgets::ScatterView *view, const projection::EmbeddingSet &set, const Matrix &coordinates)
+{
+    view->setPoints(interleaved(coordinates));
+    view->setLabels(labelList(set));
+    colourByCategory(view, set);
 }
 
 QString qualityText(const projection::Projection &p, int64_t k)
@@ -241,10 +248,13 @@ void ProjectorPanel::buildUi()
     m_cancel->setToolTip(tr("Stop the running job (Esc in the status bar cancels too)"));
     m_pin = new QPushButton(tr("Pin"));
     m_pin->setToolTip(tr("Keep this layout as the left side of the compare view; the next layout goes on the right"));
+    m_save = new QPushButton(tr("Save…"));
+    m_save->setToolTip(tr("Save the coordinates (N x 2, the input's row order) as .npy (float32) or .csv"));
     auto *runRow = new QHBoxLayout;
     runRow->addWidget(m_run);
     runRow->addWidget(m_cancel);
     runRow->addWidget(m_pin);
+    runRow->addWidget(m_save);
     methodForm->addRow(runRow);
     m_quality = new QLabel;
     m_quality->setWordWrap(true);
@@ -255,6 +265,13 @@ void ProjectorPanel::buildUi()
 
     auto *exploreBox = new QGroupBox(tr("Explore"));
     auto *exploreForm = new QFormLayout(exploreBox);
+    m_colour = new QComboBox;
+    m_colour->addItem(tr("label"), "label");
+    m_colour->addItem(tr("vector norm"), "norm");
+    m_colour->addItem(tr("row order"), "row");
+    m_colour->setToolTip(tr("Colour the points by their label (category), the length of their vector, or their row number "
+                            "(position in the file, a token id, a position)"));
+    exploreForm->addRow(tr("Colour"), m_colour);
     m_search = new QLineEdit;
     m_search->setPlaceholderText(tr("find labels containing… (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
@@ -345,6 +362,15 @@ void ProjectorPanel::buildUi()
         setStatus(tr("Cancelled."));
     });
     connect(m_pin, &QPushButton::clicked, this, [this] { pinLayout(); });
+    connect(m_colour, &QComboBox::currentIndexChanged, this, [this] { applyColouring(); });
+    connect(m_save, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save coordinates"), QStringLiteral("coordinates.npy"),
+                                                          tr("NumPy (*.npy);;CSV (*.csv)"));
+        if (path.isEmpty())
+            return;
+        const QString error = saveCoordinates(path);
+        setStatus(error.isEmpty() ? tr("Saved %1.").arg(path) : error, !error.isEmpty());
+    });
     connect(m_search, &QLineEdit::textChanged, this, [this] { applySearch(); });
     connect(m_similarity, &QComboBox::currentIndexChanged, this, [this] {
         if (!m_analogy.isEmpty()) {
@@ -424,6 +450,7 @@ void ProjectorPanel::updateControls()
     const bool busy = (m_loadJob && !m_loadJob->isFinished()) || (m_layoutJob && !m_layoutJob->isFinished());
     m_cancel->setEnabled(busy);
     m_pin->setEnabled(m_layout != nullptr);
+    m_save->setEnabled(m_layout != nullptr);
 }
 
 void ProjectorPanel::setStatus(const QString &message, bool error)
@@ -616,6 +643,7 @@ void ProjectorPanel::showResult()
     const projection::Projection &p = m_layout->projection;
     const QString method = methodTitle(p.method);
     fillScatter(m_scatter, *m_layout->set, p.coordinates);
+    applyColouring();
     m_scatter->setFigureTitle(m_layout->title);
     if (p.method == projection::Method::Pca && p.explainedRatio.size() >= 2)
         m_scatter->setAxisLabels(tr("PC 1 (%1%)").arg(100.0 * p.explainedRatio[0], 0, 'f', 1), tr("PC 2 (%1%)").arg(100.0 * p.explainedRatio[1], 0, 'f', 1));
@@ -656,6 +684,42 @@ void ProjectorPanel::showResult()
         if (!runAnalogy(arithmetic, &error))
             setStatus(error, true);
     }
+}
+
+void ProjectorPanel::applyColouring()
+{
+    if (!m_set || m_scatter->pointCount() != m_set->vectors.rows)
+        return;
+    const QString mode = m_colour->currentData().toString();
+    if (mode == "label") {
+        colourByCategory(m_scatter, *m_set);
+        return;
+    }
+    std::vector<float> values(size_t(m_set->vectors.rows));
+    for (int64_t i = 0; i < m_set->vectors.rows; ++i) {
+        double norm = 0.0;
+        if (mode == "norm")
+            for (int64_t j = 0; j < m_set->vectors.cols; ++j)
+                norm += double(m_set->vectors.at(i, j)) * double(m_set->vectors.at(i, j));
+        values[size_t(i)] = mode == "norm" ? float(std::sqrt(norm)) : float(i);
+    }
+    m_scatter->setValues(std::move(values), mode == "norm" ? tr("vector norm") : tr("row"));
+}
+
+QString ProjectorPanel::saveCoordinates(const QString &path) const
+{
+    if (!m_layout)
+        return tr("Nothing to save yet: run a layout first.");
+    const Matrix &c = m_layout->projection.coordinates;
+    try {
+        if (QFileInfo(path).suffix().compare("csv", Qt::CaseInsensitive) == 0)
+            writeCsv(path.toStdString(), c, c.cols == 3 ? std::vector<std::string>{"x", "y", "z"} : std::vector<std::string>{"x", "y"});
+        else
+            writeNpy(path.toStdString(), FloatTensor{{c.rows, c.cols}, c.values});
+    } catch (const std::exception &e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
 }
 
 void ProjectorPanel::pinLayout()
@@ -854,6 +918,8 @@ QList<widgets::OptionSpec> ProjectorPanel::optionSpecs() const
         {"k", tr("neighbours listed"), "10", {}},
         {"neighbours-of", tr("a label or row number whose neighbours to list"), {}, {}},
         {"arithmetic", tr("vector arithmetic a - b + c over labels"), {}, {}},
+        {"colour", tr("colour the points by"), "label", {"label", "norm", "row"}},
+        {"save", tr("write the coordinates to this .npy or .csv file"), {}, {}},
         {"view", tr("which figure"), "layout", kViews},
     };
 }
@@ -881,6 +947,7 @@ QVariantMap ProjectorPanel::options() const
     o["similarity"] = m_similarity->currentText();
     o["k"] = QString::number(m_k->value());
     if (!m_analogy.isEmpty()) o["arithmetic"] = m_analogy;
+    o["colour"] = m_colour->currentData().toString();
     o["view"] = currentFigureName();
     return o;
 }
@@ -914,7 +981,7 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
         return ok && out >= low && out <= high;
     };
     for (const QString &name : {QStringLiteral("source-kind"), QStringLiteral("method"), QStringLiteral("metric"), QStringLiteral("similarity"),
-                                QStringLiteral("view"), QStringLiteral("pooling")}) {
+                                QStringLiteral("view"), QStringLiteral("pooling"), QStringLiteral("colour")}) {
         if (!options.contains(name))
             continue;
         for (const widgets::OptionSpec &spec : optionSpecs())
@@ -958,6 +1025,7 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
     if (options.contains("method")) m_method->setCurrentIndex(m_method->findData(text("method")));
     if (options.contains("metric")) m_metric->setCurrentText(text("metric"));
     if (options.contains("similarity")) m_similarity->setCurrentText(text("similarity"));
+    if (options.contains("colour")) m_colour->setCurrentIndex(m_colour->findData(text("colour")));
     m_layer->setValue(layer);
     m_count->setValue(count);
     m_snapshot->setValue(snapshot);
@@ -1001,6 +1069,11 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
             return fail(tr("--arithmetic: %1").arg(arithmeticError));
     }
     if (options.contains("view")) setCurrentFigure(text("view"));
+    if (options.contains("save")) {
+        const QString saveError = saveCoordinates(text("save"));
+        if (!saveError.isEmpty())
+            return fail(tr("--save: %1").arg(saveError));
+    }
     return true;
 }
 

@@ -96,6 +96,9 @@ private:
     void neighboursOfSelection();
     bool runAnalogy(const QString &text, QString *error);
     void pinLayout();
+    void applyColouring();
+    // Writes the layout's coordinates [N, 2] as .npy (float32) or .csv (x, y); empty: done.
+    QString saveCoordinates(const QString &path) const;
     int64_t rowOf(const QString &label) const;
 
     plugins::PanelContext m_context;
@@ -135,6 +138,8 @@ private:
     QPushButton *m_run = nullptr;
     QPushButton *m_cancel = nullptr;
     QPushButton *m_pin = nullptr;
+    QPushButton *m_save = nullptr;
+    QComboBox *m_colour = nullptr;
     QLabel *m_quality = nullptr;
     // Explore
     QLineEdit *m_search = nullptr;

@@ -68,7 +68,9 @@ private slots:
         writeText(labels, "a\nb\nc\nd\n");
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"source-kind", "matrix"}, {"source", csv}, {"labels", labels}, {"method", "pca"}}, &error), qPrintable(error));
+        const QString saved = m_dir.filePath("line-xy.csv");
+        QVERIFY2(panel->setOptions({{"source-kind", "matrix"}, {"source", csv}, {"labels", labels}, {"method", "pca"}, {"save", saved}}, &error),
+                 qPrintable(error));
         const auto p = points(panel->figure("layout"));
         QCOMPARE(p.size(), size_t(4));
         const double t[4] = {-1, 0, 1, 3};
@@ -76,6 +78,16 @@ private slots:
             QVERIFY(std::abs(p[size_t(i)][0] - (t[i] - 0.75) * std::sqrt(5.0)) < 1e-4);
             QVERIFY(std::abs(p[size_t(i)][1]) < 1e-4);
         }
+        // The saved coordinates are the layout's, one row per input row after the header.
+        QFile file(saved);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(file.readAll()).trimmed().split('\n');
+        QCOMPARE(lines.size(), 5);
+        QCOMPARE(lines[0], QStringLiteral("x,y"));
+        QVERIFY(std::abs(lines[4].split(',')[0].toDouble() - 2.25 * std::sqrt(5.0)) < 1e-4);
+        // Colour by vector norm: the table keeps the points, now with a value column.
+        QVERIFY2(panel->setOptions({{"colour", "norm"}}, &error), qPrintable(error));
+        QVERIFY(panel->figure("layout")->figureTable().columnNames.contains("vector norm"));
         // Explained variance: 100% on PC 1.
         const widgets::FigureTable variance = panel->figure("variance")->figureTable();
         QVERIFY(!variance.columns.empty());

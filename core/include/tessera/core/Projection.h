@@ -25,9 +25,10 @@ struct PcaResult {
     bool randomized = false;              // the randomized solver was used
 };
 
-// PCA with k components. Exact (the eigen-decomposition of the D x D covariance, in float64)
-// when D <= 4096; otherwise the randomized SVD of Halko et al. (oversampling 10, 4 power
-// iterations, seeded). Each axis's sign makes the coordinate of largest magnitude positive, as
+// PCA with k components, choosing the solver as scikit-learn's svd_solver="auto": exact (the
+// eigen-decomposition of the D x D covariance, in float64) when max(N, D) <= 500 or k >= 0.8
+// min(N, D) (and D <= 4096); otherwise the randomized SVD of Halko et al. (oversampling 10,
+// 7 power iterations when k < min(N, D) / 10, else 4; seeded). Each axis's sign makes the coordinate of largest magnitude positive, as
 // scikit-learn's svd_flip does. Throws tessera::Error for k outside [1, min(N, D)], fewer than
 // two rows, or non-finite values.
 PcaResult pca(const Matrix &data, int64_t k = 2, uint64_t seed = 0, JobContext *context = nullptr);
