@@ -1,5 +1,6 @@
 #include "ProjectCommand.h"
 
+#include "tessera/core/EmbeddingSources.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
 #include "tessera/core/Projection.h"
@@ -8,7 +9,6 @@
 #include "tessera/widgets/ScatterView.h"
 
 #include <QFileInfo>
-#include <QMap>
 
 #include <algorithm>
 #include <cmath>
@@ -39,20 +39,6 @@ void splitSource(const QString &source, QString &path, QString &tensor)
         path = source.left(colon);
         tensor = source.mid(colon + 1);
     }
-}
-
-// One label per line (a CSV's first field); empty lines are labels too ("").
-QStringList readLabels(const QString &path)
-{
-    const std::string text = readFile(path.toStdString(), size_t(1) << 30);
-    QStringList lines = QString::fromUtf8(text.data(), qsizetype(text.size())).split('\n');
-    if (!lines.isEmpty() && lines.back().isEmpty())
-        lines.removeLast();
-    for (QString &line : lines) {
-        if (line.endsWith('\r'))
-            line.chop(1);
-    }
-    return lines;
 }
 
 } // namespace
@@ -143,13 +129,10 @@ int projectCommand(const QStringList &arguments)
     QString path, tensor;
     splitSource(source, path, tensor);
     try {
-        const Matrix data = readMatrix(path.toStdString(), tensor.toStdString());
-        QStringList labels;
-        if (!labelsPath.isEmpty()) {
-            labels = readLabels(labelsPath);
-            if (labels.size() != data.rows)
-                return failed(QStringLiteral("%1 has %2 labels, the data %3 rows").arg(labelsPath).arg(labels.size()).arg(data.rows));
-        }
+        // The panel's reader: labels one a line (a CSV's first field, a header dropped), up to 50
+        // distinct labels also colour the points.
+        const projection::EmbeddingSet set = projection::matrixFile(path.toStdString(), tensor.toStdString(), labelsPath.toStdString());
+        const Matrix &data = set.vectors;
         std::fprintf(stderr, "%s: %lld x %lld, %s\n", path.toLocal8Bit().constData(), (long long)data.rows, (long long)data.cols,
                      projection::methodName(request.method).c_str());
         int lastPercent = -1;
@@ -195,21 +178,15 @@ int projectCommand(const QStringList &arguments)
                 xy[size_t(2 * i + 1)] = p.coordinates.at(i, 1);
             }
             view.setPoints(std::move(xy));
-            if (!labels.isEmpty()) {
+            if (!labelsPath.isEmpty()) {
+                QStringList labels, names;
+                for (const std::string &label : set.labels)
+                    labels << QString::fromStdString(label);
                 view.setLabels(labels);
-                QMap<QString, int> ids;
-                QStringList names;
-                std::vector<int> category(size_t(data.rows));
-                for (int64_t i = 0; i < data.rows; ++i) {
-                    auto it = ids.find(labels[int(i)]);
-                    if (it == ids.end()) {
-                        it = ids.insert(labels[int(i)], int(names.size()));
-                        names << labels[int(i)];
-                    }
-                    category[size_t(i)] = it.value();
-                }
-                if (names.size() <= 64)
-                    view.setCategories(std::move(category), names);
+                for (const std::string &name : set.categoryNames)
+                    names << QString::fromStdString(name);
+                if (!set.category.empty())
+                    view.setCategories(set.category, names);
             }
             const QString name = QFileInfo(path).fileName() + (tensor.isEmpty() ? QString() : ":" + tensor);
             const QString methodTitle = request.method == projection::Method::Pca ? "PCA" : request.method == projection::Method::Tsne ? "t-SNE" : "UMAP";

@@ -23,7 +23,8 @@ torch::Tensor tensorOf(const Matrix &m)
 }
 
 // Rows made unit length (cosine) or centred then unit length (Pearson): on such rows the
-// squared Euclidean distance is 2 (1 - cos). A zero row stays zero (distance 1 to everything).
+// squared Euclidean distance is 2 (1 - cos). A zero row stays zero (cosine distance 1 to everything
+// in nearestTo; 0.5 in the neighbour graph, which halves the squared distance to a unit row).
 torch::Tensor normalisedRows(torch::Tensor x, Metric metric)
 {
     if (metric == Metric::Pearson)

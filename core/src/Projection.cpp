@@ -4,6 +4,7 @@
 
 #include "TorchTensors.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -88,10 +89,11 @@ PcaResult pca(const Matrix &data, int64_t k, uint64_t seed, JobContext *context)
         // Halko et al.: a seeded Gaussian test matrix, 10 extra columns, power iterations (7 when
         // k is under a tenth of min(N, D), else 4, as scikit-learn) re-orthonormalised by QR.
         r.randomized = true;
-        torch::manual_seed(seed);
+        // A generator of our own: the global one belongs to whatever else runs (training).
+        const at::Generator generator = at::detail::createCPUGenerator(seed);
         const int64_t width = std::min<int64_t>(k + 10, std::min(n, d));
         const int iterations = double(k) < 0.1 * double(std::min(n, d)) ? 7 : 4;
-        torch::Tensor q = std::get<0>(torch::linalg_qr(centred.matmul(torch::randn({d, width}, torch::kFloat32))));
+        torch::Tensor q = std::get<0>(torch::linalg_qr(centred.matmul(torch::randn({d, width}, generator, torch::kFloat32))));
         for (int i = 0; i < iterations; ++i) {
             if (context)
                 context->throwIfCancelled();
@@ -130,7 +132,7 @@ PcaResult pca(const Matrix &data, int64_t k, uint64_t seed, JobContext *context)
     return r;
 }
 
-Quality quality(const Matrix &high, const Matrix &low, int64_t k, int64_t queries, uint64_t seed)
+Quality quality(const Matrix &high, const Matrix &low, int64_t k, int64_t queries, uint64_t seed, JobContext *context)
 {
     checkPair(high, low, k);
     torch::NoGradGuard noGrad;
@@ -142,6 +144,10 @@ Quality quality(const Matrix &high, const Matrix &low, int64_t k, int64_t querie
     const size_t block = size_t(std::clamp<int64_t>((int64_t(1) << 26) / (n * k), 1, 4096));
     double penalty = 0.0, shared = 0.0;
     for (size_t begin = 0; begin < rows.size(); begin += block) {
+        if (context) {
+            context->throwIfCancelled();
+            context->setProgress(double(begin) / double(rows.size()), "quality: trustworthiness and neighbour preservation");
+        }
         const torch::Tensor part = torch::tensor(std::vector<int64_t>(rows.begin() + std::ptrdiff_t(begin),
                                                                       rows.begin() + std::ptrdiff_t(std::min(rows.size(), begin + block))));
         const auto distancesOf = [&](const torch::Tensor &x, const torch::Tensor &norms) {
@@ -243,7 +249,7 @@ Projection project(const Matrix &data, const ProjectionRequest &request, JobCont
         ctx.setProgress(1.0, "quality: trustworthiness and neighbour preservation");
         const int64_t queries = data.rows > request.qualityExactUpTo ? request.qualitySample : 0;
         p.qualityQueries = queries > 0 ? std::min(queries, data.rows) : data.rows;
-        const Quality q = quality(data, p.coordinates, k, queries, 7);
+        const Quality q = quality(data, p.coordinates, k, queries, 7, &ctx);
         p.trustworthiness = q.trustworthiness;
         p.preservation = q.preservation;
     }

@@ -137,6 +137,7 @@ RuntimeInfo runtimeInfo()
 
 void preferFastBlasKernels(char **argv)
 {
+#if defined(__x86_64__) || defined(__i386__)
     if (!argv || !argv[0] || std::getenv("OPENBLAS_CORETYPE") || std::getenv("TESSERA_BLAS_RESTARTED"))
         return;
     using CoreFunction = char *(*)();
@@ -153,6 +154,9 @@ void preferFastBlasKernels(char **argv)
     ::setenv("TESSERA_BLAS_RESTARTED", "1", 1); // never loop
     ::execv("/proc/self/exe", argv);
     // exec failed: carry on with the slow kernels.
+#else
+    (void)argv; // OpenBLAS picks ARM kernels by other means
+#endif
 }
 
 RuntimeInfo configureRuntime(int threads)

@@ -363,6 +363,9 @@ LayoutResult optimise(const SparseP &p, std::vector<double> y, int64_t n, const 
         const int stageEnd = stage == 0 ? exploration : total;
         const double momentum = stage == 0 ? 0.5 : 0.8;
         const double exaggeration = stage == 0 ? options.earlyExaggeration : 1.0;
+        // scikit-learn calls its gradient descent once per stage, each from rest.
+        std::fill(update.begin(), update.end(), 0.0);
+        std::fill(gains.begin(), gains.end(), 1.0);
         double bestError = INFINITY;
         int bestIteration = it;
         for (; it < stageEnd; ++it) {

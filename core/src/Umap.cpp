@@ -10,6 +10,7 @@
 #include "tessera/core/Projection.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -180,8 +181,8 @@ torch::Tensor spectral(const Graph &w, const std::vector<int32_t> &members, int 
     const int64_t steps = std::min<int64_t>(m - 1, std::max<int64_t>(4 * dims + 20, 80));
     torch::Tensor basis = torch::zeros({steps + 1, m}, options); // Lanczos vectors as rows
     std::vector<double> alpha, beta;
-    torch::manual_seed(seed);
-    torch::Tensor v = torch::rand({m}, options) - 0.5;
+    const at::Generator generator = at::detail::createCPUGenerator(seed); // not the global one
+    torch::Tensor v = torch::rand({m}, generator, options) - 0.5;
     v = v - trivial * trivial.dot(v);
     v = v / v.norm();
     basis[0] = v;
@@ -221,7 +222,7 @@ torch::Tensor spectral(const Graph &w, const std::vector<int32_t> &members, int 
     const int64_t take = std::min<int64_t>(dims, size);
     torch::Tensor ritz = basis.slice(0, 0, size).t().matmul(vectors.slice(1, size - take, size).flip(1)); // [m, take]
     if (take < dims)
-        ritz = torch::cat({ritz, torch::rand({m, dims - take}, options) * 1e-3}, 1);
+        ritz = torch::cat({ritz, torch::rand({m, dims - take}, generator, options) * 1e-3}, 1);
     return ritz;
 }
 
@@ -379,8 +380,8 @@ Matrix toMatrix(const std::vector<float> &y, int64_t n, int dims)
 
 std::pair<double, double> umapCurve(double spread, double minDist)
 {
-    if (!(spread > 0.0) || !(minDist >= 0.0) || minDist > spread * 3.0)
-        throw Error("UMAP needs spread > 0 and 0 <= min_dist <= 3 spread");
+    if (!(spread > 0.0) || !(minDist >= 0.0) || minDist > spread)
+        throw Error("UMAP needs spread > 0 and min_dist between 0 and the spread (" + std::to_string(spread) + ")");
     // Levenberg-Marquardt on f(x) = 1 / (1 + a x^(2b)) from (a, b) = (1, 1), as scipy's
     // curve_fit does for umap-learn.
     std::vector<double> xs(300), ys(300);
@@ -480,15 +481,17 @@ LayoutResult umap(const Matrix &data, const UmapOptions &options, JobContext *co
     std::vector<double> rho, sigma;
     smoothDistances(knn, options.neighbours, rho, sigma);
     Graph w = fuzzyUnion(knn, rho, sigma);
-    // Drop the edges too weak to be sampled once in the run (umap-learn: w < max / epochs).
+    // Drop the edges too weak to be sampled once in the run (umap-learn: w < max / epochs, with
+    // the default epochs when fewer than 11 are asked for).
     const float maxWeight = *std::max_element(w.weight.begin(), w.weight.end());
+    const int pruneEpochs = epochs > 10 ? epochs : (n <= 10000 ? 500 : 200);
     {
         Graph kept;
         kept.n = n;
         kept.rowStart.assign(size_t(n) + 1, 0);
         for (int64_t i = 0; i < n; ++i) {
             for (int64_t e = w.rowStart[size_t(i)]; e < w.rowStart[size_t(i) + 1]; ++e)
-                if (w.weight[size_t(e)] >= maxWeight / float(epochs)) {
+                if (w.weight[size_t(e)] >= maxWeight / float(pruneEpochs)) {
                     kept.column.push_back(w.column[size_t(e)]);
                     kept.weight.push_back(w.weight[size_t(e)]);
                 }

@@ -10,6 +10,7 @@
 #include "tessera/widgets/JobRunner.h"
 #include "tessera/widgets/ScatterView.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -225,7 +226,7 @@ void ProjectorPanel::buildUi()
     m_neighbourCount->setToolTip(tr("UMAP: n_neighbors, the point itself included (umap-learn)"));
     methodForm->addRow(tr("Neighbours"), m_neighbourCount);
     m_minDist = new QDoubleSpinBox;
-    m_minDist->setRange(0.0, 3.0);
+    m_minDist->setRange(0.0, 1.0); // at most the spread (1), as umap-learn
     m_minDist->setSingleStep(0.05);
     m_minDist->setValue(0.1);
     m_minDist->setToolTip(tr("UMAP: how tightly points may pack (min_dist)"));
@@ -475,6 +476,13 @@ bool ProjectorPanel::runJob(const QString &title, std::function<void(JobContext 
             updateControls();
         },
         slot, error);
+    // A cancelled job calls neither: put the controls and the last finished layout back.
+    if (slot && !slot->isFinished())
+        connect(slot.data(), &widgets::JobHandle::finished, this, [this](bool, bool cancelled, const QString &) {
+            updateControls();
+            if (cancelled && m_layout && m_layout->set == m_set)
+                showResult();
+        });
     updateControls();
     return started;
 }
@@ -536,6 +544,12 @@ bool ProjectorPanel::loadSource(bool layoutAfter, QString *error)
         [this, result] {
             m_set = result;
             m_neighbours.clear();
+            // The old layout's points belong to the old rows.
+            if (!m_layout || m_layout->set != m_set) {
+                m_scatter->clearSelection();
+                m_scatter->setHighlighted({});
+                m_scatter->setPoints({});
+            }
             showData();
             if (m_layoutPending) {
                 QString error;
@@ -592,8 +606,9 @@ bool ProjectorPanel::runLayout(QString *error)
             return;
         *clock = now;
         const int ticket = ++*latest;
+        // Posted to the application object, which outlives the panel; the panel is checked there.
         QMetaObject::invokeMethod(
-            self.data(),
+            qApp,
             [self, latest, ticket, layout, step, steps] {
                 if (self && ticket == latest->load())
                     self->showLayout(layout, step, steps);
@@ -676,6 +691,11 @@ void ProjectorPanel::showResult()
             m_scatter->setSelection({int(row)});
             neighboursOfSelection();
         }
+    }
+    if (!m_pendingSave.isEmpty()) {
+        const QString error = saveCoordinates(m_pendingSave);
+        setStatus(error.isEmpty() ? tr("Saved %1.").arg(m_pendingSave) : error, !error.isEmpty());
+        m_pendingSave.clear();
     }
     if (!m_pendingArithmetic.isEmpty()) {
         QString error;
@@ -817,6 +837,9 @@ void ProjectorPanel::neighboursOfSelection()
 {
     if (!m_set)
         return;
+    // The selection indexes the scatter's points: only while they are this data set's rows.
+    if (m_scatter->pointCount() != m_set->vectors.rows)
+        return;
     const QVector<int> selection = m_scatter->selection();
     if (selection.isEmpty())
         return;
@@ -927,6 +950,9 @@ QList<widgets::OptionSpec> ProjectorPanel::optionSpecs() const
 QVariantMap ProjectorPanel::options() const
 {
     QVariantMap o;
+    // A projector nobody used saves nothing that would start a job when the session returns.
+    if (!m_set && !m_loadJob && !m_layoutJob)
+        return o;
     o["source-kind"] = m_sourceKind->currentData().toString();
     if (!m_path->text().isEmpty()) o["source"] = m_path->text();
     if (!m_tensor->text().isEmpty()) o["tensor"] = m_tensor->text();
@@ -999,7 +1025,16 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
     if (!integer("seed", 0, 1000000, seed)) return fail(tr("--seed: \"%1\" is not between 0 and 1000000").arg(text("seed")));
     if (!integer("k", 1, 1000, k)) return fail(tr("--k: \"%1\" is not between 1 and 1000").arg(text("k")));
     if (!real("perplexity", 1.0, 500.0, perplexity)) return fail(tr("--perplexity: \"%1\" is not between 1 and 500").arg(text("perplexity")));
-    if (!real("min-dist", 0.0, 3.0, minDist)) return fail(tr("--min-dist: \"%1\" is not between 0 and 3").arg(text("min-dist")));
+    if (!real("min-dist", 0.0, 1.0, minDist)) return fail(tr("--min-dist: \"%1\" is not between 0 and 1 (the spread)").arg(text("min-dist")));
+    const QString kind = options.contains("source-kind") ? text("source-kind") : m_sourceKind->currentData().toString();
+    const QString source = options.contains("source") ? text("source") : m_path->text().trimmed();
+    if ((options.contains("source-kind") || options.contains("source")) && kind != "pixels" && source.isEmpty())
+        return fail(tr("--source: the %1 source needs a file or folder").arg(kind));
+    if (options.contains("save")) {
+        const QString suffix = QFileInfo(text("save")).suffix().toLower();
+        if (suffix != "npy" && suffix != "csv")
+            return fail(tr("--save: \"%1\" should end in .npy or .csv").arg(text("save")));
+    }
     QString corpus;
     if (options.contains("corpus")) {
         try {
@@ -1042,10 +1077,8 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
                                options.contains("min-dist") || options.contains("metric") || options.contains("iterations") ||
                                options.contains("seed");
     if (sourceChanged || (methodChanged && m_set) || (options.contains("source-kind") && !m_set)) {
-        if (sourceChanged)
-            m_set.reset();
         QString jobError;
-        if (!(m_set ? runLayout(&jobError) : loadSource(true, &jobError)))
+        if (!(m_set && !sourceChanged ? runLayout(&jobError) : loadSource(true, &jobError)))
             return fail(jobError);
     }
     if (options.contains("search")) m_search->setText(text("search"));
@@ -1054,6 +1087,7 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
         // The data is still on its way (a job): these apply when the layout is shown.
         if (options.contains("neighbours-of")) m_pendingNeighboursOf = text("neighbours-of");
         if (options.contains("arithmetic")) m_pendingArithmetic = text("arithmetic");
+        if (options.contains("save")) m_pendingSave = text("save");
         return true;
     }
     if (options.contains("neighbours-of")) {

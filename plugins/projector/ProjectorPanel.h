@@ -109,6 +109,7 @@ private:
     QString m_analogy;
     QString m_pendingNeighboursOf; // options that wait for a layout still being made
     QString m_pendingArithmetic;
+    QString m_pendingSave;
     QPointer<widgets::JobHandle> m_loadJob;
     QPointer<widgets::JobHandle> m_layoutJob;
     bool m_layoutPending = false;

@@ -369,6 +369,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, nearestTo(m, {1, 2, 3}, 1, Metric::Cosine)); // wrong length
         QVERIFY_THROWS_EXCEPTION(Error, analogyVector(m, 0, 1, 3));
         QVERIFY_THROWS_EXCEPTION(Error, umapCurve(1.0, -0.1));
+        QVERIFY_THROWS_EXCEPTION(Error, umapCurve(1.0, 1.5));                       // min_dist > spread
     }
 };
 

@@ -47,7 +47,9 @@ struct Quality {
 };
 // Both measures in one pass (the distances computed once, float32; a tie ranks a point as
 // near as the nearest of its equals).
-Quality quality(const Matrix &high, const Matrix &low, int64_t k = 10, int64_t queries = 0, uint64_t seed = 0);
+// Reports progress and cancels through context when given.
+Quality quality(const Matrix &high, const Matrix &low, int64_t k = 10, int64_t queries = 0, uint64_t seed = 0,
+                JobContext *context = nullptr);
 
 // The mean fraction of each point's k nearest neighbours in high that are also among its k
 // nearest in low (Euclidean), over all points or a seeded sample of queries.
@@ -74,7 +76,7 @@ struct NeighbourGraph {
 enum class NeighbourSearch { Auto, Exact, Hnsw };
 
 // Exact search compares every pair in blocks (float32 matrix products, Euclidean / cosine /
-// Pearson; Manhattan by blocks of |a - b| sums); HNSW (hnswlib; M = 16, ef = max(2k, 100))
+// Pearson; Manhattan by blocks of |a - b| sums); HNSW (hnswlib; M = 16, ef = max(2k + 2, 100))
 // is approximate and used by Auto for Euclidean, cosine and Pearson above 20,000 rows. Throws
 // tessera::Error for k outside [1, N - 1] or non-finite data.
 NeighbourGraph nearestNeighbours(const Matrix &data, int64_t k, Metric metric = Metric::Euclidean,
@@ -130,9 +132,11 @@ struct TsneOptions {
 // perplexity (squared distances), symmetrised P = (P + P^T) / sum, Student-t similarities
 // (one degree of freedom), early exaggeration with momentum 0.5 then 0.8, adaptive gains
 // (+0.2 / x0.8, at least 0.01), gradient 4 (p - q) q Z (y_i - y_j); the repulsion by a
-// Barnes-Hut quadtree (octree in 3-D), the sum over the other points only (scikit-learn's also
-// counts each point with itself). PCA initialisation scaled to a standard deviation of 1e-4
-// along the first axis. Parallel over points (LibTorch's threads). Throws tessera::Error for
+// Barnes-Hut quadtree (octree in 3-D) over the other points (a duplicate of a point counts, with
+// q = 1; scikit-learn skips it). One degree of freedom in 2-D and 3-D alike (scikit-learn uses
+// max(dimensions - 1, 1), two in 3-D). Momentum and gains start afresh in each stage, as
+// scikit-learn's two gradient-descent calls. PCA initialisation scaled to a standard deviation
+// of 1e-4 along the first axis. Parallel over points (LibTorch's threads). Throws tessera::Error for
 // bad options or data; CancelledError when cancelled.
 LayoutResult tsne(const Matrix &data, const TsneOptions &options = {}, JobContext *context = nullptr);
 
@@ -155,7 +159,8 @@ struct UmapOptions {
 
 // a and b of the low-dimensional similarity 1 / (1 + a d^(2b)) fitted (least squares over 300
 // points of [0, 3 spread]) to 1 for d < minDist, exp(-(d - minDist) / spread) beyond, as
-// umap-learn's find_ab_params.
+// umap-learn's find_ab_params. Throws for spread <= 0 or minDist outside [0, spread] (umap-learn
+// refuses min_dist > spread too).
 std::pair<double, double> umapCurve(double spread, double minDist);
 
 // UMAP (McInnes, Healy & Melville 2018) as umap-learn 0.5: smooth k-NN distances (rho, sigma
