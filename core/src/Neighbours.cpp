@@ -8,6 +8,8 @@
 #include "tessera/core/Error.h"
 #include "tessera/core/Projection.h"
 
+#include "ProjectionDetail.h"
+
 #include <ATen/Parallel.h>
 #include <hnswlib/hnswlib.h>
 #include <torch/torch.h>
@@ -20,10 +22,8 @@
 namespace tessera::projection {
 namespace {
 
-torch::Tensor tensorOf(const Matrix &m)
-{
-    return torch::from_blob(const_cast<float *>(m.values.data()), {m.rows, m.cols}, torch::kFloat32);
-}
+using detail::checkFinite;
+using detail::tensorOf;
 
 // Rows made unit length (cosine) or centred then unit length (Pearson): on such rows the
 // squared Euclidean distance is 2 (1 - cos). A zero row stays zero (cosine distance 1 to everything
@@ -53,13 +53,6 @@ float metricDistance(float squared, Metric metric)
     default:
         return std::sqrt(squared);
     }
-}
-
-void checkData(const Matrix &data)
-{
-    for (float v : data.values)
-        if (!std::isfinite(v))
-            throw Error("the data holds NaN or infinite values");
 }
 
 NeighbourGraph exactGraph(const Matrix &data, int64_t k, Metric metric, JobContext *context)
@@ -202,7 +195,7 @@ NeighbourGraph nearestNeighbours(const Matrix &data, int64_t k, Metric metric, N
         throw Error("a neighbour search needs at least two rows of at least one column");
     if (k < 1 || k >= data.rows)
         throw Error("the number of neighbours must be between 1 and " + std::to_string(data.rows - 1) + " (rows - 1), not " + std::to_string(k));
-    checkData(data);
+    detail::checkFinite(data, "the data");
     if (search == NeighbourSearch::Hnsw && metric == Metric::Manhattan)
         throw Error("HNSW search here covers Euclidean, cosine and Pearson distances; Manhattan needs the exact search");
     const bool approximate = search == NeighbourSearch::Hnsw

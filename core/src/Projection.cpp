@@ -2,6 +2,7 @@
 
 #include "tessera/core/Error.h"
 
+#include "ProjectionDetail.h"
 #include "TorchTensors.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -16,17 +17,8 @@
 namespace tessera::projection {
 namespace {
 
-torch::Tensor tensorOf(const Matrix &m)
-{
-    return torch::from_blob(const_cast<float *>(m.values.data()), {m.rows, m.cols}, torch::kFloat32);
-}
-
-void checkFinite(const Matrix &m, const char *what)
-{
-    for (float v : m.values)
-        if (!std::isfinite(v))
-            throw Error(std::string(what) + " holds NaN or infinite values");
-}
+using detail::checkFinite;
+using detail::tensorOf;
 
 // The query rows: all, or a seeded sample without repetition.
 std::vector<int64_t> queryRows(int64_t n, int64_t queries, uint64_t seed)
@@ -116,7 +108,7 @@ PcaResult pca(const Matrix &data, int64_t k, uint64_t seed, JobContext *context)
     const torch::Tensor fixed = torch::where(signs == 0, torch::ones_like(signs), signs);
     coordinates = coordinates * fixed;
     axes = axes * fixed;
-    const FloatTensor c = detail::fromTorch(coordinates), a = detail::fromTorch(axes.t().contiguous()), m = detail::fromTorch(mean);
+    const FloatTensor c = tessera::detail::fromTorch(coordinates), a = tessera::detail::fromTorch(axes.t().contiguous()), m = tessera::detail::fromTorch(mean);
     r.coordinates = Matrix(n, k);
     r.coordinates.values = c.values;
     r.components = Matrix(k, d);

@@ -8,6 +8,8 @@
 #include "tessera/core/Error.h"
 #include "tessera/core/Projection.h"
 
+#include "ProjectionDetail.h"
+
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -27,11 +29,7 @@ constexpr double kMachineEpsilon = std::numeric_limits<double>::epsilon();
 constexpr double kTiny = std::numeric_limits<float>::min();
 
 // The symmetric joint probabilities P as a compressed sparse row matrix [N, N].
-struct SparseP {
-    std::vector<int64_t> rowStart; // [N + 1]
-    std::vector<int32_t> column;
-    std::vector<double> value;
-};
+using SparseP = detail::SparseRows<double>;
 
 // Conditional probabilities p(j | i) over each row's neighbours with the perplexity reached
 // by bisection on the precision beta (sklearn's _binary_search_perplexity: natural-log
@@ -78,43 +76,8 @@ std::vector<double> conditionalP(const std::vector<double> &distance, int64_t n,
 // P = (C + C^T) / sum(C + C^T) for the conditional matrix C given as k entries a row.
 SparseP symmetrise(const NeighbourGraph &graph, const std::vector<double> &conditional)
 {
-    const int64_t n = graph.n, k = graph.k;
-    std::vector<int64_t> count(static_cast<size_t>(n) + 1, 0);
-    for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < k; ++j) {
-            ++count[size_t(i) + 1];
-            ++count[size_t(graph.index[size_t(i * k + j)]) + 1];
-        }
-    std::partial_sum(count.begin(), count.end(), count.begin());
-    std::vector<std::pair<int32_t, double>> entries(static_cast<size_t>(count.back()));
-    std::vector<int64_t> fill(count.begin(), count.end() - 1);
-    for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < k; ++j) {
-            const int32_t t = graph.index[size_t(i * k + j)];
-            const double v = conditional[size_t(i * k + j)];
-            entries[size_t(fill[size_t(i)]++)] = {t, v};
-            entries[size_t(fill[size_t(t)]++)] = {int32_t(i), v};
-        }
-    SparseP p;
-    p.rowStart.assign(size_t(n) + 1, 0);
-    p.column.reserve(entries.size());
-    p.value.reserve(entries.size());
-    double total = 0.0;
-    for (int64_t i = 0; i < n; ++i) {
-        auto first = entries.begin() + std::ptrdiff_t(count[size_t(i)]), last = entries.begin() + std::ptrdiff_t(count[size_t(i) + 1]);
-        std::sort(first, last, [](const auto &a, const auto &b) { return a.first < b.first; });
-        for (auto it = first; it != last; ++it) {
-            if (!p.column.empty() && int64_t(p.column.size()) > p.rowStart[size_t(i)] && p.column.back() == it->first)
-                p.value.back() += it->second;
-            else {
-                p.column.push_back(it->first);
-                p.value.push_back(it->second);
-            }
-            total += it->second;
-        }
-        p.rowStart[size_t(i) + 1] = int64_t(p.column.size());
-    }
-    total = std::max(total, kMachineEpsilon);
+    SparseP p = detail::symmetricRows(graph, conditional, [](double a, double b) { return a + b; });
+    const double total = std::max(std::accumulate(p.value.begin(), p.value.end(), 0.0), kMachineEpsilon);
     for (double &v : p.value)
         v /= total;
     return p;

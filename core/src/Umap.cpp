@@ -9,6 +9,8 @@
 #include "tessera/core/Error.h"
 #include "tessera/core/Projection.h"
 
+#include "ProjectionDetail.h"
+
 #include <ATen/Parallel.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -23,12 +25,9 @@
 namespace tessera::projection {
 namespace {
 
-// A symmetric sparse matrix in compressed rows.
-struct Graph {
+// A symmetric sparse matrix in compressed rows (the fuzzy graph).
+struct Graph : detail::SparseRows<float> {
     int64_t n = 0;
-    std::vector<int64_t> rowStart;
-    std::vector<int32_t> column;
-    std::vector<float> weight;
 };
 
 // smooth_knn_dist: rho (distance to the nearest other point) and sigma per row, so that
@@ -80,41 +79,15 @@ void smoothDistances(const NeighbourGraph &g, int64_t kWithSelf, std::vector<dou
 // The fuzzy union W = A + A^T - A o A^T of the membership strengths A.
 Graph fuzzyUnion(const NeighbourGraph &g, const std::vector<double> &rho, const std::vector<double> &sigma)
 {
-    const int64_t n = g.n, k = g.k;
-    std::vector<int64_t> count(static_cast<size_t>(n) + 1, 0);
-    for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < k; ++j) {
-            ++count[size_t(i) + 1];
-            ++count[size_t(g.index[size_t(i * k + j)]) + 1];
-        }
-    std::partial_sum(count.begin(), count.end(), count.begin());
-    std::vector<std::pair<int32_t, float>> entries(static_cast<size_t>(count.back()));
-    std::vector<int64_t> fill(count.begin(), count.end() - 1);
-    for (int64_t i = 0; i < n; ++i)
-        for (int64_t j = 0; j < k; ++j) {
-            const int32_t t = g.index[size_t(i * k + j)];
-            const double x = double(g.distance[size_t(i * k + j)]) - rho[size_t(i)];
-            const float v = float(x <= 0.0 || sigma[size_t(i)] == 0.0 ? 1.0 : std::exp(-x / sigma[size_t(i)]));
-            entries[size_t(fill[size_t(i)]++)] = {t, v};
-            entries[size_t(fill[size_t(t)]++)] = {int32_t(i), v};
-        }
-    Graph w;
-    w.n = n;
-    w.rowStart.assign(size_t(n) + 1, 0);
-    for (int64_t i = 0; i < n; ++i) {
-        auto first = entries.begin() + std::ptrdiff_t(count[size_t(i)]), last = entries.begin() + std::ptrdiff_t(count[size_t(i) + 1]);
-        std::sort(first, last, [](const auto &a, const auto &b) { return a.first < b.first; });
-        for (auto it = first; it != last; ++it) {
-            // A column seen twice in a row is (i, j) of A and (j, i) of A^T: a + b - ab.
-            if (int64_t(w.column.size()) > w.rowStart[size_t(i)] && w.column.back() == it->first)
-                w.weight.back() = w.weight.back() + it->second - w.weight.back() * it->second;
-            else {
-                w.column.push_back(it->first);
-                w.weight.push_back(it->second);
-            }
-        }
-        w.rowStart[size_t(i) + 1] = int64_t(w.column.size());
+    std::vector<float> membership(g.distance.size());
+    for (int64_t e = 0; e < g.n * g.k; ++e) {
+        const int64_t i = e / g.k;
+        const double x = double(g.distance[size_t(e)]) - rho[size_t(i)];
+        membership[size_t(e)] = float(x <= 0.0 || sigma[size_t(i)] == 0.0 ? 1.0 : std::exp(-x / sigma[size_t(i)]));
     }
+    Graph w;
+    static_cast<detail::SparseRows<float> &>(w) = detail::symmetricRows(g, membership, [](float a, float b) { return a + b - a * b; });
+    w.n = g.n;
     return w;
 }
 
@@ -156,7 +129,7 @@ torch::Tensor spectral(const Graph &w, const std::vector<int32_t> &members, int 
     std::vector<double> degree(static_cast<size_t>(m), 0.0);
     for (int64_t i = 0; i < m; ++i)
         for (int64_t e = w.rowStart[size_t(members[size_t(i)])]; e < w.rowStart[size_t(members[size_t(i)]) + 1]; ++e)
-            degree[size_t(i)] += w.weight[size_t(e)];
+            degree[size_t(i)] += w.value[size_t(e)];
     std::vector<double> invSqrt(static_cast<size_t>(m));
     for (int64_t i = 0; i < m; ++i)
         invSqrt[size_t(i)] = degree[size_t(i)] > 0.0 ? 1.0 / std::sqrt(degree[size_t(i)]) : 0.0;
@@ -167,7 +140,7 @@ torch::Tensor spectral(const Graph &w, const std::vector<int32_t> &members, int 
                 double sum = 0.0;
                 for (int64_t e = w.rowStart[size_t(row)]; e < w.rowStart[size_t(row) + 1]; ++e) {
                     const int32_t j = local[size_t(w.column[size_t(e)])];
-                    sum += double(w.weight[size_t(e)]) * invSqrt[size_t(j)] * x[j];
+                    sum += double(w.value[size_t(e)]) * invSqrt[size_t(j)] * x[j];
                 }
                 y[i] = invSqrt[size_t(i)] * sum;
             }
@@ -483,7 +456,7 @@ LayoutResult umap(const Matrix &data, const UmapOptions &options, JobContext *co
     Graph w = fuzzyUnion(knn, rho, sigma);
     // Drop the edges too weak to be sampled once in the run (umap-learn: w < max / epochs, with
     // the default epochs when fewer than 11 are asked for).
-    const float maxWeight = *std::max_element(w.weight.begin(), w.weight.end());
+    const float maxWeight = *std::max_element(w.value.begin(), w.value.end());
     const int pruneEpochs = epochs > 10 ? epochs : (n <= 10000 ? 500 : 200);
     {
         Graph kept;
@@ -491,9 +464,9 @@ LayoutResult umap(const Matrix &data, const UmapOptions &options, JobContext *co
         kept.rowStart.assign(size_t(n) + 1, 0);
         for (int64_t i = 0; i < n; ++i) {
             for (int64_t e = w.rowStart[size_t(i)]; e < w.rowStart[size_t(i) + 1]; ++e)
-                if (w.weight[size_t(e)] >= maxWeight / float(pruneEpochs)) {
+                if (w.value[size_t(e)] >= maxWeight / float(pruneEpochs)) {
                     kept.column.push_back(w.column[size_t(e)]);
-                    kept.weight.push_back(w.weight[size_t(e)]);
+                    kept.value.push_back(w.value[size_t(e)]);
                 }
             kept.rowStart[size_t(i) + 1] = int64_t(kept.column.size());
         }
@@ -514,7 +487,7 @@ LayoutResult umap(const Matrix &data, const UmapOptions &options, JobContext *co
     std::vector<double> perSample(static_cast<size_t>(edges)), nextSample(static_cast<size_t>(edges)), perNegative(static_cast<size_t>(edges)), nextNegative(static_cast<size_t>(edges));
     const double rate = double(std::max(options.negativeSampleRate, 1));
     for (int64_t e = 0; e < edges; ++e) {
-        const double samples = double(epochs) * double(w.weight[size_t(e)]) / double(maxWeight);
+        const double samples = double(epochs) * double(w.value[size_t(e)]) / double(maxWeight);
         perSample[size_t(e)] = samples > 0.0 ? double(epochs) / samples : -1.0;
         nextSample[size_t(e)] = perSample[size_t(e)];
         perNegative[size_t(e)] = perSample[size_t(e)] / rate;
