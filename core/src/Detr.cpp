@@ -258,6 +258,13 @@ public:
         c.dtype = m_config.dtype;
         c.labels = m_config.labels;
         c.layerNormEps = 1e-5;
+        m_info.capabilities.imageInput = true;
+        m_info.capabilities.detection = true;
+        m_info.capabilities.encoderDecoder = true;
+        m_info.attentionStacks = {
+            {"encoder_attentions", m_config.encoderLayers, m_config.encoderHeads, m_config.encoderHeads, false, 0},
+            {"decoder_attentions", m_config.decoderLayers, m_config.decoderHeads, m_config.decoderHeads, false, 0},
+            {"cross_attentions", m_config.decoderLayers, m_config.decoderHeads, m_config.decoderHeads, false, 0}};
         m_info.folder = folder;
         m_info.files = std::move(files);
     }

@@ -206,6 +206,8 @@ public:
         c.layers = int64_t(m_config.blockOutChannels.size());
         c.layerNormEps = m_config.eps;
         c.activation = "silu";
+        m_info.capabilities.imageInput = true;
+        m_info.capabilities.denoising = true;
     }
     void load(const std::string &folder, JobContext *context)
     {
@@ -331,6 +333,7 @@ public:
         c.hiddenSize = m_config.hidden;
         c.layers = m_config.blocks;
         c.activation = "silu";
+        m_info.capabilities.denoising = true;
     }
     void load(const std::string &folder, JobContext *context)
     {

@@ -8,6 +8,7 @@
 
 #include "Checkpoint.h"
 #include "Network.h"
+#include "models/Capabilities.h"
 #include "TorchTensors.h"
 
 #include <nlohmann/json.hpp>
@@ -286,6 +287,7 @@ public:
             m_info.parameters += it->second.numel();
         }
         addTiedWeights();
+        detail::describeTransformer(m_info, true); // weightShapes lists the head
     }
 
     const ModelInfo &info() const override { return m_info; }
@@ -733,8 +735,7 @@ private:
             fileNameOf[name] = entry.first;
         }
         const std::string &arch = c.architecture;
-        bool hasHead = arch.find("ForMaskedLM") != std::string::npos || arch.find("LMHead") != std::string::npos ||
-                       arch.find("ForImageClassification") != std::string::npos || arch.find("ForPreTraining") != std::string::npos;
+        bool hasHead = detail::architectureHasHead(arch);
         if (arch.empty())
             hasHead = fileNameOf.count("cls.predictions.bias") || fileNameOf.count("classifier.weight") ||
                       fileNameOf.count("lm_head.weight");
@@ -787,6 +788,7 @@ private:
             m_info.tensors.push_back(checkpoint.infos.at(entry.first));
             m_info.parameters += checkpoint.tensors.at(entry.first).numel();
         }
+        detail::describeTransformer(m_info, hasHead);
         if (!m_info.unexpectedKeys.empty())
             logInfo(m_folder + ": " + std::to_string(m_info.unexpectedKeys.size()) +
                     " tensor(s) in the file are not used by " + (arch.empty() ? c.modelType : arch) + " (e.g. " +

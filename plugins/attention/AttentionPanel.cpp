@@ -284,7 +284,7 @@ void AttentionPanel::runStep()
             ModelInputs inputs;
             const int64_t n = int64_t(result->first.encoding.ids.size());
             inputs.integers["input_ids"] = {{1, n}, result->first.encoding.ids};
-            if (result->model->info().config.modelType == "bert")
+            if (result->model->info().capabilities.tokenTypes)
                 inputs.integers["token_type_ids"] = {{1, n}, result->first.encoding.typeIds};
             CaptureOptions capture;
             capture.attentions = false;
@@ -543,15 +543,17 @@ void AttentionPanel::run()
         [folder, first, second, pair, otherFolder, padTo, applyMasks](JobContext &context) {
             auto result = std::make_shared<CaptureResult>();
             result->model = sharedModel(folder, &context);
-            const std::string type = result->model->info().config.modelType;
-            if (type != "bert" && type != "gpt2")
-                throw Error("the attention explorer reads text models (BERT, GPT-2); this is " + type, folder);
+            const ModelInfo &info = result->model->info();
+            if (!info.capabilities.textInput)
+                throw Error("the attention explorer reads text models (BERT, GPT-2); this is " + info.config.modelType,
+                            folder);
+            const bool specials = info.capabilities.bidirectional; // [CLS] ... [SEP]
             result->tokenizer = loadTokenizer(folder);
             auto capture = [&](const std::string &text, const std::string &sentenceB, Capture &out) {
                 if (text.empty())
                     throw Error("type a text to see its attention");
-                out.encoding = sentenceB.empty() ? result->tokenizer->encode(text, type == "bert")
-                                                 : result->tokenizer->encodePair(text, sentenceB, type == "bert");
+                out.encoding = sentenceB.empty() ? result->tokenizer->encode(text, specials)
+                                                 : result->tokenizer->encodePair(text, sentenceB, specials);
                 if (out.encoding.ids.empty())
                     throw Error("the text has no tokens");
                 out.mask.assign(out.encoding.ids.size(), 1);
@@ -586,7 +588,7 @@ void AttentionPanel::run()
                                 " tokens");
                 inputs.integers["input_ids"] = {{1, n}, out.encoding.ids};
                 inputs.integers["attention_mask"] = {{1, n}, out.mask};
-                if (type == "bert")
+                if (info.capabilities.tokenTypes)
                     inputs.integers["token_type_ids"] = {{1, n}, out.encoding.typeIds};
                 CaptureOptions options;
                 options.hiddenStates = false;
@@ -608,8 +610,7 @@ void AttentionPanel::run()
                 capture(first, second, result->first);
             } else if (!otherFolder.empty()) {
                 result->other = sharedModel(otherFolder, &context);
-                const ModelConfig &a = result->model->info().config, &b = result->other->info().config;
-                if (a.modelType != b.modelType || a.layers != b.layers || a.heads != b.heads || a.vocabularySize != b.vocabularySize)
+                if (!sameArchitecture(result->model->info(), result->other->info()))
                     throw Error("the second checkpoint must have the first's architecture, layers, heads and vocabulary "
                                 "to be compared head by head",
                                 otherFolder);
@@ -690,8 +691,9 @@ void AttentionPanel::showResult()
         predictionTitle = tr("This checkpoint has no prediction head");
     } else {
         const int64_t vocabulary = first.logits.shape.back();
+        const bool fillsMask = m_result->model->info().capabilities.maskedLanguageModel;
         int64_t position = -1;
-        if (c.modelType == "bert") {
+        if (fillsMask) {
             const int64_t mask = m_result->tokenizer->tokenToId("[MASK]");
             for (size_t i = 0; i < first.encoding.ids.size() && position < 0; ++i)
                 if (first.encoding.ids[i] == mask)
@@ -704,7 +706,7 @@ void AttentionPanel::showResult()
         }
         if (position >= 0)
             for (const auto &[id, probability] : topKSoftmax(&first.logits.values[size_t(position * vocabulary)], vocabulary, 10)) {
-                predictionLabels << QString::fromStdString(c.modelType == "bert" ? m_result->tokenizer->idToToken(id)
+                predictionLabels << QString::fromStdString(fillsMask ? m_result->tokenizer->idToToken(id)
                                                                                  : m_result->tokenizer->decode({id}, false));
                 probabilities << probability;
                 ids << double(id);
@@ -746,7 +748,7 @@ void AttentionPanel::showHead()
     if (!m_result || m_result->first.layers->empty())
         return;
     const Capture &first = m_result->first;
-    const bool causal = m_result->model->info().config.modelType == "gpt2";
+    const bool causal = m_result->model->info().attentionStacks.front().causal;
     Matrix matrix = selectedMatrix(first);
     if (m_showMasks->isChecked() && m_applyMasks->isChecked())
         for (int64_t q = 0; q < matrix.rows; ++q)

@@ -387,7 +387,7 @@ bool DetrPanel::openModel(const QString &path, QString *error)
     if (QFileInfo::exists(folder + "/snapshots/index.json")) {
         try {
             SnapshotIndex index = readSnapshotIndex(folder.toStdString());
-            if (index.modelType == "detr" && snapshotHasWeights(index, index.steps.back()))
+            if (index.capabilities().detection && snapshotHasWeights(index, index.steps.back()))
                 snapshots = std::move(index);
         } catch (const std::exception &) {
             // A run whose snapshots cannot be read still opens: its final model.

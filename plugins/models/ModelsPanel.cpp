@@ -272,8 +272,7 @@ bool ModelsPanel::open(const QString &path, QString *error)
         [folderPath](JobContext &context) {
             LoadedModel loaded;
             loaded.model = sharedModel(folderPath, &context);
-            const std::string type = loaded.model->info().config.modelType;
-            if (type == "vit") {
+            if (loaded.model->info().capabilities.patchGrid) {
                 const std::string preprocessor = folderPath + "/preprocessor_config.json";
                 auto preprocessing = std::make_shared<ImagePreprocessing>();
                 if (QFileInfo::exists(QString::fromStdString(preprocessor)))
@@ -338,7 +337,7 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
         item(nullptr, tr("Vocabulary"), count(c.vocabularySize));
     if (c.maxPositions)
         item(nullptr, tr("Positions"), count(c.maxPositions));
-    if (c.modelType == "vit") {
+    if (info.capabilities.patchGrid) {
         const int64_t grid = c.imageSize / c.patchSize;
         item(nullptr, tr("Patches"), tr("%1/%2 = %3 per side: %4 patches of %5 values, + [CLS]")
                                          .arg(c.imageSize).arg(c.patchSize).arg(grid).arg(grid * grid)
@@ -376,7 +375,7 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
     }
 
     const bool image = m_loaded.preprocessing != nullptr;
-    const bool masked = c.modelType == "bert";
+    const bool masked = info.capabilities.maskedLanguageModel;
     m_task->setText(image ? tr("image classification") : masked ? tr("fill-mask") : tr("next token"));
     m_input->clear();
     if (!image)
@@ -437,7 +436,7 @@ void ModelsPanel::runPipeline()
             if (loaded.preprocessing) {
                 result.predictions = classifyImage(*loaded.model, preprocessImage(imagePath, *loaded.preprocessing), topK,
                                                    nullptr, &context);
-            } else if (loaded.model->info().config.modelType == "bert") {
+            } else if (loaded.model->info().capabilities.maskedLanguageModel) {
                 TextPipelineResult r = fillMask(*loaded.model, *loaded.tokenizer, text, topK, &context);
                 result.encoding = r.encoding;
                 result.predictions = r.predictions.front();

@@ -311,7 +311,7 @@ void TrainingPanel::buildUi()
                       ? tr("%1 is offered to the other panels (the Diffusion lab, Alt+6, opens it)").arg(m_runFolder)
                   : detr::isDetrModel(m_runFolder.toStdString())
                       ? tr("%1 is offered to the other panels (the DETR lens, Alt+7, opens it)").arg(m_runFolder)
-                  : m_snapshots && m_snapshots->modelType == "vit"
+                  : m_snapshots && m_snapshots->capabilities().patchGrid
                       ? tr("%1 is offered to the other panels (the ViT lens, Alt+5, opens it)").arg(m_runFolder)
                       : tr("%1 is offered to the other panels (Attention: choose it in the model list)").arg(m_runFolder));
     });
@@ -370,13 +370,14 @@ void TrainingPanel::recipeChanged()
 void TrainingPanel::describeSizes(const RecipeInfo &r)
 {
     const RecipeInfo *recipe = &r;
-    const bool detector = recipe->architecture == "detr";
+    const ModelCapabilities can = recipe->capabilities();
+    const bool detector = can.detection;
     m_lengthLabel->setText(recipe->name == "vit-fashion" ? tr("Patch side")
                            : detector                    ? tr("Object queries")
                            : recipe->needsTextFile       ? tr("Context")
                                                          : tr("Longest sequence"));
     // The denoisers have no heads and no sequence; their sizes mean something else.
-    const bool unet = recipe->architecture == "unet2d", toy = recipe->architecture == "toy-denoiser";
+    const bool unet = can.denoising && can.imageInput, toy = can.denoising && !can.imageInput;
     m_heads->setEnabled(!unet && !toy);
     m_length->setEnabled(!unet && !toy);
     m_layersLabel->setText(unet ? tr("Layers per block") : toy ? tr("Residual blocks") : tr("Layers"));
@@ -489,7 +490,7 @@ void TrainingPanel::jobEnded(bool cancelled)
     if (m_snapshots)
         m_timeline->setValue(m_timeline->maximum());
     m_openInAttention->setEnabled(QFileInfo::exists(m_runFolder + "/config.json"));
-    m_sample->setEnabled(m_snapshots && m_snapshots->modelType == "gpt2");
+    m_sample->setEnabled(m_snapshots && m_snapshots->capabilities().generates);
 }
 
 void TrainingPanel::onReport(const TrainingReport &report)
@@ -605,7 +606,7 @@ void TrainingPanel::loadSnapshots()
         const int previousLayer = m_snapshotLayer->value();
         const QString previousHead = m_snapshotHead->currentData().toString();
         m_snapshots = readSnapshotIndex(m_runFolder.toStdString());
-        if (m_snapshots->modelType == "detr") // a detector's snapshots are weights: the DETR lens scrubs them
+        if (m_snapshots->capabilities().detection) // a detector's snapshots are weights: the DETR lens scrubs them
             throw Error("no attention timeline for a detector");
         const QSignalBlocker blockSlider(m_timeline), blockLayer(m_snapshotLayer), blockHead(m_snapshotHead);
         m_timeline->setRange(0, int(m_snapshots->steps.size()) - 1);
@@ -661,7 +662,7 @@ void TrainingPanel::showSnapshot()
                 matrix->at(q, k) = float(value);
             }
         // Causal models: the future is not zero but absent.
-        if (m_snapshots->modelType == "gpt2")
+        if (m_snapshots->capabilities().causalLanguageModel)
             for (int64_t q = 0; q < n; ++q)
                 for (int64_t k = q + 1; k < n; ++k)
                     matrix->at(q, k) = std::nanf("");
@@ -741,7 +742,7 @@ bool TrainingPanel::openRun(const QString &folder, QString *error)
         if (m_snapshots)
             m_timeline->setValue(m_timeline->maximum());
         m_openInAttention->setEnabled(QFileInfo::exists(folder + "/config.json"));
-        m_sample->setEnabled(!m_job && m_snapshots && m_snapshots->modelType == "gpt2");
+        m_sample->setEnabled(!m_job && m_snapshots && m_snapshots->capabilities().generates);
         setStatus(tr("%1: step %2 of %3").arg(folder).arg(history.step).arg(o.steps));
         return true;
     } catch (const Error &e) {

@@ -1211,7 +1211,7 @@ bool VitPanel::canOpen(const QString &path) const
     const QFileInfo info(path);
     if (info.isDir()) {
         try {
-            return ModelConfig::fromFile((path + "/config.json").toStdString()).modelType == "vit";
+            return folderCapabilities(path.toStdString()).patchGrid;
         } catch (const std::exception &) {
             return false;
         }

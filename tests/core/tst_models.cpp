@@ -113,6 +113,45 @@ private slots:
         QCOMPARE(config.parameterCount(), int64_t(109482240));
     }
 
+    // What each fixture can do, from the loaded weights and from config.json alone: the panels
+    // decide by these (fill-mask, generation, patch grid, token types), never by model_type.
+    void capabilitiesAndAttentionStacks()
+    {
+        const auto bert = loadModel(kHf + "bert-tiny-mlm"), gpt2 = loadModel(kHf + "gpt2-tiny"), vit = loadModel(kHf + "vit-tiny");
+        const ModelCapabilities b = bert->info().capabilities, g = gpt2->info().capabilities, v = vit->info().capabilities;
+        QVERIFY(b.textInput && b.tokenTypes && b.bidirectional && b.maskedLanguageModel);
+        QVERIFY(!b.causalLanguageModel && !b.generates && !b.imageInput);
+        QVERIFY(g.textInput && g.causalLanguageModel && g.generates);
+        QVERIFY(!g.tokenTypes && !g.bidirectional && !g.maskedLanguageModel && !g.imageInput);
+        QVERIFY(v.imageInput && v.patchGrid && v.imageClassification && !v.textInput && !v.detection);
+        for (const auto *model : {bert.get(), gpt2.get(), vit.get()}) {
+            const std::vector<AttentionStack> &stacks = model->info().attentionStacks;
+            QCOMPARE(stacks.size(), size_t(1));
+            QCOMPARE(QString::fromStdString(stacks[0].name), QStringLiteral("attentions"));
+            QCOMPARE(stacks[0].layers, int64_t(2)); // the fixtures' num_hidden_layers / n_layer
+            QCOMPARE(stacks[0].queryHeads, int64_t(4));
+            QCOMPARE(stacks[0].keyValueHeads, int64_t(4));
+            QCOMPARE(stacks[0].slidingWindow, int64_t(0));
+        }
+        QVERIFY(!bert->info().attentionStacks[0].causal && gpt2->info().attentionStacks[0].causal);
+        // The same answers from config.json alone.
+        QVERIFY(folderCapabilities(kHf + "bert-tiny-mlm").maskedLanguageModel);
+        QVERIFY(folderCapabilities(kHf + "gpt2-tiny").generates);
+        QVERIFY(folderCapabilities(kHf + "vit-tiny").patchGrid);
+        QVERIFY(folderCapabilities(kHf + "detr-tiny").detection);
+        QVERIFY(folderCapabilities(TESSERA_TEST_DATA "/diffusers/ddpm-tiny").denoising);
+        QVERIFY(sameArchitecture(bert->info(), loadModel(kHf + "bert-tiny-mlm")->info()));
+        QVERIFY(!sameArchitecture(bert->info(), gpt2->info()));
+        // A folder that is no checkpoint: an error naming it, not a guess.
+        QTemporaryDir empty;
+        try {
+            folderCapabilities(empty.path().toStdString());
+            QFAIL("an empty folder has no capabilities");
+        } catch (const Error &e) {
+            QVERIFY(QString::fromUtf8(e.what()).contains("config.json"));
+        }
+    }
+
     void stepThroughOneHead()
     {
         // Recomputing attention by hand from the captured Q, K, V must give transformers' weights.

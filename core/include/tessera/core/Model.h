@@ -82,6 +82,34 @@ struct ModelConfig {
     int64_t parameterCount() const;
 };
 
+// What a model can do. Panels, widgets and the CLI ask these, never the model_type string: a
+// new family that sets them right works in every panel that needs what it offers.
+struct ModelCapabilities {
+    bool textInput = false;           // takes input_ids [batch, sequence]
+    bool tokenTypes = false;          // also token_type_ids (BERT's segments)
+    bool bidirectional = false;       // a text encoder: every token sees every other ([CLS] ... [SEP])
+    bool maskedLanguageModel = false; // logits [batch, sequence, vocabulary] that fill [MASK]
+    bool causalLanguageModel = false; // next-token logits [batch, sequence, vocabulary]
+    bool generates = false;           // greedy / sampled text generation (generateText)
+    bool imageInput = false;          // takes pixel_values [batch, channels, H, W]
+    bool patchGrid = false;           // a ViT patch grid plus [CLS]: patch attention, mean attention distance
+    bool imageClassification = false; // logits [batch, labels]
+    bool detection = false;           // DETR boxes and classes
+    bool denoising = false;           // predicts noise (diffusion)
+    bool encoderDecoder = false;      // an encoder read by a decoder through cross-attention
+};
+
+// One stack of attention layers a run can capture: its outputs are "<name>.{i}",
+// [batch, queryHeads, query, key] after softmax and masking.
+struct AttentionStack {
+    std::string name;          // "attentions", "encoder_attentions", "decoder_attentions", "cross_attentions"
+    int64_t layers = 0;
+    int64_t queryHeads = 0;
+    int64_t keyValueHeads = 0; // = queryHeads without grouped key/value heads
+    bool causal = false;       // a query sees no later key
+    int64_t slidingWindow = 0; // a query sees at most this many keys back (0: no window)
+};
+
 struct ModelTensorInfo {
     std::string name;          // as in the file
     std::vector<int64_t> shape;
@@ -95,7 +123,18 @@ struct ModelInfo {
     std::vector<ModelTensorInfo> tensors;    // weights used, file names
     std::vector<std::string> unexpectedKeys; // in the file, not used (like from_pretrained reports)
     int64_t parameters = 0;                  // counted from the loaded weights
+    ModelCapabilities capabilities;
+    std::vector<AttentionStack> attentionStacks; // what CaptureOptions::attentions captures
 };
+
+// True when two models can be compared head by head: the same family and architecture, layers,
+// heads and vocabulary.
+bool sameArchitecture(const ModelInfo &a, const ModelInfo &b);
+
+// What the checkpoint in folder can do, from its config.json alone (no weights read): cheap
+// enough for a panel's canOpen. A head's presence is judged by "architectures". Throws
+// tessera::Error naming the file and key for a folder that is not a supported checkpoint.
+ModelCapabilities folderCapabilities(const std::string &folder);
 
 class Model {
 public:

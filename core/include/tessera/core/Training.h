@@ -78,6 +78,8 @@ struct RecipeInfo {
     std::string architecture; // "bert", "gpt2", "vit"
     bool needsTextFile = false;
     TrainingOptions defaults; // filled-in steps, batch size, learning rate, model size
+    // What the model this recipe trains can do (from its architecture).
+    ModelCapabilities capabilities() const;
 };
 
 const std::vector<RecipeInfo> &trainingRecipes();
@@ -143,6 +145,8 @@ struct SnapshotIndex {
     std::vector<int64_t> steps;             // ascending
     std::vector<double> losses;             // held-out or batch loss at each snapshot
     std::vector<double> accuracies;
+    // What the run's model can do (from its model type), for the panels that show snapshots.
+    ModelCapabilities capabilities() const;
 };
 // Throws tessera::Error when the folder has no snapshots/index.json.
 SnapshotIndex readSnapshotIndex(const std::string &runFolder);

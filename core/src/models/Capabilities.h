@@ -1,0 +1,22 @@
+#pragma once
+// Internal to core: model_type -> capabilities and attention stacks (models/Capabilities.cpp).
+// Plain functions of their arguments; any thread.
+
+#include "tessera/core/Model.h"
+
+#include <string>
+
+namespace tessera::detail {
+
+// True for an "architectures" name with a prediction head (BertForMaskedLM, GPT2LMHeadModel,
+// ViTForImageClassification, ...).
+bool architectureHasHead(const std::string &architecture);
+
+// What a model of this model_type can do, with or without its prediction head.
+ModelCapabilities transformerCapabilities(const std::string &modelType, bool hasHead);
+
+// Fills info.capabilities and info.attentionStacks of a BERT, GPT-2 or ViT model from
+// info.config.
+void describeTransformer(ModelInfo &info, bool hasHead);
+
+} // namespace tessera::detail
