@@ -13,6 +13,7 @@
 #include "Checkpoint.h"
 #include "DetrNetwork.h"
 #include "TorchTensors.h"
+#include "models/Capabilities.h"
 
 #include <torch/torch.h>
 
@@ -32,8 +33,8 @@ const std::string kBackbone = "model.backbone.conv_encoder.model.";
 
 struct BackboneLayout {
     bool bottleneck = true;
-    std::vector<int64_t> depths;                 // blocks per stage (4 stages)
-    int64_t stem = 64;                           // the 7x7 convolution's channels
+    std::vector<int64_t> depths;                    // blocks per stage (4 stages)
+    int64_t stem = 64;                              // the 7x7 convolution's channels
     std::vector<int64_t> widths{64, 128, 256, 512}; // each stage's planes (Bottleneck: x 4 out)
     int64_t channels() const { return widths.back() * (bottleneck ? 4 : 1); }
 };
@@ -42,8 +43,9 @@ struct BackboneLayout {
 bool knownBackbone(const std::string &name, BackboneLayout &layout)
 {
     static const std::map<std::string, BackboneLayout> known{
-        {"resnet18", {false, {2, 2, 2, 2}}}, {"resnet26", {true, {2, 2, 2, 2}}},  {"resnet34", {false, {3, 4, 6, 3}}},
-        {"resnet50", {true, {3, 4, 6, 3}}},  {"resnet101", {true, {3, 4, 23, 3}}}, {"resnet152", {true, {3, 8, 36, 3}}}};
+        {"resnet18", {false, {2, 2, 2, 2}}},  {"resnet26", {true, {2, 2, 2, 2}}},
+        {"resnet34", {false, {3, 4, 6, 3}}},  {"resnet50", {true, {3, 4, 6, 3}}},
+        {"resnet101", {true, {3, 4, 23, 3}}}, {"resnet152", {true, {3, 8, 36, 3}}}};
     const auto it = known.find(name);
     if (it == known.end())
         return false;
@@ -81,7 +83,8 @@ BackboneLayout inferBackbone(const std::map<std::string, torch::Tensor> &weights
     layout.bottleneck = weights.count(kBackbone + "layer1.0.conv3.weight") > 0;
     for (int stage = 1; stage <= 4; ++stage) {
         int64_t blocks = 0;
-        while (weights.count(kBackbone + "layer" + std::to_string(stage) + "." + std::to_string(blocks) + ".conv1.weight"))
+        while (
+            weights.count(kBackbone + "layer" + std::to_string(stage) + "." + std::to_string(blocks) + ".conv1.weight"))
             ++blocks;
         if (blocks == 0)
             throw Error("weight missing: the backbone has no stage " + std::to_string(stage) +
@@ -90,8 +93,8 @@ BackboneLayout inferBackbone(const std::map<std::string, torch::Tensor> &weights
         layout.depths.push_back(blocks);
         const auto first = weights.find(kBackbone + "layer" + std::to_string(stage) + ".0.conv1.weight");
         if (first->second.dim() != 4)
-            throw Error("expected a convolution [out, in, k, k], found " + shapeToString(first->second.sizes().vec()), file,
-                        first->first);
+            throw Error("expected a convolution [out, in, k, k], found " + shapeToString(first->second.sizes().vec()),
+                        file, first->first);
         layout.widths[size_t(stage - 1)] = first->second.size(0);
     }
     if (const auto stem = weights.find(kBackbone + "conv1.weight"); stem != weights.end() && stem->second.dim() == 4)
@@ -99,9 +102,10 @@ BackboneLayout inferBackbone(const std::map<std::string, torch::Tensor> &weights
     BackboneLayout named;
     if (!config.backbone.empty() && configuredBackbone(config, named) &&
         (named.bottleneck != layout.bottleneck || named.depths != layout.depths))
-        throw Error("the config names backbone " + config.backbone + " (" + (named.bottleneck ? "Bottleneck" : "BasicBlock") +
-                        " blocks " + join(named.depths) + "), the weights hold " +
-                        (layout.bottleneck ? "Bottleneck" : "BasicBlock") + " blocks " + join(layout.depths),
+        throw Error("the config names backbone " + config.backbone + " (" +
+                        (named.bottleneck ? "Bottleneck" : "BasicBlock") + " blocks " + join(named.depths) +
+                        "), the weights hold " + (layout.bottleneck ? "Bottleneck" : "BasicBlock") + " blocks " +
+                        join(layout.depths),
                     file, "backbone");
     return layout;
 }
@@ -206,11 +210,12 @@ public:
         m_layout = inferBackbone(m_weights, m_config, file);
         const auto classifier = m_weights.find("class_labels_classifier.weight");
         if (classifier == m_weights.end())
-            throw Error("weight missing: no detection head (a DetrModel checkpoint? DetrForObjectDetection is needed)", file,
-                        "class_labels_classifier.weight");
+            throw Error("weight missing: no detection head (a DetrModel checkpoint? DetrForObjectDetection is needed)",
+                        file, "class_labels_classifier.weight");
         const int64_t classes = classifier->second.dim() == 2 ? classifier->second.size(0) - 1 : -1;
         if (classes < 1)
-            throw Error("the classifier must be [classes + 1, d_model], found " + shapeToString(classifier->second.sizes().vec()),
+            throw Error("the classifier must be [classes + 1, d_model], found " +
+                            shapeToString(classifier->second.sizes().vec()),
                         file, "class_labels_classifier.weight");
         if (!m_config.labels.empty() && int64_t(m_config.labels.size()) != classes)
             throw Error("id2label names " + std::to_string(m_config.labels.size()) + " classes, the classifier has " +
@@ -258,9 +263,7 @@ public:
         c.dtype = m_config.dtype;
         c.labels = m_config.labels;
         c.layerNormEps = 1e-5;
-        m_info.capabilities.imageInput = true;
-        m_info.capabilities.detection = true;
-        m_info.capabilities.encoderDecoder = true;
+        m_info.capabilities = ::tessera::detail::capabilitiesOf(c.modelType, true);
         m_info.attentionStacks = {
             {"encoder_attentions", m_config.encoderLayers, m_config.encoderHeads, m_config.encoderHeads, false, 0},
             {"decoder_attentions", m_config.decoderLayers, m_config.decoderHeads, m_config.decoderHeads, false, 0},
@@ -309,10 +312,12 @@ public:
         const FloatTensor &x = pixels->second;
         if (x.shape.size() != 4 || x.shape[1] != 3 || x.shape[0] < 1 || x.shape[2] < 1 || x.shape[3] < 1 ||
             x.values.size() != size_t(x.elementCount()))
-            throw Error("pixel_values " + shapeToString(x.shape) + " must be [batch, 3, height, width]", {}, "pixel_values");
+            throw Error("pixel_values " + shapeToString(x.shape) + " must be [batch, 3, height, width]", {},
+                        "pixel_values");
         const int64_t batch = x.shape[0], height = x.shape[2], width = x.shape[3];
         if (height > 8192 || width > 8192)
-            throw Error("pixel_values " + shapeToString(x.shape) + " is larger than 8192 pixels on a side", {}, "pixel_values");
+            throw Error("pixel_values " + shapeToString(x.shape) + " is larger than 8192 pixels on a side", {},
+                        "pixel_values");
         for (const auto &[name, tensor] : inputs.integers)
             if (name != "pixel_mask")
                 throw Error("DETR takes pixel_values and pixel_mask, not \"" + name + "\"", {}, name);
@@ -321,25 +326,32 @@ public:
                 throw Error("DETR takes pixel_values and pixel_mask, not \"" + name + "\"", {}, name);
         torch::Tensor mask = torch::ones({batch, height, width}, torch::kInt64);
         if (const auto m = inputs.integers.find("pixel_mask"); m != inputs.integers.end()) {
-            if (m->second.shape != std::vector<int64_t>{batch, height, width} || m->second.values.size() != size_t(batch * height * width))
-                throw Error("pixel_mask " + shapeToString(m->second.shape) + " must be [" + std::to_string(batch) + ", " +
-                                std::to_string(height) + ", " + std::to_string(width) + "]",
+            if (m->second.shape != std::vector<int64_t>{batch, height, width} ||
+                m->second.values.size() != size_t(batch * height * width))
+                throw Error("pixel_mask " + shapeToString(m->second.shape) + " must be [" + std::to_string(batch) +
+                                ", " + std::to_string(height) + ", " + std::to_string(width) + "]",
                             {}, "pixel_mask");
             for (int64_t v : m->second.values)
                 if (v != 0 && v != 1)
-                    throw Error("pixel_mask holds " + std::to_string(v) + "; it must be 0 (padding) or 1 (pixel)", {}, "pixel_mask");
-            mask = torch::from_blob(const_cast<int64_t *>(m->second.values.data()), {batch, height, width}, torch::kInt64).clone();
+                    throw Error("pixel_mask holds " + std::to_string(v) + "; it must be 0 (padding) or 1 (pixel)", {},
+                                "pixel_mask");
+            mask =
+                torch::from_blob(const_cast<int64_t *>(m->second.values.data()), {batch, height, width}, torch::kInt64)
+                    .clone();
         }
         // The backbone's largest activations (stage 1: 256 channels at a quarter of the size, a
         // few alive at once) and the captured attentions of the grid.
         const double grid = std::ceil(height / 32.0) * std::ceil(width / 32.0) * (m_config.dilation ? 4.0 : 1.0);
-        const double backbone = double(batch) * double(height * width) / 16.0 * (m_layout.bottleneck ? 256.0 : 64.0) * 4.0 * 4.0;
-        const double attention = capture.attentions ? double(batch) * 4.0 *
-                                                          (double(m_config.encoderLayers * m_config.encoderHeads) * grid * grid +
-                                                           double(m_config.decoderLayers * m_config.decoderHeads) *
-                                                               double(m_config.queries) * (grid + double(m_config.queries)))
-                                                    : 0.0;
-        requireMemory(backbone + attention, "DETR on a " + std::to_string(width) + " x " + std::to_string(height) + " image",
+        const double backbone =
+            double(batch) * double(height * width) / 16.0 * (m_layout.bottleneck ? 256.0 : 64.0) * 4.0 * 4.0;
+        const double attention = capture.attentions
+                                     ? double(batch) * 4.0 *
+                                           (double(m_config.encoderLayers * m_config.encoderHeads) * grid * grid +
+                                            double(m_config.decoderLayers * m_config.decoderHeads) *
+                                                double(m_config.queries) * (grid + double(m_config.queries)))
+                                     : 0.0;
+        requireMemory(backbone + attention,
+                      "DETR on a " + std::to_string(width) + " x " + std::to_string(height) + " image",
                       "use a smaller image (the processor's shortest edge) or turn attention capture off");
         torch::NoGradGuard noGrad;
         return forward(toTorch(x), mask, capture, context, nullptr);
@@ -360,7 +372,8 @@ public:
         CaptureOptions none;
         none.attentions = false;
         none.hiddenStates = false;
-        forward(pixels, torch::ones({pixels.size(0), pixels.size(2), pixels.size(3)}, torch::kInt64), none, nullptr, &predictions);
+        forward(pixels, torch::ones({pixels.size(0), pixels.size(2), pixels.size(3)}, torch::kInt64), none, nullptr,
+                &predictions);
         return predictions;
     }
 
@@ -384,8 +397,8 @@ private:
     torch::Tensor frozenBatchNorm(const torch::Tensor &x, const std::string &p) const
     {
         if (m_batchStatistics) // training from scratch: batch statistics, the running ones updated
-            return torch::batch_norm(x, w(p + ".weight"), w(p + ".bias"), w(p + ".running_mean"), w(p + ".running_var"), true,
-                                     0.1, 1e-5, false);
+            return torch::batch_norm(x, w(p + ".weight"), w(p + ".bias"), w(p + ".running_mean"), w(p + ".running_var"),
+                                     true, 0.1, 1e-5, false);
         const torch::Tensor scale = w(p + ".weight") * (w(p + ".running_var") + 1e-5).rsqrt();
         const torch::Tensor shift = w(p + ".bias") - w(p + ".running_mean") * scale;
         return x * scale.view({1, -1, 1, 1}) + shift.view({1, -1, 1, 1});
@@ -434,8 +447,9 @@ private:
 
     // DetrAttention: queries from q (+ their positions), keys from k (+ theirs), values from v;
     // mask is additive [batch, 1, 1, keys] or undefined. probabilities gets [batch, heads, q, k].
-    torch::Tensor attention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v, const std::string &p,
-                            int64_t heads, const torch::Tensor &mask, torch::Tensor *probabilities) const
+    torch::Tensor attention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                            const std::string &p, int64_t heads, const torch::Tensor &mask,
+                            torch::Tensor *probabilities) const
     {
         const int64_t batch = q.size(0), nq = q.size(1), nk = k.size(1), d = m_config.dModel, hd = d / heads;
         const torch::Tensor query =
@@ -494,11 +508,13 @@ private:
             out["position_embedding"] = fromTorch(position);
         progress(0, "encoder");
 
-        const torch::Tensor projected = torch::conv2d(features, w("model.input_projection.weight"), w("model.input_projection.bias"));
-        torch::Tensor source = projected.flatten(2).permute({0, 2, 1});        // [B, hw, d]
-        const torch::Tensor spatial = position.flatten(2).permute({0, 2, 1});  // [B, hw, d]
-        const torch::Tensor additive =
-            (1.0 - gridMask.flatten(1).to(torch::kFloat32)).mul(std::numeric_limits<float>::lowest()).view({batch, 1, 1, h * wd});
+        const torch::Tensor projected =
+            torch::conv2d(features, w("model.input_projection.weight"), w("model.input_projection.bias"));
+        torch::Tensor source = projected.flatten(2).permute({0, 2, 1});       // [B, hw, d]
+        const torch::Tensor spatial = position.flatten(2).permute({0, 2, 1}); // [B, hw, d]
+        const torch::Tensor additive = (1.0 - gridMask.flatten(1).to(torch::kFloat32))
+                                           .mul(std::numeric_limits<float>::lowest())
+                                           .view({batch, 1, 1, h * wd});
 
         for (int64_t l = 0; l < m_config.encoderLayers; ++l) {
             if (capture.hiddenStates && keep(l))
@@ -506,8 +522,9 @@ private:
             const std::string p = "model.encoder.layers." + std::to_string(l);
             torch::Tensor probabilities;
             const torch::Tensor withPosition = source + spatial;
-            const torch::Tensor attended = attention(withPosition, withPosition, source, p + ".self_attn", m_config.encoderHeads,
-                                                     additive, capture.attentions && keep(l) ? &probabilities : nullptr);
+            const torch::Tensor attended =
+                attention(withPosition, withPosition, source, p + ".self_attn", m_config.encoderHeads, additive,
+                          capture.attentions && keep(l) ? &probabilities : nullptr);
             if (probabilities.defined())
                 out["encoder_attentions." + std::to_string(l)] = fromTorch(probabilities);
             source = layerNorm(source + attended, p + ".self_attn_layer_norm");
@@ -517,7 +534,8 @@ private:
         if (capture.hiddenStates && keep(m_config.encoderLayers))
             out["encoder_hidden_states." + std::to_string(m_config.encoderLayers)] = fromTorch(source);
 
-        const torch::Tensor queryPosition = w("model.query_position_embeddings.weight").unsqueeze(0).expand({batch, -1, -1});
+        const torch::Tensor queryPosition =
+            w("model.query_position_embeddings.weight").unsqueeze(0).expand({batch, -1, -1});
         torch::Tensor target = torch::zeros({batch, m_config.queries, d});
         const torch::Tensor keys = source + spatial;
         for (int64_t l = 0; l < m_config.decoderLayers; ++l) {
@@ -527,8 +545,8 @@ private:
             torch::Tensor self, cross;
             const bool captured = capture.attentions && keep(l);
             const torch::Tensor withQuery = target + queryPosition;
-            target = layerNorm(target + attention(withQuery, withQuery, target, p + ".self_attn", m_config.decoderHeads, {},
-                                                  captured ? &self : nullptr),
+            target = layerNorm(target + attention(withQuery, withQuery, target, p + ".self_attn", m_config.decoderHeads,
+                                                  {}, captured ? &self : nullptr),
                                p + ".self_attn_layer_norm");
             target = layerNorm(target + attention(target + queryPosition, keys, source, p + ".encoder_attn",
                                                   m_config.decoderHeads, additive, captured ? &cross : nullptr),
@@ -602,8 +620,8 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> detrWeightShapes(const
 {
     BackboneLayout layout;
     if (!configuredBackbone(config, layout))
-        throw Error("backbone \"" + config.backbone + "\" is not a known timm ResNet (resnet18, 26, 34, 50, 101, 152) or " +
-                    kTesseraBackbone);
+        throw Error("backbone \"" + config.backbone +
+                    "\" is not a known timm ResNet (resnet18, 26, 34, 50, 101, 152) or " + kTesseraBackbone);
     if (classes < 1)
         throw Error("a detector needs at least one class");
     return expectedShapes(config, layout, classes);

@@ -9,6 +9,7 @@
 #include "DiffusionConfig.h"
 #include "DiffusionNetwork.h"
 #include "TorchTensors.h"
+#include "models/Capabilities.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
@@ -48,11 +49,11 @@ using detail::kToyClass;
 using detail::parseToyConfig;
 using detail::parseUNetConfig;
 using detail::readJson;
+using detail::ToyConfig;
 using detail::toyInputSize;
 using detail::toyWeightShapes;
-using detail::ToyConfig;
-using detail::unetWeightShapes;
 using detail::UNetConfig;
+using detail::unetWeightShapes;
 
 // diffusers' get_timestep_embedding (float32, as it computes it) of any values [n] -> [n, dim].
 torch::Tensor sinusoidalEmbedding(const torch::Tensor &values, int64_t dim, bool flipSinToCos, double freqShift)
@@ -125,9 +126,10 @@ protected:
         const std::string file = folder + "/diffusion_pytorch_model.safetensors";
         if (!exists(file)) {
             if (exists(folder + "/diffusion_pytorch_model.bin"))
-                throw Error("diffusion_pytorch_model.bin is a pickle file, which can run code when opened; Tessera never opens "
-                            "it. Convert it to safetensors (in Python: unet.save_pretrained(folder, safe_serialization=True))",
-                            folder);
+                throw Error(
+                    "diffusion_pytorch_model.bin is a pickle file, which can run code when opened; Tessera never opens "
+                    "it. Convert it to safetensors (in Python: unet.save_pretrained(folder, safe_serialization=True))",
+                    folder);
             throw Error("no diffusion_pytorch_model.safetensors here", folder);
         }
         if (context)
@@ -196,7 +198,8 @@ protected:
 
 class UNetModel : public Denoiser {
 public:
-    UNetModel(const nlohmann::json &config, const std::string &configPath) : m_config(parseUNetConfig(config, configPath))
+    UNetModel(const nlohmann::json &config, const std::string &configPath)
+        : m_config(parseUNetConfig(config, configPath))
     {
         ModelConfig &c = m_info.config;
         c.modelType = "unet2d";
@@ -206,8 +209,7 @@ public:
         c.layers = int64_t(m_config.blockOutChannels.size());
         c.layerNormEps = m_config.eps;
         c.activation = "silu";
-        m_info.capabilities.imageInput = true;
-        m_info.capabilities.denoising = true;
+        m_info.capabilities = ::tessera::detail::capabilitiesOf(c.modelType, true);
     }
     void load(const std::string &folder, JobContext *context)
     {
@@ -221,8 +223,8 @@ public:
         if (m_config.centerInput)
             x = 2.0 * x - 1.0;
         const torch::Tensor temb =
-            linear(torch::silu(linear(sinusoidalEmbedding(steps, m_config.blockOutChannels.front(), m_config.flipSinToCos,
-                                                          m_config.freqShift),
+            linear(torch::silu(linear(sinusoidalEmbedding(steps, m_config.blockOutChannels.front(),
+                                                          m_config.flipSinToCos, m_config.freqShift),
                                       "time_embedding.linear_1")),
                    "time_embedding.linear_2");
         x = conv(x, "conv_in");
@@ -294,12 +296,14 @@ private:
     }
 
     // ResnetBlock2D (time scale shift "default").
-    torch::Tensor resnet(const torch::Tensor &x, const torch::Tensor &temb, const std::string &p, double scale = 1.0) const
+    torch::Tensor resnet(const torch::Tensor &x, const torch::Tensor &temb, const std::string &p,
+                         double scale = 1.0) const
     {
         torch::Tensor h = conv(torch::silu(norm(x, p + ".norm1", m_config.groups)), p + ".conv1");
         h = h + linear(torch::silu(temb), p + ".time_emb_proj").unsqueeze(-1).unsqueeze(-1);
         h = conv(torch::silu(norm(h, p + ".norm2", m_config.groups)), p + ".conv2");
-        const torch::Tensor shortcut = m_weights.count(p + ".conv_shortcut.weight") ? conv(x, p + ".conv_shortcut", 1, 0) : x;
+        const torch::Tensor shortcut =
+            m_weights.count(p + ".conv_shortcut.weight") ? conv(x, p + ".conv_shortcut", 1, 0) : x;
         return scale == 1.0 ? shortcut + h : (shortcut + h) / scale;
     }
 
@@ -310,10 +314,13 @@ private:
         const int64_t b = x.size(0), c = x.size(1), hgt = x.size(2), wid = x.size(3);
         const int64_t headDim = m_config.attentionHeadDim > 0 ? m_config.attentionHeadDim : c;
         const int64_t heads = c / headDim;
-        const torch::Tensor h = norm(x, p + ".group_norm", groups).view({b, c, hgt * wid}).transpose(1, 2); // [b, hw, c]
+        const torch::Tensor h =
+            norm(x, p + ".group_norm", groups).view({b, c, hgt * wid}).transpose(1, 2); // [b, hw, c]
         auto split = [&](const torch::Tensor &t) { return t.view({b, hgt * wid, heads, headDim}).transpose(1, 2); };
-        const torch::Tensor q = split(linear(h, p + ".to_q")), k = split(linear(h, p + ".to_k")), v = split(linear(h, p + ".to_v"));
-        const torch::Tensor weights = torch::softmax(torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(double(headDim)), -1);
+        const torch::Tensor q = split(linear(h, p + ".to_q")), k = split(linear(h, p + ".to_k")),
+                            v = split(linear(h, p + ".to_v"));
+        const torch::Tensor weights =
+            torch::softmax(torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(double(headDim)), -1);
         torch::Tensor out = torch::matmul(weights, v).transpose(1, 2).reshape({b, hgt * wid, c});
         out = linear(out, p + ".to_out.0").transpose(1, 2).reshape({b, c, hgt, wid});
         return scale == 1.0 ? out + x : (out + x) / scale;
@@ -324,7 +331,8 @@ private:
 
 class ToyDenoiser : public Denoiser {
 public:
-    ToyDenoiser(const nlohmann::json &config, const std::string &configPath) : m_config(parseToyConfig(config, configPath))
+    ToyDenoiser(const nlohmann::json &config, const std::string &configPath)
+        : m_config(parseToyConfig(config, configPath))
     {
         ModelConfig &c = m_info.config;
         c.modelType = "toy-denoiser";
@@ -333,7 +341,7 @@ public:
         c.hiddenSize = m_config.hidden;
         c.layers = m_config.blocks;
         c.activation = "silu";
-        m_info.capabilities.denoising = true;
+        m_info.capabilities = ::tessera::detail::capabilitiesOf(c.modelType, true);
     }
     void load(const std::string &folder, JobContext *context)
     {
@@ -347,7 +355,8 @@ public:
         std::vector<torch::Tensor> features;
         if (m_config.inputEmbedding > 0)
             for (int64_t f = 0; f < m_config.features; ++f)
-                features.push_back(sinusoidalEmbedding(x.select(1, f) * m_config.inputScale, m_config.inputEmbedding, true, 0.0));
+                features.push_back(
+                    sinusoidalEmbedding(x.select(1, f) * m_config.inputScale, m_config.inputEmbedding, true, 0.0));
         else
             features.push_back(x);
         features.push_back(sinusoidalEmbedding(steps, m_config.timeEmbedding, true, 0.0));
@@ -398,7 +407,10 @@ bool isDiffusionModel(const std::string &folder)
     }
 }
 
-bool isPointModel(const Model &model) { return model.info().config.modelType == "toy-denoiser"; }
+bool isPointModel(const Model &model)
+{
+    return model.info().config.modelType == "toy-denoiser";
+}
 
 std::vector<int64_t> sampleShape(const Model &model)
 {
@@ -458,7 +470,8 @@ Scheduler::Scheduler(SchedulerConfig config) : m_config(std::move(config))
         auto alphaBar = [](double t) { return std::pow(std::cos((t + 0.008) / 1.008 * M_PI / 2.0), 2.0); };
         std::vector<double> values;
         for (int64_t i = 0; i < n; ++i)
-            values.push_back(std::min(1.0 - alphaBar(double(i + 1) / double(n)) / alphaBar(double(i) / double(n)), 0.999));
+            values.push_back(
+                std::min(1.0 - alphaBar(double(i + 1) / double(n)) / alphaBar(double(i) / double(n)), 0.999));
         betas = torch::tensor(values, torch::kFloat64).to(torch::kFloat32);
     }
     const torch::Tensor cumprod = torch::cumprod(1.0 - betas, 0);
@@ -478,7 +491,8 @@ void Scheduler::setTimesteps(int64_t steps)
 {
     const int64_t n = m_config.trainTimesteps;
     if (steps < 1 || steps > n)
-        throw Error("the number of steps must be between 1 and " + std::to_string(n) + ", not " + std::to_string(steps));
+        throw Error("the number of steps must be between 1 and " + std::to_string(n) + ", not " +
+                    std::to_string(steps));
     m_steps = steps;
     m_timesteps.clear();
     if (m_config.timestepSpacing == "leading") {
@@ -491,15 +505,22 @@ void Scheduler::setTimesteps(int64_t steps)
             m_timesteps.push_back(int64_t(std::nearbyint(double(n) - double(i) * ratio)) - 1);
     } else { // linspace, numpy's rounding (half to even)
         for (int64_t i = steps - 1; i >= 0; --i)
-            m_timesteps.push_back(int64_t(std::nearbyint(steps == 1 ? 0.0 : double(i) * double(n - 1) / double(steps - 1))));
+            m_timesteps.push_back(
+                int64_t(std::nearbyint(steps == 1 ? 0.0 : double(i) * double(n - 1) / double(steps - 1))));
     }
     for (int64_t &t : m_timesteps)
         t = std::clamp<int64_t>(t, 0, n - 1);
 }
 
-int64_t Scheduler::previousTimestep(int64_t t) const { return t - m_config.trainTimesteps / std::max<int64_t>(m_steps, 1); }
+int64_t Scheduler::previousTimestep(int64_t t) const
+{
+    return t - m_config.trainTimesteps / std::max<int64_t>(m_steps, 1);
+}
 
-bool Scheduler::needsNoise(int64_t t, double eta) const { return m_config.kind == "ddpm" ? t > 0 : eta > 0.0; }
+bool Scheduler::needsNoise(int64_t t, double eta) const
+{
+    return m_config.kind == "ddpm" ? t > 0 : eta > 0.0;
+}
 
 Scheduler::StepResult Scheduler::step(const FloatTensor &modelOutput, int64_t t, const FloatTensor &sample,
                                       const FloatTensor *noise, double eta) const
@@ -509,7 +530,8 @@ Scheduler::StepResult Scheduler::step(const FloatTensor &modelOutput, int64_t t,
     if (t < 0 || t >= m_config.trainTimesteps)
         throw Error("timestep " + std::to_string(t) + " is outside the schedule");
     if (modelOutput.shape != sample.shape)
-        throw Error("the model output " + shapeToString(modelOutput.shape) + " does not match the sample " + shapeToString(sample.shape));
+        throw Error("the model output " + shapeToString(modelOutput.shape) + " does not match the sample " +
+                    shapeToString(sample.shape));
     if (needsNoise(t, eta) && (!noise || noise->shape != sample.shape))
         throw Error("this step needs a Gaussian draw of shape " + shapeToString(sample.shape));
     torch::NoGradGuard noGrad;
@@ -519,8 +541,9 @@ Scheduler::StepResult Scheduler::step(const FloatTensor &modelOutput, int64_t t,
     const torch::Tensor alphaT = torch::tensor(m_alphasCumprod[size_t(t)], torch::kFloat32);
     const torch::Tensor one = torch::tensor(1.0f, torch::kFloat32);
     const torch::Tensor alphaPrev = prev >= 0 ? torch::tensor(m_alphasCumprod[size_t(prev)], torch::kFloat32)
-                                    : (m_config.kind == "ddpm" || m_config.setAlphaToOne ? one
-                                                                                         : torch::tensor(m_alphasCumprod[0], torch::kFloat32));
+                                              : (m_config.kind == "ddpm" || m_config.setAlphaToOne
+                                                     ? one
+                                                     : torch::tensor(m_alphasCumprod[0], torch::kFloat32));
     const torch::Tensor betaT = 1 - alphaT, betaPrev = 1 - alphaPrev;
     torch::Tensor predicted, epsilon;
     if (m_config.predictionType == "epsilon") {
@@ -542,7 +565,9 @@ Scheduler::StepResult Scheduler::step(const FloatTensor &modelOutput, int64_t t,
         const torch::Tensor sampleCoefficient = currentAlpha.pow(0.5) * betaPrev / betaT;
         previous = originalCoefficient * predicted + sampleCoefficient * x;
         if (t > 0) {
-            torch::Tensor variance = m_config.varianceType == "fixed_large" ? currentBeta : (betaPrev / betaT * currentBeta).clamp_min(1e-20);
+            torch::Tensor variance = m_config.varianceType == "fixed_large"
+                                         ? currentBeta
+                                         : (betaPrev / betaT * currentBeta).clamp_min(1e-20);
             previous = previous + variance.pow(0.5) * toTorch(*noise);
         }
     } else {
@@ -561,7 +586,8 @@ FloatTensor Scheduler::addNoise(const FloatTensor &original, const FloatTensor &
     if (t < 0 || t >= m_config.trainTimesteps)
         throw Error("timestep " + std::to_string(t) + " is outside the schedule");
     if (original.shape != noise.shape)
-        throw Error("the noise " + shapeToString(noise.shape) + " does not match the sample " + shapeToString(original.shape));
+        throw Error("the noise " + shapeToString(noise.shape) + " does not match the sample " +
+                    shapeToString(original.shape));
     torch::NoGradGuard noGrad;
     const torch::Tensor a = torch::tensor(m_alphasCumprod[size_t(t)], torch::kFloat32);
     return fromTorch(a.pow(0.5) * toTorch(original) + (1 - a).pow(0.5) * toTorch(noise));
@@ -615,7 +641,8 @@ Trajectory sample(const Model &unet, const Scheduler &scheduler, const FloatTens
     for (size_t i = 0; i < steps; ++i) {
         if (context) {
             context->throwIfCancelled();
-            context->setProgress(double(i) / double(steps), "step " + std::to_string(i + 1) + " of " + std::to_string(steps));
+            context->setProgress(double(i) / double(steps),
+                                 "step " + std::to_string(i + 1) + " of " + std::to_string(steps));
         }
         const int64_t t = trajectory.timesteps[i];
         ModelInputs inputs;
@@ -629,8 +656,8 @@ Trajectory sample(const Model &unet, const Scheduler &scheduler, const FloatTens
         if (needs) {
             draw = noise(draws++, x.shape);
             if (draw.shape != x.shape)
-                throw Error("noise " + std::to_string(draws - 1) + " has shape " + shapeToString(draw.shape) + ", the sample " +
-                            shapeToString(x.shape));
+                throw Error("noise " + std::to_string(draws - 1) + " has shape " + shapeToString(draw.shape) +
+                            ", the sample " + shapeToString(x.shape));
         }
         Scheduler::StepResult r = scheduler.step(eps, t, x, needs ? &draw : nullptr, eta);
         x = r.previous;
@@ -650,7 +677,8 @@ Image8 toImage(const FloatTensor &sample)
     if (shape.size() == 4 && shape[0] == 1)
         shape.erase(shape.begin());
     if (shape.size() != 3 || (shape[0] != 1 && shape[0] != 3) || shape[1] < 1 || shape[2] < 1)
-        throw Error("a sample to show must be [1, C, H, W] or [C, H, W] with C = 1 or 3, found " + shapeToString(sample.shape));
+        throw Error("a sample to show must be [1, C, H, W] or [C, H, W] with C = 1 or 3, found " +
+                    shapeToString(sample.shape));
     Image8 image;
     image.channels = shape[0];
     image.height = shape[1];
@@ -680,7 +708,8 @@ void writeVideo(const std::string &path, const std::vector<FloatTensor> &frames,
             throw Error("OpenCV cannot write MPEG-4 video here (is its FFmpeg backend installed?)", path);
         for (const FloatTensor &frame : frames) {
             const Image8 image = toImage(frame);
-            cv::Mat mat(int(image.height), int(image.width), image.channels == 1 ? CV_8UC1 : CV_8UC3, const_cast<uint8_t *>(image.pixels.data()));
+            cv::Mat mat(int(image.height), int(image.width), image.channels == 1 ? CV_8UC1 : CV_8UC3,
+                        const_cast<uint8_t *>(image.pixels.data()));
             cv::Mat bgr, large;
             cv::cvtColor(mat, bgr, image.channels == 1 ? cv::COLOR_GRAY2BGR : cv::COLOR_RGB2BGR);
             cv::resize(bgr, large, size, 0, 0, cv::INTER_NEAREST);

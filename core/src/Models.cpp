@@ -82,7 +82,8 @@ Checkpoint readCheckpoint(const std::string &folder, JobContext *context)
     } else {
         for (const char *unsafe : {"pytorch_model.bin", "model.pt", "model.ckpt", "pytorch_model.bin.index.json"})
             if (fileExists(folder + "/" + unsafe))
-                throw Error(std::string(unsafe) + " is a pickle file, which can run code when opened; Tessera never "
+                throw Error(std::string(unsafe) +
+                                " is a pickle file, which can run code when opened; Tessera never "
                                 "opens it. Convert it to safetensors (in Python: model.save_pretrained(folder, "
                                 "safe_serialization=True)) and open the folder again",
                             folder);
@@ -118,10 +119,10 @@ Checkpoint readCheckpoint(const std::string &folder, JobContext *context)
 
 namespace {
 
-using detail::Weights;
 using detail::activation;
 using detail::Checkpoint;
 using detail::readCheckpoint;
+using detail::Weights;
 
 bool exists(const std::string &path)
 {
@@ -246,8 +247,8 @@ torch::Tensor layerDistance(const torch::Tensor &probabilities, const torch::Ten
 // computed as the layer finishes, and the attention rollout built up layer by layer (so that
 // it needs one n x n product, not every layer kept).
 struct LayerCollector {
-    torch::Tensor distances;                 // [patches, patches] when the distance is wanted
-    std::vector<torch::Tensor> rawDistance;  // per layer [heads]
+    torch::Tensor distances;                // [patches, patches] when the distance is wanted
+    std::vector<torch::Tensor> rawDistance; // per layer [heads]
     std::vector<torch::Tensor> renormalizedDistance;
     torch::Tensor rollout;
 };
@@ -281,8 +282,9 @@ public:
             if (it == weights.end() || !it->second.defined())
                 throw Error("weight missing: " + name);
             if (it->second.sizes().vec() != shape)
-                throw Error("shape " + shapeToString(it->second.sizes().vec()) + " disagrees with the config, which implies " +
-                            shapeToString(shape), {}, name);
+                throw Error("shape " + shapeToString(it->second.sizes().vec()) +
+                                " disagrees with the config, which implies " + shapeToString(shape),
+                            {}, name);
             m_weights[name] = it->second;
             m_info.parameters += it->second.numel();
         }
@@ -317,7 +319,7 @@ public:
     Matrix positionTable() const override
     {
         const std::string &type = m_info.config.modelType;
-        const torch::Tensor table = type == "gpt2" ? m_weights.at("wpe.weight")
+        const torch::Tensor table = type == "gpt2"  ? m_weights.at("wpe.weight")
                                     : type == "vit" ? m_weights.at("embeddings.position_embeddings").squeeze(0)
                                                     : m_weights.at("embeddings.position_embeddings.weight");
         return fromTorch(table).toMatrix();
@@ -340,7 +342,8 @@ public:
         if (capture.meanAttentionDistance) {
             if (type != "vit")
                 throw Error("mean attention distance needs an image model (ViT)");
-            attentions.distances = patchDistances(m_info.config.imageSize / m_info.config.patchSize, m_info.config.patchSize);
+            attentions.distances =
+                patchDistances(m_info.config.imageSize / m_info.config.patchSize, m_info.config.patchSize);
         }
         checkMemory(inputs, capture);
         if (type == "bert")
@@ -369,16 +372,16 @@ private:
     // GPT-2's Conv1D stores its weight as [in, out].
     torch::Tensor conv1d(const torch::Tensor &x, const std::string &prefix) const
     {
-        return torch::addmm(w(prefix + ".bias"), x.reshape({-1, x.size(-1)}), w(prefix + ".weight"))
-            .reshape([&] {
-                auto sizes = x.sizes().vec();
-                sizes.back() = w(prefix + ".weight").size(1);
-                return sizes;
-            }());
+        return torch::addmm(w(prefix + ".bias"), x.reshape({-1, x.size(-1)}), w(prefix + ".weight")).reshape([&] {
+            auto sizes = x.sizes().vec();
+            sizes.back() = w(prefix + ".weight").size(1);
+            return sizes;
+        }());
     }
     torch::Tensor layerNorm(const torch::Tensor &x, const std::string &prefix) const
     {
-        return torch::layer_norm(x, {x.size(-1)}, w(prefix + ".weight"), w(prefix + ".bias"), m_info.config.layerNormEps);
+        return torch::layer_norm(x, {x.size(-1)}, w(prefix + ".weight"), w(prefix + ".bias"),
+                                 m_info.config.layerNormEps);
     }
 
     bool captureLayer(const CaptureOptions &capture, int64_t layer) const
@@ -397,8 +400,9 @@ private:
         return capture.stepLayer == int(layer) ? StepTarget{capture.stepHead, &outputs} : StepTarget{};
     }
 
-    torch::Tensor attend(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v, const torch::Tensor &mask,
-                         torch::Tensor &probabilities, FloatTensor *capture = nullptr, StepTarget step = {}) const
+    torch::Tensor attend(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                         const torch::Tensor &mask, torch::Tensor &probabilities, FloatTensor *capture = nullptr,
+                         StepTarget step = {}) const
     {
         const int64_t batch = q.size(0), sequence = q.size(1), heads = m_info.config.heads;
         const int64_t headSize = m_info.config.hiddenSize / heads;
@@ -408,7 +412,8 @@ private:
             scores = scores + mask;
         if (step.outputs) {
             if (step.head < 0 || step.head >= heads)
-                throw Error("head " + std::to_string(step.head) + " does not exist (" + std::to_string(heads) + " heads)");
+                throw Error("head " + std::to_string(step.head) + " does not exist (" + std::to_string(heads) +
+                            " heads)");
             const torch::Tensor qh = split(q)[0][step.head], kh = split(k)[0][step.head], vh = split(v)[0][step.head];
             const torch::Tensor raw = torch::matmul(qh, kh.transpose(0, 1));
             torch::Tensor scaled = scores[0][step.head].clone();
@@ -485,7 +490,8 @@ private:
         return intTensor(*ids);
     }
 
-    torch::Tensor optionalInteger(const ModelInputs &inputs, const char *name, const torch::Tensor &like, int64_t limit) const
+    torch::Tensor optionalInteger(const ModelInputs &inputs, const char *name, const torch::Tensor &like,
+                                  int64_t limit) const
     {
         const IntTensor *tensor = findInteger(inputs, name);
         if (!tensor)
@@ -519,8 +525,8 @@ private:
         hidden = layerNorm(hidden, "embeddings.LayerNorm");
         torch::Tensor additive;
         if (mask.defined() && capture.applyMasks)
-            additive = (1.0 - mask.to(torch::kFloat32)).view({batch, 1, 1, sequence}) *
-                       std::numeric_limits<float>::lowest();
+            additive =
+                (1.0 - mask.to(torch::kFloat32)).view({batch, 1, 1, sequence}) * std::numeric_limits<float>::lowest();
         if (capture.hiddenStates && captureLayer(capture, 0))
             outputs["hidden_states.0"] = fromTorch(hidden);
         for (int64_t layer = 0; layer < c.layers; ++layer) {
@@ -532,10 +538,12 @@ private:
             torch::Tensor probabilities;
             FloatTensor captured;
             const bool keep = capture.attentions && captureLayer(capture, int(layer));
-            const torch::Tensor context_ = attend(linear(hidden, p + "attention.self.query"), linear(hidden, p + "attention.self.key"),
-                                                  linear(hidden, p + "attention.self.value"), additive, probabilities,
-                                                  keep ? &captured : nullptr, stepFor(capture, layer, outputs));
-            const torch::Tensor attended = layerNorm(linear(context_, p + "attention.output.dense") + hidden, p + "attention.output.LayerNorm");
+            const torch::Tensor context_ =
+                attend(linear(hidden, p + "attention.self.query"), linear(hidden, p + "attention.self.key"),
+                       linear(hidden, p + "attention.self.value"), additive, probabilities, keep ? &captured : nullptr,
+                       stepFor(capture, layer, outputs));
+            const torch::Tensor attended =
+                layerNorm(linear(context_, p + "attention.output.dense") + hidden, p + "attention.output.LayerNorm");
             const torch::Tensor intermediate = activation(linear(attended, p + "intermediate.dense"), c.activation);
             hidden = layerNorm(linear(intermediate, p + "output.dense") + attended, p + "output.LayerNorm");
             collect(capture, layer, probabilities, keep, captured, outputs, attentions);
@@ -592,8 +600,8 @@ private:
             torch::Tensor probabilities;
             FloatTensor captured;
             const bool keep = capture.attentions && captureLayer(capture, int(layer));
-            const torch::Tensor attended = attend(parts[0], parts[1], parts[2], additive, probabilities, keep ? &captured : nullptr,
-                                                  stepFor(capture, layer, outputs));
+            const torch::Tensor attended = attend(parts[0], parts[1], parts[2], additive, probabilities,
+                                                  keep ? &captured : nullptr, stepFor(capture, layer, outputs));
             hidden = hidden + conv1d(attended, p + "attn.c_proj");
             const torch::Tensor inner = activation(conv1d(layerNorm(hidden, p + "ln_2"), p + "mlp.c_fc"), c.activation);
             hidden = hidden + conv1d(inner, p + "mlp.c_proj");
@@ -640,8 +648,10 @@ private:
         const double captured = capture.attentions && !capture.onAttention
                                     ? double(capture.layers.empty() ? c.layers : int64_t(capture.layers.size()))
                                     : 0.0;
-        const double hidden = capture.hiddenStates ? double(c.layers + 1) * batch * n * double(c.hiddenSize) * 4.0 : 0.0;
-        const double bytes = 2.0 * layer + 2.0 * captured * layer + 2.0 * hidden + (capture.rollout ? 2.0 * batch * n * n * 4.0 : 0.0);
+        const double hidden =
+            capture.hiddenStates ? double(c.layers + 1) * batch * n * double(c.hiddenSize) * 4.0 : 0.0;
+        const double bytes =
+            2.0 * layer + 2.0 * captured * layer + 2.0 * hidden + (capture.rollout ? 2.0 * batch * n * n * 4.0 : 0.0);
         char what[160];
         std::snprintf(what, sizeof what, "Running %s on %.0f x %.0f tokens%s", c.modelType.c_str(), batch, n,
                       captured > 0 ? " with every captured head's attention kept" : "");
@@ -650,7 +660,7 @@ private:
     }
 
     void runVit(const ModelInputs &inputs, const CaptureOptions &capture, ModelOutputs &outputs,
-                 LayerCollector &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
+                LayerCollector &attentions, JobContext *context, torch::Tensor *logitsOut = nullptr) const
     {
         const ModelConfig &c = m_info.config;
         const auto found = inputs.floats.find("pixel_values");
@@ -686,7 +696,8 @@ private:
                        linear(normed, p + "attention.attention.value"), torch::Tensor(), probabilities,
                        keep ? &captured : nullptr, stepFor(capture, layer, outputs));
             hidden = hidden + linear(attended, p + "attention.output.dense");
-            const torch::Tensor inner = activation(linear(layerNorm(hidden, p + "layernorm_after"), p + "intermediate.dense"), c.activation);
+            const torch::Tensor inner =
+                activation(linear(layerNorm(hidden, p + "layernorm_after"), p + "intermediate.dense"), c.activation);
             hidden = hidden + linear(inner, p + "output.dense");
             collect(capture, layer, probabilities, keep, captured, outputs, attentions);
             if (capture.hiddenStates && captureLayer(capture, int(layer + 1)))
@@ -739,13 +750,13 @@ private:
         if (arch.empty())
             hasHead = fileNameOf.count("cls.predictions.bias") || fileNameOf.count("classifier.weight") ||
                       fileNameOf.count("lm_head.weight");
-        bool hasPooler = fileNameOf.count("pooler.dense.weight") != 0 &&
-                         arch.find("ForMaskedLM") == std::string::npos;
+        bool hasPooler = fileNameOf.count("pooler.dense.weight") != 0 && arch.find("ForMaskedLM") == std::string::npos;
         // Tied output embeddings may be absent from the file.
         const bool tie = c.tieWordEmbeddings;
         if (hasHead && c.modelType == "bert" && !fileNameOf.count("cls.predictions.decoder.weight") && tie)
             fileNameOf["cls.predictions.decoder.weight"] = fileNameOf.count("embeddings.word_embeddings.weight")
-                                                               ? fileNameOf["embeddings.word_embeddings.weight"] : "";
+                                                               ? fileNameOf["embeddings.word_embeddings.weight"]
+                                                               : "";
         if (hasHead && c.modelType == "bert" && !fileNameOf.count("cls.predictions.bias") &&
             fileNameOf.count("cls.predictions.decoder.bias"))
             fileNameOf["cls.predictions.bias"] = fileNameOf["cls.predictions.decoder.bias"];
@@ -763,8 +774,8 @@ private:
             }
             const torch::Tensor &tensor = checkpoint.tensors.at(it->second);
             if (tensor.sizes().vec() != shape)
-                throw Error("shape " + shapeToString(tensor.sizes().vec()) + " disagrees with config.json, which implies " +
-                                shapeToString(shape),
+                throw Error("shape " + shapeToString(tensor.sizes().vec()) +
+                                " disagrees with config.json, which implies " + shapeToString(shape),
                             m_folder + "/model.safetensors", it->second);
             if (!torch::isfinite(tensor).all().item<bool>())
                 logWarning(m_folder + ": " + it->second + " holds NaN or infinite weights; outputs will be too");
@@ -810,7 +821,8 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> weightShapes(const Mod
     if (config.tieWordEmbeddings)
         all.erase(std::remove_if(all.begin(), all.end(),
                                  [](const auto &entry) {
-                                     return entry.first == "cls.predictions.decoder.weight" || entry.first == "lm_head.weight";
+                                     return entry.first == "cls.predictions.decoder.weight" ||
+                                            entry.first == "lm_head.weight";
                                  }),
                   all.end());
     return all;
@@ -903,8 +915,8 @@ FloatTensor meanAttentionDistance(const std::vector<FloatTensor> &attentions, in
     std::vector<torch::Tensor> perLayer;
     for (const FloatTensor &layer : attentions) {
         if (layer.shape.size() != 4 || layer.shape[2] != patches + 1 || layer.shape[3] != patches + 1)
-            throw Error("attentions " + shapeToString(layer.shape) + " do not match a " + std::to_string(gridWidth) + "x" +
-                        std::to_string(gridWidth) + " patch grid plus CLS");
+            throw Error("attentions " + shapeToString(layer.shape) + " do not match a " + std::to_string(gridWidth) +
+                        "x" + std::to_string(gridWidth) + " patch grid plus CLS");
         perLayer.push_back(layerDistance(toTorch(layer), distances, renormalized)); // [heads]
     }
     return fromTorch(torch::stack(perLayer));

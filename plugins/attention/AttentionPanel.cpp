@@ -35,14 +35,15 @@ namespace {
 
 const QStringList kFigures = {"head", "links", "model", "step", "queries", "entropy", "compare", "predictions"};
 // The step-through matrices, in the order the notes compute them (003:164-169).
-const char *const kStepNames[] = {"step.query", "step.key", "step.value", "step.scores", "step.scaled", "step.weights", "step.output"};
+const char *const kStepNames[] = {"step.query",  "step.key",     "step.value", "step.scores",
+                                  "step.scaled", "step.weights", "step.output"};
 // Captured attention is kept in memory for instant head switching; this bounds it.
 constexpr double kCaptureBudgetMegabytes = 2048.0;
 
 // The notes' examples; the second list pairs with the first for comparison (the one-word
 // negation "안" flips the meaning, 003:10, 37).
 const QStringList kTexts = {"The cat sat on the mat.", "이 강의 진짜 도움 많이 됐어요!", "나는 학교에 간다",
-                            "그녀는 사과를 먹었다", "고양이가 나무 위에 있다", "HuggingFace is based in NYC"};
+                            "그녀는 사과를 먹었다",    "고양이가 나무 위에 있다",        "HuggingFace is based in NYC"};
 const QStringList kSecondTexts = {"이 강의 진짜 도움 안 됐어요!", "The dog sat on the mat.", "나는 학교에 안 간다"};
 
 QStringList tokenLabels(const Encoding &encoding)
@@ -55,7 +56,8 @@ QStringList tokenLabels(const Encoding &encoding)
 
 } // namespace
 
-AttentionPanel::AttentionPanel(const plugins::PanelContext &context, QWidget *parent) : PanelWidget(parent), m_context(context)
+AttentionPanel::AttentionPanel(const plugins::PanelContext &context, QWidget *parent)
+    : PanelWidget(parent), m_context(context)
 {
     buildUi();
     m_debounce = new QTimer(this);
@@ -63,17 +65,18 @@ AttentionPanel::AttentionPanel(const plugins::PanelContext &context, QWidget *pa
     m_debounce->setInterval(250);
     connect(m_debounce, &QTimer::timeout, this, &AttentionPanel::run);
     if (m_context.hub)
-        connect(m_context.hub, &widgets::DataHub::textsChanged, this, [this](const QString &topic, const QString &name) {
-            if (topic != widgets::DataHub::ModelFolders)
-                return;
-            refreshModels();
-            // The model just opened in the studio becomes the one explored, unless one is chosen.
-            if (m_folder.isEmpty()) {
-                m_folder = m_context.hub->text(topic, name);
-                m_model->setCurrentText(name);
-                scheduleRun();
-            }
-        });
+        connect(m_context.hub, &widgets::DataHub::textsChanged, this,
+                [this](const QString &topic, const QString &name) {
+                    if (topic != widgets::DataHub::ModelFolders)
+                        return;
+                    refreshModels();
+                    // The model just opened in the studio becomes the one explored, unless one is chosen.
+                    if (m_folder.isEmpty()) {
+                        m_folder = m_context.hub->text(topic, name);
+                        m_model->setCurrentText(name);
+                        scheduleRun();
+                    }
+                });
     refreshModels();
 }
 
@@ -106,7 +109,8 @@ void AttentionPanel::buildUi()
     m_secondRole->addItem(tr("to compare with"), "compare");
     m_secondRole->addItem(tr("as sentence B of a pair"), "pair");
     m_secondRole->addItem(tr("a second checkpoint (folder)"), "checkpoint");
-    m_secondRole->setToolTip(tr("Compare two inputs side by side, or feed both as one pair ([CLS] A [SEP] B [SEP], segments drawn)."));
+    m_secondRole->setToolTip(
+        tr("Compare two inputs side by side, or feed both as one pair ([CLS] A [SEP] B [SEP], segments drawn)."));
     m_secondRole->setEnabled(false);
     form->addRow(tr("Second text"), m_secondRole);
     m_secondText = new QComboBox;
@@ -141,7 +145,8 @@ void AttentionPanel::buildUi()
     viewForm->addRow(tr("Pad to"), m_padTo);
     m_applyMasks = new QCheckBox(tr("Apply the masks"));
     m_applyMasks->setChecked(true);
-    m_applyMasks->setToolTip(tr("Untick to compute attention with no padding or causal mask and see what they prevent"));
+    m_applyMasks->setToolTip(
+        tr("Untick to compute attention with no padding or causal mask and see what they prevent"));
     viewForm->addRow(m_applyMasks);
     column->addWidget(viewBox);
     column->addStretch(1);
@@ -162,8 +167,13 @@ void AttentionPanel::buildUi()
     m_views->addTab(m_grid, tr("Model view"));
     m_step = new widgets::CompositeFigure(tr("One head step by step"));
     m_step->setColumns(4);
-    const QStringList stepTitles = {tr("Q = X W_Q"), tr("K = X W_K"), tr("V = X W_V"), tr("Q K\u1d40"),
-                                    tr("Q K\u1d40 / \u221ad\u2096 (+ mask)"), tr("softmax"), tr("softmax \u00b7 V")};
+    const QStringList stepTitles = {tr("Q = X W_Q"),
+                                    tr("K = X W_K"),
+                                    tr("V = X W_V"),
+                                    tr("Q K\u1d40"),
+                                    tr("Q K\u1d40 / \u221ad\u2096 (+ mask)"),
+                                    tr("softmax"),
+                                    tr("softmax \u00b7 V")};
     for (int i = 0; i < stepTitles.size(); ++i) {
         auto *view = m_step->addFigure(new widgets::HeatmapView);
         view->setFigureTitle(stepTitles[i]);
@@ -191,7 +201,8 @@ void AttentionPanel::buildUi()
     m_predictions->setValueTitle(tr("probability"));
     m_views->addTab(m_predictions, tr("Predictions"));
     rightLayout->addWidget(m_views, 1);
-    m_status = new QLabel(tr("Open a BERT or GPT-2 checkpoint in the Models panel (or with Open\u2026 here), then type a text."));
+    m_status = new QLabel(
+        tr("Open a BERT or GPT-2 checkpoint in the Models panel (or with Open\u2026 here), then type a text."));
     m_status->setWordWrap(true);
     rightLayout->addWidget(m_status);
     splitter->addWidget(right);
@@ -229,7 +240,8 @@ void AttentionPanel::buildUi()
             if (m_context.hub)
                 for (const QString &name : m_context.hub->textNames(widgets::DataHub::ModelFolders))
                     m_secondText->addItem(m_context.hub->text(widgets::DataHub::ModelFolders, name));
-            m_secondText->setToolTip(tr("A checkpoint folder with the same architecture (type or pick one opened in the studio)"));
+            m_secondText->setToolTip(
+                tr("A checkpoint folder with the same architecture (type or pick one opened in the studio)"));
         } else {
             m_secondText->addItems(kSecondTexts);
             m_secondText->setToolTip(QString());
@@ -247,7 +259,8 @@ void AttentionPanel::buildUi()
         m_head->setCurrentIndex(head);
         m_views->setCurrentWidget(m_headView);
     });
-    for (widgets::PlotFigure *view : std::initializer_list<widgets::PlotFigure *>{m_headView, m_queries, m_entropy, m_compareView})
+    for (widgets::PlotFigure *view :
+         std::initializer_list<widgets::PlotFigure *>{m_headView, m_queries, m_entropy, m_compareView})
         connect(view, &widgets::PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
     connect(m_views, &QTabWidget::currentChanged, this, [this]() {
         if (m_views->currentWidget() == m_step)
@@ -300,7 +313,8 @@ void AttentionPanel::runStep()
                 return;
             const QStringList labels = tokenLabels(self->m_result->first.encoding);
             const int64_t dk = outputs.at("step.query").shape.back();
-            self->m_step->setFigureTitle(tr("Layer %1, head %2 step by step (d\u2096 = %3)").arg(layer).arg(head).arg(dk));
+            self->m_step->setFigureTitle(
+                tr("Layer %1, head %2 step by step (d\u2096 = %3)").arg(layer).arg(head).arg(dk));
             for (int i = 0; i < self->m_stepViews.size(); ++i) {
                 const FloatTensor &tensor = outputs.at(kStepNames[i]);
                 auto matrix = std::make_shared<Matrix>(tensor.toMatrix(kStepNames[i]));
@@ -325,9 +339,15 @@ void AttentionPanel::refreshModels()
     }
 }
 
-QStringList AttentionPanel::figureNames() const { return kFigures; }
+QStringList AttentionPanel::figureNames() const
+{
+    return kFigures;
+}
 
-QString AttentionPanel::currentFigureName() const { return kFigures.value(m_views->currentIndex()); }
+QString AttentionPanel::currentFigureName() const
+{
+    return kFigures.value(m_views->currentIndex());
+}
 
 void AttentionPanel::setCurrentFigure(const QString &name)
 {
@@ -338,14 +358,22 @@ void AttentionPanel::setCurrentFigure(const QString &name)
 
 widgets::Figure *AttentionPanel::figure(const QString &name)
 {
-    if (name == "head") return m_headView;
-    if (name == "links") return m_links;
-    if (name == "model") return m_grid;
-    if (name == "step") return m_step;
-    if (name == "queries") return m_queries;
-    if (name == "entropy") return m_entropy;
-    if (name == "compare") return m_compareView;
-    if (name == "predictions") return m_predictions;
+    if (name == "head")
+        return m_headView;
+    if (name == "links")
+        return m_links;
+    if (name == "model")
+        return m_grid;
+    if (name == "step")
+        return m_step;
+    if (name == "queries")
+        return m_queries;
+    if (name == "entropy")
+        return m_entropy;
+    if (name == "compare")
+        return m_compareView;
+    if (name == "predictions")
+        return m_predictions;
     return nullptr;
 }
 
@@ -361,8 +389,9 @@ QList<widgets::OptionSpec> AttentionPanel::optionSpecs() const
             {"top-u", tr("active queries marked (1-64)"), "3", {}},
             {"pad-to", tr("pad the input with [PAD] to this many tokens (0: none)"), "0", {}},
             {"masks", tr("apply the padding and causal masks (true/false)"), "true", {"true", "false"}},
-            {"view", tr("the figure shown and exported (also: heatmap = head, grid = model, rollout = head with "
-                        "--head rollout; --text-pair = --pair)"),
+            {"view",
+             tr("the figure shown and exported (also: heatmap = head, grid = model, rollout = head with "
+                "--head rollout; --text-pair = --pair)"),
              "head", kFigures}};
 }
 
@@ -402,36 +431,44 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
         options["head"] = QStringLiteral("rollout");
     }
     for (auto it = options.begin(); it != options.end(); ++it)
-        if (!QStringList{"model", "text", "compare", "pair", "compare-model", "layer", "head", "top-u", "view", "pad-to", "masks"}.contains(it.key())) {
-            if (error) *error = tr("unknown option --%1 for the attention panel").arg(it.key());
+        if (!QStringList{"model", "text", "compare", "pair", "compare-model", "layer", "head", "top-u", "view",
+                         "pad-to", "masks"}
+                 .contains(it.key())) {
+            if (error)
+                *error = tr("unknown option --%1 for the attention panel").arg(it.key());
             return false;
         }
     bool ok = true;
     const int topU = options.value("top-u", m_topU->value()).toString().toInt(&ok);
     if (!ok || topU < 1 || topU > 64) {
-        if (error) *error = tr("--top-u: \"%1\" is not a whole number from 1 to 64").arg(options.value("top-u").toString());
+        if (error)
+            *error = tr("--top-u: \"%1\" is not a whole number from 1 to 64").arg(options.value("top-u").toString());
         return false;
     }
     const QString view = options.value("view", currentFigureName()).toString();
     if (!kFigures.contains(view)) {
-        if (error) *error = tr("--view: \"%1\" is not one of %2").arg(view, kFigures.join(", "));
+        if (error)
+            *error = tr("--view: \"%1\" is not one of %2").arg(view, kFigures.join(", "));
         return false;
     }
     const int layer = options.value("layer", m_layer->value()).toString().toInt(&ok);
     if (!ok || layer < 0) {
-        if (error) *error = tr("--layer: \"%1\" is not a layer number").arg(options.value("layer").toString());
+        if (error)
+            *error = tr("--layer: \"%1\" is not a layer number").arg(options.value("layer").toString());
         return false;
     }
     const QString head = options.value("head", QStringLiteral("0")).toString().trimmed().toLower();
     head.toInt(&ok);
     if (!ok && head != "mean" && head != "max" && head != "rollout") {
-        if (error) *error = tr("--head: \"%1\" is not a head number, mean, max or rollout").arg(head);
+        if (error)
+            *error = tr("--head: \"%1\" is not a head number, mean, max or rollout").arg(head);
         return false;
     }
     if (options.contains("model")) {
         const QString folder = options["model"].toString();
         if (!QFileInfo::exists(folder + "/config.json")) {
-            if (error) *error = tr("%1: no config.json: not a checkpoint folder").arg(folder);
+            if (error)
+                *error = tr("%1: no config.json: not a checkpoint folder").arg(folder);
             return false;
         }
         m_folder = folder;
@@ -442,12 +479,18 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
     }
     const int padTo = options.value("pad-to", m_padTo->value()).toString().toInt(&ok);
     if (!ok || padTo < 0 || padTo > 512) {
-        if (error) *error = tr("--pad-to: \"%1\" is not a whole number from 0 to 512").arg(options.value("pad-to").toString());
+        if (error)
+            *error = tr("--pad-to: \"%1\" is not a whole number from 0 to 512").arg(options.value("pad-to").toString());
         return false;
     }
-    const QString masks = options.value("masks", m_applyMasks->isChecked() ? QStringLiteral("true") : QStringLiteral("false")).toString().trimmed().toLower();
+    const QString masks =
+        options.value("masks", m_applyMasks->isChecked() ? QStringLiteral("true") : QStringLiteral("false"))
+            .toString()
+            .trimmed()
+            .toLower();
     if (masks != "true" && masks != "false") {
-        if (error) *error = tr("--masks: \"%1\" is not true or false").arg(masks);
+        if (error)
+            *error = tr("--masks: \"%1\" is not true or false").arg(masks);
         return false;
     }
     m_topU->setValue(topU);
@@ -468,21 +511,24 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
                 m_compare->setChecked(!options[role].toString().isEmpty());
                 m_secondText->setEnabled(m_compare->isChecked());
                 m_secondRole->setEnabled(m_compare->isChecked());
-                m_secondRole->setCurrentIndex(m_secondRole->findData(QString(role) == "compare-model" ? QStringLiteral("checkpoint") : QString(role)));
+                m_secondRole->setCurrentIndex(m_secondRole->findData(
+                    QString(role) == "compare-model" ? QStringLiteral("checkpoint") : QString(role)));
                 m_secondText->setEditText(options[role].toString());
             }
     }
     setCurrentFigure(view);
     m_runError.clear();
-    if (options.contains("model") || options.contains("text") || options.contains("compare") || options.contains("pair") ||
-        options.contains("compare-model") || options.contains("pad-to") || options.contains("masks")) {
+    if (options.contains("model") || options.contains("text") || options.contains("compare") ||
+        options.contains("pair") || options.contains("compare-model") || options.contains("pad-to") ||
+        options.contains("masks")) {
         if (m_context.jobs && m_context.jobs->isInline())
             run();
         else
             scheduleRun();
     }
     if (!m_runError.isEmpty()) {
-        if (error) *error = m_runError;
+        if (error)
+            *error = m_runError;
         return false;
     }
     // Before the first capture arrives (a session restored in the GUI, where the run is a job),
@@ -496,7 +542,8 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
     if (m_result && options.contains("layer")) {
         const int layers = int(m_result->first.layers->size());
         if (layer >= layers) {
-            if (error) *error = tr("--layer: %1 does not exist (the model has %2 layers)").arg(layer).arg(layers);
+            if (error)
+                *error = tr("--layer: %1 does not exist (the model has %2 layers)").arg(layer).arg(layers);
             return false;
         }
         m_layer->setValue(layer);
@@ -505,7 +552,8 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
         const int index = m_head->findData(head);
         if (index < 0) {
             if (error)
-                *error = tr("--head: %1 does not exist (the model has %2 heads)").arg(head, QString::number(m_head->count() - 3));
+                *error = tr("--head: %1 does not exist (the model has %2 heads)")
+                             .arg(head, QString::number(m_head->count() - 3));
             return false;
         }
         m_head->setCurrentIndex(index);
@@ -534,7 +582,8 @@ void AttentionPanel::run()
     const std::string otherFolder = role == "checkpoint" ? m_secondText->currentText().toStdString() : std::string();
     const int64_t padTo = m_padTo->value();
     const bool applyMasks = m_applyMasks->isChecked();
-    const std::string second = role == "compare" || role == "pair" ? m_secondText->currentText().toStdString() : std::string();
+    const std::string second =
+        role == "compare" || role == "pair" ? m_secondText->currentText().toStdString() : std::string();
     m_status->setText(tr("Running\u2026"));
     QPointer<AttentionPanel> self(this);
     auto handle = std::make_shared<QPointer<widgets::JobHandle>>();
@@ -583,7 +632,8 @@ void AttentionPanel::run()
                 if (megabytes > kCaptureBudgetMegabytes)
                     throw Error("capturing every head for " + std::to_string(n) + " tokens needs " +
                                 std::to_string(int64_t(megabytes)) + " MB (float16), above the " +
-                                std::to_string(int64_t(kCaptureBudgetMegabytes)) + " MB budget; shorten the text to about " +
+                                std::to_string(int64_t(kCaptureBudgetMegabytes)) +
+                                " MB budget; shorten the text to about " +
                                 std::to_string(int64_t(double(n) * std::sqrt(kCaptureBudgetMegabytes / megabytes))) +
                                 " tokens");
                 inputs.integers["input_ids"] = {{1, n}, out.encoding.ids};
@@ -611,9 +661,10 @@ void AttentionPanel::run()
             } else if (!otherFolder.empty()) {
                 result->other = sharedModel(otherFolder, &context);
                 if (!sameArchitecture(result->model->info(), result->other->info()))
-                    throw Error("the second checkpoint must have the first's architecture, layers, heads and vocabulary "
-                                "to be compared head by head",
-                                otherFolder);
+                    throw Error(
+                        "the second checkpoint must have the first's architecture, layers, heads and vocabulary "
+                        "to be compared head by head",
+                        otherFolder);
                 capture(first, {}, result->first);
                 capture(first, {}, result->second);
             } else {
@@ -660,8 +711,8 @@ void AttentionPanel::showResult()
         m_pendingLayer = -1;
         m_pendingHead.clear();
     }
-    m_grid->setFigureTitle(tr("Every layer and head, %1 tokens (each scaled to its maximum)")
-                               .arg(m_result->first.encoding.ids.size()));
+    m_grid->setFigureTitle(
+        tr("Every layer and head, %1 tokens (each scaled to its maximum)").arg(m_result->first.encoding.ids.size()));
     m_grid->setAttentions(m_result->first.layers);
 
     // Mean entropy of each head over its queries: [layers, heads].
@@ -671,8 +722,8 @@ void AttentionPanel::showResult()
         layers.push_back(m_result->first.layer(l));
     for (int64_t l = 0; l < c.layers; ++l)
         for (int64_t h = 0; h < c.heads; ++h) {
-            const std::vector<double> e = attention::queryEntropy(attention::head(layers[size_t(l)], h),
-                                                                  validKeys(m_result->first));
+            const std::vector<double> e =
+                attention::queryEntropy(attention::head(layers[size_t(l)], h), validKeys(m_result->first));
             double sum = 0.0;
             for (double v : e)
                 sum += v;
@@ -705,9 +756,10 @@ void AttentionPanel::showResult()
             predictionTitle = tr("Next token after \u201c%1\u201d").arg(m_text->currentText());
         }
         if (position >= 0)
-            for (const auto &[id, probability] : topKSoftmax(&first.logits.values[size_t(position * vocabulary)], vocabulary, 10)) {
+            for (const auto &[id, probability] :
+                 topKSoftmax(&first.logits.values[size_t(position * vocabulary)], vocabulary, 10)) {
                 predictionLabels << QString::fromStdString(fillsMask ? m_result->tokenizer->idToToken(id)
-                                                                                 : m_result->tokenizer->decode({id}, false));
+                                                                     : m_result->tokenizer->decode({id}, false));
                 probabilities << probability;
                 ids << double(id);
             }
@@ -776,13 +828,15 @@ void AttentionPanel::showHead()
         const FloatTensor layer = first.layer(size_t(m_layer->value()));
         const int heads = int(layer.shape[1]);
         for (int h = 0; h < heads; ++h)
-            links.append({tr("head %1").arg(h), std::make_shared<Matrix>(attention::head(layer, h)), widgets::seriesColor(h)});
+            links.append(
+                {tr("head %1").arg(h), std::make_shared<Matrix>(attention::head(layer, h)), widgets::seriesColor(h)});
     } else {
         links.append({which, std::make_shared<Matrix>(selectedMatrix(first)), widgets::seriesColor(0)});
     }
-    m_links->setFigureTitle(choice == "rollout"                      ? tr("Rollout links")
-                            : (choice == "mean" || choice == "max") ? tr("Layer %1: every head overlaid").arg(m_layer->value())
-                                                                    : tr("Layer %1: %2").arg(m_layer->value()).arg(which));
+    m_links->setFigureTitle(choice == "rollout" ? tr("Rollout links")
+                            : (choice == "mean" || choice == "max")
+                                ? tr("Layer %1: every head overlaid").arg(m_layer->value())
+                                : tr("Layer %1: %2").arg(m_layer->value()).arg(which));
     m_links->setTokens(labels);
     m_links->setLayers(links);
     runStep();
@@ -793,7 +847,8 @@ void AttentionPanel::showHead()
     std::vector<double> distance(size_t(plain.rows), 0.0);
     for (int64_t q = 0; q < plain.rows; ++q) {
         // A causal query can only attend to keys up to itself.
-        std::vector<int64_t> keys = m_applyMasks->isChecked() ? first.mask : std::vector<int64_t>(size_t(plain.cols), 1);
+        std::vector<int64_t> keys =
+            m_applyMasks->isChecked() ? first.mask : std::vector<int64_t>(size_t(plain.cols), 1);
         if (causal && m_applyMasks->isChecked())
             for (int64_t k = q + 1; k < plain.cols; ++k)
                 keys[size_t(k)] = 0;
@@ -809,7 +864,8 @@ void AttentionPanel::showHead()
         queryLabels << (active ? QStringLiteral("\u2605 ") : QString()) + labels.value(int(q));
         values << (std::isfinite(distance[size_t(q)]) ? distance[size_t(q)] : 0.0);
     }
-    m_queries->setFigureTitle(tr("Distance from uniform per query, %1 (\u2605 = top %2 active)").arg(which).arg(m_topU->value()));
+    m_queries->setFigureTitle(
+        tr("Distance from uniform per query, %1 (\u2605 = top %2 active)").arg(which).arg(m_topU->value()));
     m_queries->setBars(queryLabels, values);
 
     if (m_result->second.layers->empty()) {
@@ -823,8 +879,9 @@ void AttentionPanel::showHead()
                                                       : tr("Difference (first \u2212 second text), %1").arg(which));
         m_compareView->setAxisTitles(tr("key"), tr("query"));
         m_compareView->setValueName(tr("\u0394 weight"));
-        m_compareView->setMatrix(std::make_shared<Matrix>(attention::difference(selectedMatrix(first), selectedMatrix(second))),
-                                 labels, labels);
+        m_compareView->setMatrix(
+            std::make_shared<Matrix>(attention::difference(selectedMatrix(first), selectedMatrix(second))), labels,
+            labels);
     } else {
         // Different token counts (the negation adds a token): compare each head's mean entropy.
         const ModelConfig &c = m_result->model->info().config;
@@ -835,7 +892,8 @@ void AttentionPanel::showHead()
                 auto meanEntropy = [&](const FloatTensor &layer) {
                     const std::vector<double> e = attention::queryEntropy(attention::head(layer, h));
                     double sum = 0.0;
-                    for (double v : e) sum += v;
+                    for (double v : e)
+                        sum += v;
                     return sum / double(e.size());
                 };
                 change->at(l, h) = float(meanEntropy(firstLayer) - meanEntropy(secondLayer));

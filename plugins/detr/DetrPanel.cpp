@@ -36,9 +36,15 @@ namespace {
 const QStringList kFigures{"boxes", "queries", "classes", "encoder", "position", "matching", "cost"};
 constexpr int kPositionChannels = 16; // of y and of x each, spread over the frequencies
 
-QString text(const std::string &s) { return QString::fromStdString(s); }
+QString text(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
 
-QString percent(double p) { return QString::number(100.0 * p, 'f', 1) + QStringLiteral("%"); }
+QString percent(double p)
+{
+    return QString::number(100.0 * p, 'f', 1) + QStringLiteral("%");
+}
 
 // A [rows, cols] matrix from a row of a captured attention [1, heads, queries, keys].
 MatrixPtr attentionMap(const FloatTensor &attention, int64_t head, int64_t query, int64_t rows, int64_t cols)
@@ -70,8 +76,8 @@ widgets::FigureTable costTable(const matching::Matching &m)
             bool matched = false;
             for (size_t i = 0; i < m.predictions.size(); ++i)
                 matched = matched || (m.predictions[i] == q && m.targets[i] == t);
-            const double row[7] = {double(q), double(t), m.total.at(q, t), m.classCost.at(q, t), m.boxCost.at(q, t),
-                                   m.giouCost.at(q, t), matched ? 1.0 : 0.0};
+            const double row[7] = {double(q),          double(t),           m.total.at(q, t),   m.classCost.at(q, t),
+                                   m.boxCost.at(q, t), m.giouCost.at(q, t), matched ? 1.0 : 0.0};
             for (int c = 0; c < 7; ++c)
                 table.columns[size_t(c)].push_back(row[c]);
         }
@@ -88,21 +94,23 @@ MatrixPtr costMatrix(const matching::CostMatrix &c)
 
 } // namespace
 
-DetrPanel::DetrPanel(const plugins::PanelContext &context, QWidget *parent) : widgets::PanelWidget(parent), m_context(context)
+DetrPanel::DetrPanel(const plugins::PanelContext &context, QWidget *parent)
+    : widgets::PanelWidget(parent), m_context(context)
 {
     buildUi();
     updateControls();
     refresh();
     // A DETR opened in the Models panel comes here too, unless the lens already shows one.
     if (m_context.hub)
-        connect(m_context.hub, &widgets::DataHub::textsChanged, this, [this](const QString &topic, const QString &name) {
-            if (topic != widgets::DataHub::ModelFolders || !m_folder.isEmpty() || m_modelJob)
-                return;
-            const QString folder = m_context.hub->text(topic, name);
-            QString error;
-            if (detr::isDetrModel(folder.toStdString()) && !openModel(folder, &error))
-                setStatus(error, true);
-        });
+        connect(m_context.hub, &widgets::DataHub::textsChanged, this,
+                [this](const QString &topic, const QString &name) {
+                    if (topic != widgets::DataHub::ModelFolders || !m_folder.isEmpty() || m_modelJob)
+                        return;
+                    const QString folder = m_context.hub->text(topic, name);
+                    QString error;
+                    if (detr::isDetrModel(folder.toStdString()) && !openModel(folder, &error))
+                        setStatus(error, true);
+                });
 }
 
 DetrPanel::~DetrPanel()
@@ -119,11 +127,13 @@ void DetrPanel::buildUi()
 
     auto *modelBox = new QGroupBox(tr("Model"));
     auto *modelLayout = new QVBoxLayout(modelBox);
-    m_modelLabel = new QLabel(tr("No model. Open a DetrForObjectDetection folder (config.json and model.safetensors)."));
+    m_modelLabel =
+        new QLabel(tr("No model. Open a DetrForObjectDetection folder (config.json and model.safetensors)."));
     m_modelLabel->setWordWrap(true);
     auto *openModelButton = new QPushButton(tr("Open model\u2026"));
-    openModelButton->setToolTip(tr("A Hugging Face DETR checkpoint folder (for example facebook/detr-resnet-50 saved as "
-                                   "safetensors); nothing is downloaded"));
+    openModelButton->setToolTip(
+        tr("A Hugging Face DETR checkpoint folder (for example facebook/detr-resnet-50 saved as "
+           "safetensors); nothing is downloaded"));
     connect(openModelButton, &QPushButton::clicked, this, [this] {
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a DETR checkpoint"), m_folder);
         QString error;
@@ -131,8 +141,9 @@ void DetrPanel::buildUi()
             setStatus(error, true);
     });
     m_snapshot = new QSlider(Qt::Horizontal);
-    m_snapshot->setToolTip(tr("Scrub the training run's snapshots: every view, the matching included, shows the model as "
-                              "it was at that step (Left / Right, Page Up / Page Down)"));
+    m_snapshot->setToolTip(
+        tr("Scrub the training run's snapshots: every view, the matching included, shows the model as "
+           "it was at that step (Left / Right, Page Up / Page Down)"));
     m_snapshotLabel = new QLabel;
     m_snapshotLabel->setWordWrap(true);
     m_snapshot->setVisible(false);
@@ -156,7 +167,8 @@ void DetrPanel::buildUi()
     m_imageLabel->setWordWrap(true);
     auto *imageButtons = new QHBoxLayout;
     auto *openImageButton = new QPushButton(tr("Open image\u2026"));
-    openImageButton->setToolTip(tr("PNG, JPEG, BMP, TIFF or WebP; you can also drop a file on the window or paste (Ctrl+V)"));
+    openImageButton->setToolTip(
+        tr("PNG, JPEG, BMP, TIFF or WebP; you can also drop a file on the window or paste (Ctrl+V)"));
     connect(openImageButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open an image"), QFileInfo(m_imagePath).path(),
                                                           tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"));
@@ -206,7 +218,8 @@ void DetrPanel::buildUi()
     m_querySpin->setToolTip(tr("The object query shown in the queries view (a click on a box selects its query)"));
     queryLayout->addRow(tr("Query"), m_querySpin);
     m_encoderLayer = new QSpinBox;
-    m_encoderLayer->setToolTip(tr("Encoder layer of the encoder view (0 = first); click the image there to pick the reference point"));
+    m_encoderLayer->setToolTip(
+        tr("Encoder layer of the encoder view (0 = first); click the image there to pick the reference point"));
     queryLayout->addRow(tr("Encoder layer"), m_encoderLayer);
     m_head = new QComboBox;
     m_head->setToolTip(tr("Head of the encoder view, or all heads"));
@@ -224,12 +237,13 @@ void DetrPanel::buildUi()
     m_draw->setToolTip(tr("Drag on the matching view to add a ground-truth box of the chosen class (D)"));
     m_draw->setShortcut(QKeySequence(Qt::Key_D));
     auto *loadButton = new QPushButton(tr("COCO JSON\u2026"));
-    loadButton->setToolTip(tr("Ground truth from a COCO-style annotation file (the entry whose file_name is this image's)"));
+    loadButton->setToolTip(
+        tr("Ground truth from a COCO-style annotation file (the entry whose file_name is this image's)"));
     auto *clearButton = new QPushButton(tr("Clear"));
     clearButton->setToolTip(tr("Remove every ground-truth box"));
     connect(loadButton, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open COCO annotations"), QFileInfo(m_imagePath).path(),
-                                                          tr("COCO JSON (*.json)"));
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open COCO annotations"),
+                                                          QFileInfo(m_imagePath).path(), tr("COCO JSON (*.json)"));
         QString error;
         if (!path.isEmpty() && !loadTargets(path, &error))
             setStatus(error, true);
@@ -267,7 +281,8 @@ void DetrPanel::buildUi()
     m_classesView->setAxisTitles(tr("class"), tr("object query"));
     m_classesView->setValueName(tr("probability"));
     m_encoderView = new widgets::ImageGridView;
-    m_encoderView->setPlaceholder(tr("Encoder self-attention of a reference point appears here; click a cell to move it."));
+    m_encoderView->setPlaceholder(
+        tr("Encoder self-attention of a reference point appears here; click a cell to move it."));
     m_positionView = new widgets::ImageGridView;
     m_positionView->setPlaceholder(tr("Open a DETR checkpoint to see its 2-D sine position encoding."));
     m_matchingView = new widgets::BoxImageView;
@@ -278,8 +293,10 @@ void DetrPanel::buildUi()
         part = m_costView->addFigure(new widgets::HeatmapView);
         part->setAxisTitles(tr("target"), tr("query"));
     }
-    const QStringList tabs{tr("Boxes"), tr("Queries"), tr("Classes"), tr("Encoder"), tr("Position"), tr("Matching"), tr("Cost")};
-    const QList<QWidget *> views{m_boxesView, m_queryView, m_classesView, m_encoderView, m_positionView, m_matchingView, m_costView};
+    const QStringList tabs{tr("Boxes"),    tr("Queries"),  tr("Classes"), tr("Encoder"),
+                           tr("Position"), tr("Matching"), tr("Cost")};
+    const QList<QWidget *> views{m_boxesView,    m_queryView,    m_classesView, m_encoderView,
+                                 m_positionView, m_matchingView, m_costView};
     for (int i = 0; i < views.size(); ++i)
         m_views->addTab(views[i], tabs[i]);
     connect(m_views, &QTabWidget::currentChanged, this, [this] { emit currentFigureChanged(currentFigureName()); });
@@ -322,9 +339,15 @@ void DetrPanel::buildUi()
         connect(view, &widgets::ImageGridView::readoutChanged, this, &DetrPanel::statusMessage);
 }
 
-QStringList DetrPanel::figureNames() const { return kFigures; }
+QStringList DetrPanel::figureNames() const
+{
+    return kFigures;
+}
 
-QString DetrPanel::currentFigureName() const { return kFigures.value(m_views->currentIndex()); }
+QString DetrPanel::currentFigureName() const
+{
+    return kFigures.value(m_views->currentIndex());
+}
 
 void DetrPanel::setCurrentFigure(const QString &name)
 {
@@ -336,14 +359,22 @@ void DetrPanel::setCurrentFigure(const QString &name)
 widgets::Figure *DetrPanel::figure(const QString &name)
 {
     switch (kFigures.indexOf(name)) {
-    case 0: return m_boxesView;
-    case 1: return m_queryView;
-    case 2: return m_classesView;
-    case 3: return m_encoderView;
-    case 4: return m_positionView;
-    case 5: return m_matchingView;
-    case 6: return m_costView;
-    default: return nullptr;
+    case 0:
+        return m_boxesView;
+    case 1:
+        return m_queryView;
+    case 2:
+        return m_classesView;
+    case 3:
+        return m_encoderView;
+    case 4:
+        return m_positionView;
+    case 5:
+        return m_matchingView;
+    case 6:
+        return m_costView;
+    default:
+        return nullptr;
     }
 }
 
@@ -359,8 +390,8 @@ bool DetrPanel::runJob(const QString &title, std::function<void(JobContext &)> w
                        QPointer<widgets::JobHandle> &slot, QString *error)
 {
     return plugins::startPanelJob(
-        m_context.jobs, this, title, std::move(work), std::move(done), [this](const QString &message) { setStatus(message, true); },
-        slot, error);
+        m_context.jobs, this, title, std::move(work), std::move(done),
+        [this](const QString &message) { setStatus(message, true); }, slot, error);
 }
 
 QString DetrPanel::className(int64_t label) const
@@ -380,7 +411,8 @@ bool DetrPanel::openModel(const QString &path, QString *error)
         detr::DetrConfig::fromFile((folder + "/config.json").toStdString());
         preprocessing = detr::DetrPreprocessing::forModel(folder.toStdString());
     } catch (const std::exception &e) {
-        if (error) *error = QString::fromUtf8(e.what());
+        if (error)
+            *error = QString::fromUtf8(e.what());
         return false;
     }
     std::optional<SnapshotIndex> snapshots;
@@ -423,16 +455,17 @@ void DetrPanel::modelReady()
 {
     const ModelConfig &c = m_model->info().config;
     const detr::DetrConfig &d = detr::detrConfig(*m_model);
-    m_modelLabel->setText(tr("<b>%1</b> \u00b7 %2 backbone \u00b7 d %3 \u00b7 %4 + %5 layers \u00d7 %6 heads \u00b7 %7 queries "
-                             "\u00b7 %8 classes \u00b7 %9 M parameters")
-                              .arg(QFileInfo(m_folder).fileName().toHtmlEscaped(), text(d.backbone.empty() ? "ResNet" : d.backbone))
-                              .arg(d.dModel)
-                              .arg(d.encoderLayers)
-                              .arg(d.decoderLayers)
-                              .arg(d.encoderHeads)
-                              .arg(d.queries)
-                              .arg(c.labels.size())
-                              .arg(double(m_model->info().parameters) / 1e6, 0, 'f', 1));
+    m_modelLabel->setText(
+        tr("<b>%1</b> \u00b7 %2 backbone \u00b7 d %3 \u00b7 %4 + %5 layers \u00d7 %6 heads \u00b7 %7 queries "
+           "\u00b7 %8 classes \u00b7 %9 M parameters")
+            .arg(QFileInfo(m_folder).fileName().toHtmlEscaped(), text(d.backbone.empty() ? "ResNet" : d.backbone))
+            .arg(d.dModel)
+            .arg(d.encoderLayers)
+            .arg(d.decoderLayers)
+            .arg(d.encoderHeads)
+            .arg(d.queries)
+            .arg(c.labels.size())
+            .arg(double(m_model->info().parameters) / 1e6, 0, 'f', 1));
     {
         const QSignalBlocker a(m_classes), b(m_drawClass), e(m_querySpin), f(m_encoderLayer), g(m_head);
         m_classes->clear();
@@ -468,13 +501,15 @@ void DetrPanel::modelReady()
 bool DetrPanel::loadSnapshot(int64_t step, QString *error)
 {
     if (!m_snapshots) {
-        if (error) *error = tr("the open model is not a detr-shapes training run with snapshots");
+        if (error)
+            *error = tr("the open model is not a detr-shapes training run with snapshots");
         return false;
     }
     const SnapshotIndex index = *m_snapshots;
     auto result = std::make_shared<std::shared_ptr<const Model>>();
     return runJob(
-        tr("Snapshot at step %1").arg(step), [index, step, result](JobContext &) { *result = snapshotModel(index, step); },
+        tr("Snapshot at step %1").arg(step),
+        [index, step, result](JobContext &) { *result = snapshotModel(index, step); },
         [this, step, result] {
             // The same architecture at another step: the image, ground truth, query and point stay.
             m_model = *result;
@@ -497,10 +532,11 @@ void DetrPanel::updateSnapshotLabel()
     }
     const int index = std::clamp(m_snapshot->value(), 0, int(m_snapshots->steps.size()) - 1);
     const double ap = m_snapshots->accuracies[size_t(index)];
-    m_snapshotLabel->setText(tr("Snapshot: step %1 of %2%3")
-                                 .arg(m_snapshots->steps[size_t(index)])
-                                 .arg(m_snapshots->steps.back())
-                                 .arg(std::isfinite(ap) ? tr(" \u00b7 held-out AP50 %1").arg(ap, 0, 'f', 3) : QString()));
+    m_snapshotLabel->setText(
+        tr("Snapshot: step %1 of %2%3")
+            .arg(m_snapshots->steps[size_t(index)])
+            .arg(m_snapshots->steps.back())
+            .arg(std::isfinite(ap) ? tr(" \u00b7 held-out AP50 %1").arg(ap, 0, 'f', 3) : QString()));
 }
 
 bool DetrPanel::openImage(const QString &path, QString *error)
@@ -512,7 +548,8 @@ bool DetrPanel::openImage(const QString &path, QString *error)
         m_imagePath = QFileInfo(path).absoluteFilePath();
         return true;
     } catch (const std::exception &e) {
-        if (error) *error = QString::fromUtf8(e.what());
+        if (error)
+            *error = QString::fromUtf8(e.what());
         return false;
     }
 }
@@ -521,7 +558,8 @@ bool DetrPanel::setImage(Image8 image, const QString &name, QString *error)
 {
     m_image = std::move(image);
     m_imagePath.clear();
-    m_imageLabel->setText(tr("%1 \u00b7 %2 \u00d7 %3").arg(name.toHtmlEscaped()).arg(m_image.width).arg(m_image.height));
+    m_imageLabel->setText(
+        tr("%1 \u00b7 %2 \u00d7 %3").arg(name.toHtmlEscaped()).arg(m_image.width).arg(m_image.height));
     m_analysis.reset();
     m_targetLabels.clear();
     m_targetBoxes.clear();
@@ -549,8 +587,8 @@ bool DetrPanel::analyse(QString *error)
             inputs.integers["pixel_mask"] = analysis->input.pixelMask;
             analysis->outputs = model->run(inputs, {}, &context);
             const FloatTensor &logits = analysis->outputs.at("logits");
-            analysis->detections = detr::postProcess(logits, analysis->outputs.at("pred_boxes"), image.width, image.height,
-                                                     model->info().config.labels, -1.0);
+            analysis->detections = detr::postProcess(logits, analysis->outputs.at("pred_boxes"), image.width,
+                                                     image.height, model->info().config.labels, -1.0);
             analysis->probabilities = detr::classProbabilities(logits);
             const FloatTensor &position = analysis->outputs.at("position_embedding");
             analysis->gridHeight = position.shape[2];
@@ -585,7 +623,8 @@ void DetrPanel::addTarget(int64_t label, double x0, double y0, double x1, double
     y0 = std::clamp(y0, 0.0, h);
     y1 = std::clamp(y1, 0.0, h);
     m_targetLabels.push_back(label);
-    m_targetBoxes.push_back({float((x0 + x1) / 2 / w), float((y0 + y1) / 2 / h), float((x1 - x0) / w), float((y1 - y0) / h)});
+    m_targetBoxes.push_back(
+        {float((x0 + x1) / 2 / w), float((y0 + y1) / 2 / h), float((x1 - x0) / w), float((y1 - y0) / h)});
     if (m_targetSource.isEmpty())
         m_targetSource = tr("drawn");
     refreshMatching();
@@ -594,19 +633,23 @@ void DetrPanel::addTarget(int64_t label, double x0, double y0, double x1, double
 bool DetrPanel::loadTargets(const QString &path, QString *error)
 {
     if (!m_model || m_image.empty()) {
-        if (error) *error = tr("ground truth needs a model and an image first");
+        if (error)
+            *error = tr("ground truth needs a model and an image first");
         return false;
     }
     try {
-        const detr::GroundTruth truth = detr::readCocoAnnotations(path.toStdString(), QFileInfo(m_imagePath).fileName().toStdString(),
-                                                                  m_image.width, m_image.height, m_model->info().config.labels);
+        const detr::GroundTruth truth =
+            detr::readCocoAnnotations(path.toStdString(), QFileInfo(m_imagePath).fileName().toStdString(),
+                                      m_image.width, m_image.height, m_model->info().config.labels);
         m_targetLabels = truth.labels;
         m_targetBoxes.clear();
         for (int64_t i = 0; i < truth.boxes.rows; ++i)
-            m_targetBoxes.push_back({truth.boxes.at(i, 0), truth.boxes.at(i, 1), truth.boxes.at(i, 2), truth.boxes.at(i, 3)});
+            m_targetBoxes.push_back(
+                {truth.boxes.at(i, 0), truth.boxes.at(i, 1), truth.boxes.at(i, 2), truth.boxes.at(i, 3)});
         m_targetSource = QFileInfo(path).fileName() + QStringLiteral(": ") + text(truth.image);
     } catch (const std::exception &e) {
-        if (error) *error = QString::fromUtf8(e.what());
+        if (error)
+            *error = QString::fromUtf8(e.what());
         return false;
     }
     refreshMatching();
@@ -689,10 +732,11 @@ void DetrPanel::refreshBoxes()
     m_boxesView->setBoxes(boxes);
     m_boxesView->setTable(table);
     m_boxesView->setFigureTitle(tr("DETR detections above %1").arg(threshold, 0, 'f', 2));
-    m_boxesView->setFootnote(tr("%1 of %2 object queries above the threshold%3; no NMS: each query predicts one box or no-object")
-                                 .arg(boxes.size())
-                                 .arg(m_analysis->detections.size())
-                                 .arg(hidden.isEmpty() ? QString() : tr(", %1 classes hidden").arg(hidden.size())));
+    m_boxesView->setFootnote(
+        tr("%1 of %2 object queries above the threshold%3; no NMS: each query predicts one box or no-object")
+            .arg(boxes.size())
+            .arg(m_analysis->detections.size())
+            .arg(hidden.isEmpty() ? QString() : tr(", %1 classes hidden").arg(hidden.size())));
 }
 
 void DetrPanel::refreshQuery()
@@ -732,14 +776,15 @@ void DetrPanel::refreshQuery()
     m_queryView->setOverlayStyle(widgets::ColorMap::Viridis, 0.6);
     m_queryView->setColorBarTitle(tr("cross-attention"));
     m_queryView->setTable(table);
-    m_queryView->setFigureTitle(tr("Object query %1: %2 %3, no-object %4, box (%5, %6)\u2013(%7, %8) \u00b7 cross-attention per "
-                                   "decoder layer and head")
-                                    .arg(q)
-                                    .arg(text(det.name), percent(det.score), percent(noObject))
-                                    .arg(int(det.x0))
-                                    .arg(int(det.y0))
-                                    .arg(int(det.x1))
-                                    .arg(int(det.y1)));
+    m_queryView->setFigureTitle(
+        tr("Object query %1: %2 %3, no-object %4, box (%5, %6)\u2013(%7, %8) \u00b7 cross-attention per "
+           "decoder layer and head")
+            .arg(q)
+            .arg(text(det.name), percent(det.score), percent(noObject))
+            .arg(int(det.x0))
+            .arg(int(det.y0))
+            .arg(int(det.x1))
+            .arg(int(det.y1)));
 
     QStringList rows, columns;
     for (int64_t i = 0; i < a.probabilities.rows; ++i)
@@ -783,7 +828,8 @@ void DetrPanel::refreshEncoder()
         tile.marked = QPoint(m_pointColumn, m_pointRow);
         tile.caption = h < 0 ? tr("mean of the heads") : tr("head %1").arg(h);
         for (int64_t i = 0; i < a.gridHeight * a.gridWidth; ++i) {
-            const double row[4] = {double(h), double(i / a.gridWidth), double(i % a.gridWidth), double(tile.overlay->values[size_t(i)])};
+            const double row[4] = {double(h), double(i / a.gridWidth), double(i % a.gridWidth),
+                                   double(tile.overlay->values[size_t(i)])};
             for (int c = 0; c < 4; ++c)
                 table.columns[size_t(c)].push_back(row[c]);
         }
@@ -793,13 +839,14 @@ void DetrPanel::refreshEncoder()
     m_encoderView->setOverlayStyle(widgets::ColorMap::Magma, 0.65);
     m_encoderView->setColorBarTitle(tr("self-attention"));
     m_encoderView->setTable(table);
-    m_encoderView->setFigureTitle(tr("Encoder layer %1: where the feature at row %2, column %3 (outlined) attends \u00b7 "
-                                     "grid %4 \u00d7 %5 (stride 32)")
-                                      .arg(layer)
-                                      .arg(m_pointRow)
-                                      .arg(m_pointColumn)
-                                      .arg(a.gridHeight)
-                                      .arg(a.gridWidth));
+    m_encoderView->setFigureTitle(
+        tr("Encoder layer %1: where the feature at row %2, column %3 (outlined) attends \u00b7 "
+           "grid %4 \u00d7 %5 (stride 32)")
+            .arg(layer)
+            .arg(m_pointRow)
+            .arg(m_pointColumn)
+            .arg(a.gridHeight)
+            .arg(a.gridWidth));
 }
 
 void DetrPanel::refreshPosition()
@@ -811,7 +858,8 @@ void DetrPanel::refreshPosition()
     const int64_t dModel = detr::detrConfig(*m_model).dModel, half = dModel / 2;
     // The image's feature grid, or that of a 800 x 1066 image (the processor's default size).
     const int64_t rows = m_analysis ? m_analysis->gridHeight : 25, cols = m_analysis ? m_analysis->gridWidth : 34;
-    const FloatTensor pe = detr::sinePositionEmbedding(std::vector<uint8_t>(size_t(rows * cols), 1), rows, cols, dModel);
+    const FloatTensor pe =
+        detr::sinePositionEmbedding(std::vector<uint8_t>(size_t(rows * cols), 1), rows, cols, dModel);
     const int64_t step = std::max<int64_t>(1, half / kPositionChannels);
     QVector<widgets::ImageTile> tiles;
     widgets::FigureTable table;
@@ -825,9 +873,11 @@ void DetrPanel::refreshPosition()
             auto map = std::make_shared<Matrix>(rows, cols);
             std::copy_n(pe.values.begin() + long(channel * rows * cols), rows * cols, map->values.begin());
             tile.overlay = map;
-            tile.caption = tr("%1 \u00b7 ch %2 %3").arg(axis == 0 ? "y" : "x").arg(channel).arg(k % 2 == 0 ? "sin" : "cos");
+            tile.caption =
+                tr("%1 \u00b7 ch %2 %3").arg(axis == 0 ? "y" : "x").arg(channel).arg(k % 2 == 0 ? "sin" : "cos");
             for (int64_t i = 0; i < rows * cols; ++i) {
-                const double row[4] = {double(channel), double(i / cols), double(i % cols), double(map->values[size_t(i)])};
+                const double row[4] = {double(channel), double(i / cols), double(i % cols),
+                                       double(map->values[size_t(i)])};
                 for (int c = 0; c < 4; ++c)
                     table.columns[size_t(c)].push_back(row[c]);
             }
@@ -865,7 +915,8 @@ void DetrPanel::refreshMatching()
     for (int64_t t = 0; t < targets; ++t) {
         const auto &b = m_targetBoxes[size_t(t)];
         widgets::DrawnBox box;
-        box.box = QRectF(QPointF((b[0] - b[2] / 2) * w, (b[1] - b[3] / 2) * h), QPointF((b[0] + b[2] / 2) * w, (b[1] + b[3] / 2) * h));
+        box.box = QRectF(QPointF((b[0] - b[2] / 2) * w, (b[1] - b[3] / 2) * h),
+                         QPointF((b[0] + b[2] / 2) * w, (b[1] + b[3] / 2) * h));
         box.color = widgets::categoryColor(int(m_targetLabels[size_t(t)]));
         box.dashed = true;
         box.label = tr("GT %1 %2").arg(t).arg(className(m_targetLabels[size_t(t)]));
@@ -875,8 +926,9 @@ void DetrPanel::refreshMatching()
     if (targets == 0) {
         m_matchingView->setBoxes(boxes);
         m_matchingView->setFigureTitle(tr("Hungarian matching"));
-        m_matchingView->setFootnote(tr("Draw ground-truth boxes (Draw boxes, then drag) or load a COCO JSON: each is matched "
-                                       "to exactly one query; every other query should say no-object."));
+        m_matchingView->setFootnote(
+            tr("Draw ground-truth boxes (Draw boxes, then drag) or load a COCO JSON: each is matched "
+               "to exactly one query; every other query should say no-object."));
         return;
     }
     const detr::DetrConfig &d = detr::detrConfig(*m_model);
@@ -913,16 +965,18 @@ void DetrPanel::refreshMatching()
     }
     m_matchingView->setBoxes(boxes, links);
     m_matchingView->setTable(costTable(m));
-    m_matchingView->setFigureTitle(tr("Hungarian matching: %1 ground-truth boxes, %2 queries").arg(targets).arg(d.queries));
-    m_matchingView->setFootnote(tr("Matched losses: classification %1 (no-object weight 0.1) \u00b7 L1 %2 \u00b7 GIoU %3 \u00b7 "
-                                   "total %4 = %5 \u00d7 class + %6 \u00d7 L1 + %7 \u00d7 GIoU")
-                                    .arg(loss.classification, 0, 'f', 4)
-                                    .arg(loss.l1, 0, 'f', 4)
-                                    .arg(loss.giou, 0, 'f', 4)
-                                    .arg(loss.total, 0, 'f', 4)
-                                    .arg(weights.classWeight)
-                                    .arg(weights.boxWeight)
-                                    .arg(weights.giouWeight));
+    m_matchingView->setFigureTitle(
+        tr("Hungarian matching: %1 ground-truth boxes, %2 queries").arg(targets).arg(d.queries));
+    m_matchingView->setFootnote(
+        tr("Matched losses: classification %1 (no-object weight 0.1) \u00b7 L1 %2 \u00b7 GIoU %3 \u00b7 "
+           "total %4 = %5 \u00d7 class + %6 \u00d7 L1 + %7 \u00d7 GIoU")
+            .arg(loss.classification, 0, 'f', 4)
+            .arg(loss.l1, 0, 'f', 4)
+            .arg(loss.giou, 0, 'f', 4)
+            .arg(loss.total, 0, 'f', 4)
+            .arg(weights.classWeight)
+            .arg(weights.boxWeight)
+            .arg(weights.giouWeight));
 
     QStringList rows, columns;
     for (int64_t q = 0; q < m.total.rows; ++q)
@@ -1007,11 +1061,13 @@ bool DetrPanel::setOptions(const QVariantMap &options, QString *error)
         known << spec.name;
     for (auto it = options.begin(); it != options.end(); ++it)
         if (!known.contains(it.key())) {
-            if (error) *error = tr("unknown option --%1 for the DETR lens (options: %2)").arg(it.key(), known.join(", "));
+            if (error)
+                *error = tr("unknown option --%1 for the DETR lens (options: %2)").arg(it.key(), known.join(", "));
             return false;
         }
     auto fail = [error](const QString &message) {
-        if (error) *error = message;
+        if (error)
+            *error = message;
         return false;
     };
     const QString view = options.value("view", currentFigureName()).toString();
@@ -1077,14 +1133,17 @@ bool DetrPanel::setOptions(const QVariantMap &options, QString *error)
         const detr::DetrConfig &d = detr::detrConfig(*m_model);
         query = options.value("query", m_query).toString().toInt(&ok);
         if (!ok || query < 0 || query >= d.queries)
-            return fail(tr("--query: \"%1\" is not a query of this model (0 to %2)").arg(options.value("query").toString()).arg(d.queries - 1));
+            return fail(tr("--query: \"%1\" is not a query of this model (0 to %2)")
+                            .arg(options.value("query").toString())
+                            .arg(d.queries - 1));
         layer = options.value("encoder-layer", m_encoderLayer->value()).toString().toInt(&ok);
         if (!ok || layer < 0 || layer >= std::max<int64_t>(1, d.encoderLayers))
             return fail(tr("--encoder-layer: \"%1\" is not a layer of this model (0 to %2)")
                             .arg(options.value("encoder-layer").toString())
                             .arg(d.encoderLayers - 1));
         if (options.contains("head") && m_head->findData(head) < 0)
-            return fail(tr("--head: \"%1\" is not all or a head of this model (0 to %2)").arg(head).arg(d.encoderHeads - 1));
+            return fail(
+                tr("--head: \"%1\" is not all or a head of this model (0 to %2)").arg(head).arg(d.encoderHeads - 1));
         if (m_analysis && (pointRow >= m_analysis->gridHeight || pointColumn >= m_analysis->gridWidth))
             return fail(tr("--point: %1,%2 is outside the %3 \u00d7 %4 feature grid")
                             .arg(pointRow)
@@ -1131,7 +1190,8 @@ bool DetrPanel::setOptions(const QVariantMap &options, QString *error)
         m_threshold->setValue(int(std::lround(threshold * 100.0)));
         if (options.contains("hide"))
             for (int i = 0; i < m_classes->count(); ++i)
-                m_classes->item(i)->setCheckState(hide.contains(m_classes->item(i)->text()) ? Qt::Unchecked : Qt::Checked);
+                m_classes->item(i)->setCheckState(hide.contains(m_classes->item(i)->text()) ? Qt::Unchecked
+                                                                                            : Qt::Checked);
         if (m_model) {
             m_query = query;
             m_querySpin->setValue(query);
@@ -1156,7 +1216,8 @@ bool DetrPanel::setOptions(const QVariantMap &options, QString *error)
         if (view != "position" && m_image.empty())
             return fail(tr("the %1 view needs an image: --image FILE").arg(view));
         if ((view == "matching" || view == "cost") && m_targetBoxes.empty())
-            return fail(tr("the %1 view needs ground truth: --targets COCO.json or --targets LABEL:X0,Y0,X1,Y1;...").arg(view));
+            return fail(
+                tr("the %1 view needs ground truth: --targets COCO.json or --targets LABEL:X0,Y0,X1,Y1;...").arg(view));
     }
     refresh();
     setCurrentFigure(view);
@@ -1169,7 +1230,8 @@ bool DetrPanel::canOpen(const QString &path) const
     if (info.isDir())
         return detr::isDetrModel(path.toStdString());
     static const QStringList images{"png", "jpg", "jpeg", "bmp", "tif", "tiff", "webp"};
-    return images.contains(info.suffix().toLower()) || (info.suffix().toLower() == "json" && m_model && !m_image.empty());
+    return images.contains(info.suffix().toLower()) ||
+           (info.suffix().toLower() == "json" && m_model && !m_image.empty());
 }
 
 bool DetrPanel::open(const QString &path, QString *error)

@@ -31,7 +31,10 @@
 namespace tessera::models {
 namespace {
 
-QString shapeText(const std::vector<int64_t> &shape) { return QString::fromStdString(shapeToString(shape)); }
+QString shapeText(const std::vector<int64_t> &shape)
+{
+    return QString::fromStdString(shapeToString(shape));
+}
 
 QString count(int64_t n)
 {
@@ -44,12 +47,12 @@ QString count(int64_t n)
 const QStringList kMaskExamples = {"The capital of France is [MASK].", "A Titan RTX has 24GB of [MASK].",
                                    "HuggingFace is based in [MASK].", "나는 [MASK]에 간다",
                                    "이 강의 진짜 도움 많이 됐어요!"};
-const QStringList kNextExamples = {"The cat sat on the", "Hello world", "나는 학교에 간다",
-                                   "그녀는 사과를 먹었다"};
+const QStringList kNextExamples = {"The cat sat on the", "Hello world", "나는 학교에 간다", "그녀는 사과를 먹었다"};
 
 } // namespace
 
-ModelsPanel::ModelsPanel(const plugins::PanelContext &context, QWidget *parent) : PanelWidget(parent), m_context(context)
+ModelsPanel::ModelsPanel(const plugins::PanelContext &context, QWidget *parent)
+    : PanelWidget(parent), m_context(context)
 {
     buildUi();
     setStatus(tr("Open a checkpoint folder (config.json + model.safetensors, with its tokenizer files): "
@@ -195,23 +198,28 @@ bool ModelsPanel::setOptions(const QVariantMap &options, QString *error)
     const QStringList known{"model", "input", "top-k", "temperature", "view"};
     for (auto it = options.begin(); it != options.end(); ++it)
         if (!known.contains(it.key())) {
-            if (error) *error = tr("unknown option --%1 for the models panel (known: %2)").arg(it.key(), known.join(", "));
+            if (error)
+                *error = tr("unknown option --%1 for the models panel (known: %2)").arg(it.key(), known.join(", "));
             return false;
         }
     bool ok = true;
     const int topK = options.value("top-k", m_topK->value()).toString().toInt(&ok);
     if (!ok || topK < 1 || topK > 50) {
-        if (error) *error = tr("--top-k: \"%1\" is not a whole number from 1 to 50").arg(options.value("top-k").toString());
+        if (error)
+            *error = tr("--top-k: \"%1\" is not a whole number from 1 to 50").arg(options.value("top-k").toString());
         return false;
     }
     const double temperature = options.value("temperature", m_temperature->value()).toString().toDouble(&ok);
     if (!ok || temperature < 0.05 || temperature > 10.0) {
-        if (error) *error = tr("--temperature: \"%1\" is not a number from 0.05 to 10").arg(options.value("temperature").toString());
+        if (error)
+            *error = tr("--temperature: \"%1\" is not a number from 0.05 to 10")
+                         .arg(options.value("temperature").toString());
         return false;
     }
     const QString view = options.value("view", currentFigureName()).toString();
     if (!figureNames().contains(view)) {
-        if (error) *error = tr("--view: \"%1\" is not one of predictions, positions").arg(view);
+        if (error)
+            *error = tr("--view: \"%1\" is not one of predictions, positions").arg(view);
         return false;
     }
     m_topK->setValue(topK);
@@ -254,11 +262,13 @@ bool ModelsPanel::open(const QString &path, QString *error)
     try {
         ModelConfig::fromFile((folder + "/config.json").toStdString());
     } catch (const std::exception &e) {
-        if (error) *error = QString::fromUtf8(e.what());
+        if (error)
+            *error = QString::fromUtf8(e.what());
         return false;
     }
     if (!m_context.jobs) {
-        if (error) *error = tr("no job runner");
+        if (error)
+            *error = tr("no job runner");
         return false;
     }
     if (m_job)
@@ -301,7 +311,8 @@ bool ModelsPanel::open(const QString &path, QString *error)
         });
     // Inline runners (CLI, tests) have finished by now: report their failure to the caller.
     if (!jobError->isEmpty()) {
-        if (error) *error = *jobError;
+        if (error)
+            *error = *jobError;
         return false;
     }
     return true;
@@ -331,7 +342,8 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
     };
     item(nullptr, tr("Architecture"), architecture);
     item(nullptr, tr("model_type"), QString::fromStdString(c.modelType));
-    item(nullptr, tr("Layers \u00d7 heads"), QStringLiteral("%1 \u00d7 %2 (head size %3)").arg(c.layers).arg(c.heads).arg(c.hiddenSize / c.heads));
+    item(nullptr, tr("Layers \u00d7 heads"),
+         QStringLiteral("%1 \u00d7 %2 (head size %3)").arg(c.layers).arg(c.heads).arg(c.hiddenSize / c.heads));
     item(nullptr, tr("Hidden / feed-forward"), QStringLiteral("%1 / %2").arg(c.hiddenSize).arg(c.intermediateSize));
     if (c.vocabularySize)
         item(nullptr, tr("Vocabulary"), count(c.vocabularySize));
@@ -339,9 +351,13 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
         item(nullptr, tr("Positions"), count(c.maxPositions));
     if (info.capabilities.patchGrid) {
         const int64_t grid = c.imageSize / c.patchSize;
-        item(nullptr, tr("Patches"), tr("%1/%2 = %3 per side: %4 patches of %5 values, + [CLS]")
-                                         .arg(c.imageSize).arg(c.patchSize).arg(grid).arg(grid * grid)
-                                         .arg(c.patchSize * c.patchSize * c.channels));
+        item(nullptr, tr("Patches"),
+             tr("%1/%2 = %3 per side: %4 patches of %5 values, + [CLS]")
+                 .arg(c.imageSize)
+                 .arg(c.patchSize)
+                 .arg(grid)
+                 .arg(grid * grid)
+                 .arg(c.patchSize * c.patchSize * c.channels));
     }
     item(nullptr, tr("Parameters (weights)"), count(info.parameters));
     item(nullptr, tr("Parameters (config, base model)"), count(c.parameterCount()));
@@ -356,7 +372,8 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
         item(files, QString(), QString::fromStdString(file));
     auto *tensors = item(nullptr, tr("Tensors"), QString::number(info.tensors.size()));
     for (const ModelTensorInfo &tensor : info.tensors)
-        item(tensors, QString::fromStdString(tensor.name), shapeText(tensor.shape) + "  " + QString::fromStdString(tensor.dtype));
+        item(tensors, QString::fromStdString(tensor.name),
+             shapeText(tensor.shape) + "  " + QString::fromStdString(tensor.dtype));
     if (!info.unexpectedKeys.empty()) {
         auto *unused = item(nullptr, tr("Unused tensors in the file"), QString::number(info.unexpectedKeys.size()));
         for (const std::string &key : info.unexpectedKeys)
@@ -369,8 +386,8 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
     m_positions->setFigureTitle(tr("Learned position table of %1").arg(name));
     m_positions->setMatrix(table);
     if (m_context.hub) {
-        m_context.hub->publishMatrix(widgets::DataHub::PositionTables, tr("%1 (%2)").arg(name, QString::fromStdString(c.modelType)),
-                                     table);
+        m_context.hub->publishMatrix(widgets::DataHub::PositionTables,
+                                     tr("%1 (%2)").arg(name, QString::fromStdString(c.modelType)), table);
         m_context.hub->publishText(widgets::DataHub::ModelFolders, name, folder);
     }
 
@@ -421,7 +438,8 @@ void ModelsPanel::runPipeline()
         return;
     }
     if (!loaded.preprocessing && !loaded.tokenizer) {
-        setStatus(tr("This checkpoint has no tokenizer files (vocab.txt, vocab.json + merges.txt or tokenizer.json)."), true);
+        setStatus(tr("This checkpoint has no tokenizer files (vocab.txt, vocab.json + merges.txt or tokenizer.json)."),
+                  true);
         return;
     }
     struct Result {
@@ -434,8 +452,8 @@ void ModelsPanel::runPipeline()
         [loaded, topK, temperature, text, imagePath](JobContext &context) {
             Result result;
             if (loaded.preprocessing) {
-                result.predictions = classifyImage(*loaded.model, preprocessImage(imagePath, *loaded.preprocessing), topK,
-                                                   nullptr, &context);
+                result.predictions = classifyImage(*loaded.model, preprocessImage(imagePath, *loaded.preprocessing),
+                                                   topK, nullptr, &context);
             } else if (loaded.model->info().capabilities.maskedLanguageModel) {
                 TextPipelineResult r = fillMask(*loaded.model, *loaded.tokenizer, text, topK, &context);
                 result.encoding = r.encoding;

@@ -281,7 +281,8 @@ void TrainingPanel::buildUi()
 
     connect(m_recipe, &QComboBox::currentIndexChanged, this, &TrainingPanel::recipeChanged);
     connect(m_browseText, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Text to train on"), QString(), tr("Text (*.txt *.md);;All files (*)"));
+        const QString file = QFileDialog::getOpenFileName(this, tr("Text to train on"), QString(),
+                                                          tr("Text (*.txt *.md);;All files (*)"));
         if (!file.isEmpty())
             m_textFile->setText(file);
     });
@@ -307,13 +308,14 @@ void TrainingPanel::buildUi()
         if (!m_context.hub || m_runFolder.isEmpty())
             return;
         m_context.hub->publishText(widgets::DataHub::ModelFolders, QFileInfo(m_runFolder).fileName(), m_runFolder);
-        setStatus(diffusion::isDiffusionModel(m_runFolder.toStdString())
-                      ? tr("%1 is offered to the other panels (the Diffusion lab, Alt+6, opens it)").arg(m_runFolder)
-                  : detr::isDetrModel(m_runFolder.toStdString())
-                      ? tr("%1 is offered to the other panels (the DETR lens, Alt+7, opens it)").arg(m_runFolder)
-                  : m_snapshots && m_snapshots->capabilities().patchGrid
-                      ? tr("%1 is offered to the other panels (the ViT lens, Alt+5, opens it)").arg(m_runFolder)
-                      : tr("%1 is offered to the other panels (Attention: choose it in the model list)").arg(m_runFolder));
+        setStatus(
+            diffusion::isDiffusionModel(m_runFolder.toStdString())
+                ? tr("%1 is offered to the other panels (the Diffusion lab, Alt+6, opens it)").arg(m_runFolder)
+            : detr::isDetrModel(m_runFolder.toStdString())
+                ? tr("%1 is offered to the other panels (the DETR lens, Alt+7, opens it)").arg(m_runFolder)
+            : m_snapshots && m_snapshots->capabilities().patchGrid
+                ? tr("%1 is offered to the other panels (the ViT lens, Alt+5, opens it)").arg(m_runFolder)
+                : tr("%1 is offered to the other panels (Attention: choose it in the model list)").arg(m_runFolder));
     });
     connect(m_sample, &QPushButton::clicked, this, &TrainingPanel::sample);
     connect(m_prompt, &QLineEdit::returnPressed, this, &TrainingPanel::sample);
@@ -382,13 +384,16 @@ void TrainingPanel::describeSizes(const RecipeInfo &r)
     m_length->setEnabled(!unet && !toy);
     m_layersLabel->setText(unet ? tr("Layers per block") : toy ? tr("Residual blocks") : tr("Layers"));
     m_hiddenLabel->setText(unet ? tr("Base channels") : tr("Hidden size"));
-    m_layers->setToolTip(unet ? tr("ResNet layers in each of the UNet's down blocks (the up blocks have one more)")
+    m_layers->setToolTip(unet  ? tr("ResNet layers in each of the UNet's down blocks (the up blocks have one more)")
                          : toy ? tr("Residual MLP blocks of the denoiser")
                                : tr("Transformer layers"));
-    m_hidden->setToolTip(unet ? tr("Channels of the first resolution; the next two have twice as many (a multiple of 8)")
+    m_hidden->setToolTip(unet
+                             ? tr("Channels of the first resolution; the next two have twice as many (a multiple of 8)")
                          : toy ? tr("Width of the denoiser's MLP")
                                : tr("Hidden size (divisible by the number of heads)"));
-    m_openInAttention->setText(unet || toy ? tr("Open in &Diffusion lab") : detector ? tr("Open in &DETR lens") : tr("Open in &Attention"));
+    m_openInAttention->setText(unet || toy ? tr("Open in &Diffusion lab")
+                               : detector  ? tr("Open in &DETR lens")
+                                           : tr("Open in &Attention"));
 }
 
 TrainingOptions TrainingPanel::formOptions() const
@@ -448,7 +453,8 @@ void TrainingPanel::startTraining(bool resume)
     m_resume->setEnabled(false);
     m_cancel->setEnabled(true);
     m_sample->setEnabled(false);
-    setStatus(resume ? tr("resuming %1…").arg(folder) : tr("training %1 into %2…").arg(m_recipe->currentText(), folder));
+    setStatus(resume ? tr("resuming %1…").arg(folder)
+                     : tr("training %1 into %2…").arg(m_recipe->currentText(), folder));
     std::weak_ptr<Relay> relay = m_relay;
     auto report = [relay](const TrainingReport &value) {
         const std::shared_ptr<Relay> target = relay.lock();
@@ -467,13 +473,14 @@ void TrainingPanel::startTraining(bool resume)
         [options, report](JobContext &context) { return train(options, context, report); },
         [this](TrainingResult result) { onFinished(result); },
         [this](const QString &message) { setStatus(message, true); });
-    if (handle->isFinished()) { // run inline (tests): it is over already
+    if (handle->isFinished()) {            // run inline (tests): it is over already
         QCoreApplication::processEvents(); // the queued reports
         jobEnded(false);
         return;
     }
     m_job = handle;
-    connect(handle, &widgets::JobHandle::finished, this, [this](bool, bool cancelled, const QString &) { jobEnded(cancelled); });
+    connect(handle, &widgets::JobHandle::finished, this,
+            [this](bool, bool cancelled, const QString &) { jobEnded(cancelled); });
 }
 
 void TrainingPanel::jobEnded(bool cancelled)
@@ -544,7 +551,10 @@ void TrainingPanel::onFinished(const TrainingResult &result)
     setStatus(QString::fromStdString(result.summary));
 }
 
-void TrainingPanel::refreshCurves() { refreshCurves(false); }
+void TrainingPanel::refreshCurves()
+{
+    refreshCurves(false);
+}
 
 void TrainingPanel::refreshCurves(bool all)
 {
@@ -563,8 +573,8 @@ void TrainingPanel::refreshCurves(bool all)
     }
     const QColor train = widgets::seriesColor(0), held = widgets::seriesColor(1);
     if (all || shown == "loss")
-        m_lossView->setSeries({{tr("training batch"), steps, losses, train},
-                               {tr("held out"), heldSteps, heldLosses, held, false, true}});
+        m_lossView->setSeries(
+            {{tr("training batch"), steps, losses, train}, {tr("held out"), heldSteps, heldLosses, held, false, true}});
     if (all || shown == "accuracy") {
         m_accuracyView->setSeries({{tr("training batch"), steps, accuracies, train},
                                    {tr("held out"), heldSteps, heldAccuracies, held, false, true}});
@@ -674,7 +684,8 @@ void TrainingPanel::showSnapshot()
                                            .arg(step)
                                            .arg(layer)
                                            .arg(m_snapshotHead->currentText()));
-        m_timelineView->setMatrix(matrix, labels.size() == n ? labels : QStringList(), labels.size() == n ? labels : QStringList());
+        m_timelineView->setMatrix(matrix, labels.size() == n ? labels : QStringList(),
+                                  labels.size() == n ? labels : QStringList());
         // The learned position table at this snapshot goes to the positional-encoding lab (its
         // Learned view follows the timeline as it is scrubbed).
         const auto positions = cached->second.find("position_embeddings");
@@ -687,16 +698,17 @@ void TrainingPanel::showSnapshot()
                                          std::make_shared<Matrix>(positions->second.toMatrix("position_embeddings")));
         }
         const double loss = m_snapshots->losses[size_t(index)], accuracy = m_snapshots->accuracies[size_t(index)];
-        m_snapshotLabel->setText(std::isfinite(loss) ? tr("snapshot %1 of %2 · step %3 · held-out loss %4 · accuracy %5")
-                                                           .arg(index + 1)
-                                                           .arg(m_snapshots->steps.size())
-                                                           .arg(step)
-                                                           .arg(loss, 0, 'f', 4)
-                                                           .arg(accuracy, 0, 'f', 3)
-                                                     : tr("snapshot %1 of %2 · step %3 (the untrained model)")
-                                                           .arg(index + 1)
-                                                           .arg(m_snapshots->steps.size())
-                                                           .arg(step));
+        m_snapshotLabel->setText(std::isfinite(loss)
+                                     ? tr("snapshot %1 of %2 · step %3 · held-out loss %4 · accuracy %5")
+                                           .arg(index + 1)
+                                           .arg(m_snapshots->steps.size())
+                                           .arg(step)
+                                           .arg(loss, 0, 'f', 4)
+                                           .arg(accuracy, 0, 'f', 3)
+                                     : tr("snapshot %1 of %2 · step %3 (the untrained model)")
+                                           .arg(index + 1)
+                                           .arg(m_snapshots->steps.size())
+                                           .arg(step));
     } catch (const Error &error) {
         m_snapshotLabel->setText(QString::fromStdString(error.what()));
     }
@@ -763,8 +775,8 @@ void TrainingPanel::sample()
         [folder, prompt](JobContext &context) {
             const std::unique_ptr<Model> model = loadModel(folder, &context);
             const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(folder);
-            return generateText(*model, *tokenizer, prompt, 200, 0.8, 40,
-                                uint64_t(QDateTime::currentMSecsSinceEpoch()), &context);
+            return generateText(*model, *tokenizer, prompt, 200, 0.8, 40, uint64_t(QDateTime::currentMSecsSinceEpoch()),
+                                &context);
         },
         [this](std::string text) { m_sampled->setPlainText(QString::fromStdString(text)); },
         [this](const QString &message) { setStatus(message, true); });
@@ -778,9 +790,15 @@ void TrainingPanel::setStatus(const QString &text, bool error)
     emit statusMessage(text);
 }
 
-QStringList TrainingPanel::figureNames() const { return kFigures; }
+QStringList TrainingPanel::figureNames() const
+{
+    return kFigures;
+}
 
-QString TrainingPanel::currentFigureName() const { return kFigures.value(m_views->currentIndex()); }
+QString TrainingPanel::currentFigureName() const
+{
+    return kFigures.value(m_views->currentIndex());
+}
 
 void TrainingPanel::setCurrentFigure(const QString &name)
 {
@@ -791,11 +809,16 @@ void TrainingPanel::setCurrentFigure(const QString &name)
 
 widgets::Figure *TrainingPanel::figure(const QString &name)
 {
-    if (name == "loss") return m_lossView;
-    if (name == "accuracy") return m_accuracyView;
-    if (name == "schedule") return m_rateView;
-    if (name == "gradients") return m_gradientView;
-    if (name == "timeline") return m_timelineView;
+    if (name == "loss")
+        return m_lossView;
+    if (name == "accuracy")
+        return m_accuracyView;
+    if (name == "schedule")
+        return m_rateView;
+    if (name == "gradients")
+        return m_gradientView;
+    if (name == "timeline")
+        return m_timelineView;
     return nullptr;
 }
 
@@ -819,9 +842,11 @@ QVariantMap TrainingPanel::options() const
         map["run"] = m_runFolder;
     map["recipe"] = m_recipe->currentData().toString();
     if (m_snapshots && m_timeline->isEnabled())
-        map["snapshot"] = QString::number(m_snapshots->steps[size_t(std::clamp(m_timeline->value(), 0, int(m_snapshots->steps.size()) - 1))]);
+        map["snapshot"] = QString::number(
+            m_snapshots->steps[size_t(std::clamp(m_timeline->value(), 0, int(m_snapshots->steps.size()) - 1))]);
     map["layer"] = QString::number(m_snapshotLayer->value());
-    map["head"] = m_snapshotHead->currentData().toString().isEmpty() ? QStringLiteral("0") : m_snapshotHead->currentData().toString();
+    map["head"] = m_snapshotHead->currentData().toString().isEmpty() ? QStringLiteral("0")
+                                                                     : m_snapshotHead->currentData().toString();
     map["view"] = currentFigureName();
     return map;
 }
@@ -830,46 +855,58 @@ bool TrainingPanel::setOptions(const QVariantMap &options, QString *error)
 {
     for (auto it = options.begin(); it != options.end(); ++it)
         if (!QStringList{"run", "recipe", "snapshot", "layer", "head", "view"}.contains(it.key())) {
-            if (error) *error = tr("unknown option --%1 for the training panel").arg(it.key());
+            if (error)
+                *error = tr("unknown option --%1 for the training panel").arg(it.key());
             return false;
         }
     const QString view = options.value("view", currentFigureName()).toString();
     if (!kFigures.contains(view)) {
-        if (error) *error = tr("--view: \"%1\" is not one of %2").arg(view, kFigures.join(", "));
+        if (error)
+            *error = tr("--view: \"%1\" is not one of %2").arg(view, kFigures.join(", "));
         return false;
     }
     if (options.contains("recipe")) {
         const int index = m_recipe->findData(options["recipe"].toString());
         if (index < 0) {
-            if (error) *error = tr("--recipe: \"%1\" is not a recipe").arg(options["recipe"].toString());
+            if (error)
+                *error = tr("--recipe: \"%1\" is not a recipe").arg(options["recipe"].toString());
             return false;
         }
         m_recipe->setCurrentIndex(index);
     }
-    if (options.contains("run") && options["run"].toString() != m_runFolder && !openRun(options["run"].toString(), error))
+    if (options.contains("run") && options["run"].toString() != m_runFolder &&
+        !openRun(options["run"].toString(), error))
         return false;
     if (m_snapshots) {
         bool ok = true;
         const int layer = options.value("layer", m_snapshotLayer->value()).toString().toInt(&ok);
         if (!ok || layer < 0 || layer >= m_snapshots->layers) {
-            if (error) *error = tr("--layer: \"%1\" is not a layer of this run (0 to %2)").arg(options.value("layer").toString()).arg(m_snapshots->layers - 1);
+            if (error)
+                *error = tr("--layer: \"%1\" is not a layer of this run (0 to %2)")
+                             .arg(options.value("layer").toString())
+                             .arg(m_snapshots->layers - 1);
             return false;
         }
         const QString head = options.value("head", m_snapshotHead->currentData()).toString();
         const int headIndex = m_snapshotHead->findData(head);
         if (headIndex < 0) {
-            if (error) *error = tr("--head: \"%1\" is not mean or a head of this run (0 to %2)").arg(head).arg(m_snapshots->heads - 1);
+            if (error)
+                *error = tr("--head: \"%1\" is not mean or a head of this run (0 to %2)")
+                             .arg(head)
+                             .arg(m_snapshots->heads - 1);
             return false;
         }
         int snapshotIndex = int(m_snapshots->steps.size()) - 1;
         const QString snapshot = options.value("snapshot", "last").toString();
         if (snapshot != "last") {
-            const auto found = std::find(m_snapshots->steps.begin(), m_snapshots->steps.end(), snapshot.toLongLong(&ok));
+            const auto found =
+                std::find(m_snapshots->steps.begin(), m_snapshots->steps.end(), snapshot.toLongLong(&ok));
             if (!ok || found == m_snapshots->steps.end()) {
                 QStringList steps;
                 for (int64_t s : m_snapshots->steps)
                     steps << QString::number(s);
-                if (error) *error = tr("--snapshot: no snapshot at step \"%1\" (steps: %2)").arg(snapshot, steps.join(", "));
+                if (error)
+                    *error = tr("--snapshot: no snapshot at step \"%1\" (steps: %2)").arg(snapshot, steps.join(", "));
                 return false;
             }
             snapshotIndex = int(found - m_snapshots->steps.begin());
@@ -880,7 +917,8 @@ bool TrainingPanel::setOptions(const QVariantMap &options, QString *error)
         m_timeline->setValue(snapshotIndex);
         showSnapshot();
     } else if (view == "timeline") {
-        if (error) *error = tr("the timeline needs a run with snapshots (--run DIR)");
+        if (error)
+            *error = tr("the timeline needs a run with snapshots (--run DIR)");
         return false;
     }
     setCurrentFigure(view);
@@ -889,9 +927,13 @@ bool TrainingPanel::setOptions(const QVariantMap &options, QString *error)
 
 bool TrainingPanel::canOpen(const QString &path) const
 {
-    return QFileInfo::exists(path + "/snapshots/index.json") || !QDir(path).entryList({"checkpoint-*"}, QDir::Dirs).isEmpty();
+    return QFileInfo::exists(path + "/snapshots/index.json") ||
+           !QDir(path).entryList({"checkpoint-*"}, QDir::Dirs).isEmpty();
 }
 
-bool TrainingPanel::open(const QString &path, QString *error) { return openRun(path, error); }
+bool TrainingPanel::open(const QString &path, QString *error)
+{
+    return openRun(path, error);
+}
 
 } // namespace tessera::training

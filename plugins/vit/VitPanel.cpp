@@ -42,9 +42,15 @@ const QStringList kFigures{"patches", "attention", "heads", "rollout", "distance
 constexpr int kFilterComponents = 28; // as many as the paper shows
 const QString kFashionSet = QStringLiteral("fashion-mnist-test");
 
-QString text(const std::string &s) { return QString::fromStdString(s); }
+QString text(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
 
-QImage toQImage(const Image8 &image) { return widgets::imageFromPixels(image); }
+QImage toQImage(const Image8 &image)
+{
+    return widgets::imageFromPixels(image);
+}
 
 // pixel_values [1, C, H, W] shown as an image: min..max of all channels to 0..255.
 QImage normalisedImage(const FloatTensor &pixels)
@@ -57,7 +63,8 @@ QImage normalisedImage(const FloatTensor &pixels)
         for (int64_t x = 0; x < w; ++x) {
             int v[3];
             for (int64_t k = 0; k < 3; ++k)
-                v[k] = int(std::lround(255.0 * (pixels.values[size_t(((c == 1 ? 0 : k) * h + y) * w + x)] - lower) / span));
+                v[k] = int(
+                    std::lround(255.0 * (pixels.values[size_t(((c == 1 ? 0 : k) * h + y) * w + x)] - lower) / span));
             image.setPixel(int(x), int(y), qRgb(v[0], v[1], v[2]));
         }
     return image;
@@ -75,7 +82,8 @@ QImage explodedPatches(const QImage &resized, int64_t grid, int64_t patch)
         for (int64_t c = 0; c < grid; ++c)
             for (int64_t y = 0; y < patch; ++y)
                 for (int64_t x = 0; x < patch; ++x)
-                    out.setPixel(int(c * (patch + gap) + x), int(r * (patch + gap) + y), source.pixel(int(c * patch + x), int(r * patch + y)));
+                    out.setPixel(int(c * (patch + gap) + x), int(r * (patch + gap) + y),
+                                 source.pixel(int(c * patch + x), int(r * patch + y)));
     return out;
 }
 
@@ -91,26 +99,36 @@ QImage filterImage(const FloatTensor &component)
         for (int64_t x = 0; x < p; ++x) {
             int v[3];
             for (int64_t k = 0; k < 3; ++k)
-                v[k] = std::clamp(int(std::lround(127.5 + 127.5 * component.values[size_t(((c == 1 ? 0 : k) * p + y) * p + x)] / peak)), 0, 255);
+                v[k] = std::clamp(
+                    int(std::lround(127.5 +
+                                    127.5 * component.values[size_t(((c == 1 ? 0 : k) * p + y) * p + x)] / peak)),
+                    0, 255);
             image.setPixel(int(x), int(y), qRgb(v[0], v[1], v[2]));
         }
     return image;
 }
 
-MatrixPtr share(Matrix m) { return std::make_shared<const Matrix>(std::move(m)); }
+MatrixPtr share(Matrix m)
+{
+    return std::make_shared<const Matrix>(std::move(m));
+}
 
-QString percent(double fraction) { return QString::number(100.0 * fraction, 'f', 1) + QStringLiteral("%"); }
+QString percent(double fraction)
+{
+    return QString::number(100.0 * fraction, 'f', 1) + QStringLiteral("%");
+}
 
 // What the lens derives from a model's weights.
-std::shared_ptr<const LoadedVit> derive(std::shared_ptr<const Model> model, const ImagePreprocessing &preprocessing, int64_t step)
+std::shared_ptr<const LoadedVit> derive(std::shared_ptr<const Model> model, const ImagePreprocessing &preprocessing,
+                                        int64_t step)
 {
     auto loaded = std::make_shared<LoadedVit>();
     loaded->model = std::move(model);
     loaded->preprocessing = preprocessing;
     loaded->geometry = vision::patchGeometry(loaded->model->info().config);
     loaded->similarity = share(vision::positionSimilarity(loaded->model->positionTable(), loaded->geometry));
-    loaded->filters = vision::filterPrincipalComponents(loaded->model->weight("embeddings.patch_embeddings.projection.weight"),
-                                                        loaded->geometry, kFilterComponents);
+    loaded->filters = vision::filterPrincipalComponents(
+        loaded->model->weight("embeddings.patch_embeddings.projection.weight"), loaded->geometry, kFilterComponents);
     loaded->step = step;
     return loaded;
 }
@@ -131,7 +149,8 @@ ImagePreprocessing preprocessingOf(const std::string &folder, const ModelConfig 
 
 } // namespace
 
-VitPanel::VitPanel(const plugins::PanelContext &context, QWidget *parent) : widgets::PanelWidget(parent), m_context(context)
+VitPanel::VitPanel(const plugins::PanelContext &context, QWidget *parent)
+    : widgets::PanelWidget(parent), m_context(context)
 {
     buildUi();
     updateControls();
@@ -139,16 +158,17 @@ VitPanel::VitPanel(const plugins::PanelContext &context, QWidget *parent) : widg
     // A ViT opened in the Models panel or offered by the Training panel comes here too, unless
     // the lens already shows one.
     if (m_context.hub)
-        connect(m_context.hub, &widgets::DataHub::textsChanged, this, [this](const QString &topic, const QString &name) {
-            if (topic != widgets::DataHub::ModelFolders || !m_folder.isEmpty() || m_modelJob)
-                return;
-            const QString folder = m_context.hub->text(topic, name);
-            if (!canOpen(folder))
-                return;
-            QString error;
-            if (!openModel(folder, &error))
-                setStatus(error, true);
-        });
+        connect(m_context.hub, &widgets::DataHub::textsChanged, this,
+                [this](const QString &topic, const QString &name) {
+                    if (topic != widgets::DataHub::ModelFolders || !m_folder.isEmpty() || m_modelJob)
+                        return;
+                    const QString folder = m_context.hub->text(topic, name);
+                    if (!canOpen(folder))
+                        return;
+                    QString error;
+                    if (!openModel(folder, &error))
+                        setStatus(error, true);
+                });
 }
 
 VitPanel::~VitPanel()
@@ -168,10 +188,12 @@ void VitPanel::buildUi()
     m_modelLabel = new QLabel(tr("No model. Open a ViT checkpoint folder or a run trained in the Training panel."));
     m_modelLabel->setWordWrap(true);
     auto *openModelButton = new QPushButton(tr("Open model\u2026"));
-    openModelButton->setToolTip(tr("A folder with config.json and model.safetensors (ViTForImageClassification or ViTModel), "
-                                   "or a training run folder (its snapshots can then be scrubbed)"));
+    openModelButton->setToolTip(
+        tr("A folder with config.json and model.safetensors (ViTForImageClassification or ViTModel), "
+           "or a training run folder (its snapshots can then be scrubbed)"));
     connect(openModelButton, &QPushButton::clicked, this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a ViT checkpoint or training run"), m_folder);
+        const QString folder =
+            QFileDialog::getExistingDirectory(this, tr("Open a ViT checkpoint or training run"), m_folder);
         QString error;
         if (!folder.isEmpty() && !openModel(folder, &error))
             setStatus(error, true);
@@ -201,7 +223,8 @@ void VitPanel::buildUi()
     imageLayout->addRow(m_imageLabel);
     auto *buttons = new QHBoxLayout;
     auto *openImageButton = new QPushButton(tr("Open image\u2026"));
-    openImageButton->setToolTip(tr("PNG, JPEG, BMP, TIFF or WebP; you can also drop a file on the window or paste (Ctrl+V)"));
+    openImageButton->setToolTip(
+        tr("PNG, JPEG, BMP, TIFF or WebP; you can also drop a file on the window or paste (Ctrl+V)"));
     connect(openImageButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open an image"), QString(),
                                                           tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp)"));
@@ -274,7 +297,8 @@ void VitPanel::buildUi()
     m_fusion = new QComboBox;
     for (const QString &name : {QStringLiteral("mean"), QStringLiteral("min"), QStringLiteral("max")})
         m_fusion->addItem(name, name);
-    m_fusion->setToolTip(tr("How a layer's heads are fused before rolling out (mean: Abnar & Zuidema; min and max as vit-explain)"));
+    m_fusion->setToolTip(
+        tr("How a layer's heads are fused before rolling out (mean: Abnar & Zuidema; min and max as vit-explain)"));
     viewLayout->addRow(tr("Head fusion"), m_fusion);
     m_discard = new QDoubleSpinBox;
     m_discard->setRange(0.0, 0.99);
@@ -350,7 +374,8 @@ void VitPanel::buildUi()
         connect(view, &widgets::ImageGridView::readoutChanged, this, &VitPanel::statusMessage);
         return view;
     };
-    const QString noImage = tr("Open a ViT model and an image (Open image\u2026, drop a file, Ctrl+V or a dataset sample)");
+    const QString noImage =
+        tr("Open a ViT model and an image (Open image\u2026, drop a file, Ctrl+V or a dataset sample)");
     m_patchesView = makeGrid(noImage);
     m_attentionView = makeGrid(noImage);
     m_headsView = makeGrid(noImage);
@@ -389,15 +414,24 @@ void VitPanel::buildUi()
     connect(m_layer, &QSpinBox::valueChanged, this, &VitPanel::refreshAttention);
     connect(m_head, &QComboBox::currentIndexChanged, this, &VitPanel::refreshAttention);
     connect(m_colorMap, &QComboBox::currentIndexChanged, this, &VitPanel::refresh);
-    connect(m_opacity, &QSlider::valueChanged, this, [this] { refreshAttention(); refreshRollout(); });
+    connect(m_opacity, &QSlider::valueChanged, this, [this] {
+        refreshAttention();
+        refreshRollout();
+    });
     connect(m_fusion, &QComboBox::currentIndexChanged, this, &VitPanel::refreshRollout);
     connect(m_discard, &QDoubleSpinBox::valueChanged, this, &VitPanel::refreshRollout);
     connect(m_convention, &QComboBox::currentIndexChanged, this, &VitPanel::refreshDistance);
 }
 
-QStringList VitPanel::figureNames() const { return kFigures; }
+QStringList VitPanel::figureNames() const
+{
+    return kFigures;
+}
 
-QString VitPanel::currentFigureName() const { return kFigures.value(m_views->currentIndex()); }
+QString VitPanel::currentFigureName() const
+{
+    return kFigures.value(m_views->currentIndex());
+}
 
 void VitPanel::setCurrentFigure(const QString &name)
 {
@@ -409,14 +443,22 @@ void VitPanel::setCurrentFigure(const QString &name)
 widgets::Figure *VitPanel::figure(const QString &name)
 {
     switch (kFigures.indexOf(name)) {
-    case 0: return m_patchesView;
-    case 1: return m_attentionView;
-    case 2: return m_headsView;
-    case 3: return m_rolloutView;
-    case 4: return m_distanceView;
-    case 5: return m_positionsView;
-    case 6: return m_filtersView;
-    default: return nullptr;
+    case 0:
+        return m_patchesView;
+    case 1:
+        return m_attentionView;
+    case 2:
+        return m_headsView;
+    case 3:
+        return m_rolloutView;
+    case 4:
+        return m_distanceView;
+    case 5:
+        return m_positionsView;
+    case 6:
+        return m_filtersView;
+    default:
+        return nullptr;
     }
 }
 
@@ -432,8 +474,8 @@ bool VitPanel::runJob(const QString &title, std::function<void(JobContext &)> wo
                       QPointer<widgets::JobHandle> &slot, QString *error)
 {
     return plugins::startPanelJob(
-        m_context.jobs, this, title, std::move(work), std::move(done), [this](const QString &message) { setStatus(message, true); },
-        slot, error);
+        m_context.jobs, this, title, std::move(work), std::move(done),
+        [this](const QString &message) { setStatus(message, true); }, slot, error);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,7 +495,8 @@ bool VitPanel::openModel(const QString &path, QString *error)
                 snapshots = std::move(index);
         }
     } catch (const std::exception &e) {
-        if (error) *error = QString::fromUtf8(e.what());
+        if (error)
+            *error = QString::fromUtf8(e.what());
         return false;
     }
     const std::string folderPath = folder.toStdString();
@@ -482,7 +525,8 @@ bool VitPanel::openModel(const QString &path, QString *error)
 bool VitPanel::loadSnapshot(int64_t step, QString *error)
 {
     if (!m_snapshots || !m_loaded) {
-        if (error) *error = tr("the open model is not a training run with weight snapshots");
+        if (error)
+            *error = tr("the open model is not a training run with weight snapshots");
         return false;
     }
     const SnapshotIndex index = *m_snapshots;
@@ -490,7 +534,9 @@ bool VitPanel::loadSnapshot(int64_t step, QString *error)
     auto result = std::make_shared<std::shared_ptr<const LoadedVit>>();
     return runJob(
         tr("Snapshot at step %1").arg(step),
-        [index, step, preprocessing, result](JobContext &) { *result = derive(snapshotModel(index, step), preprocessing, step); },
+        [index, step, preprocessing, result](JobContext &) {
+            *result = derive(snapshotModel(index, step), preprocessing, step);
+        },
         [this, result] { modelReady(*result); }, m_modelJob, error);
 }
 
@@ -513,10 +559,11 @@ void VitPanel::modelReady(std::shared_ptr<const LoadedVit> loaded)
     if (m_snapshots) {
         const int index = m_snapshot->value();
         const double accuracy = m_snapshots->accuracies[size_t(index)];
-        m_snapshotLabel->setText(tr("Snapshot: step %1 of %2%3")
-                                     .arg(m_snapshots->steps[size_t(index)])
-                                     .arg(m_snapshots->steps.back())
-                                     .arg(std::isfinite(accuracy) ? tr(" \u00b7 held-out accuracy %1").arg(percent(accuracy)) : QString()));
+        m_snapshotLabel->setText(
+            tr("Snapshot: step %1 of %2%3")
+                .arg(m_snapshots->steps[size_t(index)])
+                .arg(m_snapshots->steps.back())
+                .arg(std::isfinite(accuracy) ? tr(" \u00b7 held-out accuracy %1").arg(percent(accuracy)) : QString()));
     }
     {
         const QSignalBlocker a(m_layer), b(m_head);
@@ -531,7 +578,8 @@ void VitPanel::modelReady(std::shared_ptr<const LoadedVit> loaded)
     }
     if (!sameShape)
         m_query = std::min<int64_t>(m_query, m_loaded->geometry.patches);
-    setStatus(m_loaded->step >= 0 ? tr("Snapshot at step %1 loaded").arg(m_loaded->step) : tr("Loaded %1").arg(m_folder));
+    setStatus(m_loaded->step >= 0 ? tr("Snapshot at step %1 loaded").arg(m_loaded->step)
+                                  : tr("Loaded %1").arg(m_folder));
     // A first image: a Fashion-MNIST sample for a grey 28 x 28 model, else an image in the folder.
     if (m_image.empty()) {
         QString ignored;
@@ -559,12 +607,16 @@ void VitPanel::modelReady(std::shared_ptr<const LoadedVit> loaded)
 bool VitPanel::setImage(Image8 image, const QString &name, QString *error, bool analyseNow)
 {
     if (image.empty()) {
-        if (error) *error = tr("the image is empty");
+        if (error)
+            *error = tr("the image is empty");
         return false;
     }
     m_image = std::move(image);
     m_imageName = name;
-    m_imageLabel->setText(tr("%1 \u00b7 %2\u00d7%3 %4").arg(name.toHtmlEscaped()).arg(m_image.width).arg(m_image.height)
+    m_imageLabel->setText(tr("%1 \u00b7 %2\u00d7%3 %4")
+                              .arg(name.toHtmlEscaped())
+                              .arg(m_image.width)
+                              .arg(m_image.height)
                               .arg(m_image.channels == 1 ? tr("grey") : tr("RGB")));
     if (analyseNow)
         analyse();
@@ -577,7 +629,8 @@ bool VitPanel::openImage(const QString &path, QString *error, bool analyseNow)
         // Decoded as RGB; a grey model converts it (Rec. 601 luminance) when it is preprocessed.
         return setImage(readImage(path.toStdString(), 3), QFileInfo(path).fileName(), error, analyseNow);
     } catch (const std::exception &e) {
-        if (error) *error = QString::fromUtf8(e.what());
+        if (error)
+            *error = QString::fromUtf8(e.what());
         return false;
     }
 }
@@ -586,7 +639,8 @@ bool VitPanel::pasteImage(QString *error)
 {
     const QImage image = QApplication::clipboard()->image();
     if (image.isNull()) {
-        if (error) *error = tr("the clipboard holds no image");
+        if (error)
+            *error = tr("the clipboard holds no image");
         return false;
     }
     return setImage(widgets::pixelsFromImage(image), tr("pasted image"), error);
@@ -599,7 +653,8 @@ std::shared_ptr<const ImageDataset> VitPanel::fashionTest(QString *error)
     try {
         m_fashion = std::make_shared<const ImageDataset>(loadFashionMnist("test"));
     } catch (const std::exception &e) {
-        if (error) *error = tr("%1 (install dataset-fashion-mnist)").arg(QString::fromUtf8(e.what()));
+        if (error)
+            *error = tr("%1 (install dataset-fashion-mnist)").arg(QString::fromUtf8(e.what()));
     }
     return m_fashion;
 }
@@ -612,13 +667,17 @@ bool VitPanel::useSample(int index, QString *error, bool analyseNow)
     try {
         Image8 image = vision::datasetImage(*dataset, index);
         const int64_t label = dataset->labels[size_t(index)];
-        const QString name = tr("Fashion-MNIST test %1 (%2)").arg(index).arg(
-            size_t(label) < dataset->labelNames.size() ? text(dataset->labelNames[size_t(label)]) : QString::number(label));
+        const QString name =
+            tr("Fashion-MNIST test %1 (%2)")
+                .arg(index)
+                .arg(size_t(label) < dataset->labelNames.size() ? text(dataset->labelNames[size_t(label)])
+                                                                : QString::number(label));
         const QSignalBlocker block(m_sample);
         m_sample->setValue(index);
         return setImage(std::move(image), name, error, analyseNow);
     } catch (const std::exception &e) {
-        if (error) *error = QString::fromUtf8(e.what());
+        if (error)
+            *error = QString::fromUtf8(e.what());
         return false;
     }
 }
@@ -659,7 +718,8 @@ void VitPanel::analyse()
                 const int64_t classes = logits->second.shape.back();
                 for (const auto &[id, probability] : topKSoftmax(logits->second.values.data(), classes, 3))
                     analysis->predictions.push_back(
-                        {id, size_t(id) < c.labels.size() ? c.labels[size_t(id)] : "class " + std::to_string(id), probability});
+                        {id, size_t(id) < c.labels.size() ? c.labels[size_t(id)] : "class " + std::to_string(id),
+                         probability});
             }
             *result = analysis;
         },
@@ -668,7 +728,8 @@ void VitPanel::analyse()
             QStringList lines;
             for (const Prediction &p : m_analysis->predictions)
                 lines << QStringLiteral("%1 %2").arg(text(p.label).toHtmlEscaped(), percent(p.probability));
-            m_prediction->setText(lines.isEmpty() ? QString() : tr("Predicted: <b>%1</b>").arg(lines.join(QStringLiteral(" \u00b7 "))));
+            m_prediction->setText(
+                lines.isEmpty() ? QString() : tr("Predicted: <b>%1</b>").arg(lines.join(QStringLiteral(" \u00b7 "))));
             refresh();
         },
         m_imageJob, &error);
@@ -680,7 +741,8 @@ bool VitPanel::measureDistance(QString *error)
 {
     auto fail = [this, error](const QString &message) {
         setStatus(message, true);
-        if (error) *error = message;
+        if (error)
+            *error = message;
         return false;
     };
     if (!m_loaded)
@@ -720,7 +782,8 @@ bool VitPanel::measureDistance(QString *error)
     const bool started = runJob(
         tr("Mean attention distance over %1").arg(name),
         [loaded, count, source, result](JobContext &context) {
-            *result = vision::meanAttentionDistanceOverImages(*loaded->model, loaded->preprocessing, count, source, &context);
+            *result =
+                vision::meanAttentionDistanceOverImages(*loaded->model, loaded->preprocessing, count, source, &context);
         },
         [this, loaded, result, name] {
             if (loaded != m_loaded)
@@ -783,7 +846,8 @@ void VitPanel::refreshStatic()
         return;
     }
     const vision::PatchGeometry &g = m_loaded->geometry;
-    const QString model = QFileInfo(m_folder).fileName() + (m_loaded->step >= 0 ? tr(" at step %1").arg(m_loaded->step) : QString());
+    const QString model =
+        QFileInfo(m_folder).fileName() + (m_loaded->step >= 0 ? tr(" at step %1").arg(m_loaded->step) : QString());
 
     // Positions: tile (r, c) is row r * grid + c of the similarity, on the grid.
     QVector<widgets::ImageTile> tiles;
@@ -798,7 +862,8 @@ void VitPanel::refreshStatic()
     m_positionsView->setTiles(tiles, int(g.grid));
     m_positionsView->setOverlayStyle(map, 1.0, -1.0, 1.0);
     m_positionsView->setColorBarTitle(tr("cosine similarity"));
-    m_positionsView->setFigureTitle(tr("Position embedding similarity of %1: tile (row, column) compares that patch with every patch").arg(model));
+    m_positionsView->setFigureTitle(
+        tr("Position embedding similarity of %1: tile (row, column) compares that patch with every patch").arg(model));
     m_positionsView->setTable({m_loaded->similarity, {}, {}, {}});
 
     // Filters: the first principal components of the patch projection.
@@ -814,11 +879,17 @@ void VitPanel::refreshStatic()
         tile.caption = tr("PC %1 \u00b7 %2").arg(i + 1).arg(percent(f.explainedVariance[i]));
         tiles.push_back(std::move(tile));
         table->at(int64_t(i), 0) = float(f.explainedVariance[i]);
-        std::copy_n(f.components[i].values.begin(), size_t(g.patchValues), table->values.begin() + long(i * size_t(1 + g.patchValues) + 1));
+        std::copy_n(f.components[i].values.begin(), size_t(g.patchValues),
+                    table->values.begin() + long(i * size_t(1 + g.patchValues) + 1));
     }
     m_filtersView->setTiles(tiles, std::min<int>(7, int(tiles.size())));
-    m_filtersView->setFigureTitle(tr("Patch-embedding filters of %1: the first %2 principal components of %3 filters (%4\u00d7%4\u00d7%5)")
-                                      .arg(model).arg(f.components.size()).arg(g.hidden).arg(g.patchSize).arg(g.channels));
+    m_filtersView->setFigureTitle(
+        tr("Patch-embedding filters of %1: the first %2 principal components of %3 filters (%4\u00d7%4\u00d7%5)")
+            .arg(model)
+            .arg(f.components.size())
+            .arg(g.hidden)
+            .arg(g.patchSize)
+            .arg(g.channels));
     widgets::FigureTable filterTable;
     filterTable.matrix = table;
     filterTable.matrixHeader = header;
@@ -840,23 +911,29 @@ void VitPanel::refreshStatic()
         step.image = resized;
         step.gridRows = step.gridColumns = int(g.grid);
         const bool resizedIt = p.resize && (m_image.width != p.width || m_image.height != p.height);
-        step.caption = resizedIt ? tr("resized to %1\u00d7%2 (bilinear), grid %3\u00d7%3").arg(p.width).arg(p.height).arg(g.grid)
-                                 : tr("%1\u00d7%2 as the model expects, grid %3\u00d7%3").arg(p.width).arg(p.height).arg(g.grid);
+        step.caption =
+            resizedIt ? tr("resized to %1\u00d7%2 (bilinear), grid %3\u00d7%3").arg(p.width).arg(p.height).arg(g.grid)
+                      : tr("%1\u00d7%2 as the model expects, grid %3\u00d7%3").arg(p.width).arg(p.height).arg(g.grid);
         tiles.push_back(step);
-        const auto [low, high] = std::minmax_element(m_analysis->pixelValues.values.begin(), m_analysis->pixelValues.values.end());
+        const auto [low, high] =
+            std::minmax_element(m_analysis->pixelValues.values.begin(), m_analysis->pixelValues.values.end());
         widgets::ImageTile normalised;
         normalised.image = normalisedImage(m_analysis->pixelValues);
-        normalised.caption = tr("\u00d7%1, (x \u2212 %2) / %3: values in [%4, %5]")
-                                 .arg(p.rescale ? QStringLiteral("1/%1").arg(std::lround(1.0 / p.rescaleFactor)) : QStringLiteral("1"))
-                                 .arg(p.normalize ? p.mean.front() : 0.0)
-                                 .arg(p.normalize ? p.std.front() : 1.0)
-                                 .arg(double(*low), 0, 'f', 2)
-                                 .arg(double(*high), 0, 'f', 2);
+        normalised.caption =
+            tr("\u00d7%1, (x \u2212 %2) / %3: values in [%4, %5]")
+                .arg(p.rescale ? QStringLiteral("1/%1").arg(std::lround(1.0 / p.rescaleFactor)) : QStringLiteral("1"))
+                .arg(p.normalize ? p.mean.front() : 0.0)
+                .arg(p.normalize ? p.std.front() : 1.0)
+                .arg(double(*low), 0, 'f', 2)
+                .arg(double(*high), 0, 'f', 2);
         tiles.push_back(normalised);
         widgets::ImageTile exploded;
         exploded.image = explodedPatches(resized, g.grid, g.patchSize);
         exploded.caption = tr("%1 patches of %2\u00d7%2\u00d7%3 = %4 values, read row by row")
-                               .arg(g.patches).arg(g.patchSize).arg(g.channels).arg(g.patchValues);
+                               .arg(g.patches)
+                               .arg(g.patchSize)
+                               .arg(g.channels)
+                               .arg(g.patchValues);
         tiles.push_back(exploded);
         patchTable.matrix = share(vision::patchVectors(m_analysis->pixelValues, g));
     }
@@ -881,9 +958,11 @@ void VitPanel::refreshAttention()
     const QString headData = m_head->currentData().toString();
     const int64_t head = headData == "mean" || headData.isEmpty() ? -1 : headData.toLongLong();
     const FloatTensor &attention = m_analysis->attentions[size_t(layer)];
-    const QString query = m_query == 0 ? tr("[CLS]") : tr("patch (%1, %2)").arg((m_query - 1) / g.grid).arg((m_query - 1) % g.grid);
+    const QString query =
+        m_query == 0 ? tr("[CLS]") : tr("patch (%1, %2)").arg((m_query - 1) / g.grid).arg((m_query - 1) % g.grid);
     m_queryLabel->setText(query);
-    const QPoint marked = m_query == 0 ? QPoint(-1, -1) : QPoint(int((m_query - 1) % g.grid), int((m_query - 1) / g.grid));
+    const QPoint marked =
+        m_query == 0 ? QPoint(-1, -1) : QPoint(int((m_query - 1) % g.grid), int((m_query - 1) / g.grid));
     const QImage image = toQImage(m_analysis->resized);
 
     double cls = 0.0;
@@ -895,10 +974,11 @@ void VitPanel::refreshAttention()
     m_attentionView->setTiles({tile}, 1);
     m_attentionView->setOverlayStyle(map, opacity);
     m_attentionView->setColorBarTitle(tr("attention weight"));
-    m_attentionView->setFigureTitle(tr("Layer %1, %2: where %3 attends \u00b7 [CLS] receives %4")
-                                        .arg(layer)
-                                        .arg(head < 0 ? tr("mean of %1 heads").arg(attention.shape[0]) : tr("head %1").arg(head))
-                                        .arg(query, percent(cls)));
+    m_attentionView->setFigureTitle(
+        tr("Layer %1, %2: where %3 attends \u00b7 [CLS] receives %4")
+            .arg(layer)
+            .arg(head < 0 ? tr("mean of %1 heads").arg(attention.shape[0]) : tr("head %1").arg(head))
+            .arg(query, percent(cls)));
     m_attentionView->setTable({tile.overlay, {}, {}, {}});
 
     QVector<widgets::ImageTile> heads;
@@ -932,7 +1012,8 @@ void VitPanel::refreshRollout()
     tile.overlay = share(vision::rolloutMask(rollout, g));
     tile.gridRows = tile.gridColumns = int(g.grid);
     m_rolloutView->setTiles({tile}, 1);
-    m_rolloutView->setOverlayStyle(widgets::colorMapFromName(m_colorMap->currentData().toString()), m_opacity->value() / 100.0);
+    m_rolloutView->setOverlayStyle(widgets::colorMapFromName(m_colorMap->currentData().toString()),
+                                   m_opacity->value() / 100.0);
     m_rolloutView->setColorBarTitle(tr("share of the maximum"));
     m_rolloutView->setFigureTitle(tr("Attention rollout of [CLS] through %1 layers (head fusion %2, discard %3)")
                                       .arg(m_analysis->attentions.size())
@@ -986,7 +1067,8 @@ void VitPanel::refreshDistance()
     plot->xAxis->setRange(-0.6, double(layers) - 0.4);
     double top = 1.0;
     for (int64_t i = 0; i < layers * heads; ++i)
-        top = std::max(top, double(mean.values[size_t(i)]) + (stats->images > 1 ? double(deviation.values[size_t(i)]) : 0.0));
+        top = std::max(top, double(mean.values[size_t(i)]) +
+                                (stats->images > 1 ? double(deviation.values[size_t(i)]) : 0.0));
     plot->yAxis->setRange(0.0, top * 1.08);
     plot->replot();
     const QString over = m_setDistance ? m_setName : tr("this image");
@@ -998,8 +1080,13 @@ void VitPanel::refreshDistance()
     table.columns.assign(7, {});
     for (int64_t l = 0; l < layers; ++l)
         for (int64_t h = 0; h < heads; ++h) {
-            const double row[7] = {double(l), double(h), stats->rawMean.at(l, h), stats->rawDeviation.at(l, h),
-                                   stats->renormalizedMean.at(l, h), stats->renormalizedDeviation.at(l, h), double(stats->images)};
+            const double row[7] = {double(l),
+                                   double(h),
+                                   stats->rawMean.at(l, h),
+                                   stats->rawDeviation.at(l, h),
+                                   stats->renormalizedMean.at(l, h),
+                                   stats->renormalizedDeviation.at(l, h),
+                                   double(stats->images)};
             for (int k = 0; k < 7; ++k)
                 table.columns[size_t(k)].push_back(row[k]);
         }
@@ -1043,9 +1130,12 @@ QVariantMap VitPanel::options() const
         o["sample"] = QString::number(m_sample->value());
     if (m_loaded) { // layer, head and query mean something only for a model
         o["layer"] = QString::number(m_layer->value());
-        o["head"] = m_head->currentData().toString().isEmpty() ? QStringLiteral("mean") : m_head->currentData().toString();
+        o["head"] =
+            m_head->currentData().toString().isEmpty() ? QStringLiteral("mean") : m_head->currentData().toString();
         o["query"] = m_query == 0 ? QStringLiteral("cls")
-                                  : QStringLiteral("%1,%2").arg((m_query - 1) / m_loaded->geometry.grid).arg((m_query - 1) % m_loaded->geometry.grid);
+                                  : QStringLiteral("%1,%2")
+                                        .arg((m_query - 1) / m_loaded->geometry.grid)
+                                        .arg((m_query - 1) % m_loaded->geometry.grid);
     }
     o["fusion"] = m_fusion->currentData().toString();
     o["discard"] = QString::number(m_discard->value());
@@ -1064,11 +1154,13 @@ bool VitPanel::setOptions(const QVariantMap &options, QString *error)
         known << spec.name;
     for (auto it = options.begin(); it != options.end(); ++it)
         if (!known.contains(it.key())) {
-            if (error) *error = tr("unknown option --%1 for the ViT lens (options: %2)").arg(it.key(), known.join(", "));
+            if (error)
+                *error = tr("unknown option --%1 for the ViT lens (options: %2)").arg(it.key(), known.join(", "));
             return false;
         }
     auto fail = [error](const QString &message) {
-        if (error) *error = message;
+        if (error)
+            *error = message;
         return false;
     };
     const QString view = options.value("view", currentFigureName()).toString();
@@ -1095,7 +1187,8 @@ bool VitPanel::setOptions(const QVariantMap &options, QString *error)
         return fail(tr("--opacity: \"%1\" is not in [0, 1]").arg(options.value("opacity").toString()));
     const int count = options.value("count", m_count->value()).toString().toInt(&ok);
     if (!ok || count < 1 || count > 100000)
-        return fail(tr("--count: \"%1\" is not a number of images from 1 to 100000").arg(options.value("count").toString()));
+        return fail(
+            tr("--count: \"%1\" is not a number of images from 1 to 100000").arg(options.value("count").toString()));
     if (options.contains("image") && options.contains("sample"))
         return fail(tr("give --image or --sample, not both"));
 
@@ -1112,14 +1205,16 @@ bool VitPanel::setOptions(const QVariantMap &options, QString *error)
     }
     if (options.contains("snapshot") && options["snapshot"].toString() != "last") {
         if (!m_snapshots)
-            return fail(tr("--snapshot needs a training run whose snapshots keep their weights (a ViT trained in the Training panel)"));
+            return fail(tr("--snapshot needs a training run whose snapshots keep their weights (a ViT trained in the "
+                           "Training panel)"));
         const qlonglong step = options["snapshot"].toString().toLongLong(&ok);
         const auto found = std::find(m_snapshots->steps.begin(), m_snapshots->steps.end(), int64_t(step));
         if (!ok || found == m_snapshots->steps.end()) {
             QStringList steps;
             for (int64_t s : m_snapshots->steps)
                 steps << QString::number(s);
-            return fail(tr("--snapshot: no snapshot at step \"%1\" (steps: %2)").arg(options["snapshot"].toString(), steps.join(", ")));
+            return fail(tr("--snapshot: no snapshot at step \"%1\" (steps: %2)")
+                            .arg(options["snapshot"].toString(), steps.join(", ")));
         }
         const QSignalBlocker block(m_snapshot);
         m_snapshot->setValue(int(found - m_snapshots->steps.begin()));
@@ -1139,7 +1234,9 @@ bool VitPanel::setOptions(const QVariantMap &options, QString *error)
         const ModelConfig &c = m_loaded->model->info().config;
         const int layer = options.value("layer", m_layer->value()).toString().toInt(&ok);
         if (!ok || layer < 0 || layer >= c.layers)
-            return fail(tr("--layer: \"%1\" is not a layer of this model (0 to %2)").arg(options.value("layer").toString()).arg(c.layers - 1));
+            return fail(tr("--layer: \"%1\" is not a layer of this model (0 to %2)")
+                            .arg(options.value("layer").toString())
+                            .arg(c.layers - 1));
         const QString head = options.value("head", m_head->currentData()).toString();
         if (m_head->findData(head) < 0)
             return fail(tr("--head: \"%1\" is not mean or a head of this model (0 to %2)").arg(head).arg(c.heads - 1));
@@ -1156,20 +1253,26 @@ bool VitPanel::setOptions(const QVariantMap &options, QString *error)
             else if (okRow && okColumn && row >= 0 && row < grid && column >= 0 && column < grid)
                 query = 1 + row * grid + column;
             else
-                return fail(tr("--query: \"%1\" is not cls or ROW,COLUMN of the %2\u00d7%2 patch grid").arg(options["query"].toString()).arg(grid));
+                return fail(tr("--query: \"%1\" is not cls or ROW,COLUMN of the %2\u00d7%2 patch grid")
+                                .arg(options["query"].toString())
+                                .arg(grid));
         }
         const QSignalBlocker a(m_layer), b(m_head);
         m_layer->setValue(layer);
         m_head->setCurrentIndex(m_head->findData(head));
         m_query = query;
-    } else if ((options.contains("layer") || options.contains("head") || options.contains("query")) && m_context.jobs->isInline()) {
+    } else if ((options.contains("layer") || options.contains("head") || options.contains("query")) &&
+               m_context.jobs->isInline()) {
         return fail(tr("--layer, --head and --query need a model (--model DIR)"));
     }
     {
         const QSignalBlocker a(m_fusion), b(m_colorMap), c(m_convention), d(m_discard), e(m_opacity), f(m_count);
-        if (options.contains("fusion")) m_fusion->setCurrentIndex(m_fusion->findData(options["fusion"].toString()));
-        if (options.contains("colormap")) m_colorMap->setCurrentIndex(m_colorMap->findData(options["colormap"].toString()));
-        if (options.contains("convention")) m_convention->setCurrentIndex(m_convention->findData(options["convention"].toString()));
+        if (options.contains("fusion"))
+            m_fusion->setCurrentIndex(m_fusion->findData(options["fusion"].toString()));
+        if (options.contains("colormap"))
+            m_colorMap->setCurrentIndex(m_colorMap->findData(options["colormap"].toString()));
+        if (options.contains("convention"))
+            m_convention->setCurrentIndex(m_convention->findData(options["convention"].toString()));
         m_discard->setValue(discard);
         m_opacity->setValue(int(std::lround(opacity * 100.0)));
         m_count->setValue(count);

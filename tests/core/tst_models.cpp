@@ -38,14 +38,18 @@ void compare(const FloatTensor &actual, const FloatTensor &reference, const QStr
     double worst = 0.0;
     size_t worstAt = 0;
     for (size_t i = 0; i < reference.values.size(); ++i) {
-        const double excess = std::abs(double(actual.values[i]) - reference.values[i]) - (2e-4 + 1e-3 * std::abs(reference.values[i]));
+        const double excess =
+            std::abs(double(actual.values[i]) - reference.values[i]) - (2e-4 + 1e-3 * std::abs(reference.values[i]));
         if (excess > worst) {
             worst = excess;
             worstAt = i;
         }
     }
-    QVERIFY2(worst <= 0.0, qPrintable(QString("%1: element %2 is %3, reference %4").arg(name).arg(worstAt)
-                                          .arg(actual.values[worstAt]).arg(reference.values[worstAt])));
+    QVERIFY2(worst <= 0.0, qPrintable(QString("%1: element %2 is %3, reference %4")
+                                          .arg(name)
+                                          .arg(worstAt)
+                                          .arg(actual.values[worstAt])
+                                          .arg(reference.values[worstAt])));
 }
 
 void checkFixture(const std::string &folder, const QStringList &names, const CaptureOptions &capture = {})
@@ -82,8 +86,9 @@ private slots:
         CaptureOptions capture;
         capture.rollout = true;
         capture.meanAttentionDistance = true;
-        checkFixture("vit-tiny", {"hidden_states.0", "hidden_states.1", "hidden_states.2", "attentions.0", "attentions.1",
-                                  "logits", "rollout", "mean_attention_distance.raw", "mean_attention_distance.renormalized"},
+        checkFixture("vit-tiny",
+                     {"hidden_states.0", "hidden_states.1", "hidden_states.2", "attentions.0", "attentions.1", "logits",
+                      "rollout", "mean_attention_distance.raw", "mean_attention_distance.renormalized"},
                      capture);
     }
 
@@ -117,8 +122,10 @@ private slots:
     // decide by these (fill-mask, generation, patch grid, token types), never by model_type.
     void capabilitiesAndAttentionStacks()
     {
-        const auto bert = loadModel(kHf + "bert-tiny-mlm"), gpt2 = loadModel(kHf + "gpt2-tiny"), vit = loadModel(kHf + "vit-tiny");
-        const ModelCapabilities b = bert->info().capabilities, g = gpt2->info().capabilities, v = vit->info().capabilities;
+        const auto bert = loadModel(kHf + "bert-tiny-mlm"), gpt2 = loadModel(kHf + "gpt2-tiny"),
+                   vit = loadModel(kHf + "vit-tiny");
+        const ModelCapabilities b = bert->info().capabilities, g = gpt2->info().capabilities,
+                                v = vit->info().capabilities;
         QVERIFY(b.textInput && b.tokenTypes && b.bidirectional && b.maskedLanguageModel);
         QVERIFY(!b.causalLanguageModel && !b.generates && !b.imageInput);
         QVERIFY(g.textInput && g.causalLanguageModel && g.generates);
@@ -163,7 +170,7 @@ private slots:
         const ModelOutputs out = model->run(inputsFrom(expected), capture);
         const FloatTensor &q = out.at("step.query"), &k = out.at("step.key"), &weights = out.at("step.weights");
         const int64_t n = q.shape[0], d = q.shape[1];
-        QCOMPARE(d, 8); // 32 / 4 heads
+        QCOMPARE(d, 8);                                                   // 32 / 4 heads
         const FloatTensor reference = expected.readFloat("attentions.1"); // [2, 4, 7, 7], batch item 0 unpadded
         for (int64_t i = 0; i < n; ++i) {
             std::vector<double> row(size_t(n), -INFINITY);
@@ -176,7 +183,8 @@ private slots:
                 top = std::max(top, row[size_t(j)]);
             }
             double sum = 0.0;
-            for (double &v : row) sum += v = std::exp(v - top);
+            for (double &v : row)
+                sum += v = std::exp(v - top);
             for (int64_t j = 0; j < n; ++j) {
                 const double want = reference.values[size_t(((0 * 4 + 2) * 7 + i) * 7 + j)];
                 QVERIFY(std::abs(row[size_t(j)] / sum - want) < 2e-4 + 1e-3 * want);
@@ -223,18 +231,20 @@ private slots:
         {
             const std::string path = folder("gpt2-no-prefix", kHf + "gpt2-tiny/config.json");
             writeSafetensors(path + "/model.safetensors", rewrite(gptFile, [](std::string k) {
-                return k.rfind("transformer.", 0) == 0 ? k.substr(12) : k;
-            }));
+                                 return k.rfind("transformer.", 0) == 0 ? k.substr(12) : k;
+                             }));
             const ModelOutputs out = loadModel(path)->run(inputsFrom(gptExpected));
             compare(out.at("logits"), gptExpected.readFloat("logits"), "gpt2 without prefix");
         }
         {
             const std::string path = folder("bert-gamma-beta", kHf + "bert-tiny-mlm/config.json");
             writeSafetensors(path + "/model.safetensors", rewrite(bertFile, [](std::string k) {
-                if (k.find("LayerNorm.weight") != std::string::npos) return k.substr(0, k.size() - 6) + "gamma";
-                if (k.find("LayerNorm.bias") != std::string::npos) return k.substr(0, k.size() - 4) + "beta";
-                return k;
-            }));
+                                 if (k.find("LayerNorm.weight") != std::string::npos)
+                                     return k.substr(0, k.size() - 6) + "gamma";
+                                 if (k.find("LayerNorm.bias") != std::string::npos)
+                                     return k.substr(0, k.size() - 4) + "beta";
+                                 return k;
+                             }));
             const ModelOutputs out = loadModel(path)->run(inputsFrom(bertExpected));
             compare(out.at("logits"), bertExpected.readFloat("logits"), "bert with gamma/beta");
         }
@@ -254,11 +264,13 @@ private slots:
             index.close();
             const auto model = loadModel(path);
             QCOMPARE(model->info().files.size(), size_t(4)); // config, index, two shards
-            compare(model->run(inputsFrom(bertExpected)).at("logits"), bertExpected.readFloat("logits"), "bert sharded");
+            compare(model->run(inputsFrom(bertExpected)).at("logits"), bertExpected.readFloat("logits"),
+                    "bert sharded");
         }
         {
             const std::string path = folder("bert-f16", kHf + "bert-tiny-mlm/config.json");
-            writeSafetensors(path + "/model.safetensors", rewrite(bertFile, [](std::string k) { return k; }), {}, DType::F16);
+            writeSafetensors(path + "/model.safetensors", rewrite(bertFile, [](std::string k) { return k; }), {},
+                             DType::F16);
             const auto model = loadModel(path);
             QCOMPARE(model->info().tensors.front().dtype, std::string("F16"));
             // Half precision weights: the embeddings agree to half precision.
@@ -277,7 +289,8 @@ private slots:
             writeSafetensors(path + "/model.safetensors", all);
             std::vector<std::string> warnings;
             const LogSink previous = setLogSink([&](LogLevel level, const std::string &m) {
-                if (level == LogLevel::Warning) warnings.push_back(m);
+                if (level == LogLevel::Warning)
+                    warnings.push_back(m);
             });
             loadModel(path);
             setLogSink(previous);
@@ -296,7 +309,8 @@ private slots:
                 QFAIL("loaded a broken checkpoint");
             } catch (const Error &e) {
                 for (const char *fragment : fragments)
-                    QVERIFY2(QString(e.what()).contains(fragment), qPrintable(QString(e.what()) + " lacks " + fragment));
+                    QVERIFY2(QString(e.what()).contains(fragment),
+                             qPrintable(QString(e.what()) + " lacks " + fragment));
             }
         };
         expectError(folder, {"no config.json"});

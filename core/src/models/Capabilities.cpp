@@ -22,7 +22,7 @@ bool architectureHasHead(const std::string &architecture)
     return false;
 }
 
-ModelCapabilities transformerCapabilities(const std::string &modelType, bool hasHead)
+ModelCapabilities capabilitiesOf(const std::string &modelType, bool hasHead)
 {
     ModelCapabilities can;
     if (modelType == "bert") {
@@ -47,7 +47,7 @@ ModelCapabilities transformerCapabilities(const std::string &modelType, bool has
 void describeTransformer(ModelInfo &info, bool hasHead)
 {
     const ModelConfig &c = info.config;
-    info.capabilities = transformerCapabilities(c.modelType, hasHead);
+    info.capabilities = capabilitiesOf(c.modelType, hasHead);
     info.attentionStacks = {{"attentions", c.layers, c.heads, c.heads, c.modelType == "gpt2", 0}};
 }
 
@@ -64,27 +64,23 @@ ModelCapabilities folderCapabilities(const std::string &folder)
     struct stat st {};
     if (::stat((folder + "/config.json").c_str(), &st) != 0)
         throw Error("no config.json: not a Hugging Face checkpoint folder", folder);
-    if (diffusion::isDiffusionModel(folder)) {
-        ModelCapabilities can;
-        can.denoising = true;
-        can.imageInput = true;
-        return can;
-    }
+    if (diffusion::isDiffusionModel(folder))
+        return detail::capabilitiesOf("unet2d", true);
     if (detr::isDetrModel(folder))
-        return detail::transformerCapabilities("detr", true);
+        return detail::capabilitiesOf("detr", true);
     const ModelConfig config = ModelConfig::fromFile(folder + "/config.json");
-    return detail::transformerCapabilities(config.modelType, config.architecture.empty() ||
-                                                                 detail::architectureHasHead(config.architecture));
+    return detail::capabilitiesOf(config.modelType,
+                                  config.architecture.empty() || detail::architectureHasHead(config.architecture));
 }
 
 ModelCapabilities RecipeInfo::capabilities() const
 {
-    return detail::transformerCapabilities(architecture, true);
+    return detail::capabilitiesOf(architecture, true);
 }
 
 ModelCapabilities SnapshotIndex::capabilities() const
 {
-    return detail::transformerCapabilities(modelType, true);
+    return detail::capabilitiesOf(modelType, true);
 }
 
 } // namespace tessera

@@ -12,8 +12,9 @@ namespace tessera::detail {
 // ViTForImageClassification, ...).
 bool architectureHasHead(const std::string &architecture);
 
-// What a model of this model_type can do, with or without its prediction head.
-ModelCapabilities transformerCapabilities(const std::string &modelType, bool hasHead);
+// What a model of this model_type can do (bert, gpt2, vit, detr, unet2d, toy-denoiser), with or
+// without its prediction head.
+ModelCapabilities capabilitiesOf(const std::string &modelType, bool hasHead);
 
 // Fills info.capabilities and info.attentionStacks of a BERT, GPT-2 or ViT model from
 // info.config.

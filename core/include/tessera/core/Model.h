@@ -31,10 +31,10 @@ struct ModelInputs {
 };
 
 struct CaptureOptions {
-    bool attentions = true;    // attentions.{i}: [batch, heads, query, key] after softmax and masking
-    bool hiddenStates = true;  // hidden_states.{i}: [batch, sequence, hidden], 0 = embeddings
-    std::vector<int> layers;   // empty: every layer; else only these attentions / hidden states
-    bool rollout = false;      // rollout: [batch, sequence, sequence] (Abnar & Zuidema)
+    bool attentions = true;             // attentions.{i}: [batch, heads, query, key] after softmax and masking
+    bool hiddenStates = true;           // hidden_states.{i}: [batch, sequence, hidden], 0 = embeddings
+    std::vector<int> layers;            // empty: every layer; else only these attentions / hidden states
+    bool rollout = false;               // rollout: [batch, sequence, sequence] (Abnar & Zuidema)
     bool meanAttentionDistance = false; // ViT only: mean_attention_distance.{raw,renormalized} [layers, heads]
     // Step-through of one head of one layer (batch item 0), as the notes teach attention:
     // step.query, step.key, step.value [n, d_k]; step.scores = Q K^T [n, n]; step.scaled =
@@ -56,8 +56,8 @@ struct CaptureOptions {
 using ModelOutputs = std::map<std::string, FloatTensor>;
 
 struct ModelConfig {
-    std::string modelType;     // "bert", "gpt2", "vit"
-    std::string architecture;  // "BertForMaskedLM", ... (first of "architectures")
+    std::string modelType;    // "bert", "gpt2", "vit"
+    std::string architecture; // "BertForMaskedLM", ... (first of "architectures")
     int64_t hiddenSize = 0;
     int64_t layers = 0;
     int64_t heads = 0;
@@ -102,7 +102,7 @@ struct ModelCapabilities {
 // One stack of attention layers a run can capture: its outputs are "<name>.{i}",
 // [batch, queryHeads, query, key] after softmax and masking.
 struct AttentionStack {
-    std::string name;          // "attentions", "encoder_attentions", "decoder_attentions", "cross_attentions"
+    std::string name; // "attentions", "encoder_attentions", "decoder_attentions", "cross_attentions"
     int64_t layers = 0;
     int64_t queryHeads = 0;
     int64_t keyValueHeads = 0; // = queryHeads without grouped key/value heads
@@ -111,9 +111,9 @@ struct AttentionStack {
 };
 
 struct ModelTensorInfo {
-    std::string name;          // as in the file
+    std::string name; // as in the file
     std::vector<int64_t> shape;
-    std::string dtype;         // as stored
+    std::string dtype; // as stored
 };
 
 struct ModelInfo {

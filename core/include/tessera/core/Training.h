@@ -46,29 +46,29 @@ namespace tessera {
 
 struct TrainingOptions {
     std::string recipe = "reverse";
-    std::string outputFolder;          // required
-    std::string textFile;              // gpt-text, bert-text
-    std::string datasetFolder;         // vit-fashion; empty: Debian's dataset-fashion-mnist
-    bool resume = false;               // continue the run saved in outputFolder
+    std::string outputFolder;  // required
+    std::string textFile;      // gpt-text, bert-text
+    std::string datasetFolder; // vit-fashion; empty: Debian's dataset-fashion-mnist
+    bool resume = false;       // continue the run saved in outputFolder
     // 0 / negative values: the recipe's default (see recipeDefaults).
     int64_t steps = 0;
     int64_t batchSize = 0;
     double learningRate = 0.0;
     int64_t warmupSteps = -1;
-    std::string schedule = "cosine";   // cosine, linear, constant (after warm-up)
+    std::string schedule = "cosine"; // cosine, linear, constant (after warm-up)
     double weightDecay = 0.01;
-    double clipNorm = 1.0;             // <= 0: no clipping
+    double clipNorm = 1.0; // <= 0: no clipping
     uint64_t seed = 1;
     int64_t layers = 0;
     int64_t hidden = 0;
     int64_t heads = 0;
-    int64_t sequenceLength = 0;        // tokens per example (text), longest sequence (tasks)
-    int64_t snapshotEvery = 0;         // 0: about 40 snapshots per run
-    int64_t checkpointEvery = 0;       // 0: every tenth of the run (and at the end, and on cancel)
-    int64_t evaluateEvery = 0;         // held-out evaluation; 0: about 20 per run
-    bool overfitOneBatch = false;      // the notes' sanity check: the same batch every step
-    int64_t float64Step = -1;          // re-run this step in float64 and report the differences
-    int64_t stopAfter = 0;             // > 0: checkpoint and stop after this step (run in pieces)
+    int64_t sequenceLength = 0;   // tokens per example (text), longest sequence (tasks)
+    int64_t snapshotEvery = 0;    // 0: about 40 snapshots per run
+    int64_t checkpointEvery = 0;  // 0: every tenth of the run (and at the end, and on cancel)
+    int64_t evaluateEvery = 0;    // held-out evaluation; 0: about 20 per run
+    bool overfitOneBatch = false; // the notes' sanity check: the same batch every step
+    int64_t float64Step = -1;     // re-run this step in float64 and report the differences
+    int64_t stopAfter = 0;        // > 0: checkpoint and stop after this step (run in pieces)
 };
 
 struct RecipeInfo {
@@ -91,10 +91,10 @@ TrainingOptions resolveOptions(const TrainingOptions &options);
 struct TrainingPoint {
     int64_t step = 0;
     double loss = 0.0;
-    double accuracy = 0.0;      // on the batch (tokens or images)
+    double accuracy = 0.0; // on the batch (tokens or images)
     double learningRate = 0.0;
-    double gradientNorm = 0.0;  // before clipping
-    double seconds = 0.0;       // since the run (or resume) started
+    double gradientNorm = 0.0; // before clipping
+    double seconds = 0.0;      // since the run (or resume) started
 };
 
 // What the callback receives, at a bounded rate (about 10 per second): the points since the
@@ -102,18 +102,18 @@ struct TrainingPoint {
 struct TrainingReport {
     int64_t totalSteps = 0;
     std::vector<TrainingPoint> points;
-    std::vector<TrainingPoint> evaluations;                     // held-out loss and accuracy
-    std::vector<std::pair<std::string, double>> groupNorms;     // "embeddings", "layer 0", ..., "head"
-    int64_t snapshotStep = -1;                                  // a snapshot was written at this step
-    std::string message;                                        // notable events (float64 check, ...)
+    std::vector<TrainingPoint> evaluations;                 // held-out loss and accuracy
+    std::vector<std::pair<std::string, double>> groupNorms; // "embeddings", "layer 0", ..., "head"
+    int64_t snapshotStep = -1;                              // a snapshot was written at this step
+    std::string message;                                    // notable events (float64 check, ...)
 };
 
 struct TrainingResult {
     std::string folder;
-    int64_t steps = 0;                       // steps completed
-    bool finished = false;                   // false: stopped early (stopAfter)
-    std::map<std::string, double> metrics;   // as in metrics.json
-    std::string summary;                     // one line for people
+    int64_t steps = 0;                     // steps completed
+    bool finished = false;                 // false: stopped early (stopAfter)
+    std::map<std::string, double> metrics; // as in metrics.json
+    std::string summary;                   // one line for people
 };
 
 using TrainingCallback = std::function<void(const TrainingReport &)>;
@@ -141,9 +141,9 @@ struct SnapshotIndex {
     std::string modelType;
     int64_t layers = 0;
     int64_t heads = 0;
-    std::vector<std::string> probeTokens;   // labels of the probe's positions
-    std::vector<int64_t> steps;             // ascending
-    std::vector<double> losses;             // held-out or batch loss at each snapshot
+    std::vector<std::string> probeTokens; // labels of the probe's positions
+    std::vector<int64_t> steps;           // ascending
+    std::vector<double> losses;           // held-out or batch loss at each snapshot
     std::vector<double> accuracies;
     // What the run's model can do (from its model type), for the panels that show snapshots.
     ModelCapabilities capabilities() const;
