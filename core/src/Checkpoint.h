@@ -1,9 +1,11 @@
 #pragma once
 // Internal to core (LibTorch visible): reading a Hugging Face checkpoint's weights, shared by
-// the transformer loader (Models.cpp) and DETR (Detr.cpp).
+// the transformer loader (models/TransformerModel.cpp) and DETR (Detr.cpp).
 
 #include "tessera/core/Job.h"
 #include "tessera/core/Model.h"
+
+#include "nn/Layers.h" // activation
 
 #include <torch/torch.h>
 
@@ -23,8 +25,5 @@ struct Checkpoint {
     std::vector<std::string> files;
 };
 Checkpoint readCheckpoint(const std::string &folder, JobContext *context);
-
-// gelu (erf), gelu_new / gelu_pytorch_tanh / gelu_fast (tanh), relu, silu / swish.
-torch::Tensor activation(const torch::Tensor &x, const std::string &name);
 
 } // namespace tessera::detail

@@ -6,6 +6,7 @@
 
 #include "tessera/core/Model.h"
 
+#include <nlohmann/json_fwd.hpp>
 #include <torch/torch.h>
 
 #include <map>
@@ -31,6 +32,16 @@ std::unique_ptr<Model> modelFromWeights(const ModelConfig &config, const Weights
 // [batch, sequence, vocabulary] (BERT, GPT-2) or [batch, labels] (ViT). Any thread, one call
 // at a time per model.
 torch::Tensor differentiableLogits(const Model &model, const ModelInputs &inputs);
+
+// The family keys of config.json for a model Tessera trained (the family's writeConfig).
+void writeFamilyConfig(const ModelConfig &config, nlohmann::json &json);
+
+// The input embedding of weights as rows of features (token embeddings [vocabulary, hidden];
+// ViT's patch projection [hidden, channels x patch x patch]).
+torch::Tensor inputEmbedding(const ModelConfig &config, const Weights &weights);
+
+// A transformer-family model read from folder (config already parsed): checks every weight.
+std::unique_ptr<Model> loadTransformer(ModelConfig config, const std::string &folder, JobContext *context);
 
 // The prefix Hugging Face puts before the base model's weights in a checkpoint with a head:
 // "bert.", "transformer.", "vit.".

@@ -12,6 +12,8 @@
 #include "tessera/core/TableIO.h"
 #include "tessera/core/Training.h"
 
+#include "support/Tolerance.h"
+
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -26,17 +28,12 @@ namespace {
 
 const std::string kHf = TESSERA_TEST_DATA "/hf/";
 
-bool close(double actual, double reference, double atol = 2e-4, double rtol = 1e-3)
-{
-    return std::abs(actual - reference) <= atol + rtol * std::abs(reference);
-}
-
 // Row `row` of set equals values[offset .. offset + cols).
 bool rowEquals(const EmbeddingSet &set, int64_t row, const std::vector<float> &values, size_t offset,
                double atol = 2e-4, double rtol = 1e-3)
 {
     for (int64_t c = 0; c < set.vectors.cols; ++c)
-        if (!close(set.vectors.at(row, c), values[offset + size_t(c)], atol, rtol))
+        if (!test::Tolerance{atol, rtol}.close(set.vectors.at(row, c), values[offset + size_t(c)]))
             return false;
     return true;
 }

@@ -7,6 +7,8 @@
 #include "tessera/core/Model.h"
 #include "tessera/core/Safetensors.h"
 
+#include "support/Tolerance.h"
+
 #include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -32,24 +34,7 @@ ModelInputs inputsFrom(const SafetensorsFile &expected)
 
 void compare(const FloatTensor &actual, const FloatTensor &reference, const QString &name)
 {
-    QVERIFY2(actual.shape == reference.shape,
-             qPrintable(name + ": shape " + QString::fromStdString(shapeToString(actual.shape)) + " vs " +
-                        QString::fromStdString(shapeToString(reference.shape))));
-    double worst = 0.0;
-    size_t worstAt = 0;
-    for (size_t i = 0; i < reference.values.size(); ++i) {
-        const double excess =
-            std::abs(double(actual.values[i]) - reference.values[i]) - (2e-4 + 1e-3 * std::abs(reference.values[i]));
-        if (excess > worst) {
-            worst = excess;
-            worstAt = i;
-        }
-    }
-    QVERIFY2(worst <= 0.0, qPrintable(QString("%1: element %2 is %3, reference %4")
-                                          .arg(name)
-                                          .arg(worstAt)
-                                          .arg(actual.values[worstAt])
-                                          .arg(reference.values[worstAt])));
+    TESSERA_VERIFY_CLOSE(actual, reference, test::kTransformers, name);
 }
 
 void checkFixture(const std::string &folder, const QStringList &names, const CaptureOptions &capture = {})

@@ -1,5 +1,5 @@
-// What each model type can do, in one place: the panels ask ModelInfo::capabilities and
-// attentionStacks, and this file is the only one that turns a model_type into them.
+// What each model type can do: the panels ask ModelInfo::capabilities and attentionStacks; the
+// transformer families answer in their own folders (models/<family>/), the other kinds here.
 
 #include "tessera/core/Detr.h"
 #include "tessera/core/Diffusion.h"
@@ -7,7 +7,8 @@
 #include "tessera/core/Model.h"
 #include "tessera/core/Training.h"
 
-#include "Capabilities.h"
+#include "models/Capabilities.h"
+#include "models/Family.h"
 
 #include <sys/stat.h>
 
@@ -24,17 +25,10 @@ bool architectureHasHead(const std::string &architecture)
 
 ModelCapabilities capabilitiesOf(const std::string &modelType, bool hasHead)
 {
+    if (const Family *family = findFamily(modelType))
+        return family->capabilities(hasHead);
     ModelCapabilities can;
-    if (modelType == "bert") {
-        can.textInput = can.tokenTypes = can.bidirectional = true;
-        can.maskedLanguageModel = hasHead;
-    } else if (modelType == "gpt2") {
-        can.textInput = true;
-        can.causalLanguageModel = can.generates = hasHead;
-    } else if (modelType == "vit") {
-        can.imageInput = can.patchGrid = true;
-        can.imageClassification = hasHead;
-    } else if (modelType == "detr") {
+    if (modelType == "detr") {
         can.imageInput = can.detection = can.encoderDecoder = true;
     } else if (modelType == "unet2d") {
         can.imageInput = can.denoising = true;
@@ -42,13 +36,6 @@ ModelCapabilities capabilitiesOf(const std::string &modelType, bool hasHead)
         can.denoising = true;
     }
     return can;
-}
-
-void describeTransformer(ModelInfo &info, bool hasHead)
-{
-    const ModelConfig &c = info.config;
-    info.capabilities = capabilitiesOf(c.modelType, hasHead);
-    info.attentionStacks = {{"attentions", c.layers, c.heads, c.heads, c.modelType == "gpt2", 0}};
 }
 
 } // namespace detail

@@ -16,8 +16,4 @@ bool architectureHasHead(const std::string &architecture);
 // without its prediction head.
 ModelCapabilities capabilitiesOf(const std::string &modelType, bool hasHead);
 
-// Fills info.capabilities and info.attentionStacks of a BERT, GPT-2 or ViT model from
-// info.config.
-void describeTransformer(ModelInfo &info, bool hasHead);
-
 } // namespace tessera::detail

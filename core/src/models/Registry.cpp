@@ -1,0 +1,92 @@
+// The model families Tessera opens: one line per family (and its declaration above the list).
+
+#include "models/Family.h"
+
+#include "tessera/core/Error.h"
+
+#include <nlohmann/json.hpp>
+
+namespace tessera::detail {
+
+namespace bert {
+const Family &family();
+}
+namespace gpt2 {
+const Family &family();
+}
+namespace vit {
+const Family &family();
+}
+
+namespace {
+
+const std::vector<const Family *> &families()
+{
+    static const std::vector<const Family *> all = {
+        &bert::family(),
+        &gpt2::family(),
+        &vit::family(),
+    };
+    return all;
+}
+
+} // namespace
+
+const Family *findFamily(const std::string &modelType)
+{
+    for (const Family *family : families())
+        if (family->modelType == modelType)
+            return family;
+    return nullptr;
+}
+
+std::string familyNames()
+{
+    const auto &all = families();
+    std::string names;
+    for (size_t i = 0; i < all.size(); ++i)
+        names += (i == 0 ? "" : i + 1 == all.size() ? " and " : ", ") + all[i]->modelType;
+    return names;
+}
+
+int64_t readConfigInt(const nlohmann::json &root, std::initializer_list<const char *> names, const std::string &path,
+                      int64_t fallback, bool required)
+{
+    for (const char *name : names) {
+        if (!root.contains(name) || root[name].is_null())
+            continue;
+        const nlohmann::json &value = root[name];
+        if (!value.is_number_integer() || value.get<int64_t>() < 0)
+            throw Error("expected a non-negative whole number, found " + value.dump(), path, name);
+        return value.get<int64_t>();
+    }
+    if (required)
+        throw Error("missing from the config", path, *names.begin());
+    return fallback;
+}
+
+void readEncoderConfig(const nlohmann::json &root, const std::string &path, ModelConfig &config)
+{
+    config.hiddenSize = readConfigInt(root, {"hidden_size"}, path, 768, true);
+    config.layers = readConfigInt(root, {"num_hidden_layers"}, path, 12, true);
+    config.heads = readConfigInt(root, {"num_attention_heads"}, path, 12, true);
+    config.intermediateSize = readConfigInt(root, {"intermediate_size"}, path, 4 * config.hiddenSize, false);
+    if (root.contains("layer_norm_eps") && root["layer_norm_eps"].is_number())
+        config.layerNormEps = root["layer_norm_eps"].get<double>();
+    if (root.contains("hidden_act") && root["hidden_act"].is_string())
+        config.activation = root["hidden_act"].get<std::string>();
+}
+
+void writeEncoderConfig(const ModelConfig &c, nlohmann::json &j)
+{
+    j["hidden_size"] = c.hiddenSize;
+    j["num_hidden_layers"] = c.layers;
+    j["num_attention_heads"] = c.heads;
+    j["intermediate_size"] = c.intermediateSize;
+    j["hidden_act"] = c.activation;
+    j["hidden_dropout_prob"] = 0.0;
+    j["attention_probs_dropout_prob"] = 0.0;
+    j["layer_norm_eps"] = c.layerNormEps;
+}
+
+} // namespace tessera::detail

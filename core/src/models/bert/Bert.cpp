@@ -1,0 +1,167 @@
+// BERT (BertModel, BertForMaskedLM): post-norm encoder with token-type embeddings, a pooler
+// and the masked-LM head whose decoder is tied to the word embeddings.
+
+#include "models/Family.h"
+#include "nn/Inputs.h"
+
+#include <nlohmann/json.hpp>
+
+namespace tessera::detail::bert {
+namespace {
+
+class Bert final : public Architecture {
+public:
+    Bert(const ModelConfig &c, bool withHead, bool withPooler) : m_config(c)
+    {
+        const int64_t d = c.hiddenSize, f = c.intermediateSize;
+        const double e = c.layerNormEps;
+        m_words = m_list.tensor("embeddings.word_embeddings.weight", {c.vocabularySize, d});
+        m_positions = m_list.tensor("embeddings.position_embeddings.weight", {c.maxPositions, d});
+        m_types = m_list.tensor("embeddings.token_type_embeddings.weight", {c.typeVocabularySize, d});
+        m_embeddingNorm = m_list.layerNorm("embeddings.LayerNorm", d, e);
+        for (int64_t l = 0; l < c.layers; ++l) {
+            const std::string p = "encoder.layer." + std::to_string(l) + ".";
+            Layer layer;
+            layer.query = m_list.linear(p + "attention.self.query", d, d);
+            layer.key = m_list.linear(p + "attention.self.key", d, d);
+            layer.value = m_list.linear(p + "attention.self.value", d, d);
+            layer.attentionOutput = m_list.linear(p + "attention.output.dense", d, d);
+            layer.attentionNorm = m_list.layerNorm(p + "attention.output.LayerNorm", d, e);
+            layer.intermediate = m_list.linear(p + "intermediate.dense", f, d);
+            layer.output = m_list.linear(p + "output.dense", d, f);
+            layer.outputNorm = m_list.layerNorm(p + "output.LayerNorm", d, e);
+            m_layers.push_back(std::move(layer));
+        }
+        if (withPooler) {
+            m_list.setPart(nn::Part::pooler);
+            m_pooler = m_list.linear("pooler.dense", d, d);
+        }
+        if (withHead) {
+            m_list.setPart(nn::Part::head);
+            m_transform = m_list.linear("cls.predictions.transform.dense", d, d);
+            m_transformNorm = m_list.layerNorm("cls.predictions.transform.LayerNorm", d, e);
+            m_decoder.bias =
+                m_list.tensorAlsoStoredAs("cls.predictions.bias", {c.vocabularySize}, "cls.predictions.decoder.bias");
+            m_decoder.weight = m_list.tied("cls.predictions.decoder.weight", {c.vocabularySize, d}, m_words);
+        }
+        m_shape = {c.heads, c.heads, d / c.heads, 0.0};
+    }
+
+    void forward(const Weights &w, const ModelInputs &inputs, nn::Pass &pass) const override
+    {
+        const ModelConfig &c = m_config;
+        const torch::Tensor ids = nn::tokenIds(inputs, c.vocabularySize, c.maxPositions);
+        torch::Tensor types = nn::optionalInteger(inputs, "token_type_ids", ids, c.typeVocabularySize);
+        const torch::Tensor positions = nn::positionIds(inputs, ids, c.maxPositions);
+        const torch::Tensor mask = nn::optionalInteger(inputs, "attention_mask", ids, 2);
+        if (!types.defined())
+            types = torch::zeros_like(ids);
+        torch::Tensor hidden = torch::embedding(w.at(m_words), ids) + torch::embedding(w.at(m_positions), positions) +
+                               torch::embedding(w.at(m_types), types);
+        hidden = nn::layerNorm(w, m_embeddingNorm, hidden);
+        const torch::Tensor additive = mask.defined() && pass.appliesMasks() ? nn::paddingMask(mask) : torch::Tensor();
+        pass.hidden(0, hidden);
+        for (size_t l = 0; l < m_layers.size(); ++l) {
+            const Layer &layer = m_layers[l];
+            pass.startLayer(int64_t(l), c.layers);
+            const torch::Tensor context =
+                pass.attend(int64_t(l), nn::linear(w, layer.query, hidden), nn::linear(w, layer.key, hidden),
+                            nn::linear(w, layer.value, hidden), m_shape, additive);
+            const torch::Tensor attended =
+                nn::layerNorm(w, layer.attentionNorm, nn::linear(w, layer.attentionOutput, context) + hidden);
+            const torch::Tensor inner = activation(nn::linear(w, layer.intermediate, attended), c.activation);
+            hidden = nn::layerNorm(w, layer.outputNorm, nn::linear(w, layer.output, inner) + attended);
+            pass.hidden(int64_t(l) + 1, hidden);
+        }
+        if (hasHead()) {
+            torch::Tensor t = activation(nn::linear(w, m_transform, hidden), c.activation);
+            t = nn::layerNorm(w, m_transformNorm, t);
+            t = nn::linear(w, m_decoder, t);
+            if (pass.logitsOnly())
+                return pass.setLogits(t);
+            pass.output("logits", t);
+        }
+        if (pass.logitsOnly())
+            return;
+        pass.output("last_hidden_state", hidden);
+        if (hasPooler())
+            pass.output("pooler_output", torch::tanh(nn::linear(w, m_pooler, hidden.select(1, 0))));
+    }
+
+    torch::Tensor inputEmbedding(const Weights &w) const override { return w.at(m_words); }
+    torch::Tensor positionTable(const Weights &w) const override { return w.at(m_positions); }
+
+    std::pair<int64_t, int64_t> runSize(const ModelInputs &inputs) const override
+    {
+        const IntTensor *ids = nn::findInteger(inputs, "input_ids");
+        return ids && ids->shape.size() == 2 ? std::pair{ids->shape[0], ids->shape[1]} : std::pair<int64_t, int64_t>{};
+    }
+
+private:
+    struct Layer {
+        nn::Linear query, key, value, attentionOutput;
+        nn::LayerNorm attentionNorm;
+        nn::Linear intermediate, output;
+        nn::LayerNorm outputNorm;
+    };
+
+    ModelConfig m_config;
+    std::string m_words, m_positions, m_types;
+    nn::LayerNorm m_embeddingNorm;
+    std::vector<Layer> m_layers;
+    nn::Linear m_pooler, m_transform, m_decoder;
+    nn::LayerNorm m_transformNorm;
+    nn::AttentionShape m_shape;
+};
+
+void readConfig(const nlohmann::json &root, const std::string &path, ModelConfig &config)
+{
+    readEncoderConfig(root, path, config);
+    config.vocabularySize = readConfigInt(root, {"vocab_size"}, path, 30522, true);
+    config.maxPositions = readConfigInt(root, {"max_position_embeddings"}, path, 512, false);
+    config.typeVocabularySize = readConfigInt(root, {"type_vocab_size"}, path, 2, false);
+}
+
+void writeConfig(const ModelConfig &c, nlohmann::json &j)
+{
+    writeEncoderConfig(c, j);
+    j["vocab_size"] = c.vocabularySize;
+    j["max_position_embeddings"] = c.maxPositions;
+    j["type_vocab_size"] = c.typeVocabularySize;
+    j["pad_token_id"] = 0;
+    j["position_embedding_type"] = "absolute";
+    j["tie_word_embeddings"] = true;
+}
+
+// BertModel: embeddings, encoder layers, pooler (the count people quote as ~110M).
+int64_t parameterCount(const ModelConfig &c)
+{
+    const int64_t d = c.hiddenSize, ffn = c.intermediateSize, layerNorm = 2 * d;
+    const int64_t attention = 4 * (d * d + d), feedForward = d * ffn + ffn + ffn * d + d;
+    const int64_t embeddings = (c.vocabularySize + c.maxPositions + c.typeVocabularySize) * d + layerNorm;
+    return embeddings + c.layers * (attention + feedForward + 2 * layerNorm) + (d * d + d);
+}
+
+ModelCapabilities capabilities(bool hasHead)
+{
+    ModelCapabilities can;
+    can.textInput = can.tokenTypes = can.bidirectional = true;
+    can.maskedLanguageModel = hasHead;
+    return can;
+}
+
+std::unique_ptr<Architecture> architecture(const ModelConfig &config, bool hasHead, bool hasPooler)
+{
+    return std::make_unique<Bert>(config, hasHead, hasPooler);
+}
+
+} // namespace
+
+const Family &family()
+{
+    static const Family bert{"bert",         "bert.",     {"cls."},     false,       readConfig,
+                             parameterCount, writeConfig, capabilities, architecture};
+    return bert;
+}
+
+} // namespace tessera::detail::bert

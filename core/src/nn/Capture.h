@@ -1,0 +1,74 @@
+#pragma once
+// Internal to core (LibTorch visible): what one run of a network records as it goes, shared by
+// every family's forward: cancellation and progress per layer, the hidden states and attentions
+// CaptureOptions asks for, the step-through of one head, and the analyses built up layer by
+// layer (attention rollout, mean attention distance) so that no layer has to be kept for them.
+// One Pass per run, on the thread of that run.
+
+#include "Attention.h"
+
+#include "tessera/core/Job.h"
+#include "tessera/core/Model.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessera::detail::nn {
+
+// Distances in pixels between the centres of a gridWidth x gridWidth patch layout:
+// [patches, patches].
+torch::Tensor patchDistances(int64_t gridWidth, int64_t patchSize);
+
+// Mean attention distance of one layer's probabilities [batch, heads, 1 + patches, 1 + patches]
+// -> [heads]: CLS dropped as query and key, weighted distance summed over keys, averaged over
+// queries and the batch; renormalized rescales each query's patch weights to sum to 1.
+torch::Tensor layerDistance(const torch::Tensor &probabilities, const torch::Tensor &distances, bool renormalized);
+
+class Pass {
+public:
+    // A run with capture, into outputs.
+    Pass(const CaptureOptions &capture, ModelOutputs &outputs, JobContext *context);
+    // A run for the logits only, with autograd (training): nothing is captured.
+    explicit Pass(torch::Tensor &logits);
+
+    // Only the logits are wanted (set them with setLogits and return).
+    bool logitsOnly() const { return m_logits != nullptr; }
+    void setLogits(const torch::Tensor &logits) { *m_logits = logits; }
+    void output(const std::string &name, const torch::Tensor &value);
+
+    // At the start of each layer: cancellation point and progress.
+    void startLayer(int64_t layer, int64_t layers) const;
+    // hidden_states.{index} (0: the embeddings), when captured.
+    bool wantsHidden(int64_t index) const;
+    void hidden(int64_t index, const torch::Tensor &state);
+
+    // Attention of one layer, captured and analysed as asked (see nn::attend for shapes).
+    torch::Tensor attend(int64_t layer, const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
+                         const AttentionShape &shape, const torch::Tensor &mask);
+
+    // Mean attention distance over a patch grid (image models): enables the analysis.
+    void measureDistances(int64_t gridWidth, int64_t patchSize);
+    // After the last layer: rollout and mean attention distance into the outputs.
+    void finish();
+
+    // The masks in CaptureOptions::applyMasks (off shows the raw scores' softmax).
+    bool appliesMasks() const { return m_capture.applyMasks; }
+
+private:
+    bool captures(int64_t layer) const;
+
+    CaptureOptions m_none; // for logitsOnly
+    const CaptureOptions &m_capture;
+    ModelOutputs m_unused;
+    ModelOutputs &m_outputs;
+    JobContext *m_context = nullptr;
+    torch::Tensor *m_logits = nullptr;
+    torch::Tensor m_distances;                                        // [patches, patches] when the distance is wanted
+    std::vector<torch::Tensor> m_rawDistance, m_renormalizedDistance; // per layer [heads]
+    torch::Tensor m_rollout;
+};
+
+} // namespace tessera::detail::nn
