@@ -62,10 +62,10 @@ protected:
     // The status line below the controls (created here, placed by the panel).
     QLabel *statusLine() const { return m_status; }
     void setStatus(const QString &text, bool error = false);
-    // A job slot whose failures are shown in the status line.
-    template <class Result> PanelJobSlot<Result> *newJobSlot()
+    // For a PanelJobSlot: its failures shown in the status line (m_job{this, errorsToStatus()}).
+    std::function<void(const QString &)> errorsToStatus()
     {
-        return new PanelJobSlot<Result>(this, [this](const QString &message) { setStatus(message, true); });
+        return [this](const QString &message) { setStatus(message, true); };
     }
 
     // Step 3: checks that need several options at once; nothing may change yet.
