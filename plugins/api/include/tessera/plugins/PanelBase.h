@@ -68,6 +68,16 @@ protected:
         return [this](const QString &message) { setStatus(message, true); };
     }
 
+    // A slot running action(&error) whose failure is shown in the status line.
+    template <class Action> auto statusOnFailure(Action action)
+    {
+        return [this, action] {
+            QString error;
+            if (!action(&error))
+                setStatus(error, true);
+        };
+    }
+
     // Step 3: checks that need several options at once; nothing may change yet.
     virtual bool checkOptions(const QVariantMap &options, QString *error);
     // Step 4: opens what the options name; sets *loading when that goes on in the background.
