@@ -15,49 +15,37 @@
 // matching included, shows the model as it was at that step.
 // GUI thread only; loading and the forward pass are jobs.
 
-#include "tessera/core/Detr.h"
-#include "tessera/core/Matching.h"
-#include "tessera/core/Training.h"
-#include "tessera/plugins/Registry.h"
-#include "tessera/widgets/PanelWidget.h"
+#include "DetrFigures.h"
 
-#include <QPointer>
+#include "tessera/core/Training.h"
+#include "tessera/plugins/PanelBase.h"
+
 #include <QVector>
 
-#include <array>
 #include <memory>
-#include <optional>
-#include <vector>
 
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
 class QSlider;
 class QSpinBox;
-class QTabWidget;
 
 namespace tessera::widgets {
 class BoxImageView;
 class CompositeFigure;
 class HeatmapView;
 class ImageGridView;
-class JobHandle;
 } // namespace tessera::widgets
+
+namespace tessera::plugins {
+class ImageSourceBox;
+class ModelSourceBox;
+} // namespace tessera::plugins
 
 namespace tessera::detrlens {
 
-// One image through the model.
-struct DetrAnalysis {
-    detr::DetrInput input;                  // what the model sees
-    ModelOutputs outputs;                   // every capture
-    std::vector<detr::Detection> detections; // every query, in pixels of the original image
-    Matrix probabilities;                   // [queries, classes + 1]
-    int64_t gridHeight = 0, gridWidth = 0;  // the backbone's feature grid
-};
-
-class DetrPanel : public widgets::PanelWidget {
+class DetrPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
     DetrPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
@@ -65,15 +53,7 @@ public:
 
     QString panelId() const override { return QStringLiteral("detr"); }
     QString panelTitle() const override { return tr("DETR lens"); }
-    QStringList figureNames() const override;
-    QString currentFigureName() const override;
-    void setCurrentFigure(const QString &name) override;
-    widgets::Figure *figure(const QString &name) override;
-
-    QList<widgets::OptionSpec> optionSpecs() const override;
     QVariantMap options() const override;
-    bool setOptions(const QVariantMap &options, QString *error) override;
-
     bool canOpen(const QString &path) const override;
     bool open(const QString &path, QString *error) override;
 
@@ -82,8 +62,18 @@ public:
     bool loadTargets(const QString &path, QString *error);
     void clearTargets();
 
+protected:
+    bool checkOptions(const QVariantMap &options, QString *error) override;
+    bool openSource(const QVariantMap &options, bool *loading, QString *error) override;
+    bool applyOptions(const QVariantMap &options, const QString &view, QString *error) override;
+
 private:
     void buildUi();
+    QWidget *buildDetectionBox();
+    QWidget *buildQueryBox();
+    QWidget *buildMatchBox();
+    void buildViews();
+    void declareOptions();
     bool openModel(const QString &folder, QString *error);
     bool openImage(const QString &path, QString *error);
     bool setImage(Image8 image, const QString &name, QString *error);
@@ -91,6 +81,8 @@ private:
     void modelReady();
     bool loadSnapshot(int64_t step, QString *error);
     void updateSnapshotLabel();
+    bool applySnapshot(const QString &step, QString *error);
+    bool parseTargets(const QString &targets, std::vector<std::array<double, 5>> *drawn, QString *error) const;
     void refresh();
     void refreshBoxes();
     void refreshQuery();
@@ -98,35 +90,23 @@ private:
     void refreshPosition();
     void refreshMatching();
     void updateControls();
-    void setStatus(const QString &text, bool error = false);
-    bool runJob(const QString &title, std::function<void(JobContext &)> work, std::function<void()> done,
-                QPointer<widgets::JobHandle> &slot, QString *error);
-    QString className(int64_t label) const;
     QStringList hiddenClasses() const;
 
-    plugins::PanelContext m_context;
-    QString m_folder;
     std::shared_ptr<const Model> m_model;
-    std::optional<SnapshotIndex> m_snapshots;  // a detr-shapes run: its weight snapshots
-    int64_t m_step = -1;                       // the snapshot shown; -1: the folder's model
+    int64_t m_step = -1; // the snapshot shown; -1: the folder's model
     detr::DetrPreprocessing m_preprocessing;
     Image8 m_image;
-    QString m_imagePath;
     std::shared_ptr<const DetrAnalysis> m_analysis;
-    std::vector<int64_t> m_targetLabels;
-    std::vector<std::array<float, 4>> m_targetBoxes; // cx, cy, w, h in [0, 1]
+    Targets m_targets; // cx, cy, w, h in [0, 1]
     QString m_targetSource;
-    QVector<int> m_boxQueries;               // the query of each box of the boxes view
+    QVector<int> m_boxQueries; // the query of each box of the boxes view
     int m_query = 0;
     int m_pointRow = 0, m_pointColumn = 0;
-    QVariantMap m_pendingOptions;            // applied once the loading model or image arrives
-    QPointer<widgets::JobHandle> m_modelJob;
-    QPointer<widgets::JobHandle> m_imageJob;
+    plugins::PanelJobSlot<std::shared_ptr<const Model>> m_modelJob;
+    plugins::PanelJobSlot<std::shared_ptr<const DetrAnalysis>> m_imageJob;
 
-    QLabel *m_modelLabel = nullptr;
-    QSlider *m_snapshot = nullptr;
-    QLabel *m_snapshotLabel = nullptr;
-    QLabel *m_imageLabel = nullptr;
+    plugins::ModelSourceBox *m_modelBox = nullptr;
+    plugins::ImageSourceBox *m_imageBox = nullptr;
     QSlider *m_threshold = nullptr;
     QLabel *m_thresholdLabel = nullptr;
     QListWidget *m_classes = nullptr;
@@ -136,9 +116,7 @@ private:
     QPushButton *m_draw = nullptr;
     QComboBox *m_drawClass = nullptr;
     QLabel *m_targetLabel = nullptr;
-    QLabel *m_status = nullptr;
 
-    QTabWidget *m_views = nullptr;
     widgets::BoxImageView *m_boxesView = nullptr;
     widgets::ImageGridView *m_queryView = nullptr;
     widgets::HeatmapView *m_classesView = nullptr;

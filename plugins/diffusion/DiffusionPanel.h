@@ -13,11 +13,9 @@
 // Trajectories save as safetensors (the fixture's names) or .npy, the denoising as MP4.
 // GUI thread only; sampling runs as cancellable jobs.
 
-#include "tessera/core/Diffusion.h"
-#include "tessera/plugins/Registry.h"
-#include "tessera/widgets/PanelWidget.h"
+#include "DiffusionSampling.h"
 
-#include <QPointer>
+#include "tessera/plugins/PanelBase.h"
 
 #include <memory>
 #include <optional>
@@ -28,7 +26,6 @@ class QLabel;
 class QPushButton;
 class QSlider;
 class QSpinBox;
-class QTabWidget;
 
 namespace tessera::widgets {
 class CompositeFigure;
@@ -37,40 +34,20 @@ class JobHandle;
 class LinePlotView;
 } // namespace tessera::widgets
 
+namespace tessera::plugins {
+class ModelSourceBox;
+}
+
 namespace tessera::diffusionlab {
 
-// What a sampling run asked for.
-struct SamplingRequest {
-    std::string scheduler = "ddim";
-    int64_t steps = 50;
-    double eta = 0.0;
-    uint64_t seed = 1;
-    int64_t points = 1000; // samples of a point model in one batch
-};
-
-struct Comparison {
-    int64_t steps = 0;
-    diffusion::Trajectory ddpm;
-    diffusion::Trajectory ddim;
-};
-
-class DiffusionPanel : public widgets::PanelWidget {
+class DiffusionPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
     DiffusionPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
-    ~DiffusionPanel() override;
 
     QString panelId() const override { return QStringLiteral("diffusion"); }
     QString panelTitle() const override { return tr("Diffusion lab"); }
-    QStringList figureNames() const override;
-    QString currentFigureName() const override;
-    void setCurrentFigure(const QString &name) override;
-    widgets::Figure *figure(const QString &name) override;
-
-    QList<widgets::OptionSpec> optionSpecs() const override;
     QVariantMap options() const override;
-    bool setOptions(const QVariantMap &options, QString *error) override;
-
     bool canOpen(const QString &path) const override;
     bool open(const QString &path, QString *error) override;
 
@@ -79,13 +56,24 @@ public:
     // empty string on success (invokable, so tests and scripts reach it through Qt's meta-object).
     Q_INVOKABLE QString saveTrajectory(const QString &path);
 
+protected:
+    void figureShown() override { fillCurrentView(); }
+    bool applyOptions(const QVariantMap &options, const QString &view, QString *error) override;
+    void showView(const QString &view) override;
+
 private:
     void buildUi();
+    QWidget *buildSamplingBox();
+    QWidget *buildImageBox();
+    void buildViews();
+    void declareOptions();
     bool openModel(const QString &folder, QString *error);
+    void modelReady(std::shared_ptr<const Model> model);
     SamplingRequest request() const;
     bool runSampling(QString *error);
     bool runSeeds(QString *error);
     bool runComparison(QString *error);
+    bool applyStep(const QString &step, QString *error);
     bool setForwardImage(const QString &path, QString *error);
     void refreshFilmstrip();
     void refreshStep();
@@ -99,29 +87,25 @@ private:
     void updateTabs();
     void updateControls();
     void fillCurrentView();
-    void setStatus(const QString &text, bool error = false);
-    bool runJob(const QString &title, std::function<void(JobContext &)> work, std::function<void()> done,
-                QPointer<widgets::JobHandle> &slot, QString *error);
+    bool watch(widgets::JobHandle *job, bool started);
     std::optional<diffusion::Scheduler> scheduler(const std::string &kind, int64_t steps, QString *error) const;
 
-    plugins::PanelContext m_context;
-    QString m_folder;
     std::shared_ptr<const Model> m_model;
     std::shared_ptr<const diffusion::Trajectory> m_trajectory;
     SamplingRequest m_trajectoryRequest;
     std::vector<FloatTensor> m_seedSamples;
     uint64_t m_firstSeed = 1;
     std::shared_ptr<const Comparison> m_comparison;
-    FloatTensor m_forwardImage;   // x_0 for the forward view; empty: the current sample
+    FloatTensor m_forwardImage; // x_0 for the forward view; empty: the current sample
     QString m_forwardName;
-    FloatTensor m_dataPoints;     // the toy distribution a point model was trained on [n, 2], or empty
+    FloatTensor m_dataPoints; // the toy distribution a point model was trained on [n, 2], or empty
     QString m_dataName;
-    QPointer<widgets::JobHandle> m_modelJob;
-    QPointer<widgets::JobHandle> m_sampleJob;
-    QPointer<widgets::JobHandle> m_seedsJob;
-    QPointer<widgets::JobHandle> m_compareJob;
+    plugins::PanelJobSlot<std::shared_ptr<const Model>> m_modelJob;
+    plugins::PanelJobSlot<std::shared_ptr<const diffusion::Trajectory>> m_sampleJob;
+    plugins::PanelJobSlot<std::vector<FloatTensor>> m_seedsJob;
+    plugins::PanelJobSlot<std::shared_ptr<const Comparison>> m_compareJob;
 
-    QLabel *m_modelLabel = nullptr;
+    plugins::ModelSourceBox *m_modelBox = nullptr;
     QComboBox *m_scheduler = nullptr;
     QSpinBox *m_steps = nullptr;
     QSlider *m_stepsSlider = nullptr;
@@ -130,8 +114,8 @@ private:
     QSpinBox *m_points = nullptr;
     QSpinBox *m_trails = nullptr;
     QWidget *m_imageControls = nullptr; // seeds, forward noising, comparison: image models only
-    QString m_pendingView;
-    int m_pendingStep = 0;              // likewise for --step (1-based; 0: the last)              // asked for before the model that enables it had loaded
+    QString m_pendingView;              // asked for before the model that enables it had loaded
+    int m_pendingStep = 0;              // likewise for --step (1-based; 0: the last)
     QPushButton *m_sample = nullptr;
     QPushButton *m_cancel = nullptr;
     QSlider *m_scrubber = nullptr;
@@ -139,9 +123,11 @@ private:
     QSpinBox *m_seedCount = nullptr;
     QSlider *m_forwardT = nullptr;
     QLabel *m_forwardLabel = nullptr;
-    QLabel *m_status = nullptr;
+    QPushButton *m_seedsButton = nullptr;
+    QPushButton *m_imageButton = nullptr;
+    QPushButton *m_compareButton = nullptr;
+    QPushButton *m_saveButton = nullptr;
 
-    QTabWidget *m_views = nullptr;
     widgets::ImageGridView *m_filmstripView = nullptr;
     widgets::ImageGridView *m_stepView = nullptr;
     widgets::ImageGridView *m_seedsView = nullptr;

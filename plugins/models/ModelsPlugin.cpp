@@ -2,6 +2,8 @@
 
 #include "ModelsPanel.h"
 
+#include "tessera/plugins/PanelPlugin.h"
+
 namespace tessera::models {
 
 void ModelsPlugin::registerAll(plugins::Registry &registry)
@@ -19,14 +21,10 @@ void ModelsPlugin::registerModels(plugins::Registry &registry)
 
 void ModelsPlugin::registerPanels(plugins::Registry &registry)
 {
-    plugins::PanelDescriptor panel;
-    panel.id = QStringLiteral("models");
-    panel.title = QObject::tr("Models");
-    panel.description = QObject::tr("Open a Hugging Face checkpoint: its architecture, tokens and predictions");
-    panel.shortcut = QKeySequence(Qt::ALT | Qt::Key_2);
-    panel.order = 40;
-    panel.create = [](const plugins::PanelContext &context, QWidget *parent) { return new ModelsPanel(context, parent); };
-    registry.registerPanel(std::move(panel));
+    registry.registerPanel(plugins::panelDescriptor<ModelsPanel>(
+        QStringLiteral("models"), QObject::tr("Models"),
+        QObject::tr("Open a Hugging Face checkpoint: its architecture, tokens and predictions"), Qt::ALT | Qt::Key_2,
+        40));
 }
 
 } // namespace tessera::models

@@ -2,6 +2,8 @@
 
 #include "PeLabPanel.h"
 
+#include "tessera/plugins/PanelPlugin.h"
+
 namespace tessera::pelab {
 
 void PeLabPlugin::registerAll(plugins::Registry &registry)
@@ -11,16 +13,10 @@ void PeLabPlugin::registerAll(plugins::Registry &registry)
 
 void PeLabPlugin::registerPanels(plugins::Registry &registry)
 {
-    plugins::PanelDescriptor panel;
-    panel.id = QStringLiteral("pe");
-    panel.title = QObject::tr("Positional encodings");
-    panel.description = QObject::tr("Sinusoidal curves and heatmap, position similarity, RoPE, ALiBi and learned tables");
-    panel.shortcut = QKeySequence(Qt::ALT | Qt::Key_1);
-    panel.order = 30;
-    panel.create = [](const plugins::PanelContext &context, QWidget *parent) {
-        return new PeLabPanel(context, parent);
-    };
-    registry.registerPanel(std::move(panel));
+    registry.registerPanel(plugins::panelDescriptor<PeLabPanel>(
+        QStringLiteral("pe"), QObject::tr("Positional encodings"),
+        QObject::tr("Sinusoidal curves and heatmap, position similarity, RoPE, ALiBi and learned tables"),
+        Qt::ALT | Qt::Key_1, 30));
 }
 
 } // namespace tessera::pelab

@@ -2,19 +2,17 @@
 
 #include "VitPanel.h"
 
+#include "tessera/plugins/PanelPlugin.h"
+
 namespace tessera::vitlens {
 
 void VitPlugin::registerAll(plugins::Registry &registry)
 {
-    plugins::PanelDescriptor panel;
-    panel.id = QStringLiteral("vit");
-    panel.title = QObject::tr("ViT lens");
-    panel.description = QObject::tr("A vision transformer on real images: patches, attention on the image, rollout, "
-                                     "mean attention distance, position embeddings and filters");
-    panel.shortcut = QKeySequence(Qt::ALT | Qt::Key_5);
-    panel.order = 70;
-    panel.create = [](const plugins::PanelContext &context, QWidget *parent) { return new VitPanel(context, parent); };
-    registry.registerPanel(std::move(panel));
+    registry.registerPanel(plugins::panelDescriptor<VitPanel>(
+        QStringLiteral("vit"), QObject::tr("ViT lens"),
+        QObject::tr("A vision transformer on real images: patches, attention on the image, rollout, "
+                    "mean attention distance, position embeddings and filters"),
+        Qt::ALT | Qt::Key_5, 70));
 }
 
 } // namespace tessera::vitlens

@@ -1,0 +1,110 @@
+#pragma once
+// What every panel shares, written once: the figure tabs behind figureNames() / figure() /
+// setCurrentFigure(), a status line, the option declarations (OptionSet) behind optionSpecs(),
+// and setOptions() in its fixed order:
+//   1. an unknown option is refused (the message lists the known ones),
+//   2. --view is checked against the figures,
+//   3. every declared option's value is checked (OptionSet::check), then checkOptions(),
+//   4. openSource() opens what the options name (a model folder); when that loads in the
+//      background, the rest is held and applied by releaseHeldOptions() once it has arrived,
+//   5. applyOptions(), the panel's own part; then the view is shown (showView()).
+// GUI thread only.
+
+#include "tessera/plugins/OptionSet.h"
+#include "tessera/plugins/PanelJobSlot.h"
+#include "tessera/plugins/Registry.h"
+#include "tessera/widgets/PanelWidget.h"
+
+#include <QStringList>
+#include <QVariantMap>
+
+class QLabel;
+class QTabWidget;
+
+namespace tessera::plugins {
+
+class PanelBase : public widgets::PanelWidget {
+    Q_OBJECT
+public:
+    // unknownOption: the sentence for step 1, %1 the option and %2 the known ones ("unknown
+    // option --%1 for the ViT lens (options: %2)").
+    PanelBase(const PanelContext &context, QString unknownOption, QWidget *parent = nullptr);
+
+    QStringList figureNames() const override { return m_figureNames; }
+    QString currentFigureName() const override;
+    void setCurrentFigure(const QString &name) override;
+    widgets::Figure *figure(const QString &name) override;
+
+    QList<widgets::OptionSpec> optionSpecs() const override { return m_options.specs(); }
+    bool setOptions(const QVariantMap &options, QString *error) final;
+
+protected:
+    const PanelContext &context() const { return m_context; }
+    widgets::JobRunner *jobs() const { return m_context.jobs; }
+    bool runsInline() const { return m_context.jobs && m_context.jobs->isInline(); }
+
+    // Adds view as the tab title, exported as name; view is a widgets::Figure. Its read-outs go
+    // to the status bar when it has a readoutChanged(QString) signal.
+    template <class View> View *addFigure(const QString &name, const QString &title, View *view)
+    {
+        addFigureTab(name, title, view, view);
+        return view;
+    }
+    QTabWidget *figureTabs() const { return m_tabs; }
+    // Called after the current figure changed (before currentFigureChanged is emitted).
+    virtual void figureShown() {}
+
+    OptionSet &optionSet() { return m_options; }
+    const OptionSet &optionSet() const { return m_options; }
+    // Declares --view (choices: the figures), with help text and the default view.
+    void addViewOption(const QString &help, const QString &defaultView);
+
+    // The status line below the controls (created here, placed by the panel).
+    QLabel *statusLine() const { return m_status; }
+    void setStatus(const QString &text, bool error = false);
+    // For a PanelJobSlot: its failures shown in the status line (m_job{this, errorsToStatus()}).
+    std::function<void(const QString &)> errorsToStatus()
+    {
+        return [this](const QString &message) { setStatus(message, true); };
+    }
+
+    // A slot running action(&error) whose failure is shown in the status line.
+    template <class Action> auto statusOnFailure(Action action)
+    {
+        return [this, action] {
+            QString error;
+            if (!action(&error))
+                setStatus(error, true);
+        };
+    }
+
+    // Step 3: checks that need several options at once; nothing may change yet.
+    virtual bool checkOptions(const QVariantMap &options, QString *error);
+    // Step 4: opens what the options name; sets *loading when that goes on in the background.
+    virtual bool openSource(const QVariantMap &options, bool *loading, QString *error);
+    // The options openSource() consumed (not held for later).
+    virtual QStringList sourceOptionNames() const { return {QStringLiteral("model")}; }
+    // Step 5: the panel's own part. view is the checked --view (or the current figure).
+    virtual bool applyOptions(const QVariantMap &options, const QString &view, QString *error) = 0;
+    // Step 5, last: shows the view.
+    virtual void showView(const QString &view) { setCurrentFigure(view); }
+    // Applies the options held while a source loaded; a failure goes to the status line.
+    void releaseHeldOptions();
+
+    // Sets *error (when given) and returns false: return fail(error, tr("..."));
+    static bool fail(QString *error, const QString &message);
+
+private:
+    void addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure);
+
+    PanelContext m_context;
+    QString m_unknownOption;
+    OptionSet m_options;
+    QStringList m_figureNames;
+    QList<widgets::Figure *> m_figures;
+    QVariantMap m_held;
+    QTabWidget *m_tabs = nullptr;
+    QLabel *m_status = nullptr;
+};
+
+} // namespace tessera::plugins

@@ -1,0 +1,116 @@
+#include "tessera/plugins/PanelBase.h"
+
+#include <QLabel>
+#include <QMetaMethod>
+#include <QTabWidget>
+
+#include <utility>
+
+namespace tessera::plugins {
+
+PanelBase::PanelBase(const PanelContext &context, QString unknownOption, QWidget *parent)
+    : widgets::PanelWidget(parent), m_context(context), m_unknownOption(std::move(unknownOption)),
+      m_tabs(new QTabWidget), m_status(new QLabel)
+{
+    m_status->setWordWrap(true);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        figureShown();
+        emit currentFigureChanged(currentFigureName());
+    });
+}
+
+QString PanelBase::currentFigureName() const
+{
+    return m_figureNames.value(m_tabs->currentIndex());
+}
+
+void PanelBase::setCurrentFigure(const QString &name)
+{
+    const int index = int(m_figureNames.indexOf(name));
+    if (index >= 0)
+        m_tabs->setCurrentIndex(index);
+}
+
+widgets::Figure *PanelBase::figure(const QString &name)
+{
+    const int index = int(m_figureNames.indexOf(name));
+    return index >= 0 ? m_figures[index] : nullptr;
+}
+
+void PanelBase::addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure)
+{
+    m_figureNames << name;
+    m_figures << figure;
+    m_tabs->addTab(widget, title);
+    if (widget->metaObject()->indexOfSignal("readoutChanged(QString)") >= 0)
+        connect(widget, SIGNAL(readoutChanged(QString)), this, SIGNAL(statusMessage(QString)));
+}
+
+void PanelBase::addViewOption(const QString &help, const QString &defaultView)
+{
+    m_options.addChoice(QStringLiteral("view"), help, {}, defaultView).choices([this] { return m_figureNames; });
+}
+
+void PanelBase::setStatus(const QString &text, bool error)
+{
+    m_status->setText(text);
+    m_status->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
+    if (!text.isEmpty())
+        emit statusMessage(text);
+}
+
+bool PanelBase::checkOptions(const QVariantMap &, QString *)
+{
+    return true;
+}
+
+bool PanelBase::openSource(const QVariantMap &, bool *loading, QString *)
+{
+    *loading = false;
+    return true;
+}
+
+bool PanelBase::fail(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+bool PanelBase::setOptions(const QVariantMap &options, QString *error)
+{
+    const QStringList known = m_options.names();
+    for (auto it = options.begin(); it != options.end(); ++it)
+        if (!known.contains(it.key()))
+            return fail(error, m_unknownOption.arg(it.key(), known.join(QStringLiteral(", "))));
+    const QString view = options.value(QStringLiteral("view"), currentFigureName()).toString();
+    if (!m_figureNames.contains(view))
+        return fail(error, tr("--view: \"%1\" is not one of %2").arg(view, m_figureNames.join(QStringLiteral(", "))));
+    if (!m_options.check(options, error) || !checkOptions(options, error))
+        return false;
+    bool loading = false;
+    if (!openSource(options, &loading, error))
+        return false;
+    if (loading) {
+        // Loading in the background: the rest applies when it has arrived.
+        m_held = options;
+        for (const QString &name : sourceOptionNames())
+            m_held.remove(name);
+        setCurrentFigure(view);
+        return true;
+    }
+    if (!applyOptions(options, view, error))
+        return false;
+    showView(view);
+    return true;
+}
+
+void PanelBase::releaseHeldOptions()
+{
+    const QVariantMap held = std::exchange(m_held, {});
+    QString error;
+    if (!held.isEmpty() && !setOptions(held, &error))
+        setStatus(error, true);
+}
+
+} // namespace tessera::plugins
