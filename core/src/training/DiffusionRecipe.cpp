@@ -11,9 +11,9 @@
 #include "tessera/core/FileIO.h"
 #include "tessera/core/Safetensors.h"
 
-#include "DiffusionNetwork.h"
-#include "TorchTensors.h"
-#include "TrainingRecipe.h"
+#include "../DiffusionNetwork.h"
+#include "../TorchTensors.h"
+#include "Recipe.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -178,8 +178,9 @@ public:
 
     StepOutcome loss(const Model &model, const Batch &batch) const override
     {
-        const torch::Tensor predicted = diffusion::detail::differentiableForward(
-            model, toTorch(batch.inputs.floats.at("sample")), torch::tensor(batch.inputs.integers.at("timestep").values));
+        const torch::Tensor predicted =
+            diffusion::detail::differentiableForward(model, toTorch(batch.inputs.floats.at("sample")),
+                                                     torch::tensor(batch.inputs.integers.at("timestep").values));
         StepOutcome outcome;
         outcome.loss = torch::mse_loss(predicted, batch.targets.to(predicted.dtype()));
         outcome.accuracy = std::nan("");
@@ -190,7 +191,7 @@ public:
     {
         torch::NoGradGuard noGrad;
         double sum = 0.0;
-        const int64_t batches = evaluationBatches();
+        const int64_t batches = evaluationBatches(batchSize);
         for (int64_t b = 0; b < batches; ++b) {
             context.throwIfCancelled();
             sum += loss(model, batch(b, true, batchSize)).loss.item<double>();
@@ -320,7 +321,8 @@ public:
         for (const char *prefix : {"down_blocks.", "up_blocks."})
             if (name.rfind(prefix, 0) == 0) {
                 const size_t start = std::string(prefix).size();
-                return std::string(prefix[0] == 'd' ? "down " : "up ") + name.substr(start, name.find('.', start) - start);
+                return std::string(prefix[0] == 'd' ? "down " : "up ") +
+                       name.substr(start, name.find('.', start) - start);
             }
         if (name.rfind("mid_block.", 0) == 0)
             return "middle";
@@ -339,7 +341,10 @@ private:
 
 class ToyDiffusion : public DiffusionRecipe {
 public:
-    ToyDiffusion(const TrainingOptions &o, std::string shape) : DiffusionRecipe(o, toyJson(o), 3.0), m_shape(std::move(shape)) {}
+    ToyDiffusion(const TrainingOptions &o, std::string shape)
+        : DiffusionRecipe(o, toyJson(o), 3.0), m_shape(std::move(shape))
+    {
+    }
 
     static nlohmann::json toyJson(const TrainingOptions &o)
     {
@@ -394,39 +399,37 @@ private:
 
 } // namespace
 
-std::vector<RecipeInfo> diffusionRecipes()
+std::vector<RecipeRow> diffusionRecipeRows()
 {
     // Denoisers have no heads and no sequence: 1 and 0.
-    auto make = [](std::string name, std::string title, std::string description, std::string architecture, int64_t steps,
-                   int64_t batch, double rate, int64_t layers, int64_t hidden) {
-        return recipeInfo(std::move(name), std::move(title), std::move(description), std::move(architecture), false, steps, batch,
-                          rate, layers, hidden, 1, 0);
+    auto info = [](std::string name, std::string title, std::string description, std::string architecture,
+                   int64_t steps, int64_t batch, double rate, int64_t layers, int64_t hidden) {
+        return recipeInfo(std::move(name), std::move(title), std::move(description), std::move(architecture), false,
+                          steps, batch, rate, layers, hidden, 1, 0);
+    };
+    // The toy recipes are named diffusion-<distribution>.
+    auto toyRecipe = [](const TrainingOptions &o) {
+        return std::make_unique<ToyDiffusion>(o, o.recipe.substr(std::string("diffusion-").size()));
     };
     const char *toy = " A small MLP learns to predict the noise added to the points (the DDPM objective); the "
                       "Diffusion lab then shows particles flowing from noise to the shape.";
     return {
-        make("diffusion-fashion", "Diffusion UNet on Fashion-MNIST",
-             "A small diffusers UNet2DModel (3 resolutions, attention at 16 x 16) learns to denoise Fashion-MNIST "
-             "padded to 32 x 32 with the DDPM objective; open the result in the Diffusion lab to sample it.",
-             "unet2d", 2000, 32, 1e-3, 1, 16),
-        make("diffusion-swiss-roll", "Diffusion on a swiss roll", std::string("Points on a 2-D swiss roll.") + toy,
-             "toy-denoiser", 3000, 256, 2e-3, 3, 128),
-        make("diffusion-moons", "Diffusion on two moons", std::string("Points on two interleaved half circles.") + toy,
-             "toy-denoiser", 3000, 256, 2e-3, 3, 128),
-        make("diffusion-8-gaussians", "Diffusion on eight Gaussians",
-             std::string("Points from eight Gaussians on a circle, a distribution with separate modes.") + toy,
-             "toy-denoiser", 3000, 256, 2e-3, 3, 128),
+        {info("diffusion-fashion", "Diffusion UNet on Fashion-MNIST",
+              "A small diffusers UNet2DModel (3 resolutions, attention at 16 x 16) learns to denoise Fashion-MNIST "
+              "padded to 32 x 32 with the DDPM objective; open the result in the Diffusion lab to sample it.",
+              "unet2d", 2000, 32, 1e-3, 1, 16),
+         [](const TrainingOptions &o) { return std::make_unique<FashionDiffusion>(o); }},
+        {info("diffusion-swiss-roll", "Diffusion on a swiss roll", std::string("Points on a 2-D swiss roll.") + toy,
+              "toy-denoiser", 3000, 256, 2e-3, 3, 128),
+         toyRecipe},
+        {info("diffusion-moons", "Diffusion on two moons", std::string("Points on two interleaved half circles.") + toy,
+              "toy-denoiser", 3000, 256, 2e-3, 3, 128),
+         toyRecipe},
+        {info("diffusion-8-gaussians", "Diffusion on eight Gaussians",
+              std::string("Points from eight Gaussians on a circle, a distribution with separate modes.") + toy,
+              "toy-denoiser", 3000, 256, 2e-3, 3, 128),
+         toyRecipe},
     };
-}
-
-std::unique_ptr<Recipe> makeDiffusionRecipe(const TrainingOptions &o)
-{
-    if (o.recipe == "diffusion-fashion")
-        return std::make_unique<FashionDiffusion>(o);
-    for (const char *shape : {"swiss-roll", "moons", "8-gaussians"})
-        if (o.recipe == std::string("diffusion-") + shape)
-            return std::make_unique<ToyDiffusion>(o, shape);
-    return nullptr;
 }
 
 } // namespace tessera::detail

@@ -2,16 +2,17 @@
 // synthetic scenes, with DETR's set loss (Hungarian matching of every decoder layer's outputs,
 // class cross-entropy with no-object weight 0.1, L1 and GIoU box losses with weights 1 / 5 / 2),
 // on the training studio's machinery. The scenes, their exact boxes and mean average precision
-// are here too.
+// are here too. The recipe's snapshots are its weights (snapshotTensors), read back as a model by
+// its row's snapshotModel.
 
 #include "tessera/core/Detr.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/Matching.h"
 #include "tessera/core/Safetensors.h"
 
-#include "DetrNetwork.h"
-#include "TorchTensors.h"
-#include "TrainingRecipe.h"
+#include "../DetrNetwork.h"
+#include "../TorchTensors.h"
+#include "TrainingInternal.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
@@ -34,7 +35,8 @@ ShapesScene shapesScene(uint64_t seed, int64_t index, int64_t size, int64_t maxO
 {
     if (size < 16 || size > 4096 || maxObjects < 1 || maxObjects > 64)
         throw Error("a shapes scene needs a size from 16 to 4096 and 1 to 64 objects");
-    std::mt19937_64 random(seed * 0x9E3779B97F4A7C15ull + uint64_t(index) * 0xBF58476D1CE4E5B9ull + 0x94D049BB133111EBull);
+    std::mt19937_64 random(seed * 0x9E3779B97F4A7C15ull + uint64_t(index) * 0xBF58476D1CE4E5B9ull +
+                           0x94D049BB133111EBull);
     auto integer = [&](int64_t a, int64_t b) { return std::uniform_int_distribution<int64_t>(a, b)(random); };
     // A background and shape colours far enough apart to be seen.
     const cv::Vec3b background(uint8_t(integer(0, 255)), uint8_t(integer(0, 255)), uint8_t(integer(0, 255)));
@@ -61,32 +63,39 @@ ShapesScene shapesScene(uint64_t seed, int64_t index, int64_t size, int64_t maxO
             cv::Scalar colour;
             do
                 colour = cv::Scalar(double(integer(0, 255)), double(integer(0, 255)), double(integer(0, 255)));
-            while (std::abs(colour[0] - background[0]) + std::abs(colour[1] - background[1]) + std::abs(colour[2] - background[2]) < 150);
+            while (std::abs(colour[0] - background[0]) + std::abs(colour[1] - background[1]) +
+                       std::abs(colour[2] - background[2]) <
+                   150);
             const int64_t label = integer(0, 2);
             if (label == 0) {
-                cv::rectangle(mat, cv::Point(int(x0), int(y0)), cv::Point(int(x1), int(y1)), colour, cv::FILLED, cv::LINE_8);
+                cv::rectangle(mat, cv::Point(int(x0), int(y0)), cv::Point(int(x1), int(y1)), colour, cv::FILLED,
+                              cv::LINE_8);
             } else if (label == 1) {
                 // The ellipse inscribed in the box; its four extreme pixels are set explicitly, so that the
                 // shape's pixels span exactly the box whatever the rounding at its edges.
                 std::vector<cv::Point> points;
-                const double cx = double(x0 + x1) / 2.0, cy = double(y0 + y1) / 2.0, a = double(w) / 2.0, b = double(h) / 2.0;
+                const double cx = double(x0 + x1) / 2.0, cy = double(y0 + y1) / 2.0, a = double(w) / 2.0,
+                             b = double(h) / 2.0;
                 for (int64_t y = y0; y <= y1; ++y)
                     for (int64_t x = x0; x <= x1; ++x) {
                         const double dx = (double(x) - cx) / a, dy = (double(y) - cy) / b;
                         if (dx * dx + dy * dy <= 1.0 + 1e-9 || (y == (y0 + y1) / 2 && (x == x0 || x == x1)) ||
                             (x == (x0 + x1) / 2 && (y == y0 || y == y1)))
-                            mat.at<cv::Vec3b>(int(y), int(x)) = cv::Vec3b(uint8_t(colour[0]), uint8_t(colour[1]), uint8_t(colour[2]));
+                            mat.at<cv::Vec3b>(int(y), int(x)) =
+                                cv::Vec3b(uint8_t(colour[0]), uint8_t(colour[1]), uint8_t(colour[2]));
                     }
             } else {
                 const int64_t apex = integer(x0, x1);
-                const cv::Point triangle[3] = {cv::Point(int(apex), int(y0)), cv::Point(int(x0), int(y1)), cv::Point(int(x1), int(y1))};
+                const cv::Point triangle[3] = {cv::Point(int(apex), int(y0)), cv::Point(int(x0), int(y1)),
+                                               cv::Point(int(x1), int(y1))};
                 cv::fillConvexPoly(mat, triangle, 3, colour, cv::LINE_8);
             }
             placed.push_back({x0, y0, x1, y1});
             scene.labels.push_back(label);
             // The pixels x0 .. x1 cover [x0, x1 + 1) of the image's width.
-            boxes.push_back({float((double(x0) + double(w) / 2.0) / double(size)), float((double(y0) + double(h) / 2.0) / double(size)),
-                             float(double(w) / double(size)), float(double(h) / double(size))});
+            boxes.push_back({float((double(x0) + double(w) / 2.0) / double(size)),
+                             float((double(y0) + double(h) / 2.0) / double(size)), float(double(w) / double(size)),
+                             float(double(h) / double(size))});
             break;
         }
     }
@@ -100,8 +109,8 @@ ShapesScene shapesScene(uint64_t seed, int64_t index, int64_t size, int64_t maxO
     return scene;
 }
 
-double meanAveragePrecision(const std::vector<std::vector<ScoredBox>> &detections, const std::vector<std::vector<ScoredBox>> &truths,
-                            double iouThreshold)
+double meanAveragePrecision(const std::vector<std::vector<ScoredBox>> &detections,
+                            const std::vector<std::vector<ScoredBox>> &truths, double iouThreshold)
 {
     if (detections.size() != truths.size())
         throw Error("detections and ground truth must cover the same images");
@@ -130,7 +139,8 @@ double meanAveragePrecision(const std::vector<std::vector<ScoredBox>> &detection
             for (const ScoredBox &d : detections[i])
                 if (d.label == label)
                     candidates.push_back({d.score, i, &d});
-        std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate &a, const Candidate &b) { return a.score > b.score; });
+        std::stable_sort(candidates.begin(), candidates.end(),
+                         [](const Candidate &a, const Candidate &b) { return a.score > b.score; });
         std::vector<std::vector<bool>> used(truths.size());
         for (size_t i = 0; i < truths.size(); ++i)
             used[i].assign(truths[i].size(), false);
@@ -176,8 +186,8 @@ double meanAveragePrecision(const std::vector<std::vector<ScoredBox>> &detection
 namespace tessera::detail {
 namespace {
 
-using detr::detail::differentiableForward;
 using detr::detail::DetrPredictions;
+using detr::detail::differentiableForward;
 
 constexpr int64_t kSceneSize = 128;
 constexpr int64_t kMaxObjects = 3;
@@ -194,8 +204,10 @@ torch::Tensor pairedGiou(const torch::Tensor &a, const torch::Tensor &b)
     const torch::Tensor p = corners(a), q = corners(b);
     const torch::Tensor areaP = (p.select(1, 2) - p.select(1, 0)) * (p.select(1, 3) - p.select(1, 1));
     const torch::Tensor areaQ = (q.select(1, 2) - q.select(1, 0)) * (q.select(1, 3) - q.select(1, 1));
-    const torch::Tensor iw = (torch::min(p.select(1, 2), q.select(1, 2)) - torch::max(p.select(1, 0), q.select(1, 0))).clamp_min(0);
-    const torch::Tensor ih = (torch::min(p.select(1, 3), q.select(1, 3)) - torch::max(p.select(1, 1), q.select(1, 1))).clamp_min(0);
+    const torch::Tensor iw =
+        (torch::min(p.select(1, 2), q.select(1, 2)) - torch::max(p.select(1, 0), q.select(1, 0))).clamp_min(0);
+    const torch::Tensor ih =
+        (torch::min(p.select(1, 3), q.select(1, 3)) - torch::max(p.select(1, 1), q.select(1, 1))).clamp_min(0);
     const torch::Tensor inter = iw * ih, uni = areaP + areaQ - inter;
     const torch::Tensor ew = torch::max(p.select(1, 2), q.select(1, 2)) - torch::min(p.select(1, 0), q.select(1, 0));
     const torch::Tensor eh = torch::max(p.select(1, 3), q.select(1, 3)) - torch::min(p.select(1, 1), q.select(1, 1));
@@ -319,7 +331,8 @@ public:
         std::map<std::string, int64_t> fanIn;
         for (const auto &[name, shape] : m_shapes)
             if (shape.size() >= 2)
-                fanIn[name.substr(0, name.rfind('.'))] = std::accumulate(shape.begin() + 1, shape.end(), int64_t(1), std::multiplies<int64_t>());
+                fanIn[name.substr(0, name.rfind('.'))] =
+                    std::accumulate(shape.begin() + 1, shape.end(), int64_t(1), std::multiplies<int64_t>());
         Weights weights;
         for (const auto &[name, shape] : m_shapes) {
             const std::string layer = name.substr(0, name.rfind('.')), last = name.substr(name.rfind('.') + 1);
@@ -373,7 +386,8 @@ public:
             const torch::Tensor &logits = predictions.logits[l], &predicted = predictions.boxes[l];
             std::vector<int64_t> classTargets(size_t(batch * queries), noObject);
             std::vector<int64_t> matchedPredictions, matchedTargets; // flat indices
-            const torch::Tensor detachedLogits = logits.detach().contiguous(), detachedBoxes = predicted.detach().contiguous();
+            const torch::Tensor detachedLogits = logits.detach().contiguous(),
+                                detachedBoxes = predicted.detach().contiguous();
             for (int64_t b = 0; b < batch; ++b) {
                 const int64_t count = labelCounts[size_t(b)];
                 if (count == 0)
@@ -400,8 +414,10 @@ public:
             torch::Tensor loss = classification;
             if (!matchedPredictions.empty()) {
                 const torch::Tensor p = predicted.reshape({-1, 4}).index_select(0, torch::tensor(matchedPredictions));
-                const torch::Tensor t = targets.reshape({-1, 5}).index_select(0, torch::tensor(matchedTargets)).slice(1, 1, 5);
-                loss = loss + 5.0 * (p - t).abs().sum() / normaliser + 2.0 * (1.0 - pairedGiou(p, t)).sum() / normaliser;
+                const torch::Tensor t =
+                    targets.reshape({-1, 5}).index_select(0, torch::tensor(matchedTargets)).slice(1, 1, 5);
+                loss =
+                    loss + 5.0 * (p - t).abs().sum() / normaliser + 2.0 * (1.0 - pairedGiou(p, t)).sum() / normaliser;
             }
             total = total + loss;
         }
@@ -411,7 +427,8 @@ public:
     StepOutcome loss(const Model &model, const Batch &batch) const override
     {
         StepOutcome outcome;
-        outcome.loss = setLoss(differentiableForward(model, toTorch(batch.inputs.floats.at("pixel_values")), true), batch.targets);
+        outcome.loss =
+            setLoss(differentiableForward(model, toTorch(batch.inputs.floats.at("pixel_values")), true), batch.targets);
         outcome.accuracy = std::nan("");
         return outcome;
     }
@@ -423,27 +440,29 @@ public:
         torch::NoGradGuard noGrad;
         double sum = 0.0;
         std::vector<std::vector<detr::ScoredBox>> detections, truths;
-        const int64_t batches = evaluationBatches();
+        const int64_t batches = evaluationBatches(batchSize);
         for (int64_t e = 0; e < batches; ++e) {
             context.throwIfCancelled();
             const Batch b = batch(e, true, batchSize);
-            const DetrPredictions predictions = differentiableForward(model, toTorch(b.inputs.floats.at("pixel_values")));
+            const DetrPredictions predictions =
+                differentiableForward(model, toTorch(b.inputs.floats.at("pixel_values")));
             sum += setLoss(predictions, b.targets).item<double>();
             const torch::Tensor probabilities = torch::softmax(predictions.logits.back(), -1).contiguous();
             const torch::Tensor boxes = predictions.boxes.back().contiguous();
             for (int64_t i = 0; i < b.targets.size(0); ++i) {
                 std::vector<detr::ScoredBox> image, truth;
                 for (int64_t q = 0; q < m_detr.queries; ++q) {
-                    const int64_t label = std::get<1>(probabilities[i][q].slice(0, 0, classes()).max(0)).item<int64_t>();
+                    const int64_t label =
+                        std::get<1>(probabilities[i][q].slice(0, 0, classes()).max(0)).item<int64_t>();
                     const float *box = boxes[i][q].data_ptr<float>();
-                    image.push_back({label, probabilities[i][q][label].item<double>(), box[0] - box[2] / 2, box[1] - box[3] / 2,
-                                     box[0] + box[2] / 2, box[1] + box[3] / 2});
+                    image.push_back({label, probabilities[i][q][label].item<double>(), box[0] - box[2] / 2,
+                                     box[1] - box[3] / 2, box[0] + box[2] / 2, box[1] + box[3] / 2});
                 }
                 for (int64_t n = 0; n < kMaxObjects; ++n) {
                     const float *row = b.targets[i][n].data_ptr<float>();
                     if (row[0] >= 0)
-                        truth.push_back({int64_t(row[0]), 1.0, row[1] - row[3] / 2, row[2] - row[4] / 2, row[1] + row[3] / 2,
-                                         row[2] + row[4] / 2});
+                        truth.push_back({int64_t(row[0]), 1.0, row[1] - row[3] / 2, row[2] - row[4] / 2,
+                                         row[1] + row[3] / 2, row[2] + row[4] / 2});
                 }
                 detections.push_back(std::move(image));
                 truths.push_back(std::move(truth));
@@ -453,6 +472,16 @@ public:
     }
 
     std::string accuracyName() const override { return "ap50"; }
+
+    // A detector's snapshot is its weights: the DETR lens runs the user's image (and its
+    // matching against the user's ground truth) through the model as it was at this step.
+    NamedTensors snapshotTensors(const Model &, const Weights &weights, const Probe &) const override
+    {
+        NamedTensors tensors;
+        for (const auto &[name, tensor] : weights)
+            tensors.emplace_back("weights." + name, fromTorch(tensor));
+        return tensors;
+    }
 
     void saveModel(const std::string &folder, const ModelConfig &, const Weights &weights) const override
     {
@@ -494,21 +523,32 @@ private:
     nlohmann::json m_json;
 };
 
-} // namespace
-
-std::vector<RecipeInfo> detrRecipes()
+// The model of a snapshot of a detr-shapes run: the run's config.json with the snapshot's weights.
+std::shared_ptr<const Model> detrSnapshotModel(const std::string &runFolder, const std::string &path,
+                                               const std::string &name)
 {
-    return {recipeInfo("detr-shapes", "DETR on synthetic shapes",
-                       "A small DETR (a 4-stage ResNet of 16 to 128 channels, 2 + 2 transformer layers, 10 object queries) "
-                       "learns to find rectangles, ellipses and triangles in 128 x 128 scenes with DETR's set loss: "
-                       "Hungarian matching, no-object class, L1 and GIoU. Held-out AP50 is its accuracy; open the "
-                       "result in the DETR lens.",
-                       "detr", false, 3000, 32, 1e-3, 2, 64, 4, 10)};
+    const detr::DetrConfig config = detr::DetrConfig::fromFile(runFolder + "/config.json");
+    const Weights weights = readSnapshotWeights(path);
+    const auto classifier = weights.find("class_labels_classifier.weight");
+    if (classifier == weights.end() || classifier->second.dim() != 2)
+        throw Error("this snapshot holds no DETR weights", path);
+    return detr::detail::modelFromWeights(config, weights, classifier->second.size(0) - 1, name);
 }
 
-std::unique_ptr<Recipe> makeDetrRecipe(const TrainingOptions &o)
+} // namespace
+
+std::vector<RecipeRow> detrRecipeRows()
 {
-    return o.recipe == "detr-shapes" ? std::make_unique<DetrShapes>(o) : nullptr;
+    RecipeRow row{
+        recipeInfo("detr-shapes", "DETR on synthetic shapes",
+                   "A small DETR (a 4-stage ResNet of 16 to 128 channels, 2 + 2 transformer layers, 10 object queries) "
+                   "learns to find rectangles, ellipses and triangles in 128 x 128 scenes with DETR's set loss: "
+                   "Hungarian matching, no-object class, L1 and GIoU. Held-out AP50 is its accuracy; open the "
+                   "result in the DETR lens.",
+                   "detr", false, 3000, 32, 1e-3, 2, 64, 4, 10),
+        [](const TrainingOptions &o) { return std::make_unique<DetrShapes>(o); }};
+    row.snapshotModel = detrSnapshotModel;
+    return {row};
 }
 
 } // namespace tessera::detail
