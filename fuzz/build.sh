@@ -12,11 +12,15 @@ portable=0
 command -v clang++ >/dev/null || { echo "fuzz/build.sh: clang++ is missing (apt-get install clang)" >&2; exit 1; }
 mkdir -p "$out/obj"
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-flags="-std=c++17 -O1 -g $sanitize -Icore/include $(pkg-config --cflags opencv4) -DTESSERA_FUZZ"
-sources=(Error FileIO Matrix Safetensors TableIO Tokenizer ModelConfig Datasets Log Job DiffusionConfig Pipelines DetrConfig)
+flags="-std=c++17 -O1 -g $sanitize -Icore/include -Icore/src $(pkg-config --cflags opencv4) -DTESSERA_FUZZ"
+# Paths under core/src; ModelConfig reads its families' keys through models/Registry and their
+# <Family>Config files (no LibTorch in any of them).
+sources=(Error FileIO Matrix Safetensors TableIO Tokenizer ModelConfig models/Registry models/bert/BertConfig
+  models/gpt2/Gpt2Config models/vit/VitConfig Datasets Log Job models/unet/DiffusionConfig Pipelines
+  models/detr/DetrConfig)
 objects=()
 for s in "${sources[@]}"; do
-  o="$out/obj/$s.o"
+  o="$out/obj/${s//\//_}.o"
   if [[ ! -f $o || core/src/$s.cpp -nt $o ]]; then
     clang++ $flags -fsanitize=fuzzer-no-link -c "core/src/$s.cpp" -o "$o"
   fi

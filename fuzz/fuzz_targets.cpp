@@ -18,7 +18,7 @@
 #include "tessera/core/TableIO.h"
 #include "tessera/core/Tokenizer.h"
 
-#include "../core/src/DiffusionConfig.h"
+#include "../core/src/models/unet/DiffusionConfig.h"
 
 #include <cstdint>
 #include <cstdio>

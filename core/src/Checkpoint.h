@@ -1,6 +1,6 @@
 #pragma once
 // Internal to core (LibTorch visible): reading a Hugging Face checkpoint's weights, shared by
-// the transformer loader (models/TransformerModel.cpp) and DETR (Detr.cpp).
+// the transformer loader (models/TransformerModel.cpp) and DETR (models/detr/Detr.cpp).
 
 #include "tessera/core/Job.h"
 #include "tessera/core/Model.h"

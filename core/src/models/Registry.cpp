@@ -1,4 +1,5 @@
-// The model families Tessera opens: one line per family (and its declaration above the list).
+// The registry of model families (the list is models/Families.def) and the config helpers the
+// families share. No LibTorch: ModelConfig::fromFile and the fuzz targets use it alone.
 
 #include "models/Family.h"
 
@@ -8,24 +9,21 @@
 
 namespace tessera::detail {
 
-namespace bert {
-const Family &family();
-}
-namespace gpt2 {
-const Family &family();
-}
-namespace vit {
-const Family &family();
-}
+#define TESSERA_FAMILY(ns)                                                                                             \
+    namespace ns {                                                                                                     \
+    const Family &family();                                                                                            \
+    }
+#include "models/Families.def"
+#undef TESSERA_FAMILY
 
 namespace {
 
 const std::vector<const Family *> &families()
 {
     static const std::vector<const Family *> all = {
-        &bert::family(),
-        &gpt2::family(),
-        &vit::family(),
+#define TESSERA_FAMILY(ns) &ns::family(),
+#include "models/Families.def"
+#undef TESSERA_FAMILY
     };
     return all;
 }

@@ -2,7 +2,7 @@
 // family's weight list (models/Family.h), tied weights, the memory check, and run() through the
 // family's forward with one nn::Pass recording what the caller asked for.
 
-#include "models/Family.h"
+#include "models/Architecture.h"
 #include "models/Capabilities.h"
 
 #include "tessera/core/Error.h"
@@ -57,7 +57,7 @@ public:
     {
         m_info.config = std::move(config);
         m_info.folder = m_folder;
-        m_architecture = m_family.architecture(m_info.config, true, false);
+        m_architecture = detail::makeArchitecture(m_family, m_info.config, true, false);
         const bool tie = m_info.config.tieWordEmbeddings;
         for (const WeightSpec &spec : m_architecture->weights()) {
             if (tie && !spec.tiedTo.empty())
@@ -178,7 +178,7 @@ private:
         // Which parts the file holds: the head by "architectures" (or, without it, by its
         // weights), the pooler by its weights (a masked-LM checkpoint's pooler is unused).
         const std::string &arch = c.architecture;
-        const std::unique_ptr<Architecture> full = m_family.architecture(c, true, true);
+        const std::unique_ptr<Architecture> full = detail::makeArchitecture(m_family, c, true, true);
         auto holds = [&](Part part) {
             const auto &all = full->weights();
             return std::any_of(all.begin(), all.end(), [&](const WeightSpec &spec) {
@@ -187,7 +187,7 @@ private:
         };
         const bool hasHead = arch.empty() ? holds(Part::head) : detail::architectureHasHead(arch);
         const bool hasPooler = holds(Part::pooler) && arch.find("ForMaskedLM") == std::string::npos;
-        m_architecture = m_family.architecture(c, hasHead, hasPooler);
+        m_architecture = detail::makeArchitecture(m_family, c, hasHead, hasPooler);
         for (const WeightSpec &spec : m_architecture->weights()) {
             if (fileNameOf.count(spec.name))
                 continue;
@@ -250,10 +250,29 @@ private:
 
 namespace detail {
 
+#define TESSERA_FAMILY(ns)                                                                                             \
+    namespace ns {                                                                                                     \
+    const Family &family();                                                                                            \
+    std::unique_ptr<Architecture> architecture(const ModelConfig &config, bool hasHead, bool hasPooler);               \
+    }
+#include "models/Families.def"
+#undef TESSERA_FAMILY
+
+std::unique_ptr<Architecture> makeArchitecture(const Family &family, const ModelConfig &config, bool hasHead,
+                                               bool hasPooler)
+{
+#define TESSERA_FAMILY(ns)                                                                                             \
+    if (&family == &ns::family())                                                                                      \
+        return ns::architecture(config, hasHead, hasPooler);
+#include "models/Families.def"
+#undef TESSERA_FAMILY
+    throw Error("model_type \"" + family.modelType + "\" has no network");
+}
+
 std::vector<std::pair<std::string, std::vector<int64_t>>> weightShapes(const ModelConfig &config)
 {
     std::vector<std::pair<std::string, std::vector<int64_t>>> all;
-    const std::unique_ptr<Architecture> architecture = familyOf(config).architecture(config, true, false);
+    const std::unique_ptr<Architecture> architecture = makeArchitecture(familyOf(config), config, true, false);
     for (const WeightSpec &spec : architecture->weights())
         if (!(config.tieWordEmbeddings && !spec.tiedTo.empty()))
             all.emplace_back(spec.name, spec.shape);
@@ -272,7 +291,7 @@ void writeFamilyConfig(const ModelConfig &config, nlohmann::json &json)
 
 torch::Tensor inputEmbedding(const ModelConfig &config, const Weights &weights)
 {
-    return familyOf(config).architecture(config, false, false)->inputEmbedding(weights);
+    return makeArchitecture(familyOf(config), config, false, false)->inputEmbedding(weights);
 }
 
 std::unique_ptr<Model> loadTransformer(ModelConfig config, const std::string &folder, JobContext *context)

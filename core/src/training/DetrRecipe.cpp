@@ -10,7 +10,7 @@
 #include "tessera/core/Matching.h"
 #include "tessera/core/Safetensors.h"
 
-#include "../DetrNetwork.h"
+#include "models/detr/DetrNetwork.h"
 #include "../TorchTensors.h"
 #include "TrainingInternal.h"
 

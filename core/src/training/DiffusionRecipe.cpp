@@ -11,7 +11,7 @@
 #include "tessera/core/FileIO.h"
 #include "tessera/core/Safetensors.h"
 
-#include "../DiffusionNetwork.h"
+#include "models/unet/DiffusionNetwork.h"
 #include "../TorchTensors.h"
 #include "Recipe.h"
 

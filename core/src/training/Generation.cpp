@@ -16,8 +16,8 @@ std::string generateText(const Model &model, const Tokenizer &tokenizer, const s
                          double temperature, int topK, uint64_t seed, JobContext *context)
 {
     const ModelConfig &c = model.info().config;
-    if (c.modelType != "gpt2")
-        throw Error("text generation needs a GPT-2 model, not " + c.modelType);
+    if (!model.info().capabilities.generates)
+        throw Error("text generation needs a causal language model with its head (GPT-2), not " + c.modelType);
     std::vector<int64_t> ids = tokenizer.encode(prompt, false).ids;
     const int64_t endOfText = tokenizer.tokenToId("<|endoftext|>");
     if (ids.empty())

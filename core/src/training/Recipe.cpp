@@ -7,6 +7,7 @@
 #include "tessera/core/Safetensors.h"
 
 #include "../Network.h"
+#include "../models/Capabilities.h"
 #include "../TorchTensors.h"
 
 #include <algorithm>
@@ -29,52 +30,10 @@ nlohmann::json configJson(const ModelConfig &c)
     j["torch_dtype"] = "float32";
     j["transformers_version"] = "4.46.0";
     j["initializer_range"] = 0.02;
-    if (c.modelType == "gpt2") {
-        j["vocab_size"] = c.vocabularySize;
-        j["n_embd"] = c.hiddenSize;
-        j["n_layer"] = c.layers;
-        j["n_head"] = c.heads;
-        j["n_inner"] = c.intermediateSize;
-        j["n_positions"] = c.maxPositions;
-        j["n_ctx"] = c.maxPositions;
-        j["activation_function"] = c.activation;
-        j["layer_norm_epsilon"] = c.layerNormEps;
-        j["resid_pdrop"] = 0.0;
-        j["embd_pdrop"] = 0.0;
-        j["attn_pdrop"] = 0.0;
+    writeFamilyConfig(c, j);                                     // the family's own keys (models/<family>/)
+    if (capabilitiesOf(c.modelType, true).causalLanguageModel) { // end-of-text starts and ends a text
         j["bos_token_id"] = kEndOfText;
         j["eos_token_id"] = kEndOfText;
-        j["tie_word_embeddings"] = true;
-        return j;
-    }
-    j["hidden_size"] = c.hiddenSize;
-    j["num_hidden_layers"] = c.layers;
-    j["num_attention_heads"] = c.heads;
-    j["intermediate_size"] = c.intermediateSize;
-    j["hidden_act"] = c.activation;
-    j["hidden_dropout_prob"] = 0.0;
-    j["attention_probs_dropout_prob"] = 0.0;
-    j["layer_norm_eps"] = c.layerNormEps;
-    if (c.modelType == "bert") {
-        j["vocab_size"] = c.vocabularySize;
-        j["max_position_embeddings"] = c.maxPositions;
-        j["type_vocab_size"] = c.typeVocabularySize;
-        j["pad_token_id"] = 0;
-        j["position_embedding_type"] = "absolute";
-        j["tie_word_embeddings"] = true;
-    } else {
-        j["image_size"] = c.imageSize;
-        j["patch_size"] = c.patchSize;
-        j["num_channels"] = c.channels;
-        j["qkv_bias"] = c.qkvBias;
-        j["encoder_stride"] = c.patchSize;
-        nlohmann::json id2label = nlohmann::json::object(), label2id = nlohmann::json::object();
-        for (size_t i = 0; i < c.labels.size(); ++i) {
-            id2label[std::to_string(i)] = c.labels[i];
-            label2id[c.labels[i]] = int64_t(i);
-        }
-        j["id2label"] = id2label;
-        j["label2id"] = label2id;
     }
     return j;
 }
@@ -165,17 +124,12 @@ void saveModelFiles(const std::string &folder, const ModelConfig &config, const 
     recipe.writeTokenizer(folder);
 }
 
-// The input embedding of a model: token embeddings [vocabulary, hidden] for BERT and GPT-2, the
+// The input embedding of a model: token embeddings [vocabulary, hidden] for text models, the
 // patch projection as [hidden, channels x patch x patch] for ViT (one row per output feature).
 FloatTensor tokenEmbeddings(const ModelConfig &config, const Weights &weights)
 {
     torch::NoGradGuard noGrad;
-    if (config.modelType == "bert")
-        return fromTorch(weights.at("embeddings.word_embeddings.weight"));
-    if (config.modelType == "gpt2")
-        return fromTorch(weights.at("wte.weight"));
-    const torch::Tensor projection = weights.at("embeddings.patch_embeddings.projection.weight");
-    return fromTorch(projection.reshape({projection.size(0), -1}));
+    return fromTorch(inputEmbedding(config, weights));
 }
 
 } // namespace

@@ -41,8 +41,8 @@ int64_t integer(const nlohmann::json &j, const char *key, int64_t fallback, int6
         throw Error("expected a whole number, found " + v.dump(), path, key);
     const int64_t value = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(high) ? high + 1 : v.get<int64_t>();
     if (value < low || value > high)
-        throw Error("must be between " + std::to_string(low) + " and " + std::to_string(high) + ", found " + v.dump(), path,
-                    key);
+        throw Error("must be between " + std::to_string(low) + " and " + std::to_string(high) + ", found " + v.dump(),
+                    path, key);
     return value;
 }
 
@@ -99,11 +99,13 @@ DetrConfig parseConfig(const nlohmann::json &j, const std::string &path)
     c.queries = integer(j, "num_queries", 100, 1, 10000, path);
     c.activation = text(j, "activation_function", "relu", path);
     if (c.activation != "relu" && c.activation != "gelu" && c.activation != "silu" && c.activation != "swish")
-        throw Error("activation \"" + c.activation + "\" is not supported (relu, gelu, silu)", path, "activation_function");
+        throw Error("activation \"" + c.activation + "\" is not supported (relu, gelu, silu)", path,
+                    "activation_function");
     const std::string position = text(j, "position_embedding_type", "sine", path);
     if (position != "sine")
-        throw Error("position_embedding_type \"" + position + "\" is not supported (sine is; DETR's checkpoints use it)", path,
-                    "position_embedding_type");
+        throw Error("position_embedding_type \"" + position +
+                        "\" is not supported (sine is; DETR's checkpoints use it)",
+                    path, "position_embedding_type");
     c.dilation = flag(j, "dilation", false, path);
     c.classCost = number(j, "class_cost", 1.0, path);
     c.boxCost = number(j, "bbox_cost", 5.0, path);
@@ -126,22 +128,27 @@ DetrConfig parseConfig(const nlohmann::json &j, const std::string &path)
                 throw Error("tessera_block must be basic or bottleneck", path, "backbone_config.tessera_block");
             for (const char *key : {"tessera_depths", "tessera_widths"}) {
                 if (!b.contains(key) || !b[key].is_array() || b[key].size() != 4)
-                    throw Error("expected four whole numbers (one per stage)", path, std::string("backbone_config.") + key);
-                std::vector<int64_t> &values = std::string(key) == "tessera_depths" ? c.backboneDepths : c.backboneWidths;
+                    throw Error("expected four whole numbers (one per stage)", path,
+                                std::string("backbone_config.") + key);
+                std::vector<int64_t> &values =
+                    std::string(key) == "tessera_depths" ? c.backboneDepths : c.backboneWidths;
                 for (const nlohmann::json &v : b[key]) {
                     if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 4096)
-                        throw Error("expected four whole numbers from 1 to 4096", path, std::string("backbone_config.") + key);
+                        throw Error("expected four whole numbers from 1 to 4096", path,
+                                    std::string("backbone_config.") + key);
                     values.push_back(v.get<int64_t>());
                 }
             }
         }
-        if (b.contains("output_stride") && b["output_stride"].is_number_integer() && b["output_stride"].get<int64_t>() == 16)
+        if (b.contains("output_stride") && b["output_stride"].is_number_integer() &&
+            b["output_stride"].get<int64_t>() == 16)
             c.dilation = true;
     } else {
         if (!flag(j, "use_timm_backbone", true, path))
-            throw Error("use_timm_backbone is false: a Hugging Face ResNet backbone is not supported (the timm ResNet of "
-                        "DETR's published checkpoints is)",
-                        path, "use_timm_backbone");
+            throw Error(
+                "use_timm_backbone is false: a Hugging Face ResNet backbone is not supported (the timm ResNet of "
+                "DETR's published checkpoints is)",
+                path, "use_timm_backbone");
         c.backbone = text(j, "backbone", "resnet50", path);
     }
     if (!c.backbone.empty() && c.backbone.rfind("resnet", 0) != 0 && c.backbone != kTesseraBackbone)
@@ -209,7 +216,10 @@ DetrConfig DetrConfig::fromJson(const std::string &jsonText, const std::string &
     }
 }
 
-DetrConfig DetrConfig::fromFile(const std::string &path) { return fromJson(readFile(path, 4u << 20), path); }
+DetrConfig DetrConfig::fromFile(const std::string &path)
+{
+    return fromJson(readFile(path, 4u << 20), path);
+}
 
 bool isDetrModel(const std::string &folder)
 {
@@ -242,7 +252,8 @@ DetrPreprocessing DetrPreprocessing::fromFile(const std::string &path)
         if (j.contains("size") && j["size"].is_object()) {
             const nlohmann::json &size = j["size"];
             if (size.contains("height") || size.contains("width"))
-                throw Error("a fixed height and width is not DETR's resize (shortest_edge / longest_edge)", path, "size");
+                throw Error("a fixed height and width is not DETR's resize (shortest_edge / longest_edge)", path,
+                            "size");
             p.shortestEdge = integer(size, "shortest_edge", p.shortestEdge, 1, 8192, path);
             p.longestEdge = integer(size, "longest_edge", p.longestEdge, 1, 16384, path);
         } else {
@@ -311,14 +322,15 @@ DetrInput detrPreprocess(const Image8 &image, const DetrPreprocessing &p)
     return input;
 }
 
-std::vector<Detection> postProcess(const FloatTensor &logits, const FloatTensor &predBoxes, int64_t width, int64_t height,
-                                   const std::vector<std::string> &labels, double threshold)
+std::vector<Detection> postProcess(const FloatTensor &logits, const FloatTensor &predBoxes, int64_t width,
+                                   int64_t height, const std::vector<std::string> &labels, double threshold)
 {
     if (logits.shape.size() != 3 || logits.shape[0] != 1 || logits.shape[2] < 2)
         throw Error("logits must be [1, queries, classes + 1], found " + shapeToString(logits.shape));
     const int64_t queries = logits.shape[1];
     if (predBoxes.shape != std::vector<int64_t>{1, queries, 4})
-        throw Error("pred_boxes must be [1, " + std::to_string(queries) + ", 4], found " + shapeToString(predBoxes.shape));
+        throw Error("pred_boxes must be [1, " + std::to_string(queries) + ", 4], found " +
+                    shapeToString(predBoxes.shape));
     const Matrix probabilities = classProbabilities(logits);
     const int64_t classes = logits.shape[2] - 1;
     std::vector<Detection> detections;
@@ -333,8 +345,9 @@ std::vector<Detection> postProcess(const FloatTensor &logits, const FloatTensor 
             }
         if (!(d.score > threshold))
             continue;
-        d.name = size_t(d.label) < labels.size() && !labels[size_t(d.label)].empty() ? labels[size_t(d.label)]
-                                                                                      : "class " + std::to_string(d.label);
+        d.name = size_t(d.label) < labels.size() && !labels[size_t(d.label)].empty()
+                     ? labels[size_t(d.label)]
+                     : "class " + std::to_string(d.label);
         const float *b = predBoxes.values.data() + q * 4;
         // float32 as torch computes center_to_corners_format and the scaling.
         d.x0 = double((b[0] - 0.5f * b[2]) * float(width));
@@ -434,7 +447,8 @@ GroundTruth readCocoAnnotations(const std::string &path, const std::string &imag
             throw Error("no image named \"" + imageName + "\" in the file", path, "images");
         truth.image = text(*image, "file_name", "", path);
         const nlohmann::json id = (*image)["id"];
-        const int64_t w = integer(*image, "width", width, 1, 1 << 20, path), h = integer(*image, "height", height, 1, 1 << 20, path);
+        const int64_t w = integer(*image, "width", width, 1, 1 << 20, path),
+                      h = integer(*image, "height", height, 1, 1 << 20, path);
         if (w < 1 || h < 1)
             throw Error("the image's width and height are unknown", path, "images");
         std::map<int64_t, std::string> categories;
@@ -476,14 +490,15 @@ GroundTruth readCocoAnnotations(const std::string &path, const std::string &imag
                     throw Error("bbox must be four numbers", path, where);
                 b[k] = a["bbox"][size_t(k)].get<double>();
             }
-            if (!(b[2] > 0 && b[3] > 0) || !(b[0] >= -0.5 && b[1] >= -0.5 && b[0] + b[2] <= w + 0.5 && b[1] + b[3] <= h + 0.5))
-                throw Error("bbox [" + std::to_string(b[0]) + ", " + std::to_string(b[1]) + ", " + std::to_string(b[2]) + ", " +
-                                std::to_string(b[3]) + "] is empty or outside the " + std::to_string(w) + " x " +
-                                std::to_string(h) + " image",
+            if (!(b[2] > 0 && b[3] > 0) ||
+                !(b[0] >= -0.5 && b[1] >= -0.5 && b[0] + b[2] <= w + 0.5 && b[1] + b[3] <= h + 0.5))
+                throw Error("bbox [" + std::to_string(b[0]) + ", " + std::to_string(b[1]) + ", " +
+                                std::to_string(b[2]) + ", " + std::to_string(b[3]) + "] is empty or outside the " +
+                                std::to_string(w) + " x " + std::to_string(h) + " image",
                             path, where);
             truth.labels.push_back(label);
-            boxes.push_back({float((b[0] + b[2] / 2) / double(w)), float((b[1] + b[3] / 2) / double(h)), float(b[2] / double(w)),
-                             float(b[3] / double(h))});
+            boxes.push_back({float((b[0] + b[2] / 2) / double(w)), float((b[1] + b[3] / 2) / double(h)),
+                             float(b[2] / double(w)), float(b[3] / double(h))});
             if (boxes.size() > 10000)
                 throw Error("more than 10000 boxes for one image", path, "annotations");
         }

@@ -1,7 +1,7 @@
 #pragma once
 // Internal to core (LibTorch visible): the diffusion denoisers of Diffusion.h (diffusers'
 // UNet2DModel, Tessera's toy MLP) as differentiable functions of named weights, for training
-// (DiffusionTraining.cpp). Weight names are the keys of diffusion_pytorch_model.safetensors.
+// (training/DiffusionRecipe.cpp). Weight names are the keys of diffusion_pytorch_model.safetensors.
 // Not thread-safe: one training job owns its weights.
 
 #include "tessera/core/Model.h"

@@ -1,6 +1,6 @@
 #pragma once
 // Internal to core (LibTorch visible): DETR (Detr.h) as a differentiable function of named
-// weights, for the detr-shapes training recipe (DetrTraining.cpp). Weight names are the
+// weights, for the detr-shapes training recipe (training/DetrRecipe.cpp). Weight names are the
 // checkpoint keys. Not thread-safe: one training job owns its weights.
 
 #include "tessera/core/Detr.h"

@@ -30,7 +30,6 @@ std::string className(const nlohmann::json &config)
                : std::string();
 }
 
-
 namespace {
 
 // The JSON readers of both configs: a missing key or one of the wrong type takes the fallback
@@ -111,25 +110,30 @@ UNetConfig parseUNetConfig(const nlohmann::json &j, const std::string &path)
     }
     const size_t blocks = c.blockOutChannels.size();
     if (blocks == 0 || c.downBlocks.size() != blocks || c.upBlocks.size() != blocks)
-        throw Error("block_out_channels, down_block_types and up_block_types must have the same, non-zero length", path);
+        throw Error("block_out_channels, down_block_types and up_block_types must have the same, non-zero length",
+                    path);
     for (const std::string &b : c.downBlocks)
         if (b != "DownBlock2D" && b != "AttnDownBlock2D")
-            throw Error("down block \"" + b + "\" is not supported (DownBlock2D, AttnDownBlock2D are)", path, "down_block_types");
+            throw Error("down block \"" + b + "\" is not supported (DownBlock2D, AttnDownBlock2D are)", path,
+                        "down_block_types");
     for (const std::string &b : c.upBlocks)
         if (b != "UpBlock2D" && b != "AttnUpBlock2D")
-            throw Error("up block \"" + b + "\" is not supported (UpBlock2D, AttnUpBlock2D are)", path, "up_block_types");
+            throw Error("up block \"" + b + "\" is not supported (UpBlock2D, AttnUpBlock2D are)", path,
+                        "up_block_types");
     if (c.inChannels < 1 || c.outChannels < 1 || c.sampleSize < 1 || c.sampleSize > 4096 || c.layersPerBlock < 1 ||
         c.layersPerBlock > 64 || c.groups < 1 || c.attentionGroups < 1 || blocks > 16)
         throw Error("sizes out of range (channels, sample_size <= 4096, layers_per_block, norm_num_groups)", path);
     for (size_t b = 0; b < blocks; ++b) {
         const int64_t channels = c.blockOutChannels[b];
         if (channels < 1 || channels > 65536 || channels % c.groups != 0)
-            throw Error(std::to_string(channels) + " channels do not split into " + std::to_string(c.groups) + " groups", path,
-                        "block_out_channels");
+            throw Error(std::to_string(channels) + " channels do not split into " + std::to_string(c.groups) +
+                            " groups",
+                        path, "block_out_channels");
         const bool attention = c.downBlocks[b] == "AttnDownBlock2D" || c.upBlocks[blocks - 1 - b] == "AttnUpBlock2D" ||
                                (b + 1 == blocks && c.midBlock && c.midAttention);
         if (attention && c.attentionHeadDim > 0 && channels % c.attentionHeadDim != 0)
-            throw Error(std::to_string(channels) + " channels do not split into heads of " + std::to_string(c.attentionHeadDim),
+            throw Error(std::to_string(channels) + " channels do not split into heads of " +
+                            std::to_string(c.attentionHeadDim),
                         path, "attention_head_dim");
     }
     if (c.midBlock && c.midAttention && c.blockOutChannels.back() % c.attentionGroups != 0)
@@ -144,7 +148,9 @@ UNetConfig parseUNetConfig(const nlohmann::json &j, const std::string &path)
 WeightShapes unetWeightShapes(const UNetConfig &c)
 {
     WeightShapes shapes;
-    auto add = [&](const std::string &name, std::vector<int64_t> shape) { shapes.emplace_back(name, std::move(shape)); };
+    auto add = [&](const std::string &name, std::vector<int64_t> shape) {
+        shapes.emplace_back(name, std::move(shape));
+    };
     auto conv = [&](const std::string &p, int64_t in, int64_t out, int64_t kernel) {
         add(p + ".weight", {out, in, kernel, kernel});
         add(p + ".bias", {out});
@@ -231,7 +237,9 @@ ToyConfig parseToyConfig(const nlohmann::json &j, const std::string &path)
     if (c.features < 1 || c.features > 64 || c.hidden < 1 || c.hidden > 8192 || c.blocks < 0 || c.blocks > 64 ||
         c.timeEmbedding < 2 || c.timeEmbedding > 4096 || c.timeEmbedding % 2 != 0 || c.inputEmbedding < 0 ||
         c.inputEmbedding > 4096 || c.inputEmbedding % 2 != 0 || !std::isfinite(c.inputScale))
-        throw Error("sizes out of range (in_features <= 64, hidden_size <= 8192, num_blocks <= 64, even embedding sizes)", path);
+        throw Error(
+            "sizes out of range (in_features <= 64, hidden_size <= 8192, num_blocks <= 64, even embedding sizes)",
+            path);
     return c;
 }
 
@@ -252,7 +260,6 @@ WeightShapes toyWeightShapes(const ToyConfig &c)
     return shapes;
 }
 
-
 } // namespace detail
 
 SchedulerConfig SchedulerConfig::fromFile(const std::string &path)
@@ -266,7 +273,8 @@ SchedulerConfig SchedulerConfig::fromFile(const std::string &path)
         else if (name == "DDIMScheduler")
             c.kind = "ddim";
         else
-            throw Error("scheduler \"" + name + "\" is not supported (DDPMScheduler, DDIMScheduler are)", path, "_class_name");
+            throw Error("scheduler \"" + name + "\" is not supported (DDPMScheduler, DDIMScheduler are)", path,
+                        "_class_name");
         c.trainTimesteps = j.value("num_train_timesteps", int64_t(1000));
         c.betaStart = j.value("beta_start", 0.0001);
         c.betaEnd = j.value("beta_end", 0.02);
