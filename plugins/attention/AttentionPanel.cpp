@@ -1,5 +1,7 @@
 #include "AttentionPanel.h"
 
+#include "AttentionComputation.h"
+
 #include "tessera/core/AttentionAnalysis.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/Pipelines.h"
@@ -37,9 +39,6 @@ const QStringList kFigures = {"head", "links", "model", "step", "queries", "entr
 // The step-through matrices, in the order the notes compute them (003:164-169).
 const char *const kStepNames[] = {"step.query",  "step.key",     "step.value", "step.scores",
                                   "step.scaled", "step.weights", "step.output"};
-// Captured attention is kept in memory for instant head switching; this bounds it.
-constexpr double kCaptureBudgetMegabytes = 2048.0;
-
 // The notes' examples; the second list pairs with the first for comparison (the one-word
 // negation "안" flips the meaning, 003:10, 37).
 const QStringList kTexts = {"The cat sat on the mat.", "이 강의 진짜 도움 많이 됐어요!", "나는 학교에 간다",
@@ -574,106 +573,24 @@ void AttentionPanel::run()
         return;
     if (m_job)
         m_job->cancel();
-    const std::string folder = m_folder.toStdString();
-    const std::string first = m_text->currentText().toStdString();
+    CaptureSettings settings;
+    settings.folder = m_folder.toStdString();
+    settings.first = m_text->currentText().toStdString();
     const QString role = m_compare->isChecked() ? m_secondRole->currentData().toString() : QString();
-    const bool pair = role == "pair";
+    settings.pair = role == "pair";
     // Two checkpoints: the same text through a second model whose layers and heads match.
-    const std::string otherFolder = role == "checkpoint" ? m_secondText->currentText().toStdString() : std::string();
-    const int64_t padTo = m_padTo->value();
-    const bool applyMasks = m_applyMasks->isChecked();
-    const std::string second =
-        role == "compare" || role == "pair" ? m_secondText->currentText().toStdString() : std::string();
+    if (role == "checkpoint")
+        settings.otherFolder = m_secondText->currentText().toStdString();
+    settings.padTo = m_padTo->value();
+    settings.applyMasks = m_applyMasks->isChecked();
+    if (role == "compare" || role == "pair")
+        settings.second = m_secondText->currentText().toStdString();
     m_status->setText(tr("Running\u2026"));
     QPointer<AttentionPanel> self(this);
     auto handle = std::make_shared<QPointer<widgets::JobHandle>>();
     *handle = m_context.jobs->run<std::shared_ptr<CaptureResult>>(
         tr("Attention of %1").arg(QFileInfo(m_folder).fileName()),
-        [folder, first, second, pair, otherFolder, padTo, applyMasks](JobContext &context) {
-            auto result = std::make_shared<CaptureResult>();
-            result->model = sharedModel(folder, &context);
-            const ModelInfo &info = result->model->info();
-            if (!info.capabilities.textInput)
-                throw Error("the attention explorer reads text models (BERT, GPT-2); this is " + info.config.modelType,
-                            folder);
-            const bool specials = info.capabilities.bidirectional; // [CLS] ... [SEP]
-            result->tokenizer = loadTokenizer(folder);
-            auto capture = [&](const std::string &text, const std::string &sentenceB, Capture &out) {
-                if (text.empty())
-                    throw Error("type a text to see its attention");
-                out.encoding = sentenceB.empty() ? result->tokenizer->encode(text, specials)
-                                                 : result->tokenizer->encodePair(text, sentenceB, specials);
-                if (out.encoding.ids.empty())
-                    throw Error("the text has no tokens");
-                out.mask.assign(out.encoding.ids.size(), 1);
-                if (padTo > int64_t(out.encoding.ids.size())) {
-                    int64_t padId = result->tokenizer->tokenToId("[PAD]");
-                    if (padId < 0)
-                        padId = std::max<int64_t>(result->tokenizer->tokenToId("<|endoftext|>"), 0);
-                    const std::string padToken = result->tokenizer->idToToken(padId);
-                    const int64_t segment = out.encoding.typeIds.empty() ? 0 : out.encoding.typeIds.back();
-                    while (int64_t(out.encoding.ids.size()) < padTo) {
-                        out.encoding.ids.push_back(padId);
-                        out.encoding.tokens.push_back(padToken);
-                        out.encoding.offsets.emplace_back(0, 0);
-                        out.encoding.typeIds.push_back(segment);
-                        out.encoding.specialTokens.push_back(true);
-                        out.mask.push_back(0);
-                    }
-                }
-                ModelInputs inputs;
-                const int64_t n = int64_t(out.encoding.ids.size());
-                // Every head of every layer is kept as float16, each layer converted as soon as the
-                // model has computed it (one float32 layer at a time): refuse, with the number,
-                // what would not fit.
-                const ModelConfig &config = result->model->info().config;
-                const double perLayer = double(config.heads) * double(n) * double(n) / 1048576.0;
-                const double megabytes = double(config.layers) * perLayer * 2.0 + perLayer * 4.0;
-                if (megabytes > kCaptureBudgetMegabytes)
-                    throw Error("capturing every head for " + std::to_string(n) + " tokens needs " +
-                                std::to_string(int64_t(megabytes)) + " MB (float16), above the " +
-                                std::to_string(int64_t(kCaptureBudgetMegabytes)) +
-                                " MB budget; shorten the text to about " +
-                                std::to_string(int64_t(double(n) * std::sqrt(kCaptureBudgetMegabytes / megabytes))) +
-                                " tokens");
-                inputs.integers["input_ids"] = {{1, n}, out.encoding.ids};
-                inputs.integers["attention_mask"] = {{1, n}, out.mask};
-                if (info.capabilities.tokenTypes)
-                    inputs.integers["token_type_ids"] = {{1, n}, out.encoding.typeIds};
-                CaptureOptions options;
-                options.hiddenStates = false;
-                options.rollout = true;
-                options.applyMasks = applyMasks;
-                out.layers->assign(size_t(config.layers), HalfTensor());
-                options.onAttention = [&out](int layer, FloatTensor &&attention) {
-                    (*out.layers)[size_t(layer)] = HalfTensor::fromFloat(attention);
-                };
-                ModelOutputs outputs = (&out == &result->second && result->other ? result->other : result->model)
-                                           ->run(inputs, options, &context);
-                out.rollout = std::move(outputs.at("rollout"));
-                if (outputs.count("logits"))
-                    out.logits = std::move(outputs.at("logits"));
-            };
-            if (pair) {
-                if (second.empty())
-                    throw Error("type sentence B of the pair");
-                capture(first, second, result->first);
-            } else if (!otherFolder.empty()) {
-                result->other = sharedModel(otherFolder, &context);
-                if (!sameArchitecture(result->model->info(), result->other->info()))
-                    throw Error(
-                        "the second checkpoint must have the first's architecture, layers, heads and vocabulary "
-                        "to be compared head by head",
-                        otherFolder);
-                capture(first, {}, result->first);
-                capture(first, {}, result->second);
-            } else {
-                capture(first, {}, result->first);
-                if (!second.empty())
-                    capture(second, {}, result->second);
-            }
-            return result;
-        },
+        [settings](JobContext &context) { return captureAttention(settings, context); },
         [self, handle](std::shared_ptr<CaptureResult> result) {
             if (!self || (!self->m_context.jobs->isInline() && self->m_job != *handle))
                 return;
@@ -716,19 +633,8 @@ void AttentionPanel::showResult()
     m_grid->setAttentions(m_result->first.layers);
 
     // Mean entropy of each head over its queries: [layers, heads].
-    auto entropy = std::make_shared<Matrix>(c.layers, c.heads);
-    std::vector<FloatTensor> layers; // decoded once here, for every head of every layer
-    for (size_t l = 0; l < m_result->first.layers->size(); ++l)
-        layers.push_back(m_result->first.layer(l));
-    for (int64_t l = 0; l < c.layers; ++l)
-        for (int64_t h = 0; h < c.heads; ++h) {
-            const std::vector<double> e =
-                attention::queryEntropy(attention::head(layers[size_t(l)], h), validKeys(m_result->first));
-            double sum = 0.0;
-            for (double v : e)
-                sum += v;
-            entropy->at(l, h) = float(sum / double(e.size()));
-        }
+    auto entropy =
+        std::make_shared<Matrix>(meanEntropyPerHead(m_result->first, c.layers, c.heads, validKeys(m_result->first)));
     m_entropy->setFigureTitle(tr("Mean attention entropy per head (uniform over %1 tokens = %2 nats)")
                                   .arg(m_result->first.encoding.ids.size())
                                   .arg(std::log(double(m_result->first.encoding.ids.size())), 0, 'f', 2));
@@ -843,19 +749,7 @@ void AttentionPanel::showHead()
 
     // Active and lazy queries of the selected map.
     const Matrix plain = selectedMatrix(first);
-    std::vector<int64_t> valid;
-    std::vector<double> distance(size_t(plain.rows), 0.0);
-    for (int64_t q = 0; q < plain.rows; ++q) {
-        // A causal query can only attend to keys up to itself.
-        std::vector<int64_t> keys =
-            m_applyMasks->isChecked() ? first.mask : std::vector<int64_t>(size_t(plain.cols), 1);
-        if (causal && m_applyMasks->isChecked())
-            for (int64_t k = q + 1; k < plain.cols; ++k)
-                keys[size_t(k)] = 0;
-        Matrix row(1, plain.cols);
-        std::copy_n(plain.values.begin() + long(q * plain.cols), size_t(plain.cols), row.values.begin());
-        distance[size_t(q)] = attention::distanceFromUniform(row, keys)[0];
-    }
+    const std::vector<double> distance = queryDistances(plain, first.mask, causal, m_applyMasks->isChecked());
     const std::vector<int64_t> top = attention::topIndices(distance, m_topU->value());
     QStringList queryLabels;
     QVector<double> values;
@@ -885,20 +779,7 @@ void AttentionPanel::showHead()
     } else {
         // Different token counts (the negation adds a token): compare each head's mean entropy.
         const ModelConfig &c = m_result->model->info().config;
-        auto change = std::make_shared<Matrix>(c.layers, c.heads);
-        for (int64_t l = 0; l < c.layers; ++l) {
-            const FloatTensor firstLayer = first.layer(size_t(l)), secondLayer = second.layer(size_t(l));
-            for (int64_t h = 0; h < c.heads; ++h) {
-                auto meanEntropy = [&](const FloatTensor &layer) {
-                    const std::vector<double> e = attention::queryEntropy(attention::head(layer, h));
-                    double sum = 0.0;
-                    for (double v : e)
-                        sum += v;
-                    return sum / double(e.size());
-                };
-                change->at(l, h) = float(meanEntropy(firstLayer) - meanEntropy(secondLayer));
-            }
-        }
+        auto change = std::make_shared<Matrix>(entropyChangePerHead(first, second, c.layers, c.heads));
         m_compareView->setFigureTitle(tr("Mean entropy change per head (first \u2212 second; %1 vs %2 tokens)")
                                           .arg(first.encoding.ids.size())
                                           .arg(second.encoding.ids.size()));

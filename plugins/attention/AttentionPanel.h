@@ -7,8 +7,8 @@
 // when the token counts differ). The forward pass runs as a job; switching head or layer only
 // slices the captured tensors. GUI thread only.
 
-#include "tessera/core/Model.h"
-#include "tessera/core/Tokenizer.h"
+#include "AttentionComputation.h"
+
 #include "tessera/plugins/Registry.h"
 #include "tessera/widgets/PanelWidget.h"
 
@@ -34,24 +34,6 @@ class TokenLinkView;
 
 namespace tessera::attentionlens {
 
-struct Capture {
-    Encoding encoding;                // padded when asked: [PAD] tokens at the end
-    std::vector<int64_t> mask;        // attention_mask: 1 real token, 0 padding
-    // [1, heads, n, n] per layer, float16 (half the memory; decoded per use, see layer())
-    std::shared_ptr<std::vector<HalfTensor>> layers = std::make_shared<std::vector<HalfTensor>>();
-    FloatTensor layer(size_t index) const { return (*layers)[index].toFloat(); }
-    FloatTensor rollout;             // [1, n, n]
-    FloatTensor logits;              // [1, n, vocabulary] when the model has a head
-};
-
-struct CaptureResult {
-    std::shared_ptr<const Model> model;
-    std::shared_ptr<const Model> other;              // a second checkpoint compared, or null
-    std::shared_ptr<const Tokenizer> tokenizer;
-    Capture first;
-    Capture second;                  // empty when not comparing
-};
-
 class AttentionPanel : public widgets::PanelWidget {
     Q_OBJECT
 public:
@@ -68,7 +50,11 @@ public:
     QVariantMap options() const override;
     bool setOptions(const QVariantMap &options, QString *error) override;
 
-    bool canOpen(const QString &path) const override { Q_UNUSED(path); return false; }
+    bool canOpen(const QString &path) const override
+    {
+        Q_UNUSED(path);
+        return false;
+    }
 
 private:
     void buildUi();
@@ -82,7 +68,7 @@ private:
     std::vector<int64_t> validKeys(const Capture &capture) const;
 
     plugins::PanelContext m_context;
-    int m_pendingLayer = -1;   // layer and head asked for before the first capture arrived
+    int m_pendingLayer = -1; // layer and head asked for before the first capture arrived
     QString m_pendingHead;
     std::shared_ptr<CaptureResult> m_result;
     QPointer<widgets::JobHandle> m_job;

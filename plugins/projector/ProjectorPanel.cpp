@@ -1,5 +1,8 @@
 #include "ProjectorPanel.h"
 
+#include "ProjectorComputation.h"
+#include "ProjectorFigures.h"
+
 #include "tessera/core/Datasets.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
@@ -42,94 +45,26 @@
 namespace tessera::projector {
 namespace {
 
-const QStringList kSourceKinds = {"pixels", "matrix", "tokens", "positions", "contextual", "sentences", "images", "snapshot"};
+const QStringList kSourceKinds = {"pixels",     "matrix",    "tokens", "positions",
+                                  "contextual", "sentences", "images", "snapshot"};
 const QStringList kMethods = {"pca", "tsne", "umap"};
 const QStringList kMetrics = {"cosine", "euclidean", "manhattan", "pearson"};
 const QStringList kViews = {"layout", "compare", "variance", "neighbours"};
 
 // The notes' contextual-embedding lesson: one word, several senses.
-const char *kDefaultCorpus =
-    "I deposited my salary at the bank this morning.\n"
-    "The bank raised its interest rates again.\n"
-    "She opened a savings account at the bank.\n"
-    "We had a picnic on the bank of the river.\n"
-    "The fisherman sat on the muddy bank all day.\n"
-    "Grass grew thick along the river bank.\n"
-    "The king spoke to the queen in the palace.\n"
-    "A man and a woman walked into the room.\n";
-
-QString methodTitle(projection::Method method)
-{
-    switch (method) {
-    case projection::Method::Pca: return QStringLiteral("PCA");
-    case projection::Method::Tsne: return QStringLiteral("t-SNE");
-    case projection::Method::Umap: return QStringLiteral("UMAP");
-    }
-    return {};
-}
-
-std::vector<float> interleaved(const Matrix &coordinates)
-{
-    std::vector<float> xy(size_t(coordinates.rows) * 2);
-    for (int64_t i = 0; i < coordinates.rows; ++i) {
-        xy[size_t(2 * i)] = coordinates.at(i, 0);
-        xy[size_t(2 * i + 1)] = coordinates.cols > 1 ? coordinates.at(i, 1) : 0.0f;
-    }
-    return xy;
-}
-
-QStringList labelList(const projection::EmbeddingSet &set)
-{
-    QStringList labels;
-    labels.reserve(qsizetype(set.labels.size()));
-    for (const std::string &label : set.labels)
-        labels << QString::fromStdString(label);
-    return labels;
-}
-
-// Colours by the set's categories, or one colour when it has none.
-void colourByCategory(widgets::ScatterView *view, const projection::EmbeddingSet &set)
-{
-    if (!set.category.empty() && !set.categoryNames.empty()) {
-        QStringList names;
-        for (const std::string &name : set.categoryNames)
-            names << QString::fromStdString(name);
-        view->setCategories(set.category, names);
-    } else {
-        view->clearColouring();
-    }
-}
-
-// Points, labels and colours of a set into a scatter.
-void fillScatter(widgets::ScatterView *view, const projection::EmbeddingSet &set, const Matrix &coordinates)
-{
-    view->setPoints(interleaved(coordinates));
-    view->setLabels(labelList(set));
-    colourByCategory(view, set);
-}
-
-QString qualityText(const projection::Projection &p, int64_t k)
-{
-    if (p.trustworthiness < 0.0)
-        return {};
-    QString text = QObject::tr("trustworthiness %1 · %2-NN preserved %3").arg(p.trustworthiness, 0, 'f', 3).arg(k).arg(p.preservation, 0, 'f', 3);
-    if (p.qualityQueries < p.coordinates.rows)
-        text += QObject::tr(" (over %1 sampled points)").arg(p.qualityQueries);
-    return text;
-}
-
-ImageDataset fashionTest(int count)
-{
-    ImageDataset d = loadFashionMnist("test");
-    d.count = std::min<int64_t>(d.count, count);
-    d.pixels.resize(size_t(d.count * d.rows * d.cols));
-    d.labels.resize(size_t(d.count));
-    return d;
-}
+const char *kDefaultCorpus = "I deposited my salary at the bank this morning.\n"
+                             "The bank raised its interest rates again.\n"
+                             "She opened a savings account at the bank.\n"
+                             "We had a picnic on the bank of the river.\n"
+                             "The fisherman sat on the muddy bank all day.\n"
+                             "Grass grew thick along the river bank.\n"
+                             "The king spoke to the queen in the palace.\n"
+                             "A man and a woman walked into the room.\n";
 
 } // namespace
 
-ProjectorPanel::ProjectorPanel(const plugins::PanelContext &context, QWidget *parent) : widgets::PanelWidget(parent), m_context(context)
+ProjectorPanel::ProjectorPanel(const plugins::PanelContext &context, QWidget *parent)
+    : widgets::PanelWidget(parent), m_context(context)
 {
     buildUi();
     updateControls();
@@ -238,7 +173,8 @@ void ProjectorPanel::buildUi()
     m_iterations = new QSpinBox;
     m_iterations->setRange(0, 100000);
     m_iterations->setSpecialValueText(tr("default"));
-    m_iterations->setToolTip(tr("t-SNE iterations (default 1000) or UMAP epochs (default 500 up to 10,000 points, else 200)"));
+    m_iterations->setToolTip(
+        tr("t-SNE iterations (default 1000) or UMAP epochs (default 500 up to 10,000 points, else 200)"));
     methodForm->addRow(tr("Iterations"), m_iterations);
     m_seed = new QSpinBox;
     m_seed->setRange(0, 1000000);
@@ -259,8 +195,9 @@ void ProjectorPanel::buildUi()
     methodForm->addRow(runRow);
     m_quality = new QLabel;
     m_quality->setWordWrap(true);
-    m_quality->setToolTip(tr("Trustworthiness (Venna & Kaski, scikit-learn's definition) and the share of each point's 10 "
-                             "nearest neighbours kept in the layout"));
+    m_quality->setToolTip(
+        tr("Trustworthiness (Venna & Kaski, scikit-learn's definition) and the share of each point's 10 "
+           "nearest neighbours kept in the layout"));
     methodForm->addRow(m_quality);
     column->addWidget(methodBox);
 
@@ -270,8 +207,9 @@ void ProjectorPanel::buildUi()
     m_colour->addItem(tr("label"), "label");
     m_colour->addItem(tr("vector norm"), "norm");
     m_colour->addItem(tr("row order"), "row");
-    m_colour->setToolTip(tr("Colour the points by their label (category), the length of their vector, or their row number "
-                            "(position in the file, a token id, a position)"));
+    m_colour->setToolTip(
+        tr("Colour the points by their label (category), the length of their vector, or their row number "
+           "(position in the file, a token id, a position)"));
     exploreForm->addRow(tr("Colour"), m_colour);
     m_search = new QLineEdit;
     m_search->setPlaceholderText(tr("find labels containing… (Ctrl+F)"));
@@ -288,7 +226,8 @@ void ProjectorPanel::buildUi()
     exploreForm->addRow(tr("Neighbours"), m_k);
     m_analogyEdit = new QLineEdit;
     m_analogyEdit->setPlaceholderText(tr("king - man + woman"));
-    m_analogyEdit->setToolTip(tr("Vector arithmetic on labelled rows: a - b + c (unit vectors), nearest rows by the similarity"));
+    m_analogyEdit->setToolTip(
+        tr("Vector arithmetic on labelled rows: a - b + c (unit vectors), nearest rows by the similarity"));
     exploreForm->addRow(tr("Arithmetic"), m_analogyEdit);
     m_table = new QTableWidget(0, 3);
     m_table->setHorizontalHeaderLabels({tr("row"), tr("label"), tr("similarity")});
@@ -340,9 +279,12 @@ void ProjectorPanel::buildUi()
     connect(m_method, &QComboBox::currentIndexChanged, this, [this] { updateControls(); });
     connect(m_browse, &QPushButton::clicked, this, [this] {
         const QString kind = m_sourceKind->currentData().toString();
-        const bool folder = kind == "tokens" || kind == "positions" || kind == "contextual" || kind == "sentences" || kind == "images" || kind == "snapshot";
-        const QString path = folder ? QFileDialog::getExistingDirectory(this, tr("Checkpoint or run folder"))
-                                    : QFileDialog::getOpenFileName(this, tr("Matrix"), {}, tr("Matrices (*.npy *.safetensors *.csv *.tsv *.txt);;All files (*)"));
+        const bool folder = kind == "tokens" || kind == "positions" || kind == "contextual" || kind == "sentences" ||
+                            kind == "images" || kind == "snapshot";
+        const QString path =
+            folder ? QFileDialog::getExistingDirectory(this, tr("Checkpoint or run folder"))
+                   : QFileDialog::getOpenFileName(
+                         this, tr("Matrix"), {}, tr("Matrices (*.npy *.safetensors *.csv *.tsv *.txt);;All files (*)"));
         if (!path.isEmpty())
             m_path->setText(path);
     });
@@ -365,8 +307,8 @@ void ProjectorPanel::buildUi()
     connect(m_pin, &QPushButton::clicked, this, [this] { pinLayout(); });
     connect(m_colour, &QComboBox::currentIndexChanged, this, [this] { applyColouring(); });
     connect(m_save, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save coordinates"), QStringLiteral("coordinates.npy"),
-                                                          tr("NumPy (*.npy);;CSV (*.csv)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("Save coordinates"), QStringLiteral("coordinates.npy"), tr("NumPy (*.npy);;CSV (*.csv)"));
         if (path.isEmpty())
             return;
         const QString error = saveCoordinates(path);
@@ -393,9 +335,7 @@ void ProjectorPanel::buildUi()
         if (m_pinned && m_layout && m_pinned->set == m_layout->set)
             m_compareLeft->setHighlighted(rows, QColor(255, 200, 0));
     });
-    connect(m_scatter, &widgets::ScatterView::pointClicked, this, [this](int row) {
-        m_scatter->setSelection({row});
-    });
+    connect(m_scatter, &widgets::ScatterView::pointClicked, this, [this](int row) { m_scatter->setSelection({row}); });
     for (widgets::ScatterView *side : {m_compareLeft, m_compareRight}) {
         widgets::ScatterView *other = side == m_compareLeft ? m_compareRight : m_compareLeft;
         connect(side, &widgets::ScatterView::readoutChanged, this, &ProjectorPanel::statusMessage);
@@ -415,7 +355,10 @@ void ProjectorPanel::buildUi()
     auto *loadShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), this);
     connect(loadShortcut, &QShortcut::activated, m_load, &QPushButton::click);
     auto *findShortcut = new QShortcut(QKeySequence::Find, this);
-    connect(findShortcut, &QShortcut::activated, m_search, [this] { m_search->setFocus(); m_search->selectAll(); });
+    connect(findShortcut, &QShortcut::activated, m_search, [this] {
+        m_search->setFocus();
+        m_search->selectAll();
+    });
 }
 
 void ProjectorPanel::updateControls()
@@ -431,7 +374,8 @@ void ProjectorPanel::updateControls()
     m_browse->setVisible(kind != "pixels");
     if (auto *form = qobject_cast<QFormLayout *>(m_path->parentWidget()->layout()))
         for (int row = 0; row < form->rowCount(); ++row)
-            if (QLayoutItem *item = form->itemAt(row, QFormLayout::FieldRole); item && item->layout() && item->layout()->indexOf(m_path) >= 0)
+            if (QLayoutItem *item = form->itemAt(row, QFormLayout::FieldRole);
+                item && item->layout() && item->layout()->indexOf(m_path) >= 0)
                 if (QLayoutItem *label = form->itemAt(row, QFormLayout::LabelRole); label && label->widget())
                     label->widget()->setVisible(kind != "pixels");
     show(m_tensor, kind == "matrix" || kind == "snapshot");
@@ -495,52 +439,29 @@ bool ProjectorPanel::loadSource(bool layoutAfter, QString *error)
     const QString kind = m_sourceKind->currentData().toString();
     const std::string path = m_path->text().trimmed().toStdString();
     if (kind != "pixels" && path.empty()) {
-        if (error) *error = tr("Choose a file or folder for the source first.");
+        if (error)
+            *error = tr("Choose a file or folder for the source first.");
         return false;
     }
-    const std::string tensor = m_tensor->text().trimmed().toStdString();
-    const std::string labels = m_labels->text().trimmed().toStdString();
-    std::vector<std::string> sentences;
+    SourceSettings settings;
+    settings.kind = kind.toStdString();
+    settings.path = path;
+    settings.tensor = m_tensor->text().trimmed().toStdString();
+    settings.labels = m_labels->text().trimmed().toStdString();
     for (const QString &line : m_corpus->toPlainText().split('\n'))
         if (!line.trimmed().isEmpty())
-            sentences.push_back(line.trimmed().toStdString());
-    const int layer = m_layer->value(), count = m_count->value(), snapshot = m_snapshot->value();
-    const std::string token = m_token->text().trimmed().toStdString();
-    const bool mean = m_pooling->currentText() == "mean";
+            settings.sentences.push_back(line.trimmed().toStdString());
+    settings.layer = m_layer->value();
+    settings.count = m_count->value();
+    settings.snapshot = m_snapshot->value();
+    settings.token = m_token->text().trimmed().toStdString();
+    settings.mean = m_pooling->currentText() == "mean";
     auto result = std::make_shared<projection::EmbeddingSet>();
     setStatus(tr("Loading…"));
     m_layoutPending = layoutAfter;
     return runJob(
         tr("Projector: loading"),
-        [=](JobContext &context) {
-            if (kind == "pixels") {
-                const ImageDataset d = fashionTest(count);
-                result->vectors = Matrix(d.count, d.rows * d.cols);
-                for (size_t i = 0; i < d.pixels.size(); ++i)
-                    result->vectors.values[i] = float(d.pixels[i]) / 255.0f;
-                result->categoryNames = d.labelNames;
-                for (int64_t i = 0; i < d.count; ++i) {
-                    result->category.push_back(int(d.labels[size_t(i)]));
-                    result->labels.push_back(d.labelNames[size_t(d.labels[size_t(i)])] + " #" + std::to_string(i));
-                }
-                result->description = "Fashion-MNIST test images: " + std::to_string(d.count) + " x " + std::to_string(d.rows * d.cols) + " pixels";
-            } else if (kind == "matrix")
-                *result = projection::matrixFile(path, tensor, labels);
-            else if (kind == "tokens")
-                *result = projection::tokenEmbeddings(path);
-            else if (kind == "positions")
-                *result = projection::positionEmbeddings(path);
-            else if (kind == "contextual")
-                *result = projection::contextualEmbeddings(path, sentences, layer, token, &context);
-            else if (kind == "sentences")
-                *result = projection::sentenceEmbeddings(path, sentences, layer, mean, &context);
-            else if (kind == "images")
-                *result = projection::imageEmbeddings(path, defaultFashionMnistFolder(), count, &context);
-            else
-                *result = projection::snapshotEmbeddings(path, snapshot, tensor);
-            if (result->vectors.rows < 2)
-                throw Error("the source gives " + std::to_string(result->vectors.rows) + " rows: at least two are needed");
-        },
+        [settings, result](JobContext &context) { *result = loadEmbeddings(settings, context); },
         [this, result] {
             m_set = result;
             m_neighbours.clear();
@@ -661,27 +582,15 @@ void ProjectorPanel::showResult()
     applyColouring();
     m_scatter->setFigureTitle(m_layout->title);
     if (p.method == projection::Method::Pca && p.explainedRatio.size() >= 2)
-        m_scatter->setAxisLabels(tr("PC 1 (%1%)").arg(100.0 * p.explainedRatio[0], 0, 'f', 1), tr("PC 2 (%1%)").arg(100.0 * p.explainedRatio[1], 0, 'f', 1));
+        m_scatter->setAxisLabels(tr("PC 1 (%1%)").arg(100.0 * p.explainedRatio[0], 0, 'f', 1),
+                                 tr("PC 2 (%1%)").arg(100.0 * p.explainedRatio[1], 0, 'f', 1));
     else
         m_scatter->setAxisLabels(method + " 1", method + " 2");
     const QString quality = qualityText(p, request().qualityNeighbours);
     m_scatter->setFootnote(quality);
-    QString detail = tr("%1 in %2 s").arg(method).arg(p.seconds, 0, 'f', 1);
-    if (p.method == projection::Method::Tsne)
-        detail += tr(", KL %1 after %2 iterations").arg(p.klDivergence, 0, 'f', 3).arg(p.steps);
-    if (p.method != projection::Method::Pca)
-        detail += p.approximateNeighbours ? tr(", neighbours by HNSW (approximate)") : tr(", exact neighbours");
-    m_quality->setText(detail + "\n" + quality);
+    m_quality->setText(layoutDetail(p) + "\n" + quality);
     setStatus(tr("%1 points laid out.").arg(p.coordinates.rows));
-    // Explained variance.
-    QStringList names;
-    QVector<double> values;
-    for (size_t i = 0; i < p.explainedRatio.size(); ++i) {
-        names << tr("PC %1").arg(i + 1);
-        values << 100.0 * p.explainedRatio[i];
-    }
-    m_variance->setBars(names, values);
-    m_variance->setFigureTitle(p.explainedRatio.empty() ? tr("Explained variance (run PCA)") : tr("Explained variance: %1").arg(QString::fromStdString(m_layout->set->description)));
+    showVariance(m_variance, p, QString::fromStdString(m_layout->set->description));
     applySearch();
     showCompare();
     if (!m_pendingNeighboursOf.isEmpty()) {
@@ -715,31 +624,14 @@ void ProjectorPanel::applyColouring()
         colourByCategory(m_scatter, *m_set);
         return;
     }
-    std::vector<float> values(size_t(m_set->vectors.rows));
-    for (int64_t i = 0; i < m_set->vectors.rows; ++i) {
-        double norm = 0.0;
-        if (mode == "norm")
-            for (int64_t j = 0; j < m_set->vectors.cols; ++j)
-                norm += double(m_set->vectors.at(i, j)) * double(m_set->vectors.at(i, j));
-        values[size_t(i)] = mode == "norm" ? float(std::sqrt(norm)) : float(i);
-    }
-    m_scatter->setValues(std::move(values), mode == "norm" ? tr("vector norm") : tr("row"));
+    m_scatter->setValues(colouringValues(*m_set, mode), mode == "norm" ? tr("vector norm") : tr("row"));
 }
 
 QString ProjectorPanel::saveCoordinates(const QString &path) const
 {
     if (!m_layout)
         return tr("Nothing to save yet: run a layout first.");
-    const Matrix &c = m_layout->projection.coordinates;
-    try {
-        if (QFileInfo(path).suffix().compare("csv", Qt::CaseInsensitive) == 0)
-            writeCsv(path.toStdString(), c, c.cols == 3 ? std::vector<std::string>{"x", "y", "z"} : std::vector<std::string>{"x", "y"});
-        else
-            writeNpy(path.toStdString(), FloatTensor{{c.rows, c.cols}, c.values});
-    } catch (const std::exception &e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
+    return writeCoordinates(path, m_layout->projection.coordinates);
 }
 
 void ProjectorPanel::pinLayout()
@@ -789,46 +681,20 @@ int64_t ProjectorPanel::rowOf(const QString &label) const
 {
     if (!m_set)
         return -1;
-    const std::string wanted = label.trimmed().toStdString();
-    for (size_t i = 0; i < m_set->labels.size(); ++i)
-        if (m_set->labels[i] == wanted)
-            return int64_t(i);
-    // Token vocabularies: GPT-2's leading-space marker, case.
-    for (size_t i = 0; i < m_set->labels.size(); ++i)
-        if (QString::fromStdString(m_set->labels[i]).remove(QChar(0x0120)).compare(label.trimmed(), Qt::CaseInsensitive) == 0)
-            return int64_t(i);
-    bool isNumber = false;
-    const int64_t row = label.trimmed().toLongLong(&isNumber);
-    return isNumber && row >= 0 && row < m_set->vectors.rows ? row : -1;
+    return rowOfLabel(*m_set, label);
 }
 
-void ProjectorPanel::showNeighbours(const std::vector<float> &query, const QString &title, const std::vector<int64_t> &exclude)
+void ProjectorPanel::showNeighbours(const std::vector<float> &query, const QString &title,
+                                    const std::vector<int64_t> &exclude)
 {
     projection::Metric metric = projection::Metric::Cosine;
     projection::parseMetric(m_similarity->currentText().toStdString(), metric);
-    const std::vector<projection::Neighbour> found = projection::nearestTo(m_set->vectors, query, m_k->value(), metric, exclude);
+    const std::vector<projection::Neighbour> found =
+        projection::nearestTo(m_set->vectors, query, m_k->value(), metric, exclude);
     m_neighbours = QVector<projection::Neighbour>(found.begin(), found.end());
     const bool similarity = metric == projection::Metric::Cosine || metric == projection::Metric::Pearson;
-    m_table->setHorizontalHeaderLabels({tr("row"), tr("label"), similarity ? tr("similarity") : tr("distance")});
-    m_table->setRowCount(int(found.size()));
-    QStringList names;
-    QVector<double> values, ids;
-    QVector<int> rows;
-    for (int i = 0; i < int(found.size()); ++i) {
-        const projection::Neighbour &n = found[size_t(i)];
-        const QString label = size_t(n.row) < m_set->labels.size() ? QString::fromStdString(m_set->labels[size_t(n.row)]) : QString::number(n.row);
-        const double value = similarity ? n.similarity : n.distance;
-        m_table->setItem(i, 0, new QTableWidgetItem(QString::number(n.row)));
-        m_table->setItem(i, 1, new QTableWidgetItem(label));
-        m_table->setItem(i, 2, new QTableWidgetItem(QString::number(value, 'f', 4)));
-        names << label;
-        values << value;
-        ids << double(n.row);
-        rows << int(n.row);
-    }
-    m_neighbourChart->setBars(names, values, ids);
-    m_neighbourChart->setValueTitle(QStringLiteral("%1 %2").arg(m_similarity->currentText(), similarity ? tr("similarity") : tr("distance")));
-    m_neighbourChart->setFigureTitle(title);
+    const QVector<int> rows =
+        showNeighbourRows(m_table, m_neighbourChart, *m_set, found, m_similarity->currentText(), similarity, title);
     if (m_scatter->pointCount() == m_set->vectors.rows)
         m_scatter->setHighlighted(rows, QColor(230, 60, 60));
 }
@@ -844,10 +710,7 @@ void ProjectorPanel::neighboursOfSelection()
     if (selection.isEmpty())
         return;
     // One point: its own vector; several: their mean (a cluster's centre).
-    std::vector<float> query(size_t(m_set->vectors.cols), 0.0f);
-    for (int row : selection)
-        for (int64_t j = 0; j < m_set->vectors.cols; ++j)
-            query[size_t(j)] += m_set->vectors.at(row, j) / float(selection.size());
+    const std::vector<float> query = meanOfRows(m_set->vectors, selection);
     const QString label = selection.size() == 1 && size_t(selection[0]) < m_set->labels.size()
                               ? QString::fromStdString(m_set->labels[size_t(selection[0])])
                               : tr("the mean of %1 selected points").arg(selection.size());
@@ -860,27 +723,32 @@ void ProjectorPanel::neighboursOfSelection()
 bool ProjectorPanel::runAnalogy(const QString &text, QString *error)
 {
     if (!m_set) {
-        if (error) *error = tr("Load data first.");
+        if (error)
+            *error = tr("Load data first.");
         return false;
     }
     // "a - b + c": three labels or row numbers.
     static const QRegularExpression pattern(QStringLiteral("^\\s*(.+?)\\s+-\\s+(.+?)\\s+\\+\\s+(.+?)\\s*$"));
     const QRegularExpressionMatch match = pattern.match(text);
     if (!match.hasMatch()) {
-        if (error) *error = tr("Write the arithmetic as a - b + c, e.g. king - man + woman.");
+        if (error)
+            *error = tr("Write the arithmetic as a - b + c, e.g. king - man + woman.");
         return false;
     }
     int64_t rows[3];
     for (int i = 0; i < 3; ++i) {
         rows[i] = rowOf(match.captured(i + 1));
         if (rows[i] < 0) {
-            if (error) *error = tr("\"%1\" is not a label of the data (nor a row number).").arg(match.captured(i + 1));
+            if (error)
+                *error = tr("\"%1\" is not a label of the data (nor a row number).").arg(match.captured(i + 1));
             return false;
         }
     }
     m_analogy = text;
     const std::vector<float> query = projection::analogyVector(m_set->vectors, rows[0], rows[1], rows[2]);
-    showNeighbours(query, tr("%1 - %2 + %3 (%4)").arg(match.captured(1), match.captured(2), match.captured(3), m_similarity->currentText()),
+    showNeighbours(query,
+                   tr("%1 - %2 + %3 (%4)")
+                       .arg(match.captured(1), match.captured(2), match.captured(3), m_similarity->currentText()),
                    {rows[0], rows[1], rows[2]});
     m_views->setCurrentWidget(m_neighbourChart);
     setStatus(tr("Nearest to %1: %2").arg(text, m_neighbours.isEmpty() ? QString() : m_table->item(0, 1)->text()));
@@ -909,10 +777,14 @@ void ProjectorPanel::setCurrentFigure(const QString &name)
 
 widgets::Figure *ProjectorPanel::figure(const QString &name)
 {
-    if (name == "layout") return m_scatter;
-    if (name == "compare") return m_compare;
-    if (name == "variance") return m_variance;
-    if (name == "neighbours") return m_neighbourChart;
+    if (name == "layout")
+        return m_scatter;
+    if (name == "compare")
+        return m_compare;
+    if (name == "variance")
+        return m_variance;
+    if (name == "neighbours")
+        return m_neighbourChart;
     return nullptr;
 }
 
@@ -954,11 +826,15 @@ QVariantMap ProjectorPanel::options() const
     if (!m_set && !m_loadJob && !m_layoutJob)
         return o;
     o["source-kind"] = m_sourceKind->currentData().toString();
-    if (!m_path->text().isEmpty()) o["source"] = m_path->text();
-    if (!m_tensor->text().isEmpty()) o["tensor"] = m_tensor->text();
-    if (!m_labels->text().isEmpty()) o["labels"] = m_labels->text();
+    if (!m_path->text().isEmpty())
+        o["source"] = m_path->text();
+    if (!m_tensor->text().isEmpty())
+        o["tensor"] = m_tensor->text();
+    if (!m_labels->text().isEmpty())
+        o["labels"] = m_labels->text();
     o["layer"] = QString::number(m_layer->value());
-    if (!m_token->text().isEmpty()) o["token"] = m_token->text();
+    if (!m_token->text().isEmpty())
+        o["token"] = m_token->text();
     o["pooling"] = m_pooling->currentText();
     o["count"] = QString::number(m_count->value());
     o["snapshot"] = QString::number(m_snapshot->value());
@@ -969,10 +845,12 @@ QVariantMap ProjectorPanel::options() const
     o["metric"] = m_metric->currentText();
     o["iterations"] = QString::number(m_iterations->value());
     o["seed"] = QString::number(m_seed->value());
-    if (!m_search->text().isEmpty()) o["search"] = m_search->text();
+    if (!m_search->text().isEmpty())
+        o["search"] = m_search->text();
     o["similarity"] = m_similarity->currentText();
     o["k"] = QString::number(m_k->value());
-    if (!m_analogy.isEmpty()) o["arithmetic"] = m_analogy;
+    if (!m_analogy.isEmpty())
+        o["arithmetic"] = m_analogy;
     o["colour"] = m_colour->currentData().toString();
     o["view"] = currentFigureName();
     return o;
@@ -984,7 +862,8 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
     for (const widgets::OptionSpec &spec : optionSpecs())
         known << spec.name;
     const auto fail = [error](const QString &message) {
-        if (error) *error = message;
+        if (error)
+            *error = message;
         return false;
     };
     for (auto it = options.begin(); it != options.end(); ++it)
@@ -1006,26 +885,37 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
         out = text(name).toDouble(&ok);
         return ok && out >= low && out <= high;
     };
-    for (const QString &name : {QStringLiteral("source-kind"), QStringLiteral("method"), QStringLiteral("metric"), QStringLiteral("similarity"),
-                                QStringLiteral("view"), QStringLiteral("pooling"), QStringLiteral("colour")}) {
+    for (const QString &name :
+         {QStringLiteral("source-kind"), QStringLiteral("method"), QStringLiteral("metric"),
+          QStringLiteral("similarity"), QStringLiteral("view"), QStringLiteral("pooling"), QStringLiteral("colour")}) {
         if (!options.contains(name))
             continue;
         for (const widgets::OptionSpec &spec : optionSpecs())
             if (spec.name == name && !spec.choices.contains(text(name)))
                 return fail(tr("--%1: \"%2\" is not one of %3").arg(name, text(name), spec.choices.join(", ")));
     }
-    int layer = m_layer->value(), count = m_count->value(), snapshot = m_snapshot->value(), neighbours = m_neighbourCount->value(),
-        iterations = m_iterations->value(), seed = m_seed->value(), k = m_k->value();
+    int layer = m_layer->value(), count = m_count->value(), snapshot = m_snapshot->value(),
+        neighbours = m_neighbourCount->value(), iterations = m_iterations->value(), seed = m_seed->value(),
+        k = m_k->value();
     double perplexity = m_perplexity->value(), minDist = m_minDist->value();
-    if (!integer("layer", -1, 256, layer)) return fail(tr("--layer: \"%1\" is not a layer (-1 to 256)").arg(text("layer")));
-    if (!integer("count", 10, 10000, count)) return fail(tr("--count: \"%1\" is not between 10 and 10000").arg(text("count")));
-    if (!integer("snapshot", -1, 100000, snapshot)) return fail(tr("--snapshot: \"%1\" is not a snapshot index").arg(text("snapshot")));
-    if (!integer("n-neighbors", 2, 200, neighbours)) return fail(tr("--n-neighbors: \"%1\" is not between 2 and 200").arg(text("n-neighbors")));
-    if (!integer("iterations", 0, 100000, iterations)) return fail(tr("--iterations: \"%1\" is not between 0 and 100000").arg(text("iterations")));
-    if (!integer("seed", 0, 1000000, seed)) return fail(tr("--seed: \"%1\" is not between 0 and 1000000").arg(text("seed")));
-    if (!integer("k", 1, 1000, k)) return fail(tr("--k: \"%1\" is not between 1 and 1000").arg(text("k")));
-    if (!real("perplexity", 1.0, 500.0, perplexity)) return fail(tr("--perplexity: \"%1\" is not between 1 and 500").arg(text("perplexity")));
-    if (!real("min-dist", 0.0, 1.0, minDist)) return fail(tr("--min-dist: \"%1\" is not between 0 and 1 (the spread)").arg(text("min-dist")));
+    if (!integer("layer", -1, 256, layer))
+        return fail(tr("--layer: \"%1\" is not a layer (-1 to 256)").arg(text("layer")));
+    if (!integer("count", 10, 10000, count))
+        return fail(tr("--count: \"%1\" is not between 10 and 10000").arg(text("count")));
+    if (!integer("snapshot", -1, 100000, snapshot))
+        return fail(tr("--snapshot: \"%1\" is not a snapshot index").arg(text("snapshot")));
+    if (!integer("n-neighbors", 2, 200, neighbours))
+        return fail(tr("--n-neighbors: \"%1\" is not between 2 and 200").arg(text("n-neighbors")));
+    if (!integer("iterations", 0, 100000, iterations))
+        return fail(tr("--iterations: \"%1\" is not between 0 and 100000").arg(text("iterations")));
+    if (!integer("seed", 0, 1000000, seed))
+        return fail(tr("--seed: \"%1\" is not between 0 and 1000000").arg(text("seed")));
+    if (!integer("k", 1, 1000, k))
+        return fail(tr("--k: \"%1\" is not between 1 and 1000").arg(text("k")));
+    if (!real("perplexity", 1.0, 500.0, perplexity))
+        return fail(tr("--perplexity: \"%1\" is not between 1 and 500").arg(text("perplexity")));
+    if (!real("min-dist", 0.0, 1.0, minDist))
+        return fail(tr("--min-dist: \"%1\" is not between 0 and 1 (the spread)").arg(text("min-dist")));
     const QString kind = options.contains("source-kind") ? text("source-kind") : m_sourceKind->currentData().toString();
     const QString source = options.contains("source") ? text("source") : m_path->text().trimmed();
     if ((options.contains("source-kind") || options.contains("source")) && kind != "pixels" && source.isEmpty())
@@ -1046,21 +936,32 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
     }
 
     // Apply.
-    const bool sourceChanged = options.contains("source-kind") || options.contains("source") || options.contains("tensor") ||
-                               options.contains("labels") || options.contains("corpus") || options.contains("layer") ||
-                               options.contains("token") || options.contains("pooling") || options.contains("count") ||
-                               options.contains("snapshot");
-    if (options.contains("source-kind")) m_sourceKind->setCurrentIndex(m_sourceKind->findData(text("source-kind")));
-    if (options.contains("source")) m_path->setText(text("source"));
-    if (options.contains("tensor")) m_tensor->setText(text("tensor"));
-    if (options.contains("labels")) m_labels->setText(text("labels"));
-    if (options.contains("corpus")) m_corpus->setPlainText(corpus);
-    if (options.contains("token")) m_token->setText(text("token"));
-    if (options.contains("pooling")) m_pooling->setCurrentText(text("pooling"));
-    if (options.contains("method")) m_method->setCurrentIndex(m_method->findData(text("method")));
-    if (options.contains("metric")) m_metric->setCurrentText(text("metric"));
-    if (options.contains("similarity")) m_similarity->setCurrentText(text("similarity"));
-    if (options.contains("colour")) m_colour->setCurrentIndex(m_colour->findData(text("colour")));
+    const bool sourceChanged = options.contains("source-kind") || options.contains("source") ||
+                               options.contains("tensor") || options.contains("labels") || options.contains("corpus") ||
+                               options.contains("layer") || options.contains("token") || options.contains("pooling") ||
+                               options.contains("count") || options.contains("snapshot");
+    if (options.contains("source-kind"))
+        m_sourceKind->setCurrentIndex(m_sourceKind->findData(text("source-kind")));
+    if (options.contains("source"))
+        m_path->setText(text("source"));
+    if (options.contains("tensor"))
+        m_tensor->setText(text("tensor"));
+    if (options.contains("labels"))
+        m_labels->setText(text("labels"));
+    if (options.contains("corpus"))
+        m_corpus->setPlainText(corpus);
+    if (options.contains("token"))
+        m_token->setText(text("token"));
+    if (options.contains("pooling"))
+        m_pooling->setCurrentText(text("pooling"));
+    if (options.contains("method"))
+        m_method->setCurrentIndex(m_method->findData(text("method")));
+    if (options.contains("metric"))
+        m_metric->setCurrentText(text("metric"));
+    if (options.contains("similarity"))
+        m_similarity->setCurrentText(text("similarity"));
+    if (options.contains("colour"))
+        m_colour->setCurrentIndex(m_colour->findData(text("colour")));
     m_layer->setValue(layer);
     m_count->setValue(count);
     m_snapshot->setValue(snapshot);
@@ -1071,29 +972,35 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
     m_perplexity->setValue(perplexity);
     m_minDist->setValue(minDist);
     updateControls();
-    if (options.contains("view")) setCurrentFigure(text("view"));
+    if (options.contains("view"))
+        setCurrentFigure(text("view"));
 
-    const bool methodChanged = options.contains("method") || options.contains("perplexity") || options.contains("n-neighbors") ||
-                               options.contains("min-dist") || options.contains("metric") || options.contains("iterations") ||
-                               options.contains("seed");
+    const bool methodChanged = options.contains("method") || options.contains("perplexity") ||
+                               options.contains("n-neighbors") || options.contains("min-dist") ||
+                               options.contains("metric") || options.contains("iterations") || options.contains("seed");
     if (sourceChanged || (methodChanged && m_set) || (options.contains("source-kind") && !m_set)) {
         QString jobError;
         if (!(m_set && !sourceChanged ? runLayout(&jobError) : loadSource(true, &jobError)))
             return fail(jobError);
     }
-    if (options.contains("search")) m_search->setText(text("search"));
+    if (options.contains("search"))
+        m_search->setText(text("search"));
     const auto running = [](const QPointer<widgets::JobHandle> &job) { return job && !job->isFinished(); };
     if (running(m_loadJob) || running(m_layoutJob)) {
         // The data is still on its way (a job): these apply when the layout is shown.
-        if (options.contains("neighbours-of")) m_pendingNeighboursOf = text("neighbours-of");
-        if (options.contains("arithmetic")) m_pendingArithmetic = text("arithmetic");
-        if (options.contains("save")) m_pendingSave = text("save");
+        if (options.contains("neighbours-of"))
+            m_pendingNeighboursOf = text("neighbours-of");
+        if (options.contains("arithmetic"))
+            m_pendingArithmetic = text("arithmetic");
+        if (options.contains("save"))
+            m_pendingSave = text("save");
         return true;
     }
     if (options.contains("neighbours-of")) {
         const int64_t row = rowOf(text("neighbours-of"));
         if (row < 0)
-            return fail(tr("--neighbours-of: \"%1\" is not a label of the data (nor a row number)").arg(text("neighbours-of")));
+            return fail(
+                tr("--neighbours-of: \"%1\" is not a label of the data (nor a row number)").arg(text("neighbours-of")));
         m_scatter->setSelection({int(row)});
         neighboursOfSelection();
     }
@@ -1102,7 +1009,8 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
         if (!runAnalogy(text("arithmetic"), &arithmeticError))
             return fail(tr("--arithmetic: %1").arg(arithmeticError));
     }
-    if (options.contains("view")) setCurrentFigure(text("view"));
+    if (options.contains("view"))
+        setCurrentFigure(text("view"));
     if (options.contains("save")) {
         const QString saveError = saveCoordinates(text("save"));
         if (!saveError.isEmpty())

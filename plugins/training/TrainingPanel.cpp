@@ -1,11 +1,13 @@
 #include "TrainingPanel.h"
 
+#include "TrainingComputation.h"
+#include "TrainingFigures.h"
+
 #include "tessera/core/Detr.h"
 #include "tessera/core/Diffusion.h"
 
 #include "tessera/core/Error.h"
 #include "tessera/core/Model.h"
-#include "tessera/core/Tokenizer.h"
 #include "tessera/widgets/DataHub.h"
 #include "tessera/widgets/HeatmapView.h"
 #include "tessera/widgets/JobRunner.h"
@@ -55,14 +57,6 @@ const RecipeInfo *findRecipe(const QString &name)
         if (QString::fromStdString(recipe.name) == name)
             return &recipe;
     return nullptr;
-}
-
-// Whole numbers (steps, parameter counts) as they are, fractions to five significant digits.
-QString formatMetric(double value)
-{
-    if (std::abs(value) < 1e15 && value == std::floor(value))
-        return QLocale().toString(qint64(value));
-    return QString::number(value, 'g', 5);
 }
 
 } // namespace
@@ -219,24 +213,12 @@ void TrainingPanel::buildUi()
     scroll->setMaximumWidth(380);
     scroll->setFrameShape(QFrame::NoFrame);
 
-    m_lossView = new widgets::LinePlotView;
-    m_lossView->setFigureTitle(tr("Loss"));
-    m_lossView->setAxisTitles(tr("step"), tr("cross-entropy"));
-    m_lossView->setLogY(true);
-    m_accuracyView = new widgets::LinePlotView;
-    m_accuracyView->setFigureTitle(tr("Accuracy"));
-    m_accuracyView->setAxisTitles(tr("step"), tr("accuracy"));
-    m_rateView = new widgets::LinePlotView;
-    m_rateView->setFigureTitle(tr("Learning rate"));
-    m_rateView->setAxisTitles(tr("step"), tr("learning rate"));
-    m_gradientView = new widgets::LinePlotView;
-    m_gradientView->setFigureTitle(tr("Gradient norm per layer group (before clipping)"));
-    m_gradientView->setAxisTitles(tr("step"), tr("‖g‖₂"));
-    m_gradientView->setLogY(true);
-    m_timelineView = new widgets::HeatmapView;
-    m_timelineView->setAxisTitles(tr("key"), tr("query"));
-    m_timelineView->setValueName(tr("weight"));
-    m_timelineView->setValueRange(0.0, 1.0);
+    const CurveViews curves = makeCurveViews();
+    m_lossView = curves.loss;
+    m_accuracyView = curves.accuracy;
+    m_rateView = curves.rate;
+    m_gradientView = curves.gradients;
+    m_timelineView = makeTimelineView();
 
     m_timeline = new QSlider(Qt::Horizontal);
     m_timeline->setToolTip(tr("Scrub the run's snapshots (Left/Right keys step through them)"));
@@ -518,17 +500,7 @@ void TrainingPanel::onReport(const TrainingReport &report)
     if (!report.message.empty())
         setStatus(QString::fromStdString(report.message));
     else if (!m_points.isEmpty()) {
-        const TrainingPoint &last = m_points.back();
-        // Diffusion recipes have no accuracy (NaN): their held-out number is the loss.
-        const bool accuracy = std::isfinite(last.accuracy);
-        QString line = tr("step %1 of %2 · loss %3").arg(last.step).arg(m_totalSteps).arg(last.loss, 0, 'f', 4);
-        if (accuracy)
-            line += tr(" · accuracy %1").arg(last.accuracy, 0, 'f', 3);
-        line += tr(" · %1 steps/s").arg(last.seconds > 0 ? double(m_points.size()) / last.seconds : 0.0, 0, 'f', 1);
-        if (!m_evaluations.isEmpty())
-            line += accuracy ? tr(" · held-out %1").arg(m_evaluations.back().accuracy, 0, 'f', 3)
-                             : tr(" · held-out loss %1").arg(m_evaluations.back().loss, 0, 'f', 4);
-        setStatus(line);
+        setStatus(progressLine(m_points, m_evaluations, m_totalSteps));
     }
     // Redrawing competes with training for the cores: the curve in view is redrawn at most
     // four times a second (bench_training_plot measures the cost), the others when shown.
@@ -544,68 +516,14 @@ void TrainingPanel::onReport(const TrainingReport &report)
 
 void TrainingPanel::onFinished(const TrainingResult &result)
 {
-    QStringList lines;
-    for (const auto &[key, value] : result.metrics)
-        lines << QStringLiteral("%1: %2").arg(QString::fromStdString(key), formatMetric(value));
-    m_metrics->setText(lines.join("\n"));
+    m_metrics->setText(metricLines(result.metrics));
     setStatus(QString::fromStdString(result.summary));
-}
-
-void TrainingPanel::refreshCurves()
-{
-    refreshCurves(false);
 }
 
 void TrainingPanel::refreshCurves(bool all)
 {
-    const QString shown = currentFigureName();
-    QVector<double> steps, losses, accuracies, rates, heldSteps, heldLosses, heldAccuracies;
-    for (const TrainingPoint &p : m_points) {
-        steps.append(double(p.step));
-        losses.append(p.loss);
-        accuracies.append(p.accuracy);
-        rates.append(p.learningRate);
-    }
-    for (const TrainingPoint &p : m_evaluations) {
-        heldSteps.append(double(p.step));
-        heldLosses.append(p.loss);
-        heldAccuracies.append(p.accuracy);
-    }
-    const QColor train = widgets::seriesColor(0), held = widgets::seriesColor(1);
-    if (all || shown == "loss")
-        m_lossView->setSeries(
-            {{tr("training batch"), steps, losses, train}, {tr("held out"), heldSteps, heldLosses, held, false, true}});
-    if (all || shown == "accuracy") {
-        m_accuracyView->setSeries({{tr("training batch"), steps, accuracies, train},
-                                   {tr("held out"), heldSteps, heldAccuracies, held, false, true}});
-        const bool none = !accuracies.isEmpty() && std::isnan(accuracies.back());
-        m_accuracyView->setFigureTitle(none ? tr("Accuracy: none for this recipe (a denoiser is judged by its loss; "
-                                                 "open it in the Diffusion lab to see its samples)")
-                                            : tr("Accuracy"));
-    }
-    if (all || shown == "schedule")
-        m_rateView->setSeries({{tr("learning rate"), steps, rates, train}});
-    if (!all && shown != "gradients")
-        return;
-    QVector<widgets::Series> groups;
-    int colour = 0;
-    for (const auto &[group, values] : m_groupNorms) {
-        QVector<double> x, y;
-        for (int i = 0; i < values.size() && i < m_groupSteps.size(); ++i)
-            if (std::isfinite(values[i]) && values[i] > 0) {
-                x.append(m_groupSteps[i]);
-                y.append(values[i]);
-            }
-        groups.append({QString::fromStdString(group), x, y, widgets::seriesColor(colour++)});
-    }
-    if (groups.isEmpty() && !steps.isEmpty()) {
-        // A run opened from disk keeps only the total norm.
-        QVector<double> norms;
-        for (const TrainingPoint &p : m_points)
-            norms.append(std::max(p.gradientNorm, 1e-12));
-        groups.append({tr("all parameters"), steps, norms, train});
-    }
-    m_gradientView->setSeries(groups);
+    showCurves({m_lossView, m_accuracyView, m_rateView, m_gradientView},
+               {m_points, m_evaluations, m_groupNorms, m_groupSteps}, currentFigureName(), all);
 }
 
 void TrainingPanel::loadSnapshots()
@@ -651,41 +569,8 @@ void TrainingPanel::showSnapshot()
         if (cached == m_snapshotCache.end())
             cached = m_snapshotCache.emplace(step, readSnapshot(*m_snapshots, step)).first;
         const int layer = m_snapshotLayer->value();
-        const auto found = cached->second.find("attentions." + std::to_string(layer));
-        if (found == cached->second.end())
-            throw Error("snapshot has no attentions." + std::to_string(layer));
-        const FloatTensor &a = found->second; // [heads, n, n]
-        const int64_t heads = a.shape[0], n = a.shape[1];
-        auto matrix = std::make_shared<Matrix>(n, n);
-        const QString head = m_snapshotHead->currentData().toString();
-        for (int64_t q = 0; q < n; ++q)
-            for (int64_t k = 0; k < n; ++k) {
-                double value = 0.0;
-                if (head == "mean") {
-                    for (int64_t h = 0; h < heads; ++h)
-                        value += a.values[size_t((h * n + q) * n + k)];
-                    value /= double(heads);
-                } else {
-                    const int64_t h = std::clamp<int64_t>(head.toLongLong(), 0, heads - 1);
-                    value = a.values[size_t((h * n + q) * n + k)];
-                }
-                matrix->at(q, k) = float(value);
-            }
-        // Causal models: the future is not zero but absent.
-        if (m_snapshots->capabilities().causalLanguageModel)
-            for (int64_t q = 0; q < n; ++q)
-                for (int64_t k = q + 1; k < n; ++k)
-                    matrix->at(q, k) = std::nanf("");
-        QStringList labels;
-        for (const std::string &token : m_snapshots->probeTokens)
-            labels << QString::fromStdString(token);
-        m_timelineView->setFigureTitle(tr("%1 · step %2 · layer %3 · %4")
-                                           .arg(QString::fromStdString(m_snapshots->recipe))
-                                           .arg(step)
-                                           .arg(layer)
-                                           .arg(m_snapshotHead->currentText()));
-        m_timelineView->setMatrix(matrix, labels.size() == n ? labels : QStringList(),
-                                  labels.size() == n ? labels : QStringList());
+        showSnapshotAttention(m_timelineView, *m_snapshots, cached->second, step, layer,
+                              m_snapshotHead->currentData().toString(), m_snapshotHead->currentText());
         // The learned position table at this snapshot goes to the positional-encoding lab (its
         // Learned view follows the timeline as it is scrubbed).
         const auto positions = cached->second.find("position_embeddings");
@@ -698,17 +583,7 @@ void TrainingPanel::showSnapshot()
                                          std::make_shared<Matrix>(positions->second.toMatrix("position_embeddings")));
         }
         const double loss = m_snapshots->losses[size_t(index)], accuracy = m_snapshots->accuracies[size_t(index)];
-        m_snapshotLabel->setText(std::isfinite(loss)
-                                     ? tr("snapshot %1 of %2 · step %3 · held-out loss %4 · accuracy %5")
-                                           .arg(index + 1)
-                                           .arg(m_snapshots->steps.size())
-                                           .arg(step)
-                                           .arg(loss, 0, 'f', 4)
-                                           .arg(accuracy, 0, 'f', 3)
-                                     : tr("snapshot %1 of %2 · step %3 (the untrained model)")
-                                           .arg(index + 1)
-                                           .arg(m_snapshots->steps.size())
-                                           .arg(step));
+        m_snapshotLabel->setText(snapshotCaption(index, int(m_snapshots->steps.size()), step, loss, accuracy));
     } catch (const Error &error) {
         m_snapshotLabel->setText(QString::fromStdString(error.what()));
     }
@@ -744,10 +619,7 @@ bool TrainingPanel::openRun(const QString &folder, QString *error)
         m_heads->setValue(int(o.heads));
         m_length->setValue(int(o.sequenceLength));
         m_textFile->setText(QString::fromStdString(o.textFile));
-        QStringList lines;
-        for (const auto &[key, value] : history.metrics)
-            lines << QStringLiteral("%1: %2").arg(QString::fromStdString(key), formatMetric(value));
-        m_metrics->setText(lines.join("\n"));
+        m_metrics->setText(metricLines(history.metrics));
         refreshCurves(true);
         m_snapshotCache.clear();
         loadSnapshots();
@@ -769,15 +641,11 @@ void TrainingPanel::sample()
     if (m_runFolder.isEmpty() || !m_context.jobs || !m_sample->isEnabled())
         return;
     const std::string folder = m_runFolder.toStdString(), prompt = m_prompt->text().toStdString();
+    const uint64_t seed = uint64_t(QDateTime::currentMSecsSinceEpoch());
     m_sample->setEnabled(false);
     auto *job = m_context.jobs->run<std::string>(
         tr("Sampling"),
-        [folder, prompt](JobContext &context) {
-            const std::unique_ptr<Model> model = loadModel(folder, &context);
-            const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(folder);
-            return generateText(*model, *tokenizer, prompt, 200, 0.8, 40, uint64_t(QDateTime::currentMSecsSinceEpoch()),
-                                &context);
-        },
+        [folder, prompt, seed](JobContext &context) { return sampleText(folder, prompt, seed, context); },
         [this](std::string text) { m_sampled->setPlainText(QString::fromStdString(text)); },
         [this](const QString &message) { setStatus(message, true); });
     connect(job, &widgets::JobHandle::finished, this, [this] { m_sample->setEnabled(!m_job); });
@@ -896,20 +764,13 @@ bool TrainingPanel::setOptions(const QVariantMap &options, QString *error)
                              .arg(m_snapshots->heads - 1);
             return false;
         }
-        int snapshotIndex = int(m_snapshots->steps.size()) - 1;
         const QString snapshot = options.value("snapshot", "last").toString();
-        if (snapshot != "last") {
-            const auto found =
-                std::find(m_snapshots->steps.begin(), m_snapshots->steps.end(), snapshot.toLongLong(&ok));
-            if (!ok || found == m_snapshots->steps.end()) {
-                QStringList steps;
-                for (int64_t s : m_snapshots->steps)
-                    steps << QString::number(s);
-                if (error)
-                    *error = tr("--snapshot: no snapshot at step \"%1\" (steps: %2)").arg(snapshot, steps.join(", "));
-                return false;
-            }
-            snapshotIndex = int(found - m_snapshots->steps.begin());
+        const int snapshotIndex = snapshotPosition(*m_snapshots, snapshot);
+        if (snapshotIndex < 0) {
+            if (error)
+                *error =
+                    tr("--snapshot: no snapshot at step \"%1\" (steps: %2)").arg(snapshot, snapshotSteps(*m_snapshots));
+            return false;
         }
         const QSignalBlocker a(m_snapshotLayer), b(m_snapshotHead), c(m_timeline);
         m_snapshotLayer->setValue(layer);

@@ -69,8 +69,7 @@ private:
     bool openRun(const QString &folder, QString *error);
     void loadSnapshots();
     void showSnapshot();
-    void refreshCurves();          // the curve in view
-    void refreshCurves(bool all);  // all: every curve (exports, opened runs)
+    void refreshCurves(bool all = false); // the curve in view; all: every curve (exports, opened runs)
     void sample();
     void setStatus(const QString &text, bool error = false);
     TrainingOptions formOptions() const;

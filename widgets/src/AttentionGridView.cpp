@@ -4,10 +4,10 @@
 
 #include <QMouseEvent>
 #include <QPainter>
+#include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
 namespace tessera::widgets {
 namespace {
@@ -20,6 +20,13 @@ AttentionGridView::AttentionGridView(QWidget *parent) : QWidget(parent)
 {
     setMinimumSize(300, 200);
     setToolTip(tr("Every layer (row) and head (column). Click a head to open it."));
+    connect(&m_watcher, &QFutureWatcher<QImage>::finished, this, &AttentionGridView::takeThumbnails);
+}
+
+AttentionGridView::~AttentionGridView()
+{
+    // The workers hold their own references to the layers; they only need telling to stop.
+    m_watcher.cancel();
 }
 
 void AttentionGridView::setAttentions(std::shared_ptr<const std::vector<HalfTensor>> layers)
@@ -82,16 +89,19 @@ QImage thumbnail(const float *data, int64_t n, int side, ColorMap map)
 
 void AttentionGridView::rebuildThumbnails()
 {
+    // An older computation is obsolete: stop it, and never install what it produced.
+    m_watcher.cancel();
     m_thumbnails.clear();
     m_heads = 0;
     struct Work {
-        const HalfTensor *layer;
+        size_t layer;
         size_t offset;
         int64_t n;
         int side;
     };
     std::vector<Work> work;
-    for (const HalfTensor &layer : *m_layers) {
+    for (size_t l = 0; l < m_layers->size(); ++l) {
+        const HalfTensor &layer = (*m_layers)[l];
         const size_t dims = layer.shape.size();
         if (dims < 3)
             continue;
@@ -99,23 +109,37 @@ void AttentionGridView::rebuildThumbnails()
         const int64_t n = layer.shape[dims - 1];
         m_heads = std::max(m_heads, heads);
         for (int h = 0; h < heads; ++h)
-            work.push_back({&layer, size_t(h) * size_t(n * n), n, int(std::min<int64_t>(n, kMaxThumbnail))});
+            work.push_back({l, size_t(h) * size_t(n * n), n, int(std::min<int64_t>(n, kMaxThumbnail))});
     }
-    m_thumbnails.resize(work.size());
-    // Heads are independent: pool them on every core (the GUI thread waits, briefly).
-    const unsigned workers = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), unsigned(work.size())));
-    std::vector<std::thread> threads;
-    for (unsigned w = 0; w < workers; ++w)
-        threads.emplace_back([&, w]() {
-            std::vector<float> head; // one head decoded from float16 at a time
-            for (size_t i = w; i < work.size(); i += workers) {
-                head.resize(size_t(work[i].n * work[i].n));
-                work[i].layer->decode(work[i].offset, head.size(), head.data());
-                m_thumbnails[i] = thumbnail(head.data(), work[i].n, work[i].side, m_colorMap);
-            }
-        });
-    for (std::thread &thread : threads)
-        thread.join();
+    m_pending = !work.empty();
+    if (!m_pending)
+        return;
+    // Heads are independent: pool them on the global thread pool, off the GUI thread. The
+    // functor owns a reference to the layers, so they outlive a cancelled computation.
+    m_watcher.setFuture(QtConcurrent::mapped(std::move(work), [layers = m_layers, map = m_colorMap](const Work &item) {
+        std::vector<float> head(size_t(item.n * item.n)); // one head decoded from float16
+        (*layers)[item.layer].decode(item.offset, head.size(), head.data());
+        return thumbnail(head.data(), item.n, item.side, map);
+    }));
+}
+
+void AttentionGridView::takeThumbnails()
+{
+    // A finished signal of a future that was replaced, or cancelled, carries nothing to show.
+    if (!m_pending || !m_watcher.isFinished() || m_watcher.isCanceled())
+        return;
+    const QList<QImage> images = m_watcher.future().results();
+    m_thumbnails.assign(images.begin(), images.end());
+    m_pending = false;
+    update();
+}
+
+void AttentionGridView::waitForThumbnails()
+{
+    if (!m_pending)
+        return;
+    m_watcher.waitForFinished();
+    takeThumbnails();
 }
 
 QSize AttentionGridView::defaultFigureSize() const
@@ -148,7 +172,9 @@ void AttentionGridView::paintGrid(QPainter &painter, const QSize &size, bool pap
     painter.drawText(QRectF(0, 0, size.width(), 22), Qt::AlignCenter, m_title);
     painter.setFont(font());
     if (m_thumbnails.empty()) {
-        painter.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter, tr("Run a model to see every layer and head"));
+        painter.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter,
+                         m_pending ? tr("Drawing every layer and head…")
+                                   : tr("Run a model to see every layer and head"));
         return;
     }
     size_t index = 0;
@@ -181,6 +207,8 @@ void AttentionGridView::paintEvent(QPaintEvent *)
 
 void AttentionGridView::renderFigure(QCPPainter &painter, const QSize &size)
 {
+    // An exported figure is always complete: wait for the thumbnails still being pooled.
+    waitForThumbnails();
     painter.save();
     // Thumbnails stay crisp: one pooled cell per block, never smoothed.
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
