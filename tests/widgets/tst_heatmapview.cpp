@@ -4,6 +4,8 @@
 #include "tessera/widgets/FigureExporter.h"
 #include "tessera/widgets/HeatmapView.h"
 
+#include "support/RenderCheck.h"
+
 #include <qcustomplot.h>
 
 #include <QFontDatabase>
@@ -23,27 +25,6 @@ MatrixPtr ramp(int rows, int cols)
         for (int c = 0; c < cols; ++c)
             m->at(r, c) = float(r * cols + c);
     return m;
-}
-
-// Fraction of pixels whose largest channel difference exceeds tolerance; writes the
-// difference image (amplified) when asked.
-double differingFraction(const QImage &a, const QImage &b, int tolerance, const QString &diffPath = {})
-{
-    if (a.size() != b.size())
-        return 1.0;
-    QImage diff(a.size(), QImage::Format_RGB32);
-    qint64 differing = 0;
-    for (int y = 0; y < a.height(); ++y)
-        for (int x = 0; x < a.width(); ++x) {
-            const QRgb p = a.pixel(x, y), q = b.pixel(x, y);
-            const int d = std::max({std::abs(qRed(p) - qRed(q)), std::abs(qGreen(p) - qGreen(q)), std::abs(qBlue(p) - qBlue(q))});
-            if (d > tolerance)
-                ++differing;
-            diff.setPixel(x, y, qRgb(std::min(255, d * 4), 0, 0));
-        }
-    if (!diffPath.isEmpty())
-        diff.save(diffPath);
-    return double(differing) / (a.width() * a.height());
 }
 
 } // namespace
@@ -82,15 +63,20 @@ private slots:
                         QVERIFY2(std::abs(got.red() - want.red()) <= 1 && std::abs(got.green() - want.green()) <= 1 &&
                                      std::abs(got.blue() - want.blue()) <= 1,
                                  qPrintable(QString("cell (%1,%2) pixel %3,%4: %5 expected %6")
-                                                .arg(r).arg(c).arg(x + dx).arg(y + dy)
+                                                .arg(r)
+                                                .arg(c)
+                                                .arg(x + dx)
+                                                .arg(y + dy)
                                                 .arg(got.name(), QColor(expected).name())));
                     }
             }
         // Row 0 is drawn at the top, as matrices are read.
         QVERIFY(plot->yAxis->coordToPixel(0) < plot->yAxis->coordToPixel(3));
         // The lowest and highest values get the map's end colours.
-        QCOMPARE(image.pixelColor(int(plot->xAxis->coordToPixel(0)), int(plot->yAxis->coordToPixel(0))).name(), QString("#440154"));
-        QCOMPARE(image.pixelColor(int(plot->xAxis->coordToPixel(3)), int(plot->yAxis->coordToPixel(3))).name(), QString("#fde725"));
+        QCOMPARE(image.pixelColor(int(plot->xAxis->coordToPixel(0)), int(plot->yAxis->coordToPixel(0))).name(),
+                 QString("#440154"));
+        QCOMPARE(image.pixelColor(int(plot->xAxis->coordToPixel(3)), int(plot->yAxis->coordToPixel(3))).name(),
+                 QString("#fde725"));
     }
 
     void maskedCellsAreGrey()
@@ -102,7 +88,8 @@ private slots:
         m->at(1, 1) = 2.0f;
         view.setMatrix(m);
         const QImage image = renderFigureImage(view, QSize(400, 400), 96);
-        const QColor masked = image.pixelColor(int(view.plot()->xAxis->coordToPixel(1)), int(view.plot()->yAxis->coordToPixel(0)));
+        const QColor masked =
+            image.pixelColor(int(view.plot()->xAxis->coordToPixel(1)), int(view.plot()->yAxis->coordToPixel(0)));
         QCOMPARE(masked.name(), maskedCellColor().name());
     }
 
@@ -126,7 +113,8 @@ private slots:
         QTest::mouseClick(plot, Qt::LeftButton, Qt::NoModifier, cell);
         QCOMPARE(selected.count(), 1);
         QCOMPARE(view.selectedCell(), qMakePair(2, 3));
-        QVERIFY2(view.readout().contains("\u201cc\u201d") && view.readout().contains("\u201cy\u201d") && view.readout().contains("13"),
+        QVERIFY2(view.readout().contains("\u201cc\u201d") && view.readout().contains("\u201cy\u201d") &&
+                     view.readout().contains("13"),
                  qPrintable(view.readout()));
     }
 
@@ -135,7 +123,8 @@ private slots:
         HeatmapView view;
         view.setMatrix(std::make_shared<Matrix>(1, 3, 2.0f));
         const QImage image = renderFigureImage(view, QSize(300, 200), 96);
-        const QColor middle = image.pixelColor(int(view.plot()->xAxis->coordToPixel(1)), int(view.plot()->yAxis->coordToPixel(0)));
+        const QColor middle =
+            image.pixelColor(int(view.plot()->xAxis->coordToPixel(1)), int(view.plot()->yAxis->coordToPixel(0)));
         QCOMPARE(middle.name(), QColor(colorMapColor(ColorMap::Viridis, 0.0)).name()); // a constant maps to the low end
     }
 
@@ -155,7 +144,9 @@ private slots:
             for (int y = 0; y < image.height(); ++y)
                 for (int x = 0; x < image.width() - 90; ++x) {
                     const QColor c = image.pixelColor(x, y);
-                    if (std::abs(c.red() - target.red()) + std::abs(c.green() - target.green()) + std::abs(c.blue() - target.blue()) < 24)
+                    if (std::abs(c.red() - target.red()) + std::abs(c.green() - target.green()) +
+                            std::abs(c.blue() - target.blue()) <
+                        24)
                         ++count;
                 }
             return count;
@@ -183,7 +174,8 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         view.setMatrix(ramp(4, 4));
         const QImage image = view.plot()->grab().toImage(); // the screen buffer as painted, no fresh replot
-        const QColor top = image.pixelColor(int(view.plot()->xAxis->coordToPixel(3)), int(view.plot()->yAxis->coordToPixel(3)));
+        const QColor top =
+            image.pixelColor(int(view.plot()->xAxis->coordToPixel(3)), int(view.plot()->yAxis->coordToPixel(3)));
         QCOMPARE(top.name(), QColor(colorMapColor(ColorMap::Viridis, 1.0)).name());
     }
 
@@ -204,23 +196,7 @@ private slots:
         view.setColorMap(ColorMap::Magma);
         view.setMatrix(ramp(6, 8));
         view.selectCell(2, 5);
-        const QImage image = renderFigureImage(view, QSize(480, 360), 96);
-        const QString output = qEnvironmentVariable("TESSERA_TEST_OUTPUT", QDir::tempPath());
-        const QString control = TESSERA_TEST_DATA "/control/heatmap-magma-6x8.png";
-        if (!QFile::exists(control) || qEnvironmentVariableIsSet("TESSERA_WRITE_CONTROL")) {
-            image.save(output + "/heatmap-magma-6x8.png");
-            QFAIL(qPrintable("no control image; the rendering was written to " + output +
-                             "/heatmap-magma-6x8.png: look at it, then copy it to " + control));
-        }
-        const QImage expected = QImage(control).convertToFormat(QImage::Format_RGB32);
-        const QString diffPath = output + "/heatmap-magma-6x8.diff.png";
-        const double fraction = differingFraction(image, expected, 48, diffPath);
-        if (fraction > 0.01) {
-            image.save(output + "/heatmap-magma-6x8.actual.png");
-            QFAIL(qPrintable(QString("%1% of the pixels differ from the control image; see %2")
-                                 .arg(fraction * 100, 0, 'f', 2).arg(diffPath)));
-        }
-        QFile::remove(diffPath);
+        TESSERA_VERIFY_RENDER(test::RenderCheck{"heatmap-magma-6x8"}, renderFigureImage(view, QSize(480, 360), 96));
     }
 };
 

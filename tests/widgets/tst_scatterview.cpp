@@ -5,7 +5,10 @@
 
 #include "tessera/widgets/BoxImageView.h"
 #include "tessera/widgets/FigureExporter.h"
+#include "tessera/widgets/ImageGridView.h"
 #include "tessera/widgets/ScatterView.h"
+
+#include "support/RenderCheck.h"
 
 #include <QElapsedTimer>
 #include <QFontDatabase>
@@ -423,6 +426,51 @@ private slots:
             "norm");
         QCOMPARE(exportFigure(view, output + "/scatter_check_values.png", ExportFormat::Png, options), QString());
         qInfo("wrote %s/scatter_check.png, scatter_check_plain.png and scatter_check_values.png", qPrintable(output));
+    }
+
+    // The three image views against their control images (tests/support/RenderCheck.h).
+    void scatterMatchesControlImage()
+    {
+        ScatterView view;
+        view.setPoints(fivePoints());
+        view.setLabels({"the", "of", "and", "to", "cat"});
+        view.setCategories({0, 0, 1, 1, 2}, {"article", "preposition", "noun"});
+        view.setFigureTitle("Control: five points, three categories");
+        view.setAxisLabels("PC 1", "PC 2");
+        TESSERA_VERIFY_RENDER(test::RenderCheck{"scatter-five-points"}, renderFigureImage(view, QSize(480, 360), 96));
+    }
+
+    void boxImageMatchesControlImage()
+    {
+        QImage image(160, 120, QImage::Format_RGB32);
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                image.setPixel(x, y, qRgb(x * 255 / 159, y * 255 / 119, 128));
+        BoxImageView view;
+        view.setImage(image);
+        view.setBoxes({{QRectF(10, 10, 60, 50), categoryColor(0), "square 0.93", "square", false, true},
+                       {QRectF(80, 40, 70, 70), categoryColor(1), "circle", "ground truth", true, false}},
+                      {{0, 1, "matched"}});
+        view.setFigureTitle("Control: a detection, a ground-truth box and their match");
+        TESSERA_VERIFY_RENDER(test::RenderCheck{"boximage-two-boxes"}, renderFigureImage(view, QSize(480, 360), 96));
+    }
+
+    void imageGridMatchesControlImage()
+    {
+        QImage image(28, 28, QImage::Format_RGB32);
+        image.fill(qRgb(40, 40, 40));
+        for (int i = 4; i < 24; ++i)
+            image.setPixel(i, i, qRgb(255, 255, 255));
+        auto overlay = std::make_shared<Matrix>(4, 4);
+        for (int r = 0; r < 4; ++r)
+            for (int c = 0; c < 4; ++c)
+                overlay->at(r, c) = float(r == c ? 1.0 : 0.1 * c);
+        ImageGridView view;
+        view.setTiles({{image, overlay, "head 0", 4, 4, QPoint(1, 1)}, {QImage(), overlay, "overlay alone", 4, 4}}, 2);
+        view.setOverlayStyle(ColorMap::Viridis, 0.6);
+        view.setColorBarTitle("attention");
+        view.setFigureTitle("Control: two tiles, a 4 x 4 patch grid");
+        TESSERA_VERIFY_RENDER(test::RenderCheck{"imagegrid-two-tiles"}, renderFigureImage(view, QSize(480, 360), 96));
     }
 };
 
