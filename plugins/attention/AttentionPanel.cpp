@@ -56,7 +56,10 @@ QStringList tokenLabels(const Encoding &encoding)
 } // namespace
 
 AttentionPanel::AttentionPanel(const plugins::PanelContext &context, QWidget *parent)
-    : PanelWidget(parent), m_context(context)
+    : PanelWidget(parent), m_context(context), m_job(this, [this](const QString &message) {
+          m_runError = message;
+          m_status->setText(tr("Could not run: %1").arg(message));
+      })
 {
     buildUi();
     m_debounce = new QTimer(this);
@@ -571,8 +574,6 @@ void AttentionPanel::run()
 {
     if (m_folder.isEmpty() || !m_context.jobs)
         return;
-    if (m_job)
-        m_job->cancel();
     CaptureSettings settings;
     settings.folder = m_folder.toStdString();
     settings.first = m_text->currentText().toStdString();
@@ -586,24 +587,13 @@ void AttentionPanel::run()
     if (role == "compare" || role == "pair")
         settings.second = m_secondText->currentText().toStdString();
     m_status->setText(tr("Running\u2026"));
-    QPointer<AttentionPanel> self(this);
-    auto handle = std::make_shared<QPointer<widgets::JobHandle>>();
-    *handle = m_context.jobs->run<std::shared_ptr<CaptureResult>>(
-        tr("Attention of %1").arg(QFileInfo(m_folder).fileName()),
+    m_job.start(
+        m_context.jobs, tr("Attention of %1").arg(QFileInfo(m_folder).fileName()),
         [settings](JobContext &context) { return captureAttention(settings, context); },
-        [self, handle](std::shared_ptr<CaptureResult> result) {
-            if (!self || (!self->m_context.jobs->isInline() && self->m_job != *handle))
-                return;
-            self->m_result = std::move(result);
-            self->showResult();
-        },
-        [self](const QString &message) {
-            if (!self)
-                return;
-            self->m_runError = message;
-            self->m_status->setText(tr("Could not run: %1").arg(message));
+        [this](std::shared_ptr<CaptureResult> result) {
+            m_result = std::move(result);
+            showResult();
         });
-    m_job = *handle;
 }
 
 void AttentionPanel::showResult()

@@ -9,10 +9,9 @@
 
 #include "AttentionComputation.h"
 
+#include "tessera/plugins/PanelJobSlot.h"
 #include "tessera/plugins/Registry.h"
 #include "tessera/widgets/PanelWidget.h"
-
-#include <QPointer>
 
 #include <memory>
 
@@ -71,7 +70,7 @@ private:
     int m_pendingLayer = -1; // layer and head asked for before the first capture arrived
     QString m_pendingHead;
     std::shared_ptr<CaptureResult> m_result;
-    QPointer<widgets::JobHandle> m_job;
+    plugins::PanelJobSlot<std::shared_ptr<CaptureResult>> m_job;
     QString m_folder;
     QString m_runError;
     QTimer *m_debounce = nullptr;

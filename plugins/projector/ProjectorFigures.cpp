@@ -2,10 +2,13 @@
 
 #include "tessera/core/TableIO.h"
 #include "tessera/widgets/BarChartView.h"
+#include "tessera/widgets/CompositeFigure.h"
 #include "tessera/widgets/ScatterView.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QFormLayout>
+#include <QRegularExpression>
 #include <QTableWidget>
 
 #include <cmath>
@@ -177,6 +180,118 @@ QVector<int> showNeighbourRows(QTableWidget *table, widgets::BarChartView *chart
     chart->setValueTitle(QStringLiteral("%1 %2").arg(metricName, similarity ? tr("similarity") : tr("distance")));
     chart->setFigureTitle(title);
     return rows;
+}
+
+QString defaultCorpus()
+{
+    return QStringLiteral("I deposited my salary at the bank this morning.\n"
+                          "The bank raised its interest rates again.\n"
+                          "She opened a savings account at the bank.\n"
+                          "We had a picnic on the bank of the river.\n"
+                          "The fisherman sat on the muddy bank all day.\n"
+                          "Grass grew thick along the river bank.\n"
+                          "The king spoke to the queen in the palace.\n"
+                          "A man and a woman walked into the room.\n");
+}
+
+void showFormRow(QWidget *field, bool visible)
+{
+    field->setVisible(visible);
+    auto *form = qobject_cast<QFormLayout *>(field->parentWidget() ? field->parentWidget()->layout() : nullptr);
+    if (!form)
+        return;
+    if (QWidget *label = form->labelForField(field)) {
+        label->setVisible(visible);
+        return;
+    }
+    // A field inside a row's layout (the path and its Browse button).
+    for (int row = 0; row < form->rowCount(); ++row)
+        if (QLayoutItem *item = form->itemAt(row, QFormLayout::FieldRole);
+            item && item->layout() && item->layout()->indexOf(field) >= 0)
+            if (QLayoutItem *label = form->itemAt(row, QFormLayout::LabelRole); label && label->widget())
+                label->widget()->setVisible(visible);
+}
+
+void showLayoutResult(widgets::ScatterView *view, const Layout &layout, int64_t k)
+{
+    const projection::Projection &p = layout.projection;
+    const QString method = methodTitle(p.method);
+    fillScatter(view, *layout.set, p.coordinates);
+    view->setFigureTitle(layout.title);
+    if (p.method == projection::Method::Pca && p.explainedRatio.size() >= 2)
+        view->setAxisLabels(tr("PC 1 (%1%)").arg(100.0 * p.explainedRatio[0], 0, 'f', 1),
+                            tr("PC 2 (%1%)").arg(100.0 * p.explainedRatio[1], 0, 'f', 1));
+    else
+        view->setAxisLabels(method + " 1", method + " 2");
+    view->setFootnote(qualityText(p, k));
+}
+
+void showComparison(widgets::CompositeFigure *compare, widgets::ScatterView *left, widgets::ScatterView *right,
+                    const Layout &pinned, const Layout *current, int64_t k)
+{
+    fillScatter(left, *pinned.set, pinned.projection.coordinates);
+    left->setFigureTitle(pinned.title);
+    left->setFootnote(qualityText(pinned.projection, k));
+    if (current) {
+        fillScatter(right, *current->set, current->projection.coordinates);
+        right->setFigureTitle(current->title);
+        right->setFootnote(qualityText(current->projection, k));
+    }
+    compare->setFigureTitle(tr("%1  |  %2").arg(pinned.title, current ? current->title : QString()));
+}
+
+bool parseAnalogy(const QString &text, const projection::EmbeddingSet &set, int64_t rows[3], QString terms[3],
+                  QString *error)
+{
+    static const QRegularExpression pattern(QStringLiteral("^\\s*(.+?)\\s+-\\s+(.+?)\\s+\\+\\s+(.+?)\\s*$"));
+    const QRegularExpressionMatch match = pattern.match(text);
+    if (!match.hasMatch()) {
+        if (error)
+            *error = tr("Write the arithmetic as a - b + c, e.g. king - man + woman.");
+        return false;
+    }
+    for (int i = 0; i < 3; ++i) {
+        terms[i] = match.captured(i + 1);
+        rows[i] = rowOfLabel(set, terms[i]);
+        if (rows[i] < 0) {
+            if (error)
+                *error = tr("\"%1\" is not a label of the data (nor a row number).").arg(terms[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+void showLiveLayout(widgets::ScatterView *view, const projection::EmbeddingSet *set, const LiveFrame &frame)
+{
+    if (!set || frame.coordinates.rows != set->vectors.rows)
+        return;
+    if (view->pointCount() != frame.coordinates.rows) {
+        fillScatter(view, *set, frame.coordinates);
+        view->setFigureTitle(QString::fromStdString(set->description));
+    } else {
+        view->setPoints(interleaved(frame.coordinates));
+    }
+    view->setFootnote(tr("optimising: step %1 of %2").arg(frame.step).arg(frame.steps));
+}
+
+projection::ProjectionRequest layoutRequest(const QString &method, const QString &metric, double perplexity,
+                                            int neighbours, double minDist, int iterations, int seed)
+{
+    projection::ProjectionRequest r;
+    projection::parseMethod(method.toStdString(), r.method);
+    r.tsne.perplexity = perplexity;
+    r.umap.neighbours = neighbours;
+    r.umap.minDist = minDist;
+    projection::parseMetric(metric.toStdString(), r.tsne.metric);
+    r.umap.metric = r.tsne.metric;
+    if (iterations > 0) {
+        r.tsne.iterations = iterations;
+        r.umap.epochs = iterations;
+    }
+    r.tsne.seed = r.umap.seed = uint64_t(seed);
+    r.qualityExactUpTo = 10000;
+    return r;
 }
 
 } // namespace tessera::projector

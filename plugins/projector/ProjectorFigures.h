@@ -12,14 +12,50 @@
 
 #include <vector>
 
+#include <memory>
+
 class QTableWidget;
+class QWidget;
 
 namespace tessera::widgets {
 class BarChartView;
+class CompositeFigure;
 class ScatterView;
 } // namespace tessera::widgets
 
 namespace tessera::projector {
+
+// A layout with the data it was made from.
+struct Layout {
+    std::shared_ptr<const projection::EmbeddingSet> set;
+    projection::Projection projection;
+    QString title; // "t-SNE of bert-tiny: token embeddings"
+};
+
+// A live layout of a running t-SNE / UMAP.
+struct LiveFrame {
+    Matrix coordinates;
+    int step = 0, steps = 0;
+};
+// A live layout into the scatter (when it is of set's rows), its step in the footnote.
+void showLiveLayout(widgets::ScatterView *view, const projection::EmbeddingSet *set, const LiveFrame &frame);
+// The request the layout controls describe (iterations 0: the method's default).
+projection::ProjectionRequest layoutRequest(const QString &method, const QString &metric, double perplexity,
+                                            int neighbours, double minDist, int iterations, int seed);
+
+// The notes' contextual-embedding lesson: one word, several senses.
+QString defaultCorpus();
+// Shows or hides a row of a form: the field (a widget, or a layout holding it) and its label.
+void showFormRow(QWidget *field, bool visible);
+// A finished layout into the scatter: points, title, axes and the quality footnote.
+void showLayoutResult(widgets::ScatterView *view, const Layout &layout, int64_t k);
+// The pinned layout on the left of compare, the current one (if any) on the right.
+void showComparison(widgets::CompositeFigure *compare, widgets::ScatterView *left, widgets::ScatterView *right,
+                    const Layout &pinned, const Layout *current, int64_t k);
+// "a - b + c" over labels or row numbers: the three rows and the three terms as written; false
+// with the message when it is not that or a term is not a row.
+bool parseAnalogy(const QString &text, const projection::EmbeddingSet &set, int64_t rows[3], QString terms[3],
+                  QString *error);
 
 // "PCA", "t-SNE", "UMAP".
 QString methodTitle(projection::Method method);

@@ -1,21 +1,15 @@
 #include "ProjectorPanel.h"
 
 #include "ProjectorComputation.h"
-#include "ProjectorFigures.h"
 
-#include "tessera/core/Datasets.h"
-#include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
-#include "tessera/core/TableIO.h"
-#include "tessera/plugins/PanelJobs.h"
+#include "tessera/plugins/LatestValue.h"
 #include "tessera/widgets/BarChartView.h"
 #include "tessera/widgets/CompositeFigure.h"
 #include "tessera/widgets/JobRunner.h"
 #include "tessera/widgets/ScatterView.h"
 
-#include <QApplication>
 #include <QComboBox>
-#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -27,7 +21,6 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QScrollArea>
 #include <QShortcut>
 #include <QSpinBox>
@@ -37,10 +30,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <cmath>
-#include <numeric>
 
 namespace tessera::projector {
 namespace {
@@ -49,32 +38,72 @@ const QStringList kSourceKinds = {"pixels",     "matrix",    "tokens", "position
                                   "contextual", "sentences", "images", "snapshot"};
 const QStringList kMethods = {"pca", "tsne", "umap"};
 const QStringList kMetrics = {"cosine", "euclidean", "manhattan", "pearson"};
-const QStringList kViews = {"layout", "compare", "variance", "neighbours"};
-
-// The notes' contextual-embedding lesson: one word, several senses.
-const char *kDefaultCorpus = "I deposited my salary at the bank this morning.\n"
-                             "The bank raised its interest rates again.\n"
-                             "She opened a savings account at the bank.\n"
-                             "We had a picnic on the bank of the river.\n"
-                             "The fisherman sat on the muddy bank all day.\n"
-                             "Grass grew thick along the river bank.\n"
-                             "The king spoke to the queen in the palace.\n"
-                             "A man and a woman walked into the room.\n";
 
 } // namespace
 
 ProjectorPanel::ProjectorPanel(const plugins::PanelContext &context, QWidget *parent)
-    : widgets::PanelWidget(parent), m_context(context)
+    : plugins::PanelBase(context, tr("unknown option --%1 for the projector (options: %2)"), parent),
+      m_loadJob(this, [this](const QString &message) { jobFailed(message); }),
+      m_layoutJob(this, [this](const QString &message) { jobFailed(message); })
 {
     buildUi();
+    declareOptions();
     updateControls();
 }
 
-ProjectorPanel::~ProjectorPanel()
+void ProjectorPanel::declareOptions()
 {
-    for (const QPointer<widgets::JobHandle> &job : {m_loadJob, m_layoutJob})
-        if (job)
-            job->cancel();
+    // The help texts state no ranges; the messages name them (between MIN and MAX).
+    const QString between = tr("between %1 and %2");
+    plugins::OptionSet &o = optionSet();
+    o.addChoice("source-kind", tr("what to project"), kSourceKinds, "pixels").bind(m_sourceKind);
+    o.addText("source", tr("a matrix file (.npy, .safetensors, CSV), checkpoint folder or training-run folder"));
+    o.addText("tensor", tr("the tensor of a safetensors file or snapshot"));
+    o.addText("labels", tr("a labels file, one label per line (matrix sources)"));
+    o.addText("corpus", tr("a text file, one sentence per line (contextual / sentence sources)"));
+    o.addInt("layer", tr("hidden-state layer, -1 = last"), -1, -1, 256)
+        .rangeNotInHelp()
+        .expecting(tr("a layer (-1 to 256)"))
+        .bind(m_layer);
+    o.addText("token", tr("contextual: keep only this word's occurrences"));
+    o.addChoice("pooling", tr("sentence embeddings: [CLS] or mean"), {"cls", "mean"}, "cls").bind(m_pooling);
+    o.addInt("count", tr("Fashion-MNIST images (pixels / images sources)"), 10000, 10, 10000)
+        .rangeNotInHelp()
+        .expecting(between)
+        .bind(m_count);
+    o.addInt("snapshot", tr("snapshot index of a training run, -1 = last"), -1, -1, 100000)
+        .rangeNotInHelp()
+        .expecting(tr("a snapshot index"))
+        .bind(m_snapshot);
+    o.addChoice("method", tr("layout method"), kMethods, "umap").bind(m_method);
+    o.addDouble("perplexity", tr("t-SNE perplexity"), 30.0, 1.0, 500.0)
+        .rangeNotInHelp()
+        .expecting(between)
+        .bind(m_perplexity);
+    o.addInt("n-neighbors", tr("UMAP n_neighbors"), 15, 2, 200)
+        .rangeNotInHelp()
+        .expecting(between)
+        .bind(m_neighbourCount);
+    // At most the spread (1), as umap-learn.
+    o.addDouble("min-dist", tr("UMAP min_dist"), 0.1, 0.0, 1.0)
+        .rangeNotInHelp()
+        .expecting(tr("between %1 and %2 (the spread)"))
+        .bind(m_minDist);
+    o.addChoice("metric", tr("distance the layouts use"), {"euclidean", "cosine", "pearson", "manhattan"}, "euclidean")
+        .bind(m_metric);
+    o.addInt("iterations", tr("t-SNE iterations / UMAP epochs, 0 = default"), 0, 0, 100000)
+        .rangeNotInHelp()
+        .expecting(between)
+        .bind(m_iterations);
+    o.addInt("seed", tr("random seed"), 0, 0, 1000000).rangeNotInHelp().expecting(between).bind(m_seed);
+    o.addText("search", tr("highlight labels containing this text"));
+    o.addChoice("similarity", tr("neighbour similarity"), kMetrics, "cosine").bind(m_similarity);
+    o.addInt("k", tr("neighbours listed"), 10, 1, 1000).rangeNotInHelp().expecting(between).bind(m_k);
+    o.addText("neighbours-of", tr("a label or row number whose neighbours to list"));
+    o.addText("arithmetic", tr("vector arithmetic a - b + c over labels"));
+    o.addChoice("colour", tr("colour the points by"), {"label", "norm", "row"}, "label").bind(m_colour);
+    o.addText("save", tr("write the coordinates to this .npy or .csv file"));
+    addViewOption(tr("which figure"), "layout");
 }
 
 void ProjectorPanel::buildUi()
@@ -109,13 +138,11 @@ void ProjectorPanel::buildUi()
     m_labels = new QLineEdit;
     m_labels->setPlaceholderText(tr("labels file: one per line (optional)"));
     sourceForm->addRow(tr("Labels"), m_labels);
-    m_corpus = new QPlainTextEdit(QString::fromUtf8(kDefaultCorpus));
+    m_corpus = new QPlainTextEdit(defaultCorpus());
     m_corpus->setToolTip(tr("One sentence per line"));
     m_corpus->setMaximumHeight(110);
     sourceForm->addRow(tr("Corpus"), m_corpus);
     m_layer = new QSpinBox;
-    m_layer->setRange(-1, 256);
-    m_layer->setValue(-1);
     m_layer->setSpecialValueText(tr("last"));
     m_layer->setToolTip(tr("Hidden state: 0 = the embeddings' output, -1 = the last layer"));
     sourceForm->addRow(tr("Layer"), m_layer);
@@ -123,16 +150,11 @@ void ProjectorPanel::buildUi()
     m_token->setPlaceholderText(tr("every token, or only this word (e.g. bank)"));
     sourceForm->addRow(tr("Token"), m_token);
     m_pooling = new QComboBox;
-    m_pooling->addItems({"cls", "mean"});
     sourceForm->addRow(tr("Pooling"), m_pooling);
     m_count = new QSpinBox;
-    m_count->setRange(10, 10000);
-    m_count->setValue(10000);
     m_count->setToolTip(tr("How many Fashion-MNIST test images"));
     sourceForm->addRow(tr("Images"), m_count);
     m_snapshot = new QSpinBox;
-    m_snapshot->setRange(-1, 100000);
-    m_snapshot->setValue(-1);
     m_snapshot->setSpecialValueText(tr("last"));
     sourceForm->addRow(tr("Snapshot"), m_snapshot);
     m_load = new QPushButton(tr("Load"));
@@ -148,36 +170,26 @@ void ProjectorPanel::buildUi()
     m_method->addItem("PCA", "pca");
     m_method->addItem("t-SNE", "tsne");
     m_method->addItem("UMAP", "umap");
-    m_method->setCurrentIndex(2);
     methodForm->addRow(tr("Method"), m_method);
     m_perplexity = new QDoubleSpinBox;
-    m_perplexity->setRange(1.0, 500.0);
-    m_perplexity->setValue(30.0);
     m_perplexity->setToolTip(tr("t-SNE: the effective number of neighbours (scikit-learn's perplexity)"));
     methodForm->addRow(tr("Perplexity"), m_perplexity);
     m_neighbourCount = new QSpinBox;
-    m_neighbourCount->setRange(2, 200);
-    m_neighbourCount->setValue(15);
     m_neighbourCount->setToolTip(tr("UMAP: n_neighbors, the point itself included (umap-learn)"));
     methodForm->addRow(tr("Neighbours"), m_neighbourCount);
     m_minDist = new QDoubleSpinBox;
-    m_minDist->setRange(0.0, 1.0); // at most the spread (1), as umap-learn
     m_minDist->setSingleStep(0.05);
-    m_minDist->setValue(0.1);
     m_minDist->setToolTip(tr("UMAP: how tightly points may pack (min_dist)"));
     methodForm->addRow(tr("Min dist"), m_minDist);
     m_metric = new QComboBox;
-    m_metric->addItems({"euclidean", "cosine", "pearson", "manhattan"});
     m_metric->setToolTip(tr("The distance t-SNE and UMAP find neighbours by"));
     methodForm->addRow(tr("Metric"), m_metric);
     m_iterations = new QSpinBox;
-    m_iterations->setRange(0, 100000);
     m_iterations->setSpecialValueText(tr("default"));
     m_iterations->setToolTip(
         tr("t-SNE iterations (default 1000) or UMAP epochs (default 500 up to 10,000 points, else 200)"));
     methodForm->addRow(tr("Iterations"), m_iterations);
     m_seed = new QSpinBox;
-    m_seed->setRange(0, 1000000);
     methodForm->addRow(tr("Seed"), m_seed);
     m_run = new QPushButton(tr("Run"));
     m_run->setToolTip(tr("Lay the data out (Ctrl+Return); the layout updates while it optimises"));
@@ -216,13 +228,10 @@ void ProjectorPanel::buildUi()
     m_search->setClearButtonEnabled(true);
     exploreForm->addRow(tr("Search"), m_search);
     m_similarity = new QComboBox;
-    m_similarity->addItems(kMetrics);
     m_similarity->setToolTip(tr("Similarity for neighbours in the original space: cosine (direction, -1..1), Euclidean "
                                 "(straight-line distance), Manhattan (block distance), Pearson (correlation, -1..1)"));
     exploreForm->addRow(tr("Similarity"), m_similarity);
     m_k = new QSpinBox;
-    m_k->setRange(1, 1000);
-    m_k->setValue(10);
     exploreForm->addRow(tr("Neighbours"), m_k);
     m_analogyEdit = new QLineEdit;
     m_analogyEdit->setPlaceholderText(tr("king - man + woman"));
@@ -237,9 +246,7 @@ void ProjectorPanel::buildUi()
     m_table->setMinimumHeight(150);
     exploreForm->addRow(m_table);
     column->addWidget(exploreBox);
-    m_status = new QLabel;
-    m_status->setWordWrap(true);
-    column->addWidget(m_status);
+    column->addWidget(statusLine());
     column->addStretch(1);
 
     auto *scroll = new QScrollArea;
@@ -249,25 +256,20 @@ void ProjectorPanel::buildUi()
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     // ---- views ----
-    m_views = new QTabWidget;
-    m_scatter = new widgets::ScatterView;
+    m_scatter = addFigure("layout", tr("Layout"), new widgets::ScatterView);
     m_scatter->setPlaceholder(tr("Load data and press Run: PCA, t-SNE or UMAP of every row, unsampled."));
-    m_views->addTab(m_scatter, tr("Layout"));
-    m_compare = new widgets::CompositeFigure(tr("Compare"));
+    m_compare = addFigure("compare", tr("Compare"), new widgets::CompositeFigure(tr("Compare")));
     m_compareLeft = m_compare->addFigure(new widgets::ScatterView);
     m_compareRight = m_compare->addFigure(new widgets::ScatterView);
     m_compareLeft->setPlaceholder(tr("Pin a layout (Pin for compare) to see it here"));
     m_compareRight->setPlaceholder(tr("then run another layer, checkpoint or method"));
-    m_views->addTab(m_compare, tr("Compare"));
-    m_variance = new widgets::BarChartView;
+    m_variance = addFigure("variance", tr("Variance"), new widgets::BarChartView);
     m_variance->setValueTitle(tr("explained variance (%)"));
-    m_views->addTab(m_variance, tr("Variance"));
-    m_neighbourChart = new widgets::BarChartView;
-    m_views->addTab(m_neighbourChart, tr("Neighbours"));
+    m_neighbourChart = addFigure("neighbours", tr("Neighbours"), new widgets::BarChartView);
 
     auto *splitter = new QSplitter;
     splitter->addWidget(scroll);
-    splitter->addWidget(m_views);
+    splitter->addWidget(figureTabs());
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({410, 900});
     auto *layout = new QVBoxLayout(this);
@@ -299,9 +301,8 @@ void ProjectorPanel::buildUi()
             setStatus(error, true);
     });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
-        for (const QPointer<widgets::JobHandle> &job : {m_loadJob, m_layoutJob})
-            if (job)
-                job->cancel();
+        m_loadJob.cancel();
+        m_layoutJob.cancel();
         setStatus(tr("Cancelled."));
     });
     connect(m_pin, &QPushButton::clicked, this, [this] { pinLayout(); });
@@ -315,20 +316,13 @@ void ProjectorPanel::buildUi()
         setStatus(error.isEmpty() ? tr("Saved %1.").arg(path) : error, !error.isEmpty());
     });
     connect(m_search, &QLineEdit::textChanged, this, [this] { applySearch(); });
-    connect(m_similarity, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_analogy.isEmpty()) {
-            QString error;
-            runAnalogy(m_analogy, &error);
-        } else
-            neighboursOfSelection();
-    });
+    connect(m_similarity, &QComboBox::currentIndexChanged, this, [this] { similarityChanged(); });
     connect(m_k, &QSpinBox::valueChanged, this, [this] { neighboursOfSelection(); });
     connect(m_analogyEdit, &QLineEdit::returnPressed, this, [this] {
         QString error;
         if (!runAnalogy(m_analogyEdit->text(), &error))
             setStatus(error, true);
     });
-    connect(m_scatter, &widgets::ScatterView::readoutChanged, this, &ProjectorPanel::statusMessage);
     connect(m_scatter, &widgets::ScatterView::selectionChanged, this, [this](const QVector<int> &rows) {
         m_analogy.clear();
         neighboursOfSelection();
@@ -349,7 +343,6 @@ void ProjectorPanel::buildUi()
         if (row >= 0 && row < m_neighbours.size())
             m_scatter->setSelection({int(m_neighbours[row].row)});
     });
-    connect(m_views, &QTabWidget::currentChanged, this, [this] { emit currentFigureChanged(currentFigureName()); });
     auto *runShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     connect(runShortcut, &QShortcut::activated, m_run, &QPushButton::click);
     auto *loadShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), this);
@@ -364,65 +357,39 @@ void ProjectorPanel::buildUi()
 void ProjectorPanel::updateControls()
 {
     const QString kind = m_sourceKind->currentData().toString();
-    const auto show = [](QWidget *field, bool visible) {
-        field->setVisible(visible);
-        if (auto *form = qobject_cast<QFormLayout *>(field->parentWidget() ? field->parentWidget()->layout() : nullptr))
-            if (QWidget *label = form->labelForField(field))
-                label->setVisible(visible);
-    };
-    show(m_path, kind != "pixels");
+    showFormRow(m_path, kind != "pixels");
     m_browse->setVisible(kind != "pixels");
-    if (auto *form = qobject_cast<QFormLayout *>(m_path->parentWidget()->layout()))
-        for (int row = 0; row < form->rowCount(); ++row)
-            if (QLayoutItem *item = form->itemAt(row, QFormLayout::FieldRole);
-                item && item->layout() && item->layout()->indexOf(m_path) >= 0)
-                if (QLayoutItem *label = form->itemAt(row, QFormLayout::LabelRole); label && label->widget())
-                    label->widget()->setVisible(kind != "pixels");
-    show(m_tensor, kind == "matrix" || kind == "snapshot");
-    show(m_labels, kind == "matrix");
-    show(m_corpus, kind == "contextual" || kind == "sentences");
-    show(m_layer, kind == "contextual" || kind == "sentences");
-    show(m_token, kind == "contextual");
-    show(m_pooling, kind == "sentences");
-    show(m_count, kind == "pixels" || kind == "images");
-    show(m_snapshot, kind == "snapshot");
+    showFormRow(m_tensor, kind == "matrix" || kind == "snapshot");
+    showFormRow(m_labels, kind == "matrix");
+    showFormRow(m_corpus, kind == "contextual" || kind == "sentences");
+    showFormRow(m_layer, kind == "contextual" || kind == "sentences");
+    showFormRow(m_token, kind == "contextual");
+    showFormRow(m_pooling, kind == "sentences");
+    showFormRow(m_count, kind == "pixels" || kind == "images");
+    showFormRow(m_snapshot, kind == "snapshot");
     const QString method = m_method->currentData().toString();
-    show(m_perplexity, method == "tsne");
-    show(m_neighbourCount, method == "umap");
-    show(m_minDist, method == "umap");
-    show(m_metric, method != "pca");
-    show(m_iterations, method != "pca");
-    const bool busy = (m_loadJob && !m_loadJob->isFinished()) || (m_layoutJob && !m_layoutJob->isFinished());
+    showFormRow(m_perplexity, method == "tsne");
+    showFormRow(m_neighbourCount, method == "umap");
+    showFormRow(m_minDist, method == "umap");
+    showFormRow(m_metric, method != "pca");
+    showFormRow(m_iterations, method != "pca");
+    const bool busy = m_loadJob.isRunning() || m_layoutJob.isRunning();
     m_cancel->setEnabled(busy);
     m_pin->setEnabled(m_layout != nullptr);
     m_save->setEnabled(m_layout != nullptr);
 }
 
-void ProjectorPanel::setStatus(const QString &message, bool error)
+void ProjectorPanel::jobFailed(const QString &message)
 {
-    m_status->setText(message);
-    m_status->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
-    if (!message.isEmpty())
-        emit statusMessage(message);
+    setStatus(message, true);
+    updateControls();
 }
 
-bool ProjectorPanel::runJob(const QString &title, std::function<void(JobContext &)> work, std::function<void()> done,
-                            QPointer<widgets::JobHandle> &slot, QString *error)
+bool ProjectorPanel::watch(widgets::JobHandle *job, bool started)
 {
-    const bool started = plugins::startPanelJob(
-        m_context.jobs, this, title, std::move(work),
-        [this, done = std::move(done)] {
-            done();
-            updateControls();
-        },
-        [this](const QString &message) {
-            setStatus(message, true);
-            updateControls();
-        },
-        slot, error);
-    // A cancelled job calls neither: put the controls and the last finished layout back.
-    if (slot && !slot->isFinished())
-        connect(slot.data(), &widgets::JobHandle::finished, this, [this](bool, bool cancelled, const QString &) {
+    // A cancelled job delivers nothing: put the controls and the last finished layout back.
+    if (job && !job->isFinished())
+        connect(job, &widgets::JobHandle::finished, this, [this](bool, bool cancelled, const QString &) {
             updateControls();
             if (cancelled && m_layout && m_layout->set == m_set)
                 showResult();
@@ -456,14 +423,15 @@ bool ProjectorPanel::loadSource(bool layoutAfter, QString *error)
     settings.snapshot = m_snapshot->value();
     settings.token = m_token->text().trimmed().toStdString();
     settings.mean = m_pooling->currentText() == "mean";
-    auto result = std::make_shared<projection::EmbeddingSet>();
     setStatus(tr("Loading…"));
     m_layoutPending = layoutAfter;
-    return runJob(
-        tr("Projector: loading"),
-        [settings, result](JobContext &context) { *result = loadEmbeddings(settings, context); },
-        [this, result] {
-            m_set = result;
+    const bool started = m_loadJob.start(
+        jobs(), tr("Projector: loading"),
+        [settings](JobContext &context) {
+            return std::make_shared<const projection::EmbeddingSet>(loadEmbeddings(settings, context));
+        },
+        [this](std::shared_ptr<const projection::EmbeddingSet> set) {
+            m_set = std::move(set);
             m_neighbours.clear();
             // The old layout's points belong to the old rows.
             if (!m_layout || m_layout->set != m_set) {
@@ -477,8 +445,10 @@ bool ProjectorPanel::loadSource(bool layoutAfter, QString *error)
                 if (!runLayout(&error) && !error.isEmpty())
                     setStatus(error, true);
             }
+            updateControls();
         },
-        m_loadJob, error);
+        error);
+    return watch(m_loadJob.handle(), started);
 }
 
 void ProjectorPanel::showData()
@@ -490,20 +460,8 @@ void ProjectorPanel::showData()
 
 projection::ProjectionRequest ProjectorPanel::request() const
 {
-    projection::ProjectionRequest r;
-    projection::parseMethod(m_method->currentData().toString().toStdString(), r.method);
-    r.tsne.perplexity = m_perplexity->value();
-    r.umap.neighbours = m_neighbourCount->value();
-    r.umap.minDist = m_minDist->value();
-    projection::parseMetric(m_metric->currentText().toStdString(), r.tsne.metric);
-    r.umap.metric = r.tsne.metric;
-    if (m_iterations->value() > 0) {
-        r.tsne.iterations = m_iterations->value();
-        r.umap.epochs = m_iterations->value();
-    }
-    r.tsne.seed = r.umap.seed = uint64_t(m_seed->value());
-    r.qualityExactUpTo = 10000;
-    return r;
+    return layoutRequest(m_method->currentData().toString(), m_metric->currentText(), m_perplexity->value(),
+                         m_neighbourCount->value(), m_minDist->value(), m_iterations->value(), m_seed->value());
 }
 
 bool ProjectorPanel::runLayout(QString *error)
@@ -515,29 +473,14 @@ bool ProjectorPanel::runLayout(QString *error)
     m_layoutPending = false;
     projection::ProjectionRequest r = request();
     const std::shared_ptr<const projection::EmbeddingSet> set = m_set;
-    // Intermediate layouts travel to the GUI thread; only the newest waiting one is drawn.
-    QPointer<ProjectorPanel> self(this);
-    auto latest = std::make_shared<std::atomic<int>>(0);
-    // At most five frames a second: the optimiser's threads keep both cores busy, and drawing
-    // more often slows the layout down more than it shows.
-    auto clock = std::make_shared<std::chrono::steady_clock::time_point>();
-    const projection::LayoutCallback live = [self, latest, clock](const Matrix &layout, int step, int steps) {
-        const auto now = std::chrono::steady_clock::now();
-        if (step < steps && now - *clock < std::chrono::milliseconds(200))
-            return;
-        *clock = now;
-        const int ticket = ++*latest;
-        // Posted to the application object, which outlives the panel; the panel is checked there.
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, latest, ticket, layout, step, steps] {
-                if (self && ticket == latest->load())
-                    self->showLayout(layout, step, steps);
-            },
-            Qt::QueuedConnection);
+    // Intermediate layouts travel to the GUI thread; only the newest waiting one is drawn, at
+    // most five a second: the optimiser's threads keep both cores busy, and drawing more often
+    // slows the layout down more than it shows.
+    auto frames = std::make_shared<plugins::LatestValue<LiveFrame>>(
+        this, 200, [this](LiveFrame frame) { showLiveLayout(m_scatter, m_set.get(), frame); });
+    r.tsne.onLayout = r.umap.onLayout = [frames](const Matrix &layout, int step, int steps) {
+        frames->put({layout, step, steps});
     };
-    r.tsne.onLayout = r.umap.onLayout = live;
-    auto result = std::make_shared<projection::Projection>();
     const QString title = methodTitle(r.method);
     setStatus(tr("%1 of %2 points…").arg(title).arg(set->vectors.rows));
     if (m_scatter->pointCount() != set->vectors.rows) {
@@ -545,49 +488,31 @@ bool ProjectorPanel::runLayout(QString *error)
         m_scatter->setPoints({});
         m_scatter->clearSelection();
     }
-    return runJob(
-        tr("Projector: %1").arg(title),
-        [set, r, result](JobContext &context) {
+    const bool started = m_layoutJob.start(
+        jobs(), tr("Projector: %1").arg(title),
+        [set, r](JobContext &context) {
             projection::ProjectionRequest request = r;
-            *result = projection::project(set->vectors, request, &context);
+            return projection::project(set->vectors, request, &context);
         },
-        [this, set, result, title] {
+        [this, set, title, frames](projection::Projection projection) {
+            frames->flush(); // the last live frame before the result, never after it
             m_layout = std::make_unique<Layout>();
             m_layout->set = set;
-            m_layout->projection = *result;
+            m_layout->projection = std::move(projection);
             m_layout->title = tr("%1 of %2").arg(title, QString::fromStdString(set->description));
             showResult();
+            updateControls();
         },
-        m_layoutJob, error);
-}
-
-void ProjectorPanel::showLayout(const Matrix &coordinates, int step, int steps)
-{
-    if (!m_set || coordinates.rows != m_set->vectors.rows)
-        return;
-    if (m_scatter->pointCount() != coordinates.rows) {
-        fillScatter(m_scatter, *m_set, coordinates);
-        m_scatter->setFigureTitle(QString::fromStdString(m_set->description));
-    } else {
-        m_scatter->setPoints(interleaved(coordinates));
-    }
-    m_scatter->setFootnote(tr("optimising: step %1 of %2").arg(step).arg(steps));
+        error);
+    return watch(m_layoutJob.handle(), started);
 }
 
 void ProjectorPanel::showResult()
 {
     const projection::Projection &p = m_layout->projection;
-    const QString method = methodTitle(p.method);
-    fillScatter(m_scatter, *m_layout->set, p.coordinates);
+    showLayoutResult(m_scatter, *m_layout, request().qualityNeighbours);
     applyColouring();
-    m_scatter->setFigureTitle(m_layout->title);
-    if (p.method == projection::Method::Pca && p.explainedRatio.size() >= 2)
-        m_scatter->setAxisLabels(tr("PC 1 (%1%)").arg(100.0 * p.explainedRatio[0], 0, 'f', 1),
-                                 tr("PC 2 (%1%)").arg(100.0 * p.explainedRatio[1], 0, 'f', 1));
-    else
-        m_scatter->setAxisLabels(method + " 1", method + " 2");
     const QString quality = qualityText(p, request().qualityNeighbours);
-    m_scatter->setFootnote(quality);
     m_quality->setText(layoutDetail(p) + "\n" + quality);
     setStatus(tr("%1 points laid out.").arg(p.coordinates.rows));
     showVariance(m_variance, p, QString::fromStdString(m_layout->set->description));
@@ -640,7 +565,7 @@ void ProjectorPanel::pinLayout()
         return;
     m_pinned = std::make_unique<Layout>(*m_layout);
     showCompare();
-    m_views->setCurrentWidget(m_compare);
+    setCurrentFigure("compare");
     setStatus(tr("Pinned %1; run another layer, checkpoint or method to compare.").arg(m_pinned->title));
 }
 
@@ -648,15 +573,7 @@ void ProjectorPanel::showCompare()
 {
     if (!m_pinned)
         return;
-    fillScatter(m_compareLeft, *m_pinned->set, m_pinned->projection.coordinates);
-    m_compareLeft->setFigureTitle(m_pinned->title);
-    m_compareLeft->setFootnote(qualityText(m_pinned->projection, request().qualityNeighbours));
-    if (m_layout) {
-        fillScatter(m_compareRight, *m_layout->set, m_layout->projection.coordinates);
-        m_compareRight->setFigureTitle(m_layout->title);
-        m_compareRight->setFootnote(qualityText(m_layout->projection, request().qualityNeighbours));
-    }
-    m_compare->setFigureTitle(tr("%1  |  %2").arg(m_pinned->title, m_layout ? m_layout->title : QString()));
+    showComparison(m_compare, m_compareLeft, m_compareRight, *m_pinned, m_layout.get(), request().qualityNeighbours);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -699,6 +616,15 @@ void ProjectorPanel::showNeighbours(const std::vector<float> &query, const QStri
         m_scatter->setHighlighted(rows, QColor(230, 60, 60));
 }
 
+void ProjectorPanel::similarityChanged()
+{
+    if (!m_analogy.isEmpty()) {
+        QString error;
+        runAnalogy(m_analogy, &error);
+    } else
+        neighboursOfSelection();
+}
+
 void ProjectorPanel::neighboursOfSelection()
 {
     if (!m_set)
@@ -727,30 +653,15 @@ bool ProjectorPanel::runAnalogy(const QString &text, QString *error)
             *error = tr("Load data first.");
         return false;
     }
-    // "a - b + c": three labels or row numbers.
-    static const QRegularExpression pattern(QStringLiteral("^\\s*(.+?)\\s+-\\s+(.+?)\\s+\\+\\s+(.+?)\\s*$"));
-    const QRegularExpressionMatch match = pattern.match(text);
-    if (!match.hasMatch()) {
-        if (error)
-            *error = tr("Write the arithmetic as a - b + c, e.g. king - man + woman.");
-        return false;
-    }
     int64_t rows[3];
-    for (int i = 0; i < 3; ++i) {
-        rows[i] = rowOf(match.captured(i + 1));
-        if (rows[i] < 0) {
-            if (error)
-                *error = tr("\"%1\" is not a label of the data (nor a row number).").arg(match.captured(i + 1));
-            return false;
-        }
-    }
+    QString terms[3];
+    if (!parseAnalogy(text, *m_set, rows, terms, error))
+        return false;
     m_analogy = text;
     const std::vector<float> query = projection::analogyVector(m_set->vectors, rows[0], rows[1], rows[2]);
-    showNeighbours(query,
-                   tr("%1 - %2 + %3 (%4)")
-                       .arg(match.captured(1), match.captured(2), match.captured(3), m_similarity->currentText()),
+    showNeighbours(query, tr("%1 - %2 + %3 (%4)").arg(terms[0], terms[1], terms[2], m_similarity->currentText()),
                    {rows[0], rows[1], rows[2]});
-    m_views->setCurrentWidget(m_neighbourChart);
+    setCurrentFigure("neighbours");
     setStatus(tr("Nearest to %1: %2").arg(text, m_neighbours.isEmpty() ? QString() : m_table->item(0, 1)->text()));
     return true;
 }
@@ -758,235 +669,84 @@ bool ProjectorPanel::runAnalogy(const QString &text, QString *error)
 // ---------------------------------------------------------------------------------------------
 // Panel interface
 
-QStringList ProjectorPanel::figureNames() const
-{
-    return kViews;
-}
-
-QString ProjectorPanel::currentFigureName() const
-{
-    return kViews.value(m_views->currentIndex());
-}
-
-void ProjectorPanel::setCurrentFigure(const QString &name)
-{
-    const int index = int(kViews.indexOf(name));
-    if (index >= 0)
-        m_views->setCurrentIndex(index);
-}
-
-widgets::Figure *ProjectorPanel::figure(const QString &name)
-{
-    if (name == "layout")
-        return m_scatter;
-    if (name == "compare")
-        return m_compare;
-    if (name == "variance")
-        return m_variance;
-    if (name == "neighbours")
-        return m_neighbourChart;
-    return nullptr;
-}
-
-QList<widgets::OptionSpec> ProjectorPanel::optionSpecs() const
-{
-    return {
-        {"source-kind", tr("what to project"), "pixels", kSourceKinds},
-        {"source", tr("a matrix file (.npy, .safetensors, CSV), checkpoint folder or training-run folder"), {}, {}},
-        {"tensor", tr("the tensor of a safetensors file or snapshot"), {}, {}},
-        {"labels", tr("a labels file, one label per line (matrix sources)"), {}, {}},
-        {"corpus", tr("a text file, one sentence per line (contextual / sentence sources)"), {}, {}},
-        {"layer", tr("hidden-state layer, -1 = last"), "-1", {}},
-        {"token", tr("contextual: keep only this word's occurrences"), {}, {}},
-        {"pooling", tr("sentence embeddings: [CLS] or mean"), "cls", {"cls", "mean"}},
-        {"count", tr("Fashion-MNIST images (pixels / images sources)"), "10000", {}},
-        {"snapshot", tr("snapshot index of a training run, -1 = last"), "-1", {}},
-        {"method", tr("layout method"), "umap", kMethods},
-        {"perplexity", tr("t-SNE perplexity"), "30", {}},
-        {"n-neighbors", tr("UMAP n_neighbors"), "15", {}},
-        {"min-dist", tr("UMAP min_dist"), "0.1", {}},
-        {"metric", tr("distance the layouts use"), "euclidean", {"euclidean", "cosine", "pearson", "manhattan"}},
-        {"iterations", tr("t-SNE iterations / UMAP epochs, 0 = default"), "0", {}},
-        {"seed", tr("random seed"), "0", {}},
-        {"search", tr("highlight labels containing this text"), {}, {}},
-        {"similarity", tr("neighbour similarity"), "cosine", kMetrics},
-        {"k", tr("neighbours listed"), "10", {}},
-        {"neighbours-of", tr("a label or row number whose neighbours to list"), {}, {}},
-        {"arithmetic", tr("vector arithmetic a - b + c over labels"), {}, {}},
-        {"colour", tr("colour the points by"), "label", {"label", "norm", "row"}},
-        {"save", tr("write the coordinates to this .npy or .csv file"), {}, {}},
-        {"view", tr("which figure"), "layout", kViews},
-    };
-}
-
 QVariantMap ProjectorPanel::options() const
 {
     QVariantMap o;
     // A projector nobody used saves nothing that would start a job when the session returns.
-    if (!m_set && !m_loadJob && !m_layoutJob)
+    if (!m_set && !m_loadJob.handle() && !m_layoutJob.handle())
         return o;
-    o["source-kind"] = m_sourceKind->currentData().toString();
-    if (!m_path->text().isEmpty())
-        o["source"] = m_path->text();
-    if (!m_tensor->text().isEmpty())
-        o["tensor"] = m_tensor->text();
-    if (!m_labels->text().isEmpty())
-        o["labels"] = m_labels->text();
-    o["layer"] = QString::number(m_layer->value());
-    if (!m_token->text().isEmpty())
-        o["token"] = m_token->text();
-    o["pooling"] = m_pooling->currentText();
-    o["count"] = QString::number(m_count->value());
-    o["snapshot"] = QString::number(m_snapshot->value());
-    o["method"] = m_method->currentData().toString();
-    o["perplexity"] = QString::number(m_perplexity->value());
-    o["n-neighbors"] = QString::number(m_neighbourCount->value());
-    o["min-dist"] = QString::number(m_minDist->value());
-    o["metric"] = m_metric->currentText();
-    o["iterations"] = QString::number(m_iterations->value());
-    o["seed"] = QString::number(m_seed->value());
-    if (!m_search->text().isEmpty())
-        o["search"] = m_search->text();
-    o["similarity"] = m_similarity->currentText();
-    o["k"] = QString::number(m_k->value());
+    optionSet().write(o, {"source-kind", "layer", "pooling", "count", "snapshot", "method", "perplexity", "n-neighbors",
+                          "min-dist", "metric", "iterations", "seed", "similarity", "k", "colour"});
+    for (const auto &[name, edit] :
+         {std::pair{"source", m_path}, std::pair{"tensor", m_tensor}, std::pair{"labels", m_labels},
+          std::pair{"token", m_token}, std::pair{"search", m_search}})
+        if (!edit->text().isEmpty())
+            o[name] = edit->text();
     if (!m_analogy.isEmpty())
         o["arithmetic"] = m_analogy;
-    o["colour"] = m_colour->currentData().toString();
     o["view"] = currentFigureName();
     return o;
 }
 
-bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
+bool ProjectorPanel::checkOptions(const QVariantMap &options, QString *error)
 {
-    QStringList known;
-    for (const widgets::OptionSpec &spec : optionSpecs())
-        known << spec.name;
-    const auto fail = [error](const QString &message) {
-        if (error)
-            *error = message;
-        return false;
-    };
-    for (auto it = options.begin(); it != options.end(); ++it)
-        if (!known.contains(it.key()))
-            return fail(tr("unknown option --%1 for the projector (options: %2)").arg(it.key(), known.join(", ")));
-    // Check every value before anything changes.
     const auto text = [&](const QString &name) { return options.value(name).toString().trimmed(); };
-    const auto integer = [&](const QString &name, int low, int high, int &out) {
-        if (!options.contains(name))
-            return true;
-        bool ok = false;
-        out = text(name).toInt(&ok);
-        return ok && out >= low && out <= high;
-    };
-    const auto real = [&](const QString &name, double low, double high, double &out) {
-        if (!options.contains(name))
-            return true;
-        bool ok = false;
-        out = text(name).toDouble(&ok);
-        return ok && out >= low && out <= high;
-    };
-    for (const QString &name :
-         {QStringLiteral("source-kind"), QStringLiteral("method"), QStringLiteral("metric"),
-          QStringLiteral("similarity"), QStringLiteral("view"), QStringLiteral("pooling"), QStringLiteral("colour")}) {
-        if (!options.contains(name))
-            continue;
-        for (const widgets::OptionSpec &spec : optionSpecs())
-            if (spec.name == name && !spec.choices.contains(text(name)))
-                return fail(tr("--%1: \"%2\" is not one of %3").arg(name, text(name), spec.choices.join(", ")));
-    }
-    int layer = m_layer->value(), count = m_count->value(), snapshot = m_snapshot->value(),
-        neighbours = m_neighbourCount->value(), iterations = m_iterations->value(), seed = m_seed->value(),
-        k = m_k->value();
-    double perplexity = m_perplexity->value(), minDist = m_minDist->value();
-    if (!integer("layer", -1, 256, layer))
-        return fail(tr("--layer: \"%1\" is not a layer (-1 to 256)").arg(text("layer")));
-    if (!integer("count", 10, 10000, count))
-        return fail(tr("--count: \"%1\" is not between 10 and 10000").arg(text("count")));
-    if (!integer("snapshot", -1, 100000, snapshot))
-        return fail(tr("--snapshot: \"%1\" is not a snapshot index").arg(text("snapshot")));
-    if (!integer("n-neighbors", 2, 200, neighbours))
-        return fail(tr("--n-neighbors: \"%1\" is not between 2 and 200").arg(text("n-neighbors")));
-    if (!integer("iterations", 0, 100000, iterations))
-        return fail(tr("--iterations: \"%1\" is not between 0 and 100000").arg(text("iterations")));
-    if (!integer("seed", 0, 1000000, seed))
-        return fail(tr("--seed: \"%1\" is not between 0 and 1000000").arg(text("seed")));
-    if (!integer("k", 1, 1000, k))
-        return fail(tr("--k: \"%1\" is not between 1 and 1000").arg(text("k")));
-    if (!real("perplexity", 1.0, 500.0, perplexity))
-        return fail(tr("--perplexity: \"%1\" is not between 1 and 500").arg(text("perplexity")));
-    if (!real("min-dist", 0.0, 1.0, minDist))
-        return fail(tr("--min-dist: \"%1\" is not between 0 and 1 (the spread)").arg(text("min-dist")));
     const QString kind = options.contains("source-kind") ? text("source-kind") : m_sourceKind->currentData().toString();
     const QString source = options.contains("source") ? text("source") : m_path->text().trimmed();
     if ((options.contains("source-kind") || options.contains("source")) && kind != "pixels" && source.isEmpty())
-        return fail(tr("--source: the %1 source needs a file or folder").arg(kind));
+        return fail(error, tr("--source: the %1 source needs a file or folder").arg(kind));
     if (options.contains("save")) {
         const QString suffix = QFileInfo(text("save")).suffix().toLower();
         if (suffix != "npy" && suffix != "csv")
-            return fail(tr("--save: \"%1\" should end in .npy or .csv").arg(text("save")));
+            return fail(error, tr("--save: \"%1\" should end in .npy or .csv").arg(text("save")));
     }
-    QString corpus;
     if (options.contains("corpus")) {
         try {
             const std::string content = readFile(text("corpus").toStdString(), size_t(64) << 20);
-            corpus = QString::fromUtf8(content.data(), qsizetype(content.size()));
+            m_checkedCorpus = QString::fromUtf8(content.data(), qsizetype(content.size()));
         } catch (const std::exception &e) {
-            return fail(QString::fromUtf8(e.what()));
+            return fail(error, QString::fromUtf8(e.what()));
         }
     }
+    return true;
+}
 
-    // Apply.
-    const bool sourceChanged = options.contains("source-kind") || options.contains("source") ||
-                               options.contains("tensor") || options.contains("labels") || options.contains("corpus") ||
-                               options.contains("layer") || options.contains("token") || options.contains("pooling") ||
-                               options.contains("count") || options.contains("snapshot");
-    if (options.contains("source-kind"))
-        m_sourceKind->setCurrentIndex(m_sourceKind->findData(text("source-kind")));
-    if (options.contains("source"))
-        m_path->setText(text("source"));
-    if (options.contains("tensor"))
-        m_tensor->setText(text("tensor"));
-    if (options.contains("labels"))
-        m_labels->setText(text("labels"));
+bool ProjectorPanel::applyOptions(const QVariantMap &options, const QString &, QString *error)
+{
+    const auto text = [&](const QString &name) { return options.value(name).toString().trimmed(); };
+    const auto any = [&](const QStringList &names) {
+        return std::any_of(names.begin(), names.end(), [&](const QString &name) { return options.contains(name); });
+    };
+    const bool sourceChanged =
+        any({"source-kind", "source", "tensor", "labels", "corpus", "layer", "token", "pooling", "count", "snapshot"});
+    const QString similarity = m_similarity->currentText(), colour = m_colour->currentData().toString();
+    const int k = m_k->value();
+    optionSet().apply(options); // with the widgets' signals blocked: what they start follows
+    for (const auto &[name, edit] : {std::pair{"source", m_path}, std::pair{"tensor", m_tensor},
+                                     std::pair{"labels", m_labels}, std::pair{"token", m_token}})
+        if (options.contains(name))
+            edit->setText(text(name));
     if (options.contains("corpus"))
-        m_corpus->setPlainText(corpus);
-    if (options.contains("token"))
-        m_token->setText(text("token"));
-    if (options.contains("pooling"))
-        m_pooling->setCurrentText(text("pooling"));
-    if (options.contains("method"))
-        m_method->setCurrentIndex(m_method->findData(text("method")));
-    if (options.contains("metric"))
-        m_metric->setCurrentText(text("metric"));
-    if (options.contains("similarity"))
-        m_similarity->setCurrentText(text("similarity"));
-    if (options.contains("colour"))
-        m_colour->setCurrentIndex(m_colour->findData(text("colour")));
-    m_layer->setValue(layer);
-    m_count->setValue(count);
-    m_snapshot->setValue(snapshot);
-    m_neighbourCount->setValue(neighbours);
-    m_iterations->setValue(iterations);
-    m_seed->setValue(seed);
-    m_k->setValue(k);
-    m_perplexity->setValue(perplexity);
-    m_minDist->setValue(minDist);
+        m_corpus->setPlainText(m_checkedCorpus);
+    if (m_similarity->currentText() != similarity)
+        similarityChanged();
+    if (m_colour->currentData().toString() != colour)
+        applyColouring();
+    if (m_k->value() != k)
+        neighboursOfSelection();
     updateControls();
     if (options.contains("view"))
         setCurrentFigure(text("view"));
 
-    const bool methodChanged = options.contains("method") || options.contains("perplexity") ||
-                               options.contains("n-neighbors") || options.contains("min-dist") ||
-                               options.contains("metric") || options.contains("iterations") || options.contains("seed");
+    const bool methodChanged = any({"method", "perplexity", "n-neighbors", "min-dist", "metric", "iterations", "seed"});
     if (sourceChanged || (methodChanged && m_set) || (options.contains("source-kind") && !m_set)) {
         QString jobError;
         if (!(m_set && !sourceChanged ? runLayout(&jobError) : loadSource(true, &jobError)))
-            return fail(jobError);
+            return fail(error, jobError);
     }
     if (options.contains("search"))
         m_search->setText(text("search"));
-    const auto running = [](const QPointer<widgets::JobHandle> &job) { return job && !job->isFinished(); };
-    if (running(m_loadJob) || running(m_layoutJob)) {
+    if (m_loadJob.isRunning() || m_layoutJob.isRunning()) {
         // The data is still on its way (a job): these apply when the layout is shown.
         if (options.contains("neighbours-of"))
             m_pendingNeighboursOf = text("neighbours-of");
@@ -1000,6 +760,7 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
         const int64_t row = rowOf(text("neighbours-of"));
         if (row < 0)
             return fail(
+                error,
                 tr("--neighbours-of: \"%1\" is not a label of the data (nor a row number)").arg(text("neighbours-of")));
         m_scatter->setSelection({int(row)});
         neighboursOfSelection();
@@ -1007,14 +768,14 @@ bool ProjectorPanel::setOptions(const QVariantMap &options, QString *error)
     if (options.contains("arithmetic")) {
         QString arithmeticError;
         if (!runAnalogy(text("arithmetic"), &arithmeticError))
-            return fail(tr("--arithmetic: %1").arg(arithmeticError));
+            return fail(error, tr("--arithmetic: %1").arg(arithmeticError));
     }
     if (options.contains("view"))
         setCurrentFigure(text("view"));
     if (options.contains("save")) {
         const QString saveError = saveCoordinates(text("save"));
         if (!saveError.isEmpty())
-            return fail(tr("--save: %1").arg(saveError));
+            return fail(error, tr("--save: %1").arg(saveError));
     }
     return true;
 }

@@ -13,12 +13,12 @@
 // word; [CLS] / mean-pooled sentence embeddings; ViT image embeddings of Fashion-MNIST; a
 // weight of a training run's snapshot. GUI thread only; loading and layouts are jobs.
 
+#include "ProjectorFigures.h"
 #include "tessera/core/EmbeddingSources.h"
 #include "tessera/core/Projection.h"
-#include "tessera/plugins/Registry.h"
-#include "tessera/widgets/PanelWidget.h"
+#include "tessera/plugins/PanelBase.h"
+#include "tessera/plugins/PanelJobSlot.h"
 
-#include <QPointer>
 #include <QVector>
 
 #include <memory>
@@ -31,7 +31,6 @@ class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 class QStackedWidget;
-class QTabWidget;
 class QTableWidget;
 
 namespace tessera::widgets {
@@ -43,29 +42,14 @@ class ScatterView;
 
 namespace tessera::projector {
 
-// A layout with the data it was made from.
-struct Layout {
-    std::shared_ptr<const projection::EmbeddingSet> set;
-    projection::Projection projection;
-    QString title; // "t-SNE of bert-tiny: token embeddings"
-};
-
-class ProjectorPanel : public widgets::PanelWidget {
+class ProjectorPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
     ProjectorPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
-    ~ProjectorPanel() override;
 
     QString panelId() const override { return QStringLiteral("projector"); }
     QString panelTitle() const override { return tr("Projector"); }
-    QStringList figureNames() const override;
-    QString currentFigureName() const override;
-    void setCurrentFigure(const QString &name) override;
-    widgets::Figure *figure(const QString &name) override;
-
-    QList<widgets::OptionSpec> optionSpecs() const override;
     QVariantMap options() const override;
-    bool setOptions(const QVariantMap &options, QString *error) override;
 
     bool canOpen(const QString &path) const override;
     bool open(const QString &path, QString *error) override;
@@ -76,22 +60,28 @@ public:
     widgets::ScatterView *scatter() const { return m_scatter; }
     QVector<projection::Neighbour> neighbours() const { return m_neighbours; }
 
+protected:
+    bool checkOptions(const QVariantMap &options, QString *error) override;
+    bool applyOptions(const QVariantMap &options, const QString &view, QString *error) override;
+    void showView(const QString &) override {} // applyOptions shows a --view given
+
 private:
     void buildUi();
+    void declareOptions();
     void updateControls();
-    void setStatus(const QString &message, bool error = false);
-    bool runJob(const QString &title, std::function<void(JobContext &)> work, std::function<void()> done,
-                QPointer<widgets::JobHandle> &slot, QString *error);
+    // Watches a started job: the controls follow it, a cancelled layout puts the last one back.
+    bool watch(widgets::JobHandle *job, bool started);
+    void jobFailed(const QString &message);
 
     // Loads the source the controls describe (a job), then lays it out when layoutAfter.
     bool loadSource(bool layoutAfter, QString *error);
     bool runLayout(QString *error);
     projection::ProjectionRequest request() const;
     void showData();
-    void showLayout(const Matrix &coordinates, int step, int steps);
     void showResult();
     void showCompare();
     void applySearch();
+    void similarityChanged();
     void showNeighbours(const std::vector<float> &query, const QString &title, const std::vector<int64_t> &exclude);
     void neighboursOfSelection();
     bool runAnalogy(const QString &text, QString *error);
@@ -101,7 +91,6 @@ private:
     QString saveCoordinates(const QString &path) const;
     int64_t rowOf(const QString &label) const;
 
-    plugins::PanelContext m_context;
     std::shared_ptr<const projection::EmbeddingSet> m_set;
     std::unique_ptr<Layout> m_layout;
     std::unique_ptr<Layout> m_pinned;
@@ -110,8 +99,9 @@ private:
     QString m_pendingNeighboursOf; // options that wait for a layout still being made
     QString m_pendingArithmetic;
     QString m_pendingSave;
-    QPointer<widgets::JobHandle> m_loadJob;
-    QPointer<widgets::JobHandle> m_layoutJob;
+    QString m_checkedCorpus; // --corpus, read by checkOptions()
+    plugins::PanelJobSlot<std::shared_ptr<const projection::EmbeddingSet>> m_loadJob;
+    plugins::PanelJobSlot<projection::Projection> m_layoutJob;
     bool m_layoutPending = false;
 
     // Source
@@ -148,9 +138,7 @@ private:
     QSpinBox *m_k = nullptr;
     QLineEdit *m_analogyEdit = nullptr;
     QTableWidget *m_table = nullptr;
-    QLabel *m_status = nullptr;
     // Views
-    QTabWidget *m_views = nullptr;
     widgets::ScatterView *m_scatter = nullptr;
     widgets::CompositeFigure *m_compare = nullptr;
     widgets::ScatterView *m_compareLeft = nullptr;

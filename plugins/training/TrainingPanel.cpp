@@ -71,7 +71,8 @@ struct TrainingPanel::Relay {
 };
 
 TrainingPanel::TrainingPanel(const plugins::PanelContext &context, QWidget *parent)
-    : widgets::PanelWidget(parent), m_context(context), m_relay(std::make_shared<Relay>())
+    : widgets::PanelWidget(parent), m_context(context), m_relay(std::make_shared<Relay>()),
+      m_job(this, [this](const QString &message) { setStatus(message, true); })
 {
     m_relay->handler = [this](const TrainingReport &report) { onReport(report); };
     buildUi();
@@ -80,9 +81,7 @@ TrainingPanel::TrainingPanel(const plugins::PanelContext &context, QWidget *pare
 
 TrainingPanel::~TrainingPanel()
 {
-    m_relay->handler = nullptr;
-    if (m_job)
-        m_job->cancel();
+    m_relay->handler = nullptr; // m_job cancels the run
 }
 
 void TrainingPanel::buildUi()
@@ -269,10 +268,7 @@ void TrainingPanel::buildUi()
             m_textFile->setText(file);
     });
     connect(m_train, &QPushButton::clicked, this, [this] { startTraining(false); });
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_job)
-            m_job->cancel();
-    });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { m_job.cancel(); });
     connect(m_resume, &QPushButton::clicked, this, [this] {
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Run to resume"), m_runFolder);
         if (folder.isEmpty())
@@ -323,7 +319,7 @@ void TrainingPanel::buildUi()
     auto *trainShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     trainShortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(trainShortcut, &QShortcut::activated, this, [this] {
-        if (!m_job)
+        if (!m_training)
             startTraining(false);
     });
     auto *playShortcut = new QShortcut(QKeySequence(Qt::Key_Space), timelinePage);
@@ -399,7 +395,7 @@ TrainingOptions TrainingPanel::formOptions() const
 
 void TrainingPanel::startTraining(bool resume)
 {
-    if (m_job || !m_context.jobs)
+    if (m_training || !m_context.jobs)
         return;
     TrainingOptions options = formOptions();
     QString folder = m_output->text().trimmed();
@@ -450,24 +446,23 @@ void TrainingPanel::startTraining(bool resume)
             },
             Qt::QueuedConnection);
     };
-    widgets::JobHandle *handle = m_context.jobs->run<TrainingResult>(
-        tr("Training %1").arg(QString::fromStdString(options.recipe)),
+    m_job.start(
+        m_context.jobs, tr("Training %1").arg(QString::fromStdString(options.recipe)),
         [options, report](JobContext &context) { return train(options, context, report); },
-        [this](TrainingResult result) { onFinished(result); },
-        [this](const QString &message) { setStatus(message, true); });
-    if (handle->isFinished()) {            // run inline (tests): it is over already
+        [this](TrainingResult result) { onFinished(result); });
+    if (!m_job.isRunning()) {              // run inline (tests): it is over already
         QCoreApplication::processEvents(); // the queued reports
         jobEnded(false);
         return;
     }
-    m_job = handle;
-    connect(handle, &widgets::JobHandle::finished, this,
+    m_training = true;
+    connect(m_job.handle(), &widgets::JobHandle::finished, this,
             [this](bool, bool cancelled, const QString &) { jobEnded(cancelled); });
 }
 
 void TrainingPanel::jobEnded(bool cancelled)
 {
-    m_job = nullptr;
+    m_training = false;
     m_train->setEnabled(true);
     m_resume->setEnabled(true);
     m_cancel->setEnabled(false);
@@ -626,7 +621,7 @@ bool TrainingPanel::openRun(const QString &folder, QString *error)
         if (m_snapshots)
             m_timeline->setValue(m_timeline->maximum());
         m_openInAttention->setEnabled(QFileInfo::exists(folder + "/config.json"));
-        m_sample->setEnabled(!m_job && m_snapshots && m_snapshots->capabilities().generates);
+        m_sample->setEnabled(!m_training && m_snapshots && m_snapshots->capabilities().generates);
         setStatus(tr("%1: step %2 of %3").arg(folder).arg(history.step).arg(o.steps));
         return true;
     } catch (const Error &e) {
@@ -648,7 +643,7 @@ void TrainingPanel::sample()
         [folder, prompt, seed](JobContext &context) { return sampleText(folder, prompt, seed, context); },
         [this](std::string text) { m_sampled->setPlainText(QString::fromStdString(text)); },
         [this](const QString &message) { setStatus(message, true); });
-    connect(job, &widgets::JobHandle::finished, this, [this] { m_sample->setEnabled(!m_job); });
+    connect(job, &widgets::JobHandle::finished, this, [this] { m_sample->setEnabled(!m_training); });
 }
 
 void TrainingPanel::setStatus(const QString &text, bool error)

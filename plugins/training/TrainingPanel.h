@@ -6,10 +6,10 @@
 // runs on a JobRunner worker and reports through a queued signal at most ~10 times a second.
 
 #include "tessera/core/Training.h"
+#include "tessera/plugins/PanelJobSlot.h"
 #include "tessera/plugins/Registry.h"
 #include "tessera/widgets/PanelWidget.h"
 
-#include <QPointer>
 #include <QVector>
 
 #include <map>
@@ -56,7 +56,7 @@ public:
     bool canOpen(const QString &path) const override;
     bool open(const QString &path, QString *error) override;
 
-    bool isTraining() const { return !m_job.isNull(); }
+    bool isTraining() const { return m_training; }
 
 private:
     void buildUi();
@@ -77,7 +77,8 @@ private:
     struct Relay;
     plugins::PanelContext m_context;
     std::shared_ptr<Relay> m_relay; // carries reports from the worker to this panel
-    QPointer<widgets::JobHandle> m_job;
+    plugins::PanelJobSlot<TrainingResult> m_job;
+    bool m_training = false; // from the start of a run until jobEnded()
     QString m_runFolder;
     QString m_publishedPositions; // name of the position table offered to the PE lab
     std::optional<SnapshotIndex> m_snapshots;
