@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # The code style checks CI runs after the tests.
 #   bash scripts/check-style.sh [BASE]
-# 1. clang-format (the repo's .clang-format): every tracked C++ file must be formatted; a file
-#    that is not fails the check, with the command that fixes it.
+# 1. clang-format (the repo's .clang-format): every C++ file changed since BASE (default HEAD~1)
+#    must be formatted; one that is not fails the check, with the command that fixes it.
 # 2. clang-tidy (.clang-tidy) on the .cpp files changed since BASE (default HEAD~1, at most 12), using
 #    build/release/compile_commands.json. Advisory: its findings are printed, not fatal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${1:-HEAD~1}
 
-mapfile -t files < <(git ls-files '*.cpp' '*.h' | grep -v '^tests/data/')
+if git rev-parse -q --verify "$base^{commit}" >/dev/null; then
+  mapfile -t files < <(git diff --name-only --diff-filter=AM "$base" -- '*.cpp' '*.h' | grep -v '^tests/data/' || true)
+else
+  mapfile -t files < <(git ls-files '*.cpp' '*.h' | grep -v '^tests/data/')
+fi
 unformatted=()
 for f in "${files[@]}"; do
   clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || unformatted+=("$f")
@@ -20,7 +24,7 @@ if ((${#unformatted[@]})); then
   echo "fix with: clang-format -i ${unformatted[*]}" >&2
   exit 1
 fi
-echo "== clang-format: ${#files[@]} files formatted"
+echo "== clang-format: ${#files[@]} changed file(s) since $base formatted"
 
 if ! command -v clang-tidy >/dev/null || [[ ! -f build/release/compile_commands.json ]]; then
   echo "== clang-tidy skipped (needs clang-tidy and build/release/compile_commands.json)"

@@ -19,9 +19,10 @@ esac
 
 # Debian packages only. OpenBLAS matters: without it LibTorch falls back to the reference
 # BLAS and matrix products are ~20x slower. fonts-nanum renders Hangul; the Fashion-MNIST
-# dataset serves the training recipes; clang builds the fuzz targets of the test suite.
+# dataset serves the training recipes; clang builds the fuzz targets of the test suite;
+# clang-format and clang-tidy are the style checks (scripts/check-style.sh).
 packages=(
-  cmake g++ ninja-build ccache pkg-config clang
+  cmake g++ ninja-build ccache pkg-config clang clang-format clang-tidy
   qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qt6-qpa-plugins libgl-dev
   libqcustomplot-dev libopencv-dev libtorch-dev libopenblas0-openmp nlohmann-json3-dev libicu-dev libhnswlib-dev
   zlib1g-dev fonts-nanum dataset-fashion-mnist xvfb xauth

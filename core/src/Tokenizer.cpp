@@ -3,6 +3,8 @@
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
 
+#include "UnicodeText.h"
+
 #include <nlohmann/json.hpp>
 
 #include <unicode/locid.h>
@@ -26,6 +28,8 @@
 namespace tessera {
 namespace {
 
+using namespace detail::unicode;
+
 constexpr size_t kMaxTokenizerFileBytes = size_t(256) << 20;
 
 bool isDirectory(const std::string &path)
@@ -47,106 +51,6 @@ std::string baseName(const std::string &path)
 {
     const size_t slash = path.find_last_of('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string utf8Of(char32_t c)
-{
-    std::string out;
-    if (c < 0x80) {
-        out.push_back(char(c));
-    } else if (c < 0x800) {
-        out.push_back(char(0xC0 | (c >> 6)));
-        out.push_back(char(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-        out.push_back(char(0xE0 | (c >> 12)));
-        out.push_back(char(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(char(0x80 | (c & 0x3F)));
-    } else {
-        out.push_back(char(0xF0 | (c >> 18)));
-        out.push_back(char(0x80 | ((c >> 12) & 0x3F)));
-        out.push_back(char(0x80 | ((c >> 6) & 0x3F)));
-        out.push_back(char(0x80 | (c & 0x3F)));
-    }
-    return out;
-}
-
-// Bytes to text, replacing every invalid sequence with U+FFFD (decoding model output).
-std::string lossyUtf8(const std::string &bytes)
-{
-    std::string out;
-    int32_t i = 0;
-    const int32_t length = int32_t(bytes.size());
-    const auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
-    while (i < length) {
-        UChar32 c;
-        U8_NEXT(data, i, length, c);
-        out += utf8Of(c < 0 ? 0xFFFD : char32_t(c));
-    }
-    return out;
-}
-
-int8_t category(char32_t c) { return int8_t(u_charType(UChar32(c))); }
-
-bool isOtherCategory(char32_t c)
-{
-    const int8_t t = category(c);
-    return t == U_CONTROL_CHAR || t == U_FORMAT_CHAR || t == U_UNASSIGNED || t == U_PRIVATE_USE_CHAR ||
-           t == U_SURROGATE;
-}
-bool isPunctuationCategory(char32_t c)
-{
-    const int8_t t = category(c);
-    return t == U_CONNECTOR_PUNCTUATION || t == U_DASH_PUNCTUATION || t == U_START_PUNCTUATION ||
-           t == U_END_PUNCTUATION || t == U_INITIAL_PUNCTUATION || t == U_FINAL_PUNCTUATION ||
-           t == U_OTHER_PUNCTUATION;
-}
-bool isLetter(char32_t c)
-{
-    const int8_t t = category(c);
-    return t == U_UPPERCASE_LETTER || t == U_LOWERCASE_LETTER || t == U_TITLECASE_LETTER || t == U_MODIFIER_LETTER ||
-           t == U_OTHER_LETTER;
-}
-bool isNumber(char32_t c)
-{
-    const int8_t t = category(c);
-    return t == U_DECIMAL_DIGIT_NUMBER || t == U_LETTER_NUMBER || t == U_OTHER_NUMBER;
-}
-// The Unicode White_Space property (Rust's char::is_whitespace, the regex class \s).
-bool isWhiteSpace(char32_t c) { return u_hasBinaryProperty(UChar32(c), UCHAR_WHITE_SPACE); }
-
-// BertNormalizer's notions.
-bool isBertWhitespace(char32_t c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || category(c) == U_SPACE_SEPARATOR;
-}
-bool isBertControl(char32_t c)
-{
-    if (c == '\t' || c == '\n' || c == '\r')
-        return false;
-    return isOtherCategory(c);
-}
-bool isBertPunctuation(char32_t c)
-{
-    const bool asciiPunctuation = (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
-                                  (c >= 123 && c <= 126);
-    return asciiPunctuation || isPunctuationCategory(c);
-}
-bool isCjk(char32_t c)
-{
-    return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2A6DF) ||
-           (c >= 0x2A700 && c <= 0x2B73F) || (c >= 0x2B740 && c <= 0x2B81F) || (c >= 0x2B820 && c <= 0x2CEAF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
-}
-
-std::u32string toU32(const icu::UnicodeString &s)
-{
-    std::u32string out;
-    for (int32_t i = 0; i < s.length();) {
-        const UChar32 c = s.char32At(i);
-        out.push_back(char32_t(c));
-        i += U16_LENGTH(c);
-    }
-    return out;
 }
 
 // A character of the normalised text and the span of input characters it came from.
@@ -189,7 +93,8 @@ public:
     Kind kind() const override { return Kind::WordPiece; }
     std::string description() const override
     {
-        return "WordPiece, " + std::to_string(m_tokens.size()) + " tokens, " + (m_config.lowercase ? "uncased" : "cased");
+        return "WordPiece, " + std::to_string(m_tokens.size()) + " tokens, " +
+               (m_config.lowercase ? "uncased" : "cased");
     }
     int64_t vocabularySize() const override { return int64_t(m_tokens.size()); }
     int64_t tokenToId(const std::string &token) const override
@@ -250,8 +155,8 @@ private:
     static std::string cleanup(std::string token)
     {
         static const std::pair<const char *, const char *> rules[] = {
-            {" .", "."},   {" ?", "?"},         {" !", "!"},          {" ,", ","},   {" ' ", "'"},   {" n't", "n't"},
-            {" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"},        {" 've", "'ve"}, {" 're", "'re"}};
+            {" .", "."},   {" ?", "?"},           {" !", "!"},   {" ,", ","},     {" ' ", "'"},   {" n't", "n't"},
+            {" 'm", "'m"}, {" do not", " don't"}, {" 's", "'s"}, {" 've", "'ve"}, {" 're", "'re"}};
         for (const auto &[from, to] : rules) {
             size_t at = 0;
             const std::string f(from), t(to);
@@ -357,7 +262,8 @@ private:
         }
     }
 
-    void appendPlainWords(Encoding &encoding, const std::u32string &whole, size_t begin, size_t end, int64_t typeId) const
+    void appendPlainWords(Encoding &encoding, const std::u32string &whole, size_t begin, size_t end,
+                          int64_t typeId) const
     {
         std::vector<AlignedChar> chars = normalize(whole.substr(begin, end - begin));
         for (AlignedChar &a : chars) {
@@ -439,9 +345,12 @@ const std::array<char32_t, 256> &byteToUnicode()
     static const std::array<char32_t, 256> table = [] {
         std::array<char32_t, 256> map{};
         std::array<bool, 256> printable{};
-        for (int b = '!'; b <= '~'; ++b) printable[size_t(b)] = true;
-        for (int b = 0xA1; b <= 0xAC; ++b) printable[size_t(b)] = true;
-        for (int b = 0xAE; b <= 0xFF; ++b) printable[size_t(b)] = true;
+        for (int b = '!'; b <= '~'; ++b)
+            printable[size_t(b)] = true;
+        for (int b = 0xA1; b <= 0xAC; ++b)
+            printable[size_t(b)] = true;
+        for (int b = 0xAE; b <= 0xFF; ++b)
+            printable[size_t(b)] = true;
         char32_t next = 256;
         for (int b = 0; b < 256; ++b)
             map[size_t(b)] = printable[size_t(b)] ? char32_t(b) : next++;
@@ -459,15 +368,17 @@ public:
         int64_t largest = -1;
         for (const auto &[token, id] : m_ids) {
             if (id < 0 || id > (int64_t(1) << 31))
-                throw Error("token \"" + token + "\" has id " + std::to_string(id) + ", outside any vocabulary", m_source);
+                throw Error("token \"" + token + "\" has id " + std::to_string(id) + ", outside any vocabulary",
+                            m_source);
             largest = std::max(largest, id);
         }
         // The id -> token table is dense: a few gaps are fine, but one huge id in a tiny file
         // would allocate gigabytes (found by fuzzing), so ids must stay near the token count.
         const int64_t bound = 2 * int64_t(m_ids.size()) + 1024;
         if (largest >= bound)
-            throw Error("the largest token id, " + std::to_string(largest) + ", is far beyond the " + std::to_string(m_ids.size()) +
-                            " tokens listed (ids must be nearly dense: below " + std::to_string(bound) + ")",
+            throw Error("the largest token id, " + std::to_string(largest) + ", is far beyond the " +
+                            std::to_string(m_ids.size()) + " tokens listed (ids must be nearly dense: below " +
+                            std::to_string(bound) + ")",
                         m_source);
         m_tokens.resize(size_t(largest + 1));
         for (const auto &[token, id] : m_ids)
@@ -482,7 +393,8 @@ public:
     Kind kind() const override { return Kind::ByteLevelBpe; }
     std::string description() const override
     {
-        return "byte-level BPE, " + std::to_string(m_ids.size()) + " tokens, " + std::to_string(m_ranks.size()) + " merges";
+        return "byte-level BPE, " + std::to_string(m_ids.size()) + " tokens, " + std::to_string(m_ranks.size()) +
+               " merges";
     }
     int64_t vocabularySize() const override { return int64_t(m_tokens.size()); }
     int64_t tokenToId(const std::string &token) const override
@@ -515,7 +427,8 @@ public:
         encoding.tokens.insert(encoding.tokens.end(), tail.tokens.begin(), tail.tokens.end());
         encoding.offsets.insert(encoding.offsets.end(), tail.offsets.begin(), tail.offsets.end());
         encoding.typeIds.insert(encoding.typeIds.end(), tail.ids.size(), 1);
-        encoding.specialTokens.insert(encoding.specialTokens.end(), tail.specialTokens.begin(), tail.specialTokens.end());
+        encoding.specialTokens.insert(encoding.specialTokens.end(), tail.specialTokens.begin(),
+                                      tail.specialTokens.end());
         return encoding;
     }
 
@@ -750,7 +663,8 @@ std::unique_ptr<Tokenizer> loadWordPieceVocabulary(const std::string &path)
     return std::make_unique<WordPieceTokenizer>(std::move(tokens), config, path);
 }
 
-std::vector<std::pair<std::string, std::string>> parseMerges(const std::vector<std::string> &lines, const std::string &path)
+std::vector<std::pair<std::string, std::string>> parseMerges(const std::vector<std::string> &lines,
+                                                             const std::string &path)
 {
     std::vector<std::pair<std::string, std::string>> merges;
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -843,7 +757,8 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &path)
         }
         const nlohmann::json pre = root.value("pre_tokenizer", nlohmann::json());
         if (!pre.is_object() || pre.value("type", "") != "ByteLevel")
-            throw Error("only byte-level BPE (GPT-2 style) is supported; this file's pre_tokenizer is " + pre.dump(), path);
+            throw Error("only byte-level BPE (GPT-2 style) is supported; this file's pre_tokenizer is " + pre.dump(),
+                        path);
         return std::make_unique<ByteLevelBpeTokenizer>(std::move(ids), std::move(merges), path);
     }
     throw Error("model type \"" + type + "\" is not supported (WordPiece and byte-level BPE are)", path, "model.type");

@@ -1,5 +1,7 @@
 #include "PeLabPanel.h"
 
+#include "PeLabFigures.h"
+
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
 #include "tessera/core/TableIO.h"
@@ -66,8 +68,14 @@ bool parseInt(const QVariant &value, const IntRange &range, int &out, QString *e
 bool parseBool(const QVariant &value, bool &out)
 {
     const QString text = value.toString().trimmed().toLower();
-    if (text == "1" || text == "true" || text == "yes" || text == "on") { out = true; return true; }
-    if (text == "0" || text == "false" || text == "no" || text == "off") { out = false; return true; }
+    if (text == "1" || text == "true" || text == "yes" || text == "on") {
+        out = true;
+        return true;
+    }
+    if (text == "0" || text == "false" || text == "no" || text == "off") {
+        out = false;
+        return true;
+    }
     return false;
 }
 
@@ -95,16 +103,6 @@ bool parseDimensions(const QString &text, std::vector<int> &dimensions, QString 
         return false;
     }
     return true;
-}
-
-QVector<double> toQVector(const std::vector<double> &values) { return QVector<double>(values.begin(), values.end()); }
-
-QVector<double> range(int from, int count)
-{
-    QVector<double> values(count);
-    for (int i = 0; i < count; ++i)
-        values[i] = from + i;
-    return values;
 }
 
 QWidget *withDescription(QWidget *figure, const QString &text)
@@ -153,14 +151,15 @@ PeLabPanel::PeLabPanel(const plugins::PanelContext &context, QWidget *parent) : 
             [this](int index) { emit currentFigureChanged(kFigureNames.value(index)); });
 
     if (m_context.hub) {
-        connect(m_context.hub, &widgets::DataHub::matricesChanged, this, [this](const QString &topic, const QString &name) {
-            if (topic != widgets::DataHub::PositionTables)
-                return;
-            refreshSourceChoices();
-            // A model just loaded: its table becomes the one shown in the Learned view.
-            if (MatrixPtr table = m_context.hub->matrix(topic, name))
-                showLearnedTable(name, table);
-        });
+        connect(m_context.hub, &widgets::DataHub::matricesChanged, this,
+                [this](const QString &topic, const QString &name) {
+                    if (topic != widgets::DataHub::PositionTables)
+                        return;
+                    refreshSourceChoices();
+                    // A model just loaded: its table becomes the one shown in the Learned view.
+                    if (MatrixPtr table = m_context.hub->matrix(topic, name))
+                        showLearnedTable(name, table);
+                });
     }
     refreshSourceChoices();
     scheduleRecompute();
@@ -270,7 +269,8 @@ void PeLabPanel::buildControls(QWidget *container)
         m_dModelSlider->setValue(std::min(value, m_dModelSlider->maximum()));
         scheduleRecompute();
     });
-    for (QSpinBox *box : {m_maxLength, m_ropePair, m_ropeDimension, m_ropeLength, m_alibiHeads, m_alibiHead, m_alibiLength})
+    for (QSpinBox *box :
+         {m_maxLength, m_ropePair, m_ropeDimension, m_ropeLength, m_alibiHeads, m_alibiHead, m_alibiLength})
         connect(box, qOverload<int>(&QSpinBox::valueChanged), this, &PeLabPanel::scheduleRecompute);
     connect(m_alibiHeads, qOverload<int>(&QSpinBox::valueChanged), this,
             [this](int heads) { m_alibiHead->setMaximum(heads - 1); });
@@ -301,17 +301,19 @@ void PeLabPanel::buildViews()
     m_curves = new LinePlotView;
     m_curves->setFigureTitle(tr("Sinusoidal positional encoding"));
     m_curves->setAxisTitles(tr("position"), tr("PE(pos, dim)"));
-    m_tabs->addTab(withDescription(m_curves, tr("PE(pos, 2i) = sin(pos / 10000<sup>2i/d</sup>), PE(pos, 2i+1) = cos(\u2026): "
-                                                "each pair of dimensions is a sine/cosine of its own wavelength.")),
-                   tr("Curves"));
+    m_tabs->addTab(
+        withDescription(m_curves, tr("PE(pos, 2i) = sin(pos / 10000<sup>2i/d</sup>), PE(pos, 2i+1) = cos(\u2026): "
+                                     "each pair of dimensions is a sine/cosine of its own wavelength.")),
+        tr("Curves"));
 
     m_heatmap = new HeatmapView;
     m_heatmap->setFigureTitle(tr("Sinusoidal positional encoding"));
     m_heatmap->setAxisTitles(tr("dimension"), tr("position"));
     m_heatmap->setValueName(tr("PE"));
-    m_tabs->addTab(withDescription(m_heatmap, tr("Every position (row) is a d_model-wide code; low dimensions change fast, "
-                                                 "high ones slowly. Click a cell to highlight its row and column.")),
-                   tr("Heatmap"));
+    m_tabs->addTab(
+        withDescription(m_heatmap, tr("Every position (row) is a d_model-wide code; low dimensions change fast, "
+                                      "high ones slowly. Click a cell to highlight its row and column.")),
+        tr("Heatmap"));
 
     m_similarityFigure = new CompositeFigure(tr("Position similarity"));
     m_similarityMap = m_similarityFigure->addFigure(new HeatmapView, 3);
@@ -337,10 +339,12 @@ void PeLabPanel::buildViews()
     m_ropeDiagonals->setFigureTitle(tr("Score along m \u2212 n = const"));
     m_ropeDiagonals->setAxisTitles(tr("query position m"), tr("score"));
     m_ropeFigure->setPrimary(1);
-    m_tabs->addTab(withDescription(m_ropeFigure, tr("RoPE rotates each pair (x<sub>2i</sub>, x<sub>2i+1</sub>) by m\u00b7\u03b8<sub>i</sub>. "
-                                                    "The score of a rotated query and key depends only on m \u2212 n: "
-                                                    "constant along every diagonal.")),
-                   tr("RoPE"));
+    m_tabs->addTab(
+        withDescription(m_ropeFigure,
+                        tr("RoPE rotates each pair (x<sub>2i</sub>, x<sub>2i+1</sub>) by m\u00b7\u03b8<sub>i</sub>. "
+                           "The score of a rotated query and key depends only on m \u2212 n: "
+                           "constant along every diagonal.")),
+        tr("RoPE"));
 
     m_alibiFigure = new CompositeFigure(tr("ALiBi attention biases"));
     m_alibiBias = m_alibiFigure->addFigure(new HeatmapView, 3);
@@ -350,8 +354,9 @@ void PeLabPanel::buildViews()
     m_alibiSlopes->setFigureTitle(tr("Slope per head"));
     m_alibiSlopes->setAxisTitles(tr("head"), tr("slope m"));
     m_alibiSlopes->setLogY(true);
-    m_tabs->addTab(withDescription(m_alibiFigure, tr("ALiBi adds \u2212m\u00b7|i \u2212 j| to the attention scores, "
-                                                     "with a geometric sequence of slopes m across heads; grey cells are masked.")),
+    m_tabs->addTab(withDescription(m_alibiFigure,
+                                   tr("ALiBi adds \u2212m\u00b7|i \u2212 j| to the attention scores, "
+                                      "with a geometric sequence of slopes m across heads; grey cells are masked.")),
                    tr("ALiBi"));
 
     m_learnedFigure = new CompositeFigure(tr("Learned position table"));
@@ -362,9 +367,10 @@ void PeLabPanel::buildViews()
     m_learnedSimilarity->setFigureTitle(tr("Cosine similarity of positions"));
     m_learnedSimilarity->setAxisTitles(tr("position"), tr("position"));
     m_learnedSimilarity->setValueName(tr("cosine"));
-    m_learnedInfo = new QLabel(tr("No learned table yet: open a model (BERT, GPT-2 and ViT checkpoints publish theirs here), "
-                                  "or open a .csv, .npy or .safetensors table with \u201cOpen table\u2026\u201d or by dropping it "
-                                  "on the window."));
+    m_learnedInfo =
+        new QLabel(tr("No learned table yet: open a model (BERT, GPT-2 and ViT checkpoints publish theirs here), "
+                      "or open a .csv, .npy or .safetensors table with \u201cOpen table\u2026\u201d or by dropping it "
+                      "on the window."));
     m_learnedInfo->setWordWrap(true);
     auto *learnedPage = new QWidget;
     auto *learnedLayout = new QVBoxLayout(learnedPage);
@@ -373,15 +379,21 @@ void PeLabPanel::buildViews()
     learnedLayout->addWidget(m_learnedFigure, 1);
     m_tabs->addTab(learnedPage, tr("Learned"));
 
-    for (PlotFigure *view : std::initializer_list<PlotFigure *>{m_curves, m_heatmap, m_similarityMap, m_profile,
-                                                                m_ropeRotation, m_ropeScores, m_ropeDiagonals, m_alibiBias,
-                                                                m_alibiSlopes, m_learnedTable, m_learnedSimilarity})
+    for (PlotFigure *view : std::initializer_list<PlotFigure *>{
+             m_curves, m_heatmap, m_similarityMap, m_profile, m_ropeRotation, m_ropeScores, m_ropeDiagonals,
+             m_alibiBias, m_alibiSlopes, m_learnedTable, m_learnedSimilarity})
         connect(view, &PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
 }
 
-QStringList PeLabPanel::figureNames() const { return kFigureNames; }
+QStringList PeLabPanel::figureNames() const
+{
+    return kFigureNames;
+}
 
-QString PeLabPanel::currentFigureName() const { return kFigureNames.value(m_tabs->currentIndex()); }
+QString PeLabPanel::currentFigureName() const
+{
+    return kFigureNames.value(m_tabs->currentIndex());
+}
 
 void PeLabPanel::setCurrentFigure(const QString &name)
 {
@@ -392,12 +404,18 @@ void PeLabPanel::setCurrentFigure(const QString &name)
 
 widgets::Figure *PeLabPanel::figure(const QString &name)
 {
-    if (name == "curves") return m_curves;
-    if (name == "heatmap") return m_heatmap;
-    if (name == "similarity") return m_similarityFigure;
-    if (name == "rope") return m_ropeFigure;
-    if (name == "alibi") return m_alibiFigure;
-    if (name == "learned") return m_learnedFigure;
+    if (name == "curves")
+        return m_curves;
+    if (name == "heatmap")
+        return m_heatmap;
+    if (name == "similarity")
+        return m_similarityFigure;
+    if (name == "rope")
+        return m_ropeFigure;
+    if (name == "alibi")
+        return m_alibiFigure;
+    if (name == "learned")
+        return m_learnedFigure;
     return nullptr;
 }
 
@@ -466,28 +484,42 @@ bool PeLabPanel::setOptions(const QVariantMap &options, QString *error)
     double base = m_base->value();
     bool causal = m_causal->isChecked();
     std::vector<int> dimensions;
-    if (options.contains("d-model") && !parseInt(options["d-model"], kDModel, dModel, error)) return false;
-    if (options.contains("max-len") && !parseInt(options["max-len"], kMaxLength, maxLength, error)) return false;
-    if (options.contains("rope-dim") && !parseInt(options["rope-dim"], kRopeDimension, ropeDimension, error)) return false;
+    if (options.contains("d-model") && !parseInt(options["d-model"], kDModel, dModel, error))
+        return false;
+    if (options.contains("max-len") && !parseInt(options["max-len"], kMaxLength, maxLength, error))
+        return false;
+    if (options.contains("rope-dim") && !parseInt(options["rope-dim"], kRopeDimension, ropeDimension, error))
+        return false;
     if (ropeDimension % 2 != 0) {
-        if (error) *error = tr("--rope-dim: %1 is odd; RoPE rotates pairs, so the head dimension must be even").arg(ropeDimension);
+        if (error)
+            *error =
+                tr("--rope-dim: %1 is odd; RoPE rotates pairs, so the head dimension must be even").arg(ropeDimension);
         return false;
     }
-    if (options.contains("rope-length") && !parseInt(options["rope-length"], kRopeLength, ropeLength, error)) return false;
-    if (options.contains("alibi-heads") && !parseInt(options["alibi-heads"], kAlibiHeads, alibiHeads, error)) return false;
-    if (options.contains("alibi-length") && !parseInt(options["alibi-length"], kAlibiLength, alibiLength, error)) return false;
-    if (options.contains("rope-pair") && !parseInt(options["rope-pair"], {"rope-pair", 0, ropeDimension / 2 - 1}, ropePair, error)) return false;
-    if (options.contains("alibi-head") && !parseInt(options["alibi-head"], {"alibi-head", 0, alibiHeads - 1}, alibiHead, error)) return false;
+    if (options.contains("rope-length") && !parseInt(options["rope-length"], kRopeLength, ropeLength, error))
+        return false;
+    if (options.contains("alibi-heads") && !parseInt(options["alibi-heads"], kAlibiHeads, alibiHeads, error))
+        return false;
+    if (options.contains("alibi-length") && !parseInt(options["alibi-length"], kAlibiLength, alibiLength, error))
+        return false;
+    if (options.contains("rope-pair") &&
+        !parseInt(options["rope-pair"], {"rope-pair", 0, ropeDimension / 2 - 1}, ropePair, error))
+        return false;
+    if (options.contains("alibi-head") &&
+        !parseInt(options["alibi-head"], {"alibi-head", 0, alibiHeads - 1}, alibiHead, error))
+        return false;
     if (options.contains("base")) {
         bool ok = false;
         base = options["base"].toString().toDouble(&ok);
         if (!ok || !(base >= 2.0) || base > 1e7) {
-            if (error) *error = tr("--base: \"%1\" is not a number from 2 to 10000000").arg(options["base"].toString());
+            if (error)
+                *error = tr("--base: \"%1\" is not a number from 2 to 10000000").arg(options["base"].toString());
             return false;
         }
     }
     if (options.contains("causal") && !parseBool(options["causal"], causal)) {
-        if (error) *error = tr("--causal: \"%1\" is not true or false").arg(options["causal"].toString());
+        if (error)
+            *error = tr("--causal: \"%1\" is not true or false").arg(options["causal"].toString());
         return false;
     }
     const QString dimsText = options.value("dims", m_dimensions->text()).toString();
@@ -496,12 +528,17 @@ bool PeLabPanel::setOptions(const QVariantMap &options, QString *error)
     // Dimensions the user asked for must exist; the defaults simply drop what d_model lacks.
     for (int d : dimensions)
         if (options.contains("dims") && d >= dModel) {
-            if (error) *error = tr("--dims: dimension %1 does not exist when d_model is %2 (use 0 to %3)").arg(d).arg(dModel).arg(dModel - 1);
+            if (error)
+                *error = tr("--dims: dimension %1 does not exist when d_model is %2 (use 0 to %3)")
+                             .arg(d)
+                             .arg(dModel)
+                             .arg(dModel - 1);
             return false;
         }
     auto checkChoice = [&](const char *name, const QStringList &choices) {
         if (options.contains(name) && !choices.contains(options[name].toString().trimmed().toLower())) {
-            if (error) *error = tr("--%1: \"%2\" is not one of %3").arg(name, options[name].toString(), choices.join(", "));
+            if (error)
+                *error = tr("--%1: \"%2\" is not one of %3").arg(name, options[name].toString(), choices.join(", "));
             return false;
         }
         return true;
@@ -516,7 +553,8 @@ bool PeLabPanel::setOptions(const QVariantMap &options, QString *error)
         try {
             table = std::make_shared<Matrix>(readMatrix(tablePath.toStdString(), tableKey.toStdString()));
         } catch (const std::exception &e) {
-            if (error) *error = QString::fromUtf8(e.what());
+            if (error)
+                *error = QString::fromUtf8(e.what());
             return false;
         }
     }
@@ -534,8 +572,10 @@ bool PeLabPanel::setOptions(const QVariantMap &options, QString *error)
     m_alibiHead->setValue(alibiHead);
     m_alibiLength->setValue(alibiLength);
     m_causal->setChecked(causal);
-    if (options.contains("similarity")) m_similarity->setCurrentText(options["similarity"].toString().trimmed().toLower());
-    if (options.contains("colormap")) m_colorMap->setCurrentText(options["colormap"].toString().trimmed().toLower());
+    if (options.contains("similarity"))
+        m_similarity->setCurrentText(options["similarity"].toString().trimmed().toLower());
+    if (options.contains("colormap"))
+        m_colorMap->setCurrentText(options["colormap"].toString().trimmed().toLower());
     if (table) {
         m_tablePath = tablePath;
         m_tableKey = tableKey;
@@ -544,7 +584,8 @@ bool PeLabPanel::setOptions(const QVariantMap &options, QString *error)
             name += " : " + tableKey;
         showLearnedTable(name, table);
     }
-    if (options.contains("view")) setCurrentFigure(options["view"].toString().trimmed().toLower());
+    if (options.contains("view"))
+        setCurrentFigure(options["view"].toString().trimmed().toLower());
     m_applyingOptions = false;
     scheduleRecompute();
     return true;
@@ -564,11 +605,13 @@ bool PeLabPanel::open(const QString &path, QString *error)
         try {
             keys = matrixKeys(path.toStdString());
         } catch (const std::exception &e) {
-            if (error) *error = QString::fromUtf8(e.what());
+            if (error)
+                *error = QString::fromUtf8(e.what());
             return false;
         }
         if (keys.empty()) {
-            if (error) *error = tr("%1: holds no two-dimensional tensor to show as a position table").arg(path);
+            if (error)
+                *error = tr("%1: holds no two-dimensional tensor to show as a position table").arg(path);
             return false;
         }
         key = QString::fromStdString(keys.front());
@@ -579,10 +622,11 @@ bool PeLabPanel::open(const QString &path, QString *error)
             for (const std::string &k : keys)
                 names << QString::fromStdString(k);
             bool ok = false;
-            key = QInputDialog::getItem(this, tr("Choose a tensor"), tr("Tensor shown as the position table:"), names, 0,
-                                        false, &ok);
+            key = QInputDialog::getItem(this, tr("Choose a tensor"), tr("Tensor shown as the position table:"), names,
+                                        0, false, &ok);
             if (!ok) {
-                if (error) *error = tr("cancelled");
+                if (error)
+                    *error = tr("cancelled");
                 return false;
             }
         }
@@ -645,8 +689,9 @@ PeSettings PeLabPanel::currentSettings() const
     settings.base = m_base->value();
     std::vector<int> dimensions;
     if (parseDimensions(m_dimensions->text(), dimensions, nullptr)) {
-        dimensions.erase(std::remove_if(dimensions.begin(), dimensions.end(), [&](int d) { return d >= settings.dModel; }),
-                         dimensions.end());
+        dimensions.erase(
+            std::remove_if(dimensions.begin(), dimensions.end(), [&](int d) { return d >= settings.dModel; }),
+            dimensions.end());
         settings.curveDimensions = dimensions;
     }
     if (settings.curveDimensions.empty() || settings.curveDimensions.front() >= settings.dModel)
@@ -708,69 +753,31 @@ void PeLabPanel::recompute()
 
 void PeLabPanel::applyResult(const PeResult &result, const PeSettings &settings)
 {
-    using widgets::Series;
     const int positions = int(result.table->rows);
     const int width = int(result.table->cols);
-
-    QVector<Series> curves;
-    for (int dimension : settings.curveDimensions) {
-        Series series;
-        series.name = tr("dim %1 %2").arg(dimension).arg(dimension % 2 == 0 ? "sin" : "cos");
-        series.x = range(0, positions);
-        series.y.resize(positions);
-        for (int p = 0; p < positions; ++p)
-            series.y[p] = result.table->at(p, dimension);
-        curves.append(series);
-    }
     m_curves->setFigureTitle(tr("Sinusoidal positional encoding (d_model = %1)").arg(width));
-    m_curves->setSeries(curves);
-
-    m_heatmap->setFigureTitle(tr("Sinusoidal positional encoding (%1 positions \u00d7 d_model %2)").arg(positions).arg(width));
+    m_curves->setSeries(encodingCurves(result, settings));
+    m_heatmap->setFigureTitle(
+        tr("Sinusoidal positional encoding (%1 positions \u00d7 d_model %2)").arg(positions).arg(width));
     m_heatmap->setMatrix(result.table);
 
     const QString measure = settings.similarity == pe::Similarity::Dot ? tr("dot product") : tr("cosine");
     m_similarityMap->setFigureTitle(tr("Position similarity (%1)").arg(measure));
     m_similarityMap->setValueName(measure);
     m_similarityMap->setMatrix(result.similarity);
-    Series profile;
-    profile.name = tr("mean similarity");
-    profile.x = range(0, int(result.profile.size()));
-    profile.y = toQVector(result.profile);
-    m_profile->setSeries({profile});
+    m_profile->setSeries({similarityProfile(result)});
 
-    Series fast;
-    fast.name = tr("pair 0");
-    fast.x = toQVector(result.ropeFast.x);
-    fast.y = toQVector(result.ropeFast.y);
-    fast.parametric = true;
-    fast.markers = true;
-    Series slow = fast;
-    slow.name = tr("pair %1").arg(std::clamp(settings.ropePair, 0, settings.ropeDimension / 2 - 1));
-    slow.x = toQVector(result.ropeSlow.x);
-    slow.y = toQVector(result.ropeSlow.y);
-    m_ropeRotation->setSeries({fast, slow});
+    m_ropeRotation->setSeries(ropeRotation(result, settings));
     m_ropeScores->setMatrix(result.ropeScores);
-    QVector<Series> diagonals;
-    for (size_t i = 0; i < result.ropeOffsets.size(); ++i) {
-        Series diagonal;
-        diagonal.name = tr("m - n = %1").arg(result.ropeOffsets[i]);
-        diagonal.x = range(result.ropeOffsets[i], int(result.ropeDiagonals[i].size()));
-        diagonal.y = toQVector(result.ropeDiagonals[i]);
-        diagonals.append(diagonal);
-    }
-    m_ropeDiagonals->setSeries(diagonals);
+    m_ropeDiagonals->setSeries(ropeDiagonals(result));
     // Flat lines: the score depends only on m - n; the spread says how flat, in numbers.
     m_ropeDiagonals->setFigureTitle(tr("Score per offset m \u2212 n (spread %1)").arg(result.ropeSpread, 0, 'g', 2));
 
     const int head = std::clamp(settings.alibiHead, 0, settings.alibiHeads - 1);
-    m_alibiBias->setFigureTitle(tr("ALiBi bias of head %1 (slope %2)").arg(head).arg(result.alibiSlopes[size_t(head)], 0, 'g', 4));
+    m_alibiBias->setFigureTitle(
+        tr("ALiBi bias of head %1 (slope %2)").arg(head).arg(result.alibiSlopes[size_t(head)], 0, 'g', 4));
     m_alibiBias->setMatrix(result.alibiBias);
-    Series slopes;
-    slopes.name = tr("slope");
-    slopes.x = range(0, int(result.alibiSlopes.size()));
-    slopes.y = toQVector(result.alibiSlopes);
-    slopes.markers = true;
-    m_alibiSlopes->setSeries({slopes});
+    m_alibiSlopes->setSeries({alibiSlopes(result)});
 
     if (result.learnedSimilarity && m_learned)
         m_learnedSimilarity->setMatrix(result.learnedSimilarity);
