@@ -1,5 +1,7 @@
 #include "ProjectCommand.h"
 
+#include "Arguments.h"
+
 #include "tessera/core/EmbeddingSources.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
@@ -43,18 +45,16 @@ void splitSource(const QString &source, QString &path, QString &tensor)
 
 } // namespace
 
-void printProjectHelp()
-{
-    std::printf(
-        "  project --source FILE[:TENSOR] --method pca|tsne|umap --out COORDS.npy|.csv [--figure FIG.svg|.png|.pdf]\n"
-        "                 [--perplexity P] [--n-neighbors K] [--min-dist D] [--metric euclidean|cosine|pearson|manhattan]\n"
-        "                 [--iterations N] [--seed S] [--dimensions 2|3] [--labels FILE] [--search auto|exact|hnsw] [--quality-k K]\n"
-        "                 [--repeat N]\n"
-        "                 Lay out the rows of an N x D matrix (.npy, .safetensors, CSV) and write the N x 2 (or 3)\n"
-        "                 float32 coordinates in the input's row order; prints trustworthiness and k-NN\n"
-        "                 preservation (k 10). --labels: one label per line, colours the figure. --repeat N runs\n"
-        "                 the layout N times in one process and prints each time (benchmarks: warm runs).\n");
-}
+extern const char projectHelp[] =
+    "  project --source FILE[:TENSOR] --method pca|tsne|umap --out COORDS.npy|.csv [--figure FIG.svg|.png|.pdf]\n"
+    "                 [--perplexity P] [--n-neighbors K] [--min-dist D] [--metric euclidean|cosine|pearson|manhattan]\n"
+    "                 [--iterations N] [--seed S] [--dimensions 2|3] [--labels FILE] [--search auto|exact|hnsw] "
+    "[--quality-k K]\n"
+    "                 [--repeat N]\n"
+    "                 Lay out the rows of an N x D matrix (.npy, .safetensors, CSV) and write the N x 2 (or 3)\n"
+    "                 float32 coordinates in the input's row order; prints trustworthiness and k-NN\n"
+    "                 preservation (k 10). --labels: one label per line, colours the figure. --repeat N runs\n"
+    "                 the layout N times in one process and prints each time (benchmarks: warm runs).\n";
 
 int projectCommand(const QStringList &arguments)
 {
@@ -62,21 +62,28 @@ int projectCommand(const QStringList &arguments)
     projection::ProjectionRequest request;
     bool methodGiven = false;
     int repeat = 1;
-    for (int i = 0; i < arguments.size(); ++i) {
-        const QString &argument = arguments[i];
-        if (!argument.startsWith("--") || i + 1 >= arguments.size())
-            return usage(QStringLiteral("unexpected argument \"%1\"").arg(argument));
-        const QString value = arguments[++i];
+    Arguments reader(arguments);
+    while (!reader.atEnd()) {
+        QString argument, value;
+        if (!reader.anyValue(argument, value))
+            return usage(QStringLiteral("unexpected argument \"%1\"").arg(reader.current()));
         bool ok = true;
-        if (argument == "--source") source = value;
-        else if (argument == "--out") out = value;
-        else if (argument == "--figure") figure = value;
-        else if (argument == "--labels") labelsPath = value;
+        if (argument == "--source")
+            source = value;
+        else if (argument == "--out")
+            out = value;
+        else if (argument == "--figure")
+            figure = value;
+        else if (argument == "--labels")
+            labelsPath = value;
         else if (argument == "--search") {
             projection::NeighbourSearch search = projection::NeighbourSearch::Auto;
-            if (value == "exact") search = projection::NeighbourSearch::Exact;
-            else if (value == "hnsw") search = projection::NeighbourSearch::Hnsw;
-            else ok = value == "auto";
+            if (value == "exact")
+                search = projection::NeighbourSearch::Exact;
+            else if (value == "hnsw")
+                search = projection::NeighbourSearch::Hnsw;
+            else
+                ok = value == "auto";
             request.tsne.search = request.umap.search = search;
         } else if (argument == "--method") {
             ok = projection::parseMethod(value.toStdString(), request.method);
@@ -116,12 +123,14 @@ int projectCommand(const QStringList &arguments)
             return usage(QStringLiteral("%1: \"%2\" is not a valid value").arg(argument, value));
     }
     if (source.isEmpty() || out.isEmpty() || !methodGiven)
-        return usage(QStringLiteral("project needs --source FILE[:TENSOR], --method pca|tsne|umap and --out COORDS.npy"));
+        return usage(
+            QStringLiteral("project needs --source FILE[:TENSOR], --method pca|tsne|umap and --out COORDS.npy"));
     const QString outSuffix = QFileInfo(out).suffix().toLower();
     if (outSuffix != "npy" && outSuffix != "csv")
         return usage(QStringLiteral("--out: \"%1\" should end in .npy or .csv").arg(out));
     widgets::ExportFormat figureFormat = widgets::ExportFormat::Svg;
-    if (!figure.isEmpty() && (!widgets::parseExportFormat(QFileInfo(figure).suffix(), figureFormat) || figureFormat == widgets::ExportFormat::Csv))
+    if (!figure.isEmpty() && (!widgets::parseExportFormat(QFileInfo(figure).suffix(), figureFormat) ||
+                              figureFormat == widgets::ExportFormat::Csv))
         return usage(QStringLiteral("--figure: \"%1\" should end in .png, .svg or .pdf").arg(figure));
     // The coordinates and the axis labels need only the plotted components (the panel's variance
     // view asks for ten).
@@ -131,10 +140,11 @@ int projectCommand(const QStringList &arguments)
     try {
         // The panel's reader: labels one a line (a CSV's first field, a header dropped), up to 50
         // distinct labels also colour the points.
-        const projection::EmbeddingSet set = projection::matrixFile(path.toStdString(), tensor.toStdString(), labelsPath.toStdString());
+        const projection::EmbeddingSet set =
+            projection::matrixFile(path.toStdString(), tensor.toStdString(), labelsPath.toStdString());
         const Matrix &data = set.vectors;
-        std::fprintf(stderr, "%s: %lld x %lld, %s\n", path.toLocal8Bit().constData(), (long long)data.rows, (long long)data.cols,
-                     projection::methodName(request.method).c_str());
+        std::fprintf(stderr, "%s: %lld x %lld, %s\n", path.toLocal8Bit().constData(), (long long)data.rows,
+                     (long long)data.cols, projection::methodName(request.method).c_str());
         int lastPercent = -1;
         BasicJobContext context([&](double fraction, const std::string &message) {
             const int percent = int(std::floor(fraction * 100.0));
@@ -160,15 +170,20 @@ int projectCommand(const QStringList &arguments)
         if (outSuffix == "npy")
             writeNpy(out.toStdString(), FloatTensor{{p.coordinates.rows, p.coordinates.cols}, p.coordinates.values});
         else
-            writeCsv(out.toStdString(), p.coordinates, request.dimensions == 3 ? std::vector<std::string>{"x", "y", "z"} : std::vector<std::string>{"x", "y"});
-        std::printf("method %s  points %lld  seconds %.3f", projection::methodName(request.method).c_str(), (long long)data.rows, p.seconds);
+            writeCsv(out.toStdString(), p.coordinates,
+                     request.dimensions == 3 ? std::vector<std::string>{"x", "y", "z"}
+                                             : std::vector<std::string>{"x", "y"});
+        std::printf("method %s  points %lld  seconds %.3f", projection::methodName(request.method).c_str(),
+                    (long long)data.rows, p.seconds);
         if (request.method == projection::Method::Tsne)
             std::printf("  kl %.4f  iterations %d", p.klDivergence, p.steps);
         if (request.method != projection::Method::Pca)
-            std::printf("  neighbours %.3f s%s", p.neighbourSeconds, p.approximateNeighbours ? " (HNSW, approximate)" : " (exact)");
+            std::printf("  neighbours %.3f s%s", p.neighbourSeconds,
+                        p.approximateNeighbours ? " (HNSW, approximate)" : " (exact)");
         if (p.trustworthiness >= 0.0)
-            std::printf("\ntrustworthiness@%lld %.4f  knn-preservation@%lld %.4f  over %lld points", (long long)request.qualityNeighbours,
-                        p.trustworthiness, (long long)request.qualityNeighbours, p.preservation, (long long)p.qualityQueries);
+            std::printf("\ntrustworthiness@%lld %.4f  knn-preservation@%lld %.4f  over %lld points",
+                        (long long)request.qualityNeighbours, p.trustworthiness, (long long)request.qualityNeighbours,
+                        p.preservation, (long long)p.qualityQueries);
         std::printf("\n");
         if (!figure.isEmpty()) {
             widgets::ScatterView view;
@@ -189,7 +204,9 @@ int projectCommand(const QStringList &arguments)
                     view.setCategories(set.category, names);
             }
             const QString name = QFileInfo(path).fileName() + (tensor.isEmpty() ? QString() : ":" + tensor);
-            const QString methodTitle = request.method == projection::Method::Pca ? "PCA" : request.method == projection::Method::Tsne ? "t-SNE" : "UMAP";
+            const QString methodTitle = request.method == projection::Method::Pca    ? "PCA"
+                                        : request.method == projection::Method::Tsne ? "t-SNE"
+                                                                                     : "UMAP";
             view.setFigureTitle(QStringLiteral("%1 of %2 (%3 points)").arg(methodTitle, name).arg(data.rows));
             if (request.method == projection::Method::Pca && p.explainedRatio.size() >= 2)
                 view.setAxisLabels(QStringLiteral("PC 1 (%1%)").arg(100.0 * p.explainedRatio[0], 0, 'f', 1),
@@ -197,8 +214,10 @@ int projectCommand(const QStringList &arguments)
             else
                 view.setAxisLabels(methodTitle + " 1", methodTitle + " 2");
             if (p.trustworthiness >= 0.0)
-                view.setFootnote(QStringLiteral("trustworthiness %1 · %2-NN preserved %3").arg(p.trustworthiness, 0, 'f', 3)
-                                     .arg(request.qualityNeighbours).arg(p.preservation, 0, 'f', 3));
+                view.setFootnote(QStringLiteral("trustworthiness %1 · %2-NN preserved %3")
+                                     .arg(p.trustworthiness, 0, 'f', 3)
+                                     .arg(request.qualityNeighbours)
+                                     .arg(p.preservation, 0, 'f', 3));
             const QString error = widgets::exportFigure(view, figure, figureFormat);
             if (!error.isEmpty())
                 return failed(error);

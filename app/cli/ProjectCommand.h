@@ -7,6 +7,7 @@ namespace tessera::app {
 
 // Returns the process exit status (0 done, 1 the work failed, 2 bad command line).
 int projectCommand(const QStringList &arguments);
-void printProjectHelp();
+// Its lines of 'tessera-cli --help'.
+extern const char projectHelp[];
 
 } // namespace tessera::app

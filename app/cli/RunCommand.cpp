@@ -1,0 +1,86 @@
+// tessera-cli run: a checkpoint on named inputs; every captured internal into a safetensors file.
+
+#include "Arguments.h"
+#include "Commands.h"
+
+#include "tessera/core/Error.h"
+#include "tessera/core/Model.h"
+#include "tessera/core/Safetensors.h"
+
+#include <memory>
+
+namespace tessera::app {
+
+extern const char runHelp[] =
+    "  run --model DIR --inputs IN.safetensors --out OUT.safetensors [--with rollout,mean-attention-distance]\n"
+    "                 [--layers 0,3] [--no-attentions] [--no-hidden-states]\n"
+    "                 Run a checkpoint on inputs named like the Hugging Face forward arguments\n"
+    "                 (input_ids, attention_mask, token_type_ids, position_ids, pixel_values; DETR's\n"
+    "                 pixel_values and pixel_mask) and write every captured internal (attentions.{i},\n"
+    "                 hidden_states.{i}, logits; DETR's encoder_attentions.{i}, decoder_attentions.{i},\n"
+    "                 cross_attentions.{i}, pred_boxes, ...).\n";
+
+int runCommand(Studio &, const QStringList &arguments)
+{
+    QString modelPath, inputsPath, outPath;
+    CaptureOptions capture;
+    Arguments reader(arguments);
+    while (!reader.atEnd()) {
+        QString list;
+        if (reader.value("--model", modelPath)) {
+        } else if (reader.value("--inputs", inputsPath)) {
+        } else if (reader.value("--out", outPath)) {
+        } else if (reader.flag("--no-attentions"))
+            capture.attentions = false;
+        else if (reader.flag("--no-hidden-states"))
+            capture.hiddenStates = false;
+        else if (reader.value("--with", list)) {
+            for (const QString &extra : list.split(',', Qt::SkipEmptyParts)) {
+                if (extra == "rollout")
+                    capture.rollout = true;
+                else if (extra == "mean-attention-distance")
+                    capture.meanAttentionDistance = true;
+                else
+                    return usageError(
+                        QStringLiteral("--with: unknown analysis \"%1\" (rollout, mean-attention-distance)")
+                            .arg(extra));
+            }
+        } else if (reader.value("--layers", list)) {
+            for (const QString &layer : list.split(',', Qt::SkipEmptyParts)) {
+                bool ok = false;
+                const int value = layer.toInt(&ok);
+                if (!ok || value < 0)
+                    return usageError(QStringLiteral("--layers: \"%1\" is not a layer number").arg(layer));
+                capture.layers.push_back(value);
+            }
+        } else
+            return reader.unexpected(QStringLiteral("run: "));
+    }
+    if (modelPath.isEmpty() || inputsPath.isEmpty() || outPath.isEmpty())
+        return usageError(QStringLiteral("run needs --model DIR, --inputs IN.safetensors and --out OUT.safetensors"));
+    try {
+        const std::unique_ptr<Model> model = loadModel(modelPath.toStdString());
+        const SafetensorsFile file(inputsPath.toStdString());
+        ModelInputs inputs;
+        for (const std::string &key : file.keys()) {
+            if (key == "input_ids" || key == "attention_mask" || key == "token_type_ids" || key == "position_ids" ||
+                key == "timestep" || key == "pixel_mask")
+                inputs.integers[key] = {file.info(key).shape, file.readInt64(key)};
+            else if (key == "pixel_values" || key == "sample")
+                inputs.floats[key] = file.readFloat(key);
+            else
+                throw Error("unexpected input (expected input_ids, attention_mask, token_type_ids, position_ids, "
+                            "pixel_values, pixel_mask, or a UNet's sample and timestep)",
+                            inputsPath.toStdString(), key);
+        }
+        const ModelOutputs outputs = model->run(inputs, capture);
+        std::vector<std::pair<std::string, FloatTensor>> tensors(outputs.begin(), outputs.end());
+        writeSafetensors(outPath.toStdString(), tensors,
+                         {{"producer", "tessera-cli " TESSERA_VERSION}, {"model", modelPath.toStdString()}});
+    } catch (const std::exception &error) {
+        return failure(QString::fromStdString(error.what()));
+    }
+    return 0;
+}
+
+} // namespace tessera::app
