@@ -3,10 +3,10 @@
 // _TABLE, _DIFFUSION_CONFIG (UNet2DModel / toy denoiser config.json and scheduler_config.json),
 // _PREPROCESSOR (preprocessor_config.json), _IMAGE (PNG, JPEG, BMP, TIFF, WebP through OpenCV,
 // then resized and normalised as for a model), _DETR (a DETR config.json, a DETR
-// preprocessor_config.json and a COCO annotation file, from one input). Each writes the input to a private temporary file (the loaders read files, as the
-// app does), calls the loader and touches what it returns; tessera::Error is the expected
-// way out, anything else (a crash, an ASan/UBSan report, another exception type, a timeout, an
-// allocation beyond libFuzzer's -rss_limit_mb) is a finding. Built by fuzz/build.sh.
+// preprocessor_config.json and a COCO annotation file, from one input). Each writes the input to a private temporary
+// file (the loaders read files, as the app does), calls the loader and touches what it returns; tessera::Error is the
+// expected way out, anything else (a crash, an ASan/UBSan report, another exception type, a timeout, an allocation
+// beyond libFuzzer's -rss_limit_mb) is a finding. Built by fuzz/build.sh.
 
 #include "tessera/core/Datasets.h"
 #include "tessera/core/Detr.h"
@@ -46,7 +46,8 @@ const std::string &workFolder()
 std::string put(const std::string &name, const uint8_t *data, size_t size)
 {
     const std::string path = workFolder() + "/" + name;
-    std::ofstream(path, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char *>(data), std::streamsize(size));
+    std::ofstream(path, std::ios::binary | std::ios::trunc)
+        .write(reinterpret_cast<const char *>(data), std::streamsize(size));
     return path;
 }
 
@@ -57,7 +58,8 @@ std::pair<std::string, std::string> halves(const uint8_t *data, size_t size)
     while (cut < size && data[cut] != 0xff)
         ++cut;
     const std::string a(reinterpret_cast<const char *>(data), cut);
-    const std::string b = cut < size ? std::string(reinterpret_cast<const char *>(data) + cut + 1, size - cut - 1) : std::string();
+    const std::string b =
+        cut < size ? std::string(reinterpret_cast<const char *>(data) + cut + 1, size - cut - 1) : std::string();
     return {a, b};
 }
 
@@ -75,8 +77,9 @@ void fuzzSafetensors(const uint8_t *data, size_t size)
     tessera::SafetensorsFile file(put("input.safetensors", data, size));
     for (const std::string &key : file.keys()) {
         const tessera::TensorInfo &info = file.info(key);
-        if (info.dtype == tessera::DType::Bool || info.dtype == tessera::DType::I64 || info.dtype == tessera::DType::I32 ||
-            info.dtype == tessera::DType::I16 || info.dtype == tessera::DType::I8 || info.dtype == tessera::DType::U8)
+        if (info.dtype == tessera::DType::Bool || info.dtype == tessera::DType::I64 ||
+            info.dtype == tessera::DType::I32 || info.dtype == tessera::DType::I16 ||
+            info.dtype == tessera::DType::I8 || info.dtype == tessera::DType::U8)
             (void)file.readInt64(key);
         else
             (void)file.readFloat(key);
@@ -180,12 +183,13 @@ void fuzzDetr(const uint8_t *data, size_t size)
         image.pixels.assign(7 * 5 * 3, 100);
         const auto [h, w] = tessera::detr::resizedSize(image.height, image.width, p.shortestEdge, p.longestEdge);
         if (h < 1 || w < 1)
-            std::abort(); // a resize to nothing
+            std::abort();                // a resize to nothing
         if (h * w <= (int64_t(1) << 18)) // the resize itself is OpenCV's, fuzzed by the image target
             (void)tessera::detr::detrPreprocess(image, p);
     } catch (const tessera::Error &) {
     }
-    const tessera::detr::GroundTruth truth = tessera::detr::readCocoAnnotations(path, "a.jpg", 640, 480, {"a", "b", "c", "d", "e"});
+    const tessera::detr::GroundTruth truth =
+        tessera::detr::readCocoAnnotations(path, "a.jpg", 640, 480, {"a", "b", "c", "d", "e"});
     for (int64_t label : truth.labels)
         if (label < 0 || label >= 5)
             std::abort(); // a class the model does not have
@@ -224,16 +228,25 @@ Target chosen()
     static const Target target = [] {
         const char *name = std::getenv("TESSERA_FUZZ_TARGET");
         const std::string n = name ? name : "";
-        if (n == "safetensors") return fuzzSafetensors;
-        if (n == "config") return fuzzConfig;
-        if (n == "tokenizer_json") return fuzzTokenizerJson;
-        if (n == "wordpiece") return fuzzWordPiece;
-        if (n == "bpe") return fuzzBpe;
-        if (n == "idx") return fuzzIdx;
-        if (n == "table") return fuzzTable;
-        if (n == "diffusion_config") return fuzzDiffusionConfig;
-        std::fprintf(stderr, "set TESSERA_FUZZ_TARGET to safetensors, config, tokenizer_json, wordpiece, bpe, idx, table, "
-                             "or diffusion_config (preprocessor and image are built only without --portable)\n");
+        if (n == "safetensors")
+            return fuzzSafetensors;
+        if (n == "config")
+            return fuzzConfig;
+        if (n == "tokenizer_json")
+            return fuzzTokenizerJson;
+        if (n == "wordpiece")
+            return fuzzWordPiece;
+        if (n == "bpe")
+            return fuzzBpe;
+        if (n == "idx")
+            return fuzzIdx;
+        if (n == "table")
+            return fuzzTable;
+        if (n == "diffusion_config")
+            return fuzzDiffusionConfig;
+        std::fprintf(stderr,
+                     "set TESSERA_FUZZ_TARGET to safetensors, config, tokenizer_json, wordpiece, bpe, idx, table, "
+                     "or diffusion_config (preprocessor and image are built only without --portable)\n");
         std::abort();
     }();
     return target;

@@ -26,7 +26,8 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> weightShapes(const Mod
 
 // A Model over weights in memory, sharing (not copying) the tensors, so that run() with
 // capture sees the weights as they are now. folder is only reported in info().
-std::unique_ptr<Model> modelFromWeights(const ModelConfig &config, const Weights &weights, const std::string &folder = {});
+std::unique_ptr<Model> modelFromWeights(const ModelConfig &config, const Weights &weights,
+                                        const std::string &folder = {});
 
 // The forward pass with autograd for a model made by modelFromWeights: logits
 // [batch, sequence, vocabulary] (BERT, GPT-2) or [batch, labels] (ViT). Any thread, one call

@@ -93,8 +93,8 @@ private slots:
     void postProcessingEqualsTheFixture()
     {
         SafetensorsFile expected(kTiny + "/expected.safetensors");
-        const std::vector<Detection> detections =
-            postProcess(expected.readFloat("logits"), expected.readFloat("pred_boxes"), 640, 480, {"a", "b", "c", "d", "e"});
+        const std::vector<Detection> detections = postProcess(
+            expected.readFloat("logits"), expected.readFloat("pred_boxes"), 640, 480, {"a", "b", "c", "d", "e"});
         const FloatTensor scores = expected.readFloat("post.scores"), boxes = expected.readFloat("post.boxes_xyxy");
         const std::vector<int64_t> labels = expected.readInt64("post.labels");
         QCOMPARE(detections.size(), size_t(10));
@@ -105,15 +105,19 @@ private slots:
             QVERIFY(std::abs(detections[i].score - scores.values[i]) < 1e-6);
             const double got[4] = {detections[i].x0, detections[i].y0, detections[i].x1, detections[i].y1};
             for (int k = 0; k < 4; ++k)
-                QVERIFY2(std::abs(got[k] - boxes.values[i * 4 + size_t(k)]) < 1e-3, qPrintable(QString::number(got[k])));
+                QVERIFY2(std::abs(got[k] - boxes.values[i * 4 + size_t(k)]) < 1e-3,
+                         qPrintable(QString::number(got[k])));
         }
         // A threshold keeps those strictly above it.
         const double cut = scores.values[3];
         size_t above = 0;
         for (float s : scores.values)
             above += s > cut;
-        QCOMPARE(postProcess(expected.readFloat("logits"), expected.readFloat("pred_boxes"), 640, 480, {}, cut).size(), above);
-        QVERIFY(!errorOf([&] { postProcess(expected.readFloat("logits"), expected.readFloat("logits"), 640, 480, {}); }).isEmpty());
+        QCOMPARE(postProcess(expected.readFloat("logits"), expected.readFloat("pred_boxes"), 640, 480, {}, cut).size(),
+                 above);
+        QVERIFY(!errorOf([&] {
+                     postProcess(expected.readFloat("logits"), expected.readFloat("logits"), 640, 480, {});
+                 }).isEmpty());
     }
 
     void transformers4ConfigGivesTheSameModel()
@@ -236,7 +240,7 @@ private slots:
     void processorSizesByHand()
     {
         // (height, width) -> DetrImageProcessor's (shortest 800, longest 1333).
-        QCOMPARE(resizedSize(480, 640, 800, 1333), (std::pair<int64_t, int64_t>{800, 1066}));  // 800 * 640 / 480
+        QCOMPARE(resizedSize(480, 640, 800, 1333), (std::pair<int64_t, int64_t>{800, 1066})); // 800 * 640 / 480
         QCOMPARE(resizedSize(800, 600, 800, 1333), (std::pair<int64_t, int64_t>{1066, 800}));
         QCOMPARE(resizedSize(800, 1000, 800, 1333), (std::pair<int64_t, int64_t>{800, 1000})); // already there
         // Too elongated: the longest edge caps it. raw = 1333 * 500 / 2000 = 333.25 -> 333, and
@@ -271,9 +275,10 @@ private slots:
     void preprocessorConfigStyles()
     {
         QTemporaryDir dir;
-        const std::string modern = dir.path().toStdString() + "/modern.json", old = dir.path().toStdString() + "/old.json",
-                          bad = dir.path().toStdString() + "/bad.json";
-        std::ofstream(modern) << R"({"size": {"shortest_edge": 600, "longest_edge": 1000}, "image_mean": [0.5, 0.5, 0.5]})";
+        const std::string modern = dir.path().toStdString() + "/modern.json",
+                          old = dir.path().toStdString() + "/old.json", bad = dir.path().toStdString() + "/bad.json";
+        std::ofstream(modern)
+            << R"({"size": {"shortest_edge": 600, "longest_edge": 1000}, "image_mean": [0.5, 0.5, 0.5]})";
         std::ofstream(old) << R"({"size": 512, "max_size": 900, "do_normalize": false})";
         std::ofstream(bad) << R"({"size": {"height": 224, "width": 224}})";
         const DetrPreprocessing a = DetrPreprocessing::fromFile(modern), b = DetrPreprocessing::fromFile(old);

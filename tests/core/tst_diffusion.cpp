@@ -29,10 +29,10 @@ double worstExcess(const FloatTensor &actual, const FloatTensor &reference)
     return worst.sameShape ? worst.excess : INFINITY;
 }
 
-#define EXPECT_CLOSE(actual, reference, name)                                                                           \
-    do {                                                                                                                \
+#define EXPECT_CLOSE(actual, reference, name)                                                                          \
+    do {                                                                                                               \
         const double excess = worstExcess(actual, reference);                                                          \
-        QVERIFY2(excess <= 0.0, qPrintable(QString("%1: beyond tolerance by %2").arg(name).arg(excess)));                 \
+        QVERIFY2(excess <= 0.0, qPrintable(QString("%1: beyond tolerance by %2").arg(name).arg(excess)));              \
     } while (false)
 
 } // namespace
@@ -94,7 +94,8 @@ private slots:
             inputs.floats["sample"] = expected.readFloat("unet.input");
             inputs.integers["timestep"] = {{1}, {t}};
             const ModelOutputs out = unet->run(inputs, {});
-            EXPECT_CLOSE(out.at("sample"), expected.readFloat("unet.eps.t" + std::to_string(t)), QString("eps at t=%1").arg(t));
+            EXPECT_CLOSE(out.at("sample"), expected.readFloat("unet.eps.t" + std::to_string(t)),
+                         QString("eps at t=%1").arg(t));
         }
         // One timestep per batch item gives the same as each alone.
         ModelInputs both;
@@ -122,9 +123,12 @@ private slots:
         QCOMPARE(context.progress(), 1.0);
         for (int i = 0; i < 20; ++i) {
             const std::string p = "ddpm20.step" + std::to_string(i) + ".";
-            EXPECT_CLOSE(trajectory.modelOutputs[size_t(i)], expected.readFloat(p + "eps"), QString("step %1 eps").arg(i));
-            EXPECT_CLOSE(trajectory.predictedOriginal[size_t(i)], expected.readFloat(p + "pred_x0"), QString("step %1 pred_x0").arg(i));
-            EXPECT_CLOSE(trajectory.previous[size_t(i)], expected.readFloat(p + "x_prev"), QString("step %1 x_prev").arg(i));
+            EXPECT_CLOSE(trajectory.modelOutputs[size_t(i)], expected.readFloat(p + "eps"),
+                         QString("step %1 eps").arg(i));
+            EXPECT_CLOSE(trajectory.predictedOriginal[size_t(i)], expected.readFloat(p + "pred_x0"),
+                         QString("step %1 pred_x0").arg(i));
+            EXPECT_CLOSE(trajectory.previous[size_t(i)], expected.readFloat(p + "x_prev"),
+                         QString("step %1 x_prev").arg(i));
         }
         // Written in the fixture's names and read back.
         QTemporaryDir dir;
@@ -148,8 +152,10 @@ private slots:
         const Trajectory trajectory = sample(*unet, ddim, expected.readFloat("ddim10.x_T"), none, 0.0);
         for (int i = 0; i < 10; ++i) {
             const std::string p = "ddim10.step" + std::to_string(i) + ".";
-            EXPECT_CLOSE(trajectory.predictedOriginal[size_t(i)], expected.readFloat(p + "pred_x0"), QString("step %1 pred_x0").arg(i));
-            EXPECT_CLOSE(trajectory.previous[size_t(i)], expected.readFloat(p + "x_prev"), QString("step %1 x_prev").arg(i));
+            EXPECT_CLOSE(trajectory.predictedOriginal[size_t(i)], expected.readFloat(p + "pred_x0"),
+                         QString("step %1 pred_x0").arg(i));
+            EXPECT_CLOSE(trajectory.previous[size_t(i)], expected.readFloat(p + "x_prev"),
+                         QString("step %1 x_prev").arg(i));
         }
     }
 
@@ -180,12 +186,15 @@ private slots:
         QDir().mkpath(folder + "/scheduler");
         std::ifstream in(kTiny + "/config.json");
         std::string config((std::istreambuf_iterator<char>(in)), {});
-        auto write = [&](const QString &name, const std::string &text) { std::ofstream(folder.toStdString() + "/" + name.toStdString()) << text; };
+        auto write = [&](const QString &name, const std::string &text) {
+            std::ofstream(folder.toStdString() + "/" + name.toStdString()) << text;
+        };
         // A fourier embedding is refused by name.
         std::string fourier = config;
         fourier.replace(fourier.find("\"positional\""), 12, "\"fourier\"");
         write("config.json", fourier);
-        QFile::copy(QString::fromStdString(kTiny) + "/diffusion_pytorch_model.safetensors", folder + "/diffusion_pytorch_model.safetensors");
+        QFile::copy(QString::fromStdString(kTiny) + "/diffusion_pytorch_model.safetensors",
+                    folder + "/diffusion_pytorch_model.safetensors");
         try {
             loadModel(folder.toStdString());
             QFAIL("a fourier UNet was accepted");
