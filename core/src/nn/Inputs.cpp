@@ -12,6 +12,12 @@ const IntTensor *findInteger(const ModelInputs &inputs, const char *name)
     return it == inputs.integers.end() ? nullptr : &it->second;
 }
 
+std::pair<int64_t, int64_t> textRunSize(const ModelInputs &inputs)
+{
+    const IntTensor *ids = findInteger(inputs, "input_ids");
+    return ids && ids->shape.size() == 2 ? std::pair{ids->shape[0], ids->shape[1]} : std::pair<int64_t, int64_t>{};
+}
+
 torch::Tensor intTensor(const IntTensor &tensor)
 {
     return torch::from_blob(const_cast<int64_t *>(tensor.values.data()), tensor.shape, torch::kInt64).clone();

@@ -7,10 +7,13 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <utility>
 
 namespace tessera::detail::nn {
 
 const IntTensor *findInteger(const ModelInputs &inputs, const char *name);
+// The batch and sequence length of input_ids [batch, sequence]; {0, 0} when absent or malformed.
+std::pair<int64_t, int64_t> textRunSize(const ModelInputs &inputs);
 // int64 torch copy of tensor.
 torch::Tensor intTensor(const IntTensor &tensor);
 // input_ids [batch, sequence], every id in [0, vocabulary), at most maxPositions long.

@@ -91,11 +91,7 @@ public:
     torch::Tensor inputEmbedding(const Weights &w) const override { return w.at(m_words); }
     torch::Tensor positionTable(const Weights &w) const override { return w.at(m_positions); }
 
-    std::pair<int64_t, int64_t> runSize(const ModelInputs &inputs) const override
-    {
-        const IntTensor *ids = nn::findInteger(inputs, "input_ids");
-        return ids && ids->shape.size() == 2 ? std::pair{ids->shape[0], ids->shape[1]} : std::pair<int64_t, int64_t>{};
-    }
+    std::pair<int64_t, int64_t> runSize(const ModelInputs &inputs) const override { return nn::textRunSize(inputs); }
 
 private:
     struct Layer {
