@@ -26,7 +26,8 @@ public:
         t.shape = std::move(shape);
         t.values.resize(size_t(t.elementCount()));
         const int64_t fanIn = t.shape.size() > 1 ? t.elementCount() / t.shape[0] : 1;
-        std::normal_distribution<float> normal(0.0f, m_deviation > 0.0f ? m_deviation : float(1.0 / std::sqrt(double(fanIn))));
+        std::normal_distribution<float> normal(0.0f, m_deviation > 0.0f ? m_deviation
+                                                                        : float(1.0 / std::sqrt(double(fanIn))));
         for (float &v : t.values)
             v = std::isnan(fill) ? normal(m_generator) : fill;
         m_tensors.emplace_back(name, std::move(t));

@@ -7,8 +7,7 @@
 
 namespace tessera::bench {
 
-template <class F>
-double medianMs(int runs, F f)
+template <class F> double medianMs(int runs, F f)
 {
     f(); // warm-up: first-touch allocations, OpenMP thread start
     std::vector<double> t;

@@ -16,8 +16,7 @@
 #include <random>
 
 namespace {
-template <class F>
-void measure(const char *name, int runs, F f)
+template <class F> void measure(const char *name, int runs, F f)
 {
     f();
     std::vector<double> times;
@@ -28,7 +27,8 @@ void measure(const char *name, int runs, F f)
         times.push_back(timer.nsecsElapsed() / 1e6);
     }
     std::sort(times.begin(), times.end());
-    std::printf("%-44s median %8.2f ms   max %8.2f ms   (%d runs)\n", name, times[times.size() / 2], times.back(), runs);
+    std::printf("%-44s median %8.2f ms   max %8.2f ms   (%d runs)\n", name, times[times.size() / 2], times.back(),
+                runs);
 }
 } // namespace
 

@@ -32,7 +32,9 @@ void writeCheckpoint(const std::string &dir)
         "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072, "vocab_size": 30522,
         "max_position_embeddings": 512, "type_vocab_size": 2, "hidden_act": "gelu", "layer_norm_eps": 1e-12})";
     RandomWeights weights(0.02f);
-    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) { weights.add(name, std::move(shape), fill); };
+    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) {
+        weights.add(name, std::move(shape), fill);
+    };
     add("bert.embeddings.word_embeddings.weight", {30522, 768});
     add("bert.embeddings.position_embeddings.weight", {512, 768});
     add("bert.embeddings.token_type_embeddings.weight", {2, 768});
@@ -40,7 +42,8 @@ void writeCheckpoint(const std::string &dir)
     add("bert.embeddings.LayerNorm.bias", {768}, 0.0f);
     for (int l = 0; l < 12; ++l) {
         const std::string p = "bert.encoder.layer." + std::to_string(l) + ".";
-        for (const char *n : {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"}) {
+        for (const char *n :
+             {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"}) {
             add(p + n + ".weight", {768, 768});
             add(p + n + ".bias", {768});
         }

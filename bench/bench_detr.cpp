@@ -25,7 +25,8 @@ int main(int argc, char **argv)
     const int runs = argc > 3 ? std::atoi(argv[3]) : 5;
     const RuntimeInfo runtime = configureRuntime(threads);
     std::filesystem::create_directories(folder);
-    const std::string config = R"({"model_type": "detr", "architectures": ["DetrForObjectDetection"], "backbone": "resnet50",
+    const std::string config =
+        R"({"model_type": "detr", "architectures": ["DetrForObjectDetection"], "backbone": "resnet50",
         "use_timm_backbone": true, "d_model": 256, "encoder_layers": 6, "decoder_layers": 6, "encoder_attention_heads": 8,
         "decoder_attention_heads": 8, "encoder_ffn_dim": 2048, "decoder_ffn_dim": 2048, "num_queries": 100})";
     if (!std::filesystem::exists(folder + "/model.safetensors")) {
@@ -34,11 +35,14 @@ int main(int argc, char **argv)
         for (const auto &[name, shape] : detr::detrWeightShapes(c, 91)) {
             const bool variance = name.size() > 11 && name.compare(name.size() - 11, 11, "running_var") == 0;
             const bool norm = name.find("bn") != std::string::npos || name.find("downsample.1") != std::string::npos ||
-                              name.find("layer_norm") != std::string::npos || name.find("layernorm") != std::string::npos;
+                              name.find("layer_norm") != std::string::npos ||
+                              name.find("layernorm") != std::string::npos;
             const bool bias = name.size() > 4 && name.compare(name.size() - 4, 4, "bias") == 0;
-            weights.add(name, shape, variance ? 1.0f : norm && !bias && name.find("running_mean") == std::string::npos ? 1.0f
-                                     : bias || name.find("running_mean") != std::string::npos                ? 0.0f
-                                                                                                              : NAN);
+            weights.add(name, shape,
+                        variance                                                          ? 1.0f
+                        : norm && !bias && name.find("running_mean") == std::string::npos ? 1.0f
+                        : bias || name.find("running_mean") != std::string::npos          ? 0.0f
+                                                                                          : NAN);
         }
         weights.write(folder + "/model.safetensors");
     }

@@ -27,7 +27,8 @@ void writeCheckpoint(const std::string &dir)
 {
     ::mkdir(dir.c_str(), 0755);
     ::mkdir((dir + "/scheduler").c_str(), 0755);
-    std::ofstream(dir + "/config.json") << R"({"_class_name": "UNet2DModel", "act_fn": "silu", "attention_head_dim": null,
+    std::ofstream(dir + "/config.json")
+        << R"({"_class_name": "UNet2DModel", "act_fn": "silu", "attention_head_dim": null,
         "block_out_channels": [128, 256, 256, 256], "center_input_sample": false, "down_block_types": ["DownBlock2D",
         "AttnDownBlock2D", "DownBlock2D", "DownBlock2D"], "downsample_padding": 0, "flip_sin_to_cos": false,
         "freq_shift": 1, "in_channels": 3, "layers_per_block": 2, "mid_block_scale_factor": 1, "norm_eps": 1e-06,
@@ -37,7 +38,9 @@ void writeCheckpoint(const std::string &dir)
         "beta_schedule": "linear", "beta_start": 0.0001, "clip_sample": true, "num_train_timesteps": 1000,
         "variance_type": "fixed_large"})";
     RandomWeights weights(0.0f);
-    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) { weights.add(name, std::move(shape), fill); };
+    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) {
+        weights.add(name, std::move(shape), fill);
+    };
     auto conv = [&](const std::string &p, int64_t in, int64_t out, int64_t k) {
         add(p + ".weight", {out, in, k, k});
         add(p + ".bias", {out}, 0.0f);
@@ -130,7 +133,8 @@ int main(int argc, char **argv)
     inputs.integers["timestep"] = {{1}, {500}};
     const double forward = medianMs(9, [&] { unet->run(inputs, {}); });
     std::printf("UNet forward, batch 1: median %.1f ms of 9\n", forward);
-    for (const auto &[kind, steps] : {std::pair<std::string, int>{"ddim", 50}, std::pair<std::string, int>{"ddpm", ddpmSteps}}) {
+    for (const auto &[kind, steps] :
+         {std::pair<std::string, int>{"ddim", 50}, std::pair<std::string, int>{"ddpm", ddpmSteps}}) {
         if (steps < 1)
             continue;
         diffusion::Scheduler scheduler(diffusion::schedulerConfigFor(dir, kind));

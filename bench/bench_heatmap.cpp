@@ -16,8 +16,7 @@
 
 namespace {
 
-template <class Function>
-void measure(const char *name, int repeats, Function function)
+template <class Function> void measure(const char *name, int repeats, Function function)
 {
     std::vector<double> times;
     function(); // warm-up
@@ -28,7 +27,8 @@ void measure(const char *name, int repeats, Function function)
         times.push_back(timer.nsecsElapsed() / 1e6);
     }
     std::sort(times.begin(), times.end());
-    std::printf("%-34s median %8.2f ms   min %8.2f ms   (%d runs)\n", name, times[times.size() / 2], times.front(), repeats);
+    std::printf("%-34s median %8.2f ms   min %8.2f ms   (%d runs)\n", name, times[times.size() / 2], times.front(),
+                repeats);
 }
 
 } // namespace

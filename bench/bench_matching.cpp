@@ -37,8 +37,8 @@ int main(int argc, char **argv)
         const matching::CostMatrix c = lcgCosts(s[0], s[1], 12345);
         double total = 0.0;
         const double ms = bench::medianMs(runs, [&] { total = matching::linearSumAssignment(c).total; });
-        std::printf("  tessera %3lld x %-3lld  %8.4f ms   total %.12f\n", static_cast<long long>(s[0]), static_cast<long long>(s[1]), ms,
-                    total);
+        std::printf("  tessera %3lld x %-3lld  %8.4f ms   total %.12f\n", static_cast<long long>(s[0]),
+                    static_cast<long long>(s[1]), ms, total);
     }
     return 0;
 }

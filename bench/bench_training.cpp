@@ -26,9 +26,11 @@ int main(int argc, char **argv)
     const int threads = std::atoi(argv[2]);
     const int steps = std::atoi(argv[3]);
     const tessera::RuntimeInfo runtime = tessera::configureRuntime(threads);
-    std::printf("runtime: LibTorch %s, %s · %d threads\n", runtime.torchVersion.c_str(), runtime.blasName.c_str(), runtime.threads);
+    std::printf("runtime: LibTorch %s, %s · %d threads\n", runtime.torchVersion.c_str(), runtime.blasName.c_str(),
+                runtime.threads);
     for (const char *recipe : {"gpt-text", "bert-text"}) {
-        const std::filesystem::path folder = std::filesystem::temp_directory_path() / ("tessera-bench-train-" + std::string(recipe));
+        const std::filesystem::path folder =
+            std::filesystem::temp_directory_path() / ("tessera-bench-train-" + std::string(recipe));
         std::filesystem::remove_all(folder);
         tessera::TrainingOptions o;
         o.recipe = recipe;
@@ -49,10 +51,11 @@ int main(int argc, char **argv)
         for (size_t i = 11; i < seconds.size(); ++i)
             step.push_back(1000.0 * (seconds[i] - seconds[i - 1]));
         std::sort(step.begin(), step.end());
-        std::printf("%-10s tessera  batch %lld x %lld tokens, %lld layers x %lld hidden: median %7.2f ms/step  min %7.2f  (%zu steps)\n",
+        std::printf("%-10s tessera  batch %lld x %lld tokens, %lld layers x %lld hidden: median %7.2f ms/step  min "
+                    "%7.2f  (%zu steps)\n",
                     recipe, static_cast<long long>(resolved.batchSize), static_cast<long long>(resolved.sequenceLength),
-                    static_cast<long long>(resolved.layers), static_cast<long long>(resolved.hidden), step[step.size() / 2],
-                    step.front(), step.size());
+                    static_cast<long long>(resolved.layers), static_cast<long long>(resolved.hidden),
+                    step[step.size() / 2], step.front(), step.size());
         std::filesystem::remove_all(folder);
     }
     return 0;

@@ -79,7 +79,8 @@ double stepsPerSecond(int steps, int plot) // 0: none, 1: the panel's policy, 2:
                 Qt::QueuedConnection);
         });
         seconds = clock.nsecsElapsed() / 1e9;
-        QMetaObject::invokeMethod(&anchor, [&] { done = true; }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            &anchor, [&] { done = true; }, Qt::QueuedConnection);
     });
     while (!done)
         QApplication::processEvents(QEventLoop::WaitForMoreEvents);
@@ -97,8 +98,8 @@ int main(int argc, char **argv)
     const int steps = argc > 2 ? std::atoi(argv[2]) : 600;
     const int repeats = argc > 3 ? std::atoi(argv[3]) : 3;
     const tessera::RuntimeInfo runtime = tessera::configureRuntime(threads);
-    std::printf("runtime: %s · %d threads; reverse recipe, %d steps, %d alternating repeats\n", runtime.blasName.c_str(),
-                runtime.threads, steps, repeats);
+    std::printf("runtime: %s · %d threads; reverse recipe, %d steps, %d alternating repeats\n",
+                runtime.blasName.c_str(), runtime.threads, steps, repeats);
     std::vector<double> runs[3];
     for (int i = 0; i < repeats; ++i)
         for (int policy = 0; policy < 3; ++policy)

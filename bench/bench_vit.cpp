@@ -38,14 +38,17 @@ void writeCheckpoint(const std::string &dir)
     config << "}}";
     config.close();
     RandomWeights weights(0.02f);
-    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) { weights.add(name, std::move(shape), fill); };
+    auto add = [&](const std::string &name, std::vector<int64_t> shape, float fill = NAN) {
+        weights.add(name, std::move(shape), fill);
+    };
     add("vit.embeddings.cls_token", {1, 1, 768});
     add("vit.embeddings.position_embeddings", {1, 197, 768});
     add("vit.embeddings.patch_embeddings.projection.weight", {768, 3, 16, 16});
     add("vit.embeddings.patch_embeddings.projection.bias", {768});
     for (int l = 0; l < 12; ++l) {
         const std::string p = "vit.encoder.layer." + std::to_string(l) + ".";
-        for (const char *n : {"attention.attention.query", "attention.attention.key", "attention.attention.value", "attention.output.dense"}) {
+        for (const char *n : {"attention.attention.query", "attention.attention.key", "attention.attention.value",
+                              "attention.output.dense"}) {
             add(p + n + ".weight", {768, 768});
             add(p + n + ".bias", {768});
         }
@@ -110,9 +113,11 @@ int main(int argc, char **argv)
         std::sort(distanceTimes.begin(), distanceTimes.end());
         const double b = bareTimes[1], d = distanceTimes[1];
         const double full = medianMs(runs, [&] { model->run(inputs, lens); });
-        std::printf("batch %lld  forward %8.1f ms (%.2f images/s)  + mean attention distance %8.1f ms (overhead %+.1f%%)"
-                    "  + attentions captured too %8.1f ms (%.2f images/s)\n",
-                    (long long)batch, b, 1000.0 * double(batch) / b, d, 100.0 * (d - b) / b, full, 1000.0 * double(batch) / full);
+        std::printf(
+            "batch %lld  forward %8.1f ms (%.2f images/s)  + mean attention distance %8.1f ms (overhead %+.1f%%)"
+            "  + attentions captured too %8.1f ms (%.2f images/s)\n",
+            (long long)batch, b, 1000.0 * double(batch) / b, d, 100.0 * (d - b) / b, full,
+            1000.0 * double(batch) / full);
     }
     return 0;
 }

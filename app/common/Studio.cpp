@@ -14,7 +14,8 @@ Studio::Studio(int threads) : m_runtime(configureRuntime(threads))
         logWarning(m_runtime.warning);
     m_plugins.loadAll();
     if (m_plugins.panels().isEmpty())
-        logError("no panels were found; looked in: " + plugins::PluginManager::defaultSearchPaths().join(", ").toStdString() +
+        logError("no panels were found; looked in: " +
+                 plugins::PluginManager::defaultSearchPaths().join(", ").toStdString() +
                  " (set TESSERA_PLUGIN_PATH to the folder holding libtessera_*.so)");
 }
 

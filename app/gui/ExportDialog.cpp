@@ -72,8 +72,8 @@ void ExportDialog::syncSuffix()
 
 void ExportDialog::browse()
 {
-    const QString path = QFileDialog::getSaveFileName(this, windowTitle(), m_path->text(),
-                                                      tr("Figures (*.pdf *.svg *.png *.csv)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, windowTitle(), m_path->text(), tr("Figures (*.pdf *.svg *.png *.csv)"));
     if (path.isEmpty())
         return;
     m_path->setText(path);
@@ -82,7 +82,10 @@ void ExportDialog::browse()
         m_format->setCurrentIndex(index);
 }
 
-QString ExportDialog::path() const { return m_path->text(); }
+QString ExportDialog::path() const
+{
+    return m_path->text();
+}
 
 widgets::ExportFormat ExportDialog::format() const
 {
@@ -106,8 +109,8 @@ void ExportDialog::accept()
         QMessageBox::warning(this, windowTitle(), tr("The folder %1 does not exist.").arg(info.absolutePath()));
         return;
     }
-    if (info.exists() &&
-        QMessageBox::question(this, windowTitle(), tr("%1 exists. Replace it?").arg(info.fileName())) != QMessageBox::Yes)
+    if (info.exists() && QMessageBox::question(this, windowTitle(),
+                                               tr("%1 exists. Replace it?").arg(info.fileName())) != QMessageBox::Yes)
         return;
     QSettings settings;
     settings.setValue("export/folder", info.absolutePath());

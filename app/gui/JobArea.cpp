@@ -52,7 +52,8 @@ void JobArea::refresh()
         return;
     }
     const widgets::JobHandle *newest = m_jobs.last();
-    m_title->setText(m_jobs.size() == 1 ? newest->title() : tr("%1 (+%2 more)").arg(newest->title()).arg(m_jobs.size() - 1));
+    m_title->setText(m_jobs.size() == 1 ? newest->title()
+                                        : tr("%1 (+%2 more)").arg(newest->title()).arg(m_jobs.size() - 1));
     m_bar->setValue(int(newest->progress() * 1000));
     setVisible(true);
 }

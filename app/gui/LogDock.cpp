@@ -4,7 +4,8 @@
 
 namespace tessera::app {
 
-LogDock::LogDock(widgets::LogModel &model, QWidget *parent) : QDockWidget(tr("Log"), parent), m_text(new QPlainTextEdit(this))
+LogDock::LogDock(widgets::LogModel &model, QWidget *parent)
+    : QDockWidget(tr("Log"), parent), m_text(new QPlainTextEdit(this))
 {
     setObjectName("LogDock");
     m_text->setReadOnly(true);

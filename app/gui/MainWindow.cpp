@@ -29,7 +29,10 @@
 #include <QTabWidget>
 
 // Q_INIT_RESOURCE must be used outside any namespace.
-static void initResources() { Q_INIT_RESOURCE(resources); }
+static void initResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
 
 namespace tessera::app {
 namespace {
@@ -91,9 +94,10 @@ void MainWindow::createPanels()
                 [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     }
     if (m_panels.isEmpty()) {
-        auto *label = new QLabel(tr("<h3>No panels were loaded</h3><p>Tessera looked for plugins in:<br>%1</p>"
-                                    "<p>Set TESSERA_PLUGIN_PATH to the folder holding libtessera_*.so, or reinstall.</p>")
-                                     .arg(plugins::PluginManager::defaultSearchPaths().join("<br>")));
+        auto *label =
+            new QLabel(tr("<h3>No panels were loaded</h3><p>Tessera looked for plugins in:<br>%1</p>"
+                          "<p>Set TESSERA_PLUGIN_PATH to the folder holding libtessera_*.so, or reinstall.</p>")
+                           .arg(plugins::PluginManager::defaultSearchPaths().join("<br>")));
         label->setAlignment(Qt::AlignCenter);
         m_tabs->addTab(label, tr("Welcome"));
     }
@@ -106,8 +110,9 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("&Open\u2026"), this, [this]() {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open"), QSettings().value("open/folder").toString(),
-                                                          tr("Supported files (*.safetensors *.npy *.csv *.json);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open"), QSettings().value("open/folder").toString(),
+                                         tr("Supported files (*.safetensors *.npy *.csv *.json);;All files (*)"));
         if (!path.isEmpty())
             openPath(path);
     });
@@ -129,14 +134,16 @@ void MainWindow::createMenus()
     exportData->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     file->addSeparator();
     QAction *saveSessionAction = file->addAction(tr("&Save Session\u2026"), this, [this]() {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save Session"), QString(), tr("Tessera sessions (*.tessera)"));
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Save Session"), QString(), tr("Tessera sessions (*.tessera)"));
         QString error;
         if (!path.isEmpty() && !saveSession(path.endsWith(".tessera") ? path : path + ".tessera", &error))
             reportError(error);
     });
     saveSessionAction->setShortcut(QKeySequence::Save);
     file->addAction(tr("Open Sess&ion\u2026"), this, [this]() {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), QString(), tr("Tessera sessions (*.tessera)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open Session"), QString(), tr("Tessera sessions (*.tessera)"));
         QString error;
         if (!path.isEmpty() && !loadSession(path, &error))
             reportError(error);
@@ -169,9 +176,8 @@ void MainWindow::createMenus()
         const QString themeId = QString::fromLatin1(id);
         connect(action, &QAction::triggered, this, [this, themeId]() { applyTheme(themeId); });
     }
-    QAction *fullScreen = m_panelMenu->addAction(tr("&Full Screen"), this, [this]() {
-        setWindowState(windowState() ^ Qt::WindowFullScreen);
-    });
+    QAction *fullScreen = m_panelMenu->addAction(tr("&Full Screen"), this,
+                                                 [this]() { setWindowState(windowState() ^ Qt::WindowFullScreen); });
     fullScreen->setShortcut(QKeySequence::FullScreen);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -190,11 +196,11 @@ void MainWindow::createStatusBar()
 
     const RuntimeInfo &runtime = m_studio.runtime();
     m_runtimeLabel = new QLabel(QString::fromStdString(runtime.summary()), this);
-    m_runtimeLabel->setToolTip(tr("LibTorch %1 \u00b7 %2 \u00b7 %3 of %4 cores")
-                                   .arg(QString::fromStdString(runtime.torchVersion),
-                                        QString::fromStdString(runtime.blasLibrary))
-                                   .arg(runtime.threads)
-                                   .arg(runtime.cores));
+    m_runtimeLabel->setToolTip(
+        tr("LibTorch %1 \u00b7 %2 \u00b7 %3 of %4 cores")
+            .arg(QString::fromStdString(runtime.torchVersion), QString::fromStdString(runtime.blasLibrary))
+            .arg(runtime.threads)
+            .arg(runtime.cores));
     if (runtime.referenceBlas) {
         m_runtimeLabel->setText(QStringLiteral("\u26a0 ") + m_runtimeLabel->text());
         m_runtimeLabel->setStyleSheet("QLabel { color: white; background: #b00020; padding: 0 6px; }");
@@ -268,7 +274,8 @@ bool MainWindow::openPath(const QString &path, QString *error)
         // The panel in view gets the first chance (a training run dropped on the Training
         // panel opens there, not in Models).
         QList<widgets::PanelWidget *> order = m_panels;
-        if (auto *current = qobject_cast<widgets::PanelWidget *>(m_tabs->currentWidget()); current && order.removeOne(current))
+        if (auto *current = qobject_cast<widgets::PanelWidget *>(m_tabs->currentWidget());
+            current && order.removeOne(current))
             order.prepend(current);
         for (widgets::PanelWidget *panel : order) {
             if (!panel->canOpen(path))
@@ -441,16 +448,19 @@ bool MainWindow::loadSession(const QString &path, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        if (error) *error = tr("%1: cannot open (%2)").arg(path, file.errorString());
+        if (error)
+            *error = tr("%1: cannot open (%2)").arg(path, file.errorString());
         return false;
     }
     if (file.size() > 16 * 1024 * 1024) {
-        if (error) *error = tr("%1: %2 bytes is too large for a session file").arg(path).arg(file.size());
+        if (error)
+            *error = tr("%1: %2 bytes is too large for a session file").arg(path).arg(file.size());
         return false;
     }
     QString message;
     if (!applySessionJson(file.readAll(), &message)) {
-        if (error) *error = tr("%1: %2").arg(path, message);
+        if (error)
+            *error = tr("%1: %2").arg(path, message);
         return false;
     }
     return true;

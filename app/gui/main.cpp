@@ -66,8 +66,10 @@ int main(int argc, char **argv)
     parser.addPositionalArgument("paths", "Files or checkpoint folders to open.", "[FILE|FOLDER...]");
     QCommandLineOption panelOption("panel", "Panel shown first (e.g. pe).", "id");
     QCommandLineOption threadsOption("threads", "Intra-op threads (default: one per core).", "n");
-    QCommandLineOption screenshotOption("screenshot", "Save a screenshot of the window once idle, then quit.", "file.png");
-    QCommandLineOption firstPaintOption("quit-after-first-paint", "Print the time to the first frame and quit (bench).");
+    QCommandLineOption screenshotOption("screenshot", "Save a screenshot of the window once idle, then quit.",
+                                        "file.png");
+    QCommandLineOption firstPaintOption("quit-after-first-paint",
+                                        "Print the time to the first frame and quit (bench).");
     QCommandLineOption freshOption("fresh", "Ignore the saved window layout and session.");
     parser.addOptions({panelOption, threadsOption, screenshotOption, firstPaintOption, freshOption});
     parser.process(application);
@@ -112,7 +114,8 @@ int main(int argc, char **argv)
             poll->stop();
             QTimer::singleShot(300, &window, [&window, path]() {
                 const bool saved = window.grab().save(path);
-                std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "screenshot" : "cannot write", qPrintable(path));
+                std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "screenshot" : "cannot write",
+                             qPrintable(path));
                 QApplication::exit(saved ? 0 : 1);
             });
         });

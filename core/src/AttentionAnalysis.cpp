@@ -22,13 +22,17 @@ void dimensions(const FloatTensor &layer, int64_t batchIndex, int64_t &heads, in
     if (shape.size() != 3 || shape[1] != shape[2])
         throw Error("attention must be [batch, heads, n, n] or [heads, n, n], found " + shapeToString(layer.shape));
     if (batchIndex < 0 || batchIndex >= batch)
-        throw Error("batch item " + std::to_string(batchIndex) + " does not exist (batch of " + std::to_string(batch) + ")");
+        throw Error("batch item " + std::to_string(batchIndex) + " does not exist (batch of " + std::to_string(batch) +
+                    ")");
     heads = shape[0];
     n = shape[1];
     offset = size_t(batchIndex * heads * n * n);
 }
 
-bool valid(const std::vector<int64_t> &validKeys, size_t k) { return validKeys.empty() || (k < validKeys.size() && validKeys[k]); }
+bool valid(const std::vector<int64_t> &validKeys, size_t k)
+{
+    return validKeys.empty() || (k < validKeys.size() && validKeys[k]);
+}
 
 } // namespace
 
@@ -105,7 +109,8 @@ std::vector<int64_t> topIndices(const std::vector<double> &values, int64_t u)
 {
     std::vector<int64_t> order(values.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return values[size_t(a)] > values[size_t(b)]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t a, int64_t b) { return values[size_t(a)] > values[size_t(b)]; });
     order.resize(size_t(std::clamp<int64_t>(u, 0, int64_t(order.size()))));
     return order;
 }
@@ -114,7 +119,8 @@ Matrix difference(const Matrix &a, const Matrix &b)
 {
     if (a.rows != b.rows || a.cols != b.cols)
         throw Error("cannot subtract a " + std::to_string(a.rows) + "x" + std::to_string(a.cols) + " map from a " +
-                    std::to_string(b.rows) + "x" + std::to_string(b.cols) + " one: the inputs have different token counts");
+                    std::to_string(b.rows) + "x" + std::to_string(b.cols) +
+                    " one: the inputs have different token counts");
     Matrix d(a.rows, a.cols);
     for (size_t i = 0; i < a.values.size(); ++i)
         d.values[i] = a.values[i] - b.values[i];

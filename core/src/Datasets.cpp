@@ -96,7 +96,10 @@ std::vector<uint8_t> readIdx(const std::string &path, std::vector<int64_t> &dime
     return data;
 }
 
-std::string defaultFashionMnistFolder() { return "/usr/share/datasets/fashion-mnist"; }
+std::string defaultFashionMnistFolder()
+{
+    return "/usr/share/datasets/fashion-mnist";
+}
 
 ImageDataset loadFashionMnist(const std::string &split, const std::string &folder)
 {
@@ -107,7 +110,8 @@ ImageDataset loadFashionMnist(const std::string &split, const std::string &folde
         for (const std::string &candidate : {stem + name + ".gz", stem + name})
             if (exists(candidate))
                 return candidate;
-        throw Error("Fashion-MNIST file " + stem + name + "[.gz] not found (Debian package dataset-fashion-mnist)", folder);
+        throw Error("Fashion-MNIST file " + stem + name + "[.gz] not found (Debian package dataset-fashion-mnist)",
+                    folder);
     };
     const std::string imagesPath = find("-images-idx3-ubyte"), labelsPath = find("-labels-idx1-ubyte");
     ImageDataset set;
@@ -117,8 +121,8 @@ ImageDataset loadFashionMnist(const std::string &split, const std::string &folde
     if (imageDims.size() != 3)
         throw Error("images must have 3 dimensions", imagesPath);
     if (labelDims.size() != 1 || labelDims[0] != imageDims[0])
-        throw Error(std::to_string(labelDims.empty() ? 0 : labelDims[0]) + " labels for " + std::to_string(imageDims[0]) +
-                        " images",
+        throw Error(std::to_string(labelDims.empty() ? 0 : labelDims[0]) + " labels for " +
+                        std::to_string(imageDims[0]) + " images",
                     labelsPath);
     set.count = imageDims[0];
     set.rows = imageDims[1];
@@ -127,7 +131,8 @@ ImageDataset loadFashionMnist(const std::string &split, const std::string &folde
     for (int64_t label : set.labels)
         if (label > 9)
             throw Error("label " + std::to_string(label) + " outside 0-9", labelsPath);
-    set.labelNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+    set.labelNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                      "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
     return set;
 }
 

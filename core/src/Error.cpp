@@ -14,8 +14,8 @@ std::string compose(const std::string &reason, const std::string &file, const st
 } // namespace
 
 Error::Error(std::string reason, std::string file, std::string key)
-    : std::runtime_error(compose(reason, file, key)), m_reason(std::move(reason)),
-      m_file(std::move(file)), m_key(std::move(key))
+    : std::runtime_error(compose(reason, file, key)), m_reason(std::move(reason)), m_file(std::move(file)),
+      m_key(std::move(key))
 {
 }
 

@@ -54,8 +54,8 @@ std::string readFile(const std::string &path, size_t maxBytes)
     if (S_ISDIR(info.st_mode))
         throw Error("is a folder, expected a file", path);
     if (static_cast<size_t>(info.st_size) > maxBytes)
-        throw Error("file is " + std::to_string(info.st_size) + " bytes, more than the " +
-                        std::to_string(maxBytes) + " bytes allowed here",
+        throw Error("file is " + std::to_string(info.st_size) + " bytes, more than the " + std::to_string(maxBytes) +
+                        " bytes allowed here",
                     path);
     FILE *file = std::fopen(path.c_str(), "rb");
     if (!file)

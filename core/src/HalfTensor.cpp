@@ -15,8 +15,8 @@ HalfTensor HalfTensor::fromFloat(const FloatTensor &tensor)
     half.values.resize(tensor.values.size());
     if (tensor.values.empty())
         return half;
-    const torch::Tensor source = torch::from_blob(const_cast<float *>(tensor.values.data()),
-                                                  {int64_t(tensor.values.size())}, torch::kFloat32);
+    const torch::Tensor source =
+        torch::from_blob(const_cast<float *>(tensor.values.data()), {int64_t(tensor.values.size())}, torch::kFloat32);
     torch::from_blob(half.values.data(), {int64_t(half.values.size())}, torch::kHalf).copy_(source);
     return half;
 }
@@ -42,6 +42,9 @@ FloatTensor HalfTensor::toFloat() const
     return tensor;
 }
 
-int64_t HalfTensor::elementCount() const { return int64_t(values.size()); }
+int64_t HalfTensor::elementCount() const
+{
+    return int64_t(values.size());
+}
 
 } // namespace tessera

@@ -19,9 +19,11 @@ namespace tessera::matching {
 Assignment linearSumAssignment(const CostMatrix &cost)
 {
     if (cost.rows < 0 || cost.cols < 0 || size_t(cost.rows * cost.cols) != cost.values.size())
-        throw Error("a cost matrix of " + std::to_string(cost.rows) + " x " + std::to_string(cost.cols) + " needs that many values");
+        throw Error("a cost matrix of " + std::to_string(cost.rows) + " x " + std::to_string(cost.cols) +
+                    " needs that many values");
     if (cost.rows > 4096 || cost.cols > 4096)
-        throw Error("assignment is limited to 4096 x 4096 (" + std::to_string(cost.rows) + " x " + std::to_string(cost.cols) + " asked)");
+        throw Error("assignment is limited to 4096 x 4096 (" + std::to_string(cost.rows) + " x " +
+                    std::to_string(cost.cols) + " asked)");
     Assignment result;
     if (cost.rows == 0 || cost.cols == 0)
         return result;
@@ -132,7 +134,8 @@ namespace {
 void requireBoxes(const Matrix &boxes, const char *what)
 {
     if (boxes.cols != 4 && boxes.rows > 0)
-        throw Error(std::string(what) + " must be [n, 4], found [" + std::to_string(boxes.rows) + ", " + std::to_string(boxes.cols) + "]");
+        throw Error(std::string(what) + " must be [n, 4], found [" + std::to_string(boxes.rows) + ", " +
+                    std::to_string(boxes.cols) + "]");
 }
 
 } // namespace
@@ -167,8 +170,7 @@ Matrix cornersToCenter(const Matrix &b)
 namespace {
 
 // IoU and the enclosing box's area of every pair, in float32 as torchvision computes them.
-template <class F>
-Matrix pairwise(const Matrix &a, const Matrix &b, F &&value)
+template <class F> Matrix pairwise(const Matrix &a, const Matrix &b, F &&value)
 {
     requireBoxes(a, "boxes");
     requireBoxes(b, "boxes");
@@ -206,12 +208,14 @@ Matching hungarianMatch(const Matrix &logits, const Matrix &boxes, const std::ve
 {
     const int64_t queries = logits.rows, classes = logits.cols, t = int64_t(labels.size());
     if (boxes.rows != queries || boxes.cols != 4)
-        throw Error("predicted boxes must be [" + std::to_string(queries) + ", 4] for " + std::to_string(queries) + " queries");
+        throw Error("predicted boxes must be [" + std::to_string(queries) + ", 4] for " + std::to_string(queries) +
+                    " queries");
     if (targetBoxes.rows != t || (t > 0 && targetBoxes.cols != 4))
         throw Error("target boxes must be [" + std::to_string(t) + ", 4] for " + std::to_string(t) + " labels");
     for (int64_t label : labels)
         if (label < 0 || label >= classes)
-            throw Error("target label " + std::to_string(label) + " is outside the " + std::to_string(classes) + " classes");
+            throw Error("target label " + std::to_string(label) + " is outside the " + std::to_string(classes) +
+                        " classes");
     Matching m;
     for (CostMatrix *c : {&m.total, &m.classCost, &m.boxCost, &m.giouCost}) {
         c->rows = queries;
@@ -236,7 +240,8 @@ Matching hungarianMatch(const Matrix &logits, const Matrix &boxes, const std::ve
             m.classCost.values[index] = -double(p[size_t(labels[size_t(j)])] / sum);
             m.boxCost.values[index] = double(l1);
             m.giouCost.values[index] = -double(giou.at(q, j));
-            m.total.values[index] = weights.classWeight * m.classCost.values[index] + weights.boxWeight * m.boxCost.values[index] +
+            m.total.values[index] = weights.classWeight * m.classCost.values[index] +
+                                    weights.boxWeight * m.boxCost.values[index] +
                                     weights.giouWeight * m.giouCost.values[index];
         }
     }
@@ -246,11 +251,13 @@ Matching hungarianMatch(const Matrix &logits, const Matrix &boxes, const std::ve
     return m;
 }
 
-SetLoss setLoss(const Matrix &logits, const Matrix &boxes, const std::vector<int64_t> &labels, const Matrix &targetBoxes,
-                const Matching &matching, double eosCoefficient, const MatcherWeights &weights)
+SetLoss setLoss(const Matrix &logits, const Matrix &boxes, const std::vector<int64_t> &labels,
+                const Matrix &targetBoxes, const Matching &matching, double eosCoefficient,
+                const MatcherWeights &weights)
 {
     const int64_t queries = logits.rows, columns = logits.cols, t = int64_t(labels.size());
-    if (columns < 2 || boxes.rows != queries || boxes.cols != 4 || targetBoxes.rows != t || (t > 0 && targetBoxes.cols != 4))
+    if (columns < 2 || boxes.rows != queries || boxes.cols != 4 || targetBoxes.rows != t ||
+        (t > 0 && targetBoxes.cols != 4))
         throw Error("the set loss needs logits [queries, classes + 1], boxes [queries, 4] and targets [n, 4]");
     if (matching.predictions.size() != matching.targets.size())
         throw Error("the matching pairs do not line up");
@@ -292,7 +299,8 @@ SetLoss setLoss(const Matrix &logits, const Matrix &boxes, const std::vector<int
     }
     loss.l1 /= count;
     loss.giou /= count;
-    loss.total = weights.classWeight * loss.classification + weights.boxWeight * loss.l1 + weights.giouWeight * loss.giou;
+    loss.total =
+        weights.classWeight * loss.classification + weights.boxWeight * loss.l1 + weights.giouWeight * loss.giou;
     return loss;
 }
 

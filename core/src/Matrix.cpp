@@ -57,7 +57,8 @@ Matrix FloatTensor::toMatrix(const std::string &nameForErrors) const
         matrix.cols = dims[1];
     }
     if (uint64_t(matrix.rows) * uint64_t(matrix.cols) != values.size())
-        throw Error("shape " + shapeToString(shape) + " does not match its " + std::to_string(values.size()) + " values",
+        throw Error("shape " + shapeToString(shape) + " does not match its " + std::to_string(values.size()) +
+                        " values",
                     {}, nameForErrors);
     matrix.values = values;
     return matrix;

@@ -26,11 +26,19 @@ uint64_t parseBytes(const char *text)
         return 0;
     double factor = 1.0;
     switch (std::toupper(static_cast<unsigned char>(*end))) {
-    case 'K': factor = 1024.0; break;
-    case 'M': factor = 1024.0 * 1024.0; break;
-    case 'G': factor = 1024.0 * 1024.0 * 1024.0; break;
-    case '\0': break;
-    default: return 0;
+    case 'K':
+        factor = 1024.0;
+        break;
+    case 'M':
+        factor = 1024.0 * 1024.0;
+        break;
+    case 'G':
+        factor = 1024.0 * 1024.0 * 1024.0;
+        break;
+    case '\0':
+        break;
+    default:
+        return 0;
     }
     return uint64_t(value * factor);
 }
@@ -53,7 +61,10 @@ uint64_t memoryBudget()
     return set ? set : defaultBudget();
 }
 
-void setMemoryBudget(uint64_t bytes) { g_budget.store(bytes); }
+void setMemoryBudget(uint64_t bytes)
+{
+    g_budget.store(bytes);
+}
 
 std::string formatBytes(double bytes)
 {
@@ -75,11 +86,12 @@ void requireMemory(double bytes, const std::string &what, const std::string &way
     if (bytes <= double(budget))
         return;
     const bool fromEnvironment = parseBytes(std::getenv("TESSERA_MEMORY_BUDGET")) != 0 && g_budget.load() == 0;
-    throw Error(what + " would need " + formatBytes(bytes) + ", more than the memory budget of " + formatBytes(double(budget)) +
-                (g_budget.load() ? std::string(" (set by the application)")
-                 : fromEnvironment ? std::string(" (TESSERA_MEMORY_BUDGET)")
-                                   : std::string(" (half of this machine's memory; TESSERA_MEMORY_BUDGET changes it)")) +
-                "; not attempted. " + wayForward);
+    throw Error(
+        what + " would need " + formatBytes(bytes) + ", more than the memory budget of " + formatBytes(double(budget)) +
+        (g_budget.load()   ? std::string(" (set by the application)")
+         : fromEnvironment ? std::string(" (TESSERA_MEMORY_BUDGET)")
+                           : std::string(" (half of this machine's memory; TESSERA_MEMORY_BUDGET changes it)")) +
+        "; not attempted. " + wayForward);
 }
 
 } // namespace tessera

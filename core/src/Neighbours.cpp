@@ -40,7 +40,8 @@ torch::Tensor normalisedRows(torch::Tensor x, Metric metric)
 torch::Tensor squaredDistances(const torch::Tensor &x, const torch::Tensor &squaredNorms, int64_t begin, int64_t end)
 {
     const torch::Tensor block = x.slice(0, begin, end);
-    return (squaredNorms.slice(0, begin, end).unsqueeze(1) - 2.0f * block.matmul(x.t()) + squaredNorms.unsqueeze(0)).clamp_min_(0.0f);
+    return (squaredNorms.slice(0, begin, end).unsqueeze(1) - 2.0f * block.matmul(x.t()) + squaredNorms.unsqueeze(0))
+        .clamp_min_(0.0f);
 }
 
 // From squared L2 between prepared rows to the metric's distance.
@@ -150,8 +151,11 @@ NeighbourGraph hnswGraph(const Matrix &data, int64_t k, Metric metric, uint64_t 
                 // A duplicate of i may have displaced i itself from the k + 1: keep k.
                 for (int64_t j = 0; j < k; ++j) {
                     const bool have = j < int64_t(list.size());
-                    g.index[size_t(i * k + j)] = have ? int32_t(list[size_t(j)].second) : int32_t(list.empty() ? (i + 1) % n : list.back().second);
-                    g.distance[size_t(i * k + j)] = have ? metricDistance(list[size_t(j)].first, metric) : (list.empty() ? 0.0f : metricDistance(list.back().first, metric));
+                    g.index[size_t(i * k + j)] = have ? int32_t(list[size_t(j)].second)
+                                                      : int32_t(list.empty() ? (i + 1) % n : list.back().second);
+                    g.distance[size_t(i * k + j)] =
+                        have ? metricDistance(list[size_t(j)].first, metric)
+                             : (list.empty() ? 0.0f : metricDistance(list.back().first, metric));
                 }
             }
         });
@@ -164,10 +168,14 @@ NeighbourGraph hnswGraph(const Matrix &data, int64_t k, Metric metric, uint64_t 
 std::string metricName(Metric metric)
 {
     switch (metric) {
-    case Metric::Euclidean: return "euclidean";
-    case Metric::Cosine: return "cosine";
-    case Metric::Manhattan: return "manhattan";
-    case Metric::Pearson: return "pearson";
+    case Metric::Euclidean:
+        return "euclidean";
+    case Metric::Cosine:
+        return "cosine";
+    case Metric::Manhattan:
+        return "manhattan";
+    case Metric::Pearson:
+        return "pearson";
     }
     return "euclidean";
 }
@@ -189,24 +197,28 @@ bool parseMetric(const std::string &text, Metric &metric)
     return true;
 }
 
-NeighbourGraph nearestNeighbours(const Matrix &data, int64_t k, Metric metric, NeighbourSearch search, uint64_t seed, JobContext *context)
+NeighbourGraph nearestNeighbours(const Matrix &data, int64_t k, Metric metric, NeighbourSearch search, uint64_t seed,
+                                 JobContext *context)
 {
     if (data.rows < 2 || data.cols < 1)
         throw Error("a neighbour search needs at least two rows of at least one column");
     if (k < 1 || k >= data.rows)
-        throw Error("the number of neighbours must be between 1 and " + std::to_string(data.rows - 1) + " (rows - 1), not " + std::to_string(k));
+        throw Error("the number of neighbours must be between 1 and " + std::to_string(data.rows - 1) +
+                    " (rows - 1), not " + std::to_string(k));
     detail::checkFinite(data, "the data");
     if (search == NeighbourSearch::Hnsw && metric == Metric::Manhattan)
-        throw Error("HNSW search here covers Euclidean, cosine and Pearson distances; Manhattan needs the exact search");
-    const bool approximate = search == NeighbourSearch::Hnsw
-                             || (search == NeighbourSearch::Auto && metric != Metric::Manhattan && data.rows > 20000);
+        throw Error(
+            "HNSW search here covers Euclidean, cosine and Pearson distances; Manhattan needs the exact search");
+    const bool approximate = search == NeighbourSearch::Hnsw ||
+                             (search == NeighbourSearch::Auto && metric != Metric::Manhattan && data.rows > 20000);
     NeighbourGraph g = approximate ? hnswGraph(data, k, metric, seed, context) : exactGraph(data, k, metric, context);
     if (context)
         context->setProgress(1.0, "nearest neighbours found");
     return g;
 }
 
-std::vector<Neighbour> nearestTo(const Matrix &data, const std::vector<float> &query, int64_t k, Metric metric, const std::vector<int64_t> &exclude)
+std::vector<Neighbour> nearestTo(const Matrix &data, const std::vector<float> &query, int64_t k, Metric metric,
+                                 const std::vector<int64_t> &exclude)
 {
     if (int64_t(query.size()) != data.cols)
         throw Error("the query has " + std::to_string(query.size()) + " values, the rows " + std::to_string(data.cols));
@@ -237,11 +249,12 @@ std::vector<Neighbour> nearestTo(const Matrix &data, const std::vector<float> &q
     std::vector<int64_t> order(static_cast<size_t>(data.rows));
     std::iota(order.begin(), order.end(), int64_t(0));
     const double *pd = distance.data_ptr<double>(), *ps = similarity.data_ptr<double>();
-    order.erase(std::remove_if(order.begin(), order.end(), [&](int64_t r) { return skip.count(r) > 0 || !std::isfinite(pd[r]); }), order.end());
+    order.erase(std::remove_if(order.begin(), order.end(),
+                               [&](int64_t r) { return skip.count(r) > 0 || !std::isfinite(pd[r]); }),
+                order.end());
     const size_t keep = std::min(order.size(), size_t(std::max<int64_t>(k, 0)));
-    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(keep), order.end(), [&](int64_t a, int64_t b) {
-        return pd[a] != pd[b] ? pd[a] < pd[b] : a < b;
-    });
+    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(keep), order.end(),
+                      [&](int64_t a, int64_t b) { return pd[a] != pd[b] ? pd[a] < pd[b] : a < b; });
     std::vector<Neighbour> result;
     for (size_t i = 0; i < keep; ++i)
         result.push_back({order[i], pd[order[i]], ps[order[i]]});

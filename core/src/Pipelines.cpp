@@ -51,7 +51,8 @@ std::vector<std::pair<int64_t, double>> topKSoftmax(const float *logits, int64_t
     std::iota(order.begin(), order.end(), 0);
     const size_t k = size_t(std::clamp<int64_t>(topK, 1, count));
     std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](int64_t a, int64_t b) {
-        return probabilities[size_t(a)] > probabilities[size_t(b)] || (probabilities[size_t(a)] == probabilities[size_t(b)] && a < b);
+        return probabilities[size_t(a)] > probabilities[size_t(b)] ||
+               (probabilities[size_t(a)] == probabilities[size_t(b)] && a < b);
     });
     std::vector<std::pair<int64_t, double>> top;
     for (size_t i = 0; i < k; ++i)
@@ -77,7 +78,8 @@ TextPipelineResult fillMask(const Model &model, const Tokenizer &tokenizer, cons
     const int64_t vocabulary = logits.shape.back();
     for (int64_t position : result.positions) {
         std::vector<Prediction> row;
-        for (const auto &[id, probability] : topKSoftmax(&logits.values[size_t(position * vocabulary)], vocabulary, topK))
+        for (const auto &[id, probability] :
+             topKSoftmax(&logits.values[size_t(position * vocabulary)], vocabulary, topK))
             row.push_back({id, tokenizer.idToToken(id), probability});
         result.predictions.push_back(std::move(row));
     }
@@ -97,7 +99,8 @@ TextPipelineResult nextToken(const Model &model, const Tokenizer &tokenizer, con
     const int64_t last = int64_t(result.encoding.ids.size()) - 1;
     result.positions.push_back(last);
     std::vector<Prediction> row;
-    for (const auto &[id, probability] : topKSoftmax(&logits.values[size_t(last * vocabulary)], vocabulary, topK, temperature))
+    for (const auto &[id, probability] :
+         topKSoftmax(&logits.values[size_t(last * vocabulary)], vocabulary, topK, temperature))
         row.push_back({id, tokenizer.decode({id}, false), probability});
     result.predictions.push_back(std::move(row));
     return result;
@@ -193,11 +196,15 @@ Image8 readImage(const std::string &imagePath, int64_t channels)
     out.channels = image.channels();
     out.pixels.resize(size_t(out.width * out.height * out.channels));
     for (int y = 0; y < image.rows; ++y)
-        std::copy_n(image.ptr<uint8_t>(y), size_t(out.width * out.channels), out.pixels.begin() + long(y * out.width * out.channels));
+        std::copy_n(image.ptr<uint8_t>(y), size_t(out.width * out.channels),
+                    out.pixels.begin() + long(y * out.width * out.channels));
     return out;
 }
 
-int64_t preprocessingChannels(const ImagePreprocessing &p) { return p.mean.size() == 1 ? 1 : 3; }
+int64_t preprocessingChannels(const ImagePreprocessing &p)
+{
+    return p.mean.size() == 1 ? 1 : 3;
+}
 
 Image8 resizeForModel(const Image8 &image, const ImagePreprocessing &p)
 {
@@ -222,7 +229,8 @@ Image8 resizeForModel(const Image8 &image, const ImagePreprocessing &p)
     out.channels = channels;
     out.pixels.resize(size_t(out.width * out.height * out.channels));
     for (int y = 0; y < converted.rows; ++y)
-        std::copy_n(converted.ptr<uint8_t>(y), size_t(out.width * channels), out.pixels.begin() + long(y * out.width * channels));
+        std::copy_n(converted.ptr<uint8_t>(y), size_t(out.width * channels),
+                    out.pixels.begin() + long(y * out.width * channels));
     return out;
 }
 
@@ -271,7 +279,8 @@ std::vector<Prediction> classifyImage(const Model &model, const FloatTensor &pix
     const std::vector<std::string> &labels = model.info().config.labels;
     std::vector<Prediction> predictions;
     for (const auto &[id, probability] : topKSoftmax(logits.values.data(), classes, topK))
-        predictions.push_back({id, size_t(id) < labels.size() ? labels[size_t(id)] : "class " + std::to_string(id), probability});
+        predictions.push_back(
+            {id, size_t(id) < labels.size() ? labels[size_t(id)] : "class " + std::to_string(id), probability});
     if (outputs)
         *outputs = std::move(result);
     return predictions;

@@ -13,8 +13,8 @@ namespace tessera::pe {
 Matrix sinusoidalTable(int maxLength, int dModel, double base)
 {
     if (maxLength < 1 || dModel < 1)
-        throw Error("max_len and d_model must be at least 1 (got max_len " + std::to_string(maxLength) +
-                    ", d_model " + std::to_string(dModel) + ")");
+        throw Error("max_len and d_model must be at least 1 (got max_len " + std::to_string(maxLength) + ", d_model " +
+                    std::to_string(dModel) + ")");
     if (!(base > 1.0))
         throw Error("the base of the sinusoidal encoding must be greater than 1");
     Matrix table(maxLength, dModel);

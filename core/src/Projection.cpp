@@ -65,7 +65,7 @@ PcaResult pca(const Matrix &data, int64_t k, uint64_t seed, JobContext *context)
     PcaResult r;
     torch::Tensor axes;      // [D, k]
     torch::Tensor projected; // [N, k] when the solver gives it
-    torch::Tensor variance; // [k]
+    torch::Tensor variance;  // [k]
     const double total = centred.pow(2).sum(torch::kFloat64).item<double>() / double(n - 1);
     // scikit-learn's choice (svd_solver="auto"): exact when the matrix is small or most
     // components are wanted, else randomized, whose cost grows with k rather than with D^2.
@@ -85,7 +85,8 @@ PcaResult pca(const Matrix &data, int64_t k, uint64_t seed, JobContext *context)
         const at::Generator generator = at::detail::createCPUGenerator(seed);
         const int64_t width = std::min<int64_t>(k + 10, std::min(n, d));
         const int iterations = double(k) < 0.1 * double(std::min(n, d)) ? 7 : 4;
-        torch::Tensor q = std::get<0>(torch::linalg_qr(centred.matmul(torch::randn({d, width}, generator, torch::kFloat32))));
+        torch::Tensor q =
+            std::get<0>(torch::linalg_qr(centred.matmul(torch::randn({d, width}, generator, torch::kFloat32))));
         for (int i = 0; i < iterations; ++i) {
             if (context)
                 context->throwIfCancelled();
@@ -101,14 +102,16 @@ PcaResult pca(const Matrix &data, int64_t k, uint64_t seed, JobContext *context)
     }
     if (context)
         context->setProgress(0.8, "projecting");
-    torch::Tensor coordinates = projected.defined() ? projected : centred.matmul(axes.to(torch::kFloat32)).to(torch::kFloat64); // [N, k]
+    torch::Tensor coordinates =
+        projected.defined() ? projected : centred.matmul(axes.to(torch::kFloat32)).to(torch::kFloat64); // [N, k]
     // svd_flip: the coordinate of largest magnitude on each axis is positive.
     const torch::Tensor largest = coordinates.abs().argmax(0);
     const torch::Tensor signs = torch::sign(coordinates.gather(0, largest.unsqueeze(0))).squeeze(0).clamp_min(-1.0);
     const torch::Tensor fixed = torch::where(signs == 0, torch::ones_like(signs), signs);
     coordinates = coordinates * fixed;
     axes = axes * fixed;
-    const FloatTensor c = tessera::detail::fromTorch(coordinates), a = tessera::detail::fromTorch(axes.t().contiguous()), m = tessera::detail::fromTorch(mean);
+    const FloatTensor c = tessera::detail::fromTorch(coordinates),
+                      a = tessera::detail::fromTorch(axes.t().contiguous()), m = tessera::detail::fromTorch(mean);
     r.coordinates = Matrix(n, k);
     r.coordinates.values = c.values;
     r.components = Matrix(k, d);
@@ -138,20 +141,23 @@ Quality quality(const Matrix &high, const Matrix &low, int64_t k, int64_t querie
     for (size_t begin = 0; begin < rows.size(); begin += block) {
         if (context) {
             context->throwIfCancelled();
-            context->setProgress(double(begin) / double(rows.size()), "quality: trustworthiness and neighbour preservation");
+            context->setProgress(double(begin) / double(rows.size()),
+                                 "quality: trustworthiness and neighbour preservation");
         }
-        const torch::Tensor part = torch::tensor(std::vector<int64_t>(rows.begin() + std::ptrdiff_t(begin),
-                                                                      rows.begin() + std::ptrdiff_t(std::min(rows.size(), begin + block))));
+        const torch::Tensor part = torch::tensor(std::vector<int64_t>(
+            rows.begin() + std::ptrdiff_t(begin), rows.begin() + std::ptrdiff_t(std::min(rows.size(), begin + block))));
         const auto distancesOf = [&](const torch::Tensor &x, const torch::Tensor &norms) {
-            torch::Tensor d = (norms.index_select(0, part).unsqueeze(1) - 2.0f * x.index_select(0, part).matmul(x.t()) + norms.unsqueeze(0)).clamp_min_(0.0f);
+            torch::Tensor d = (norms.index_select(0, part).unsqueeze(1) - 2.0f * x.index_select(0, part).matmul(x.t()) +
+                               norms.unsqueeze(0))
+                                  .clamp_min_(0.0f);
             d.scatter_(1, part.unsqueeze(1), INFINITY); // the point itself is nobody's neighbour
             return d;
         };
         const torch::Tensor dh = distancesOf(th, nh), dl = distancesOf(tl, nl);
-        const torch::Tensor lowNeighbours = std::get<1>(dl.topk(k, 1, false, true));   // [q, k]
+        const torch::Tensor lowNeighbours = std::get<1>(dl.topk(k, 1, false, true));  // [q, k]
         const torch::Tensor highNeighbours = std::get<1>(dh.topk(k, 1, false, true)); // [q, k]
         // r(i, j): 1 + the points strictly nearer to i than j in the high space.
-        const torch::Tensor threshold = dh.gather(1, lowNeighbours);                     // [q, k]
+        const torch::Tensor threshold = dh.gather(1, lowNeighbours);                      // [q, k]
         const torch::Tensor rank = (dh.unsqueeze(1) < threshold.unsqueeze(2)).sum(2) + 1; // [q, k]
         penalty += (rank - k).clamp_min(0).sum().item<double>();
         shared += (lowNeighbours.unsqueeze(2) == highNeighbours.unsqueeze(1)).any(2).sum().item<double>() / double(k);
@@ -176,9 +182,12 @@ double neighbourPreservation(const Matrix &high, const Matrix &low, int64_t k, i
 std::string methodName(Method method)
 {
     switch (method) {
-    case Method::Pca: return "pca";
-    case Method::Tsne: return "tsne";
-    case Method::Umap: return "umap";
+    case Method::Pca:
+        return "pca";
+    case Method::Tsne:
+        return "tsne";
+    case Method::Umap:
+        return "umap";
     }
     return "pca";
 }
@@ -205,7 +214,8 @@ Projection project(const Matrix &data, const ProjectionRequest &request, JobCont
     p.method = request.method;
     switch (request.method) {
     case Method::Pca: {
-        const int64_t components = std::min<int64_t>(std::min<int64_t>(data.cols, data.rows), std::max<int64_t>(request.dimensions, request.pcaComponents));
+        const int64_t components = std::min<int64_t>(std::min<int64_t>(data.cols, data.rows),
+                                                     std::max<int64_t>(request.dimensions, request.pcaComponents));
         PcaResult r = pca(data, components, request.tsne.seed, &ctx);
         p.explainedRatio = r.explainedRatio;
         p.coordinates = Matrix(data.rows, request.dimensions);

@@ -30,8 +30,7 @@ inline void checkFinite(const Matrix &m, const char *what)
 }
 
 // A square sparse matrix in compressed rows.
-template <class Value>
-struct SparseRows {
+template <class Value> struct SparseRows {
     std::vector<int64_t> rowStart; // [N + 1]
     std::vector<int32_t> column;
     std::vector<Value> value;
@@ -63,7 +62,8 @@ SparseRows<Value> symmetricRows(const NeighbourGraph &graph, const std::vector<V
     rows.column.reserve(entries.size());
     rows.value.reserve(entries.size());
     for (int64_t i = 0; i < n; ++i) {
-        auto first = entries.begin() + std::ptrdiff_t(count[size_t(i)]), last = entries.begin() + std::ptrdiff_t(count[size_t(i) + 1]);
+        auto first = entries.begin() + std::ptrdiff_t(count[size_t(i)]),
+             last = entries.begin() + std::ptrdiff_t(count[size_t(i) + 1]);
         std::sort(first, last, [](const auto &a, const auto &b) { return a.first < b.first; });
         for (auto it = first; it != last; ++it) {
             // A column seen twice in a row is (i, j) and the transpose of (j, i).

@@ -88,7 +88,9 @@ void describeBlas(RuntimeInfo &info)
                 info.blasName += " " + rest.substr(0, rest.find(' '));
             }
         }
-        std::string detail = lower.find("openmp") != std::string::npos ? "OpenMP" : lower.find("pthread") != std::string::npos ? "pthreads" : "";
+        std::string detail = lower.find("openmp") != std::string::npos    ? "OpenMP"
+                             : lower.find("pthread") != std::string::npos ? "pthreads"
+                                                                          : "";
         using CoreFunction = char *(*)();
         if (auto *core = reinterpret_cast<CoreFunction>(::dlsym(RTLD_DEFAULT, "openblas_get_corename"))) {
             info.blasCore = core();
@@ -145,9 +147,11 @@ void preferFastBlasKernels(char **argv)
     if (!core || lowerCase(core()) != "prescott")
         return;
     __builtin_cpu_init();
-    const char *better = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
-                             ? "SkylakeX"
-                             : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? "Haswell" : nullptr;
+    const char *better =
+        __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
+            ? "SkylakeX"
+        : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? "Haswell"
+                                                                          : nullptr;
     if (!better)
         return;
     ::setenv("OPENBLAS_CORETYPE", better, 1);

@@ -23,9 +23,8 @@ constexpr uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;
 DType parseDType(const std::string &text, const std::string &file, const std::string &key)
 {
     static const std::map<std::string, DType> names = {
-        {"F64", DType::F64}, {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16},
-        {"I64", DType::I64}, {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},
-        {"U8", DType::U8},   {"BOOL", DType::Bool}};
+        {"F64", DType::F64}, {"F32", DType::F32}, {"F16", DType::F16}, {"BF16", DType::BF16}, {"I64", DType::I64},
+        {"I32", DType::I32}, {"I16", DType::I16}, {"I8", DType::I8},   {"U8", DType::U8},     {"BOOL", DType::Bool}};
     const auto it = names.find(text);
     if (it == names.end())
         throw Error("unknown dtype \"" + text + "\" (expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)",
@@ -33,8 +32,7 @@ DType parseDType(const std::string &text, const std::string &file, const std::st
     return it->second;
 }
 
-template <class T>
-T loadUnaligned(const uint8_t *p)
+template <class T> T loadUnaligned(const uint8_t *p)
 {
     T value;
     std::memcpy(&value, p, sizeof(T));
@@ -46,16 +44,26 @@ T loadUnaligned(const uint8_t *p)
 const char *dtypeName(DType dtype)
 {
     switch (dtype) {
-    case DType::F64: return "F64";
-    case DType::F32: return "F32";
-    case DType::F16: return "F16";
-    case DType::BF16: return "BF16";
-    case DType::I64: return "I64";
-    case DType::I32: return "I32";
-    case DType::I16: return "I16";
-    case DType::I8: return "I8";
-    case DType::U8: return "U8";
-    case DType::Bool: return "BOOL";
+    case DType::F64:
+        return "F64";
+    case DType::F32:
+        return "F32";
+    case DType::F16:
+        return "F16";
+    case DType::BF16:
+        return "BF16";
+    case DType::I64:
+        return "I64";
+    case DType::I32:
+        return "I32";
+    case DType::I16:
+        return "I16";
+    case DType::I8:
+        return "I8";
+    case DType::U8:
+        return "U8";
+    case DType::Bool:
+        return "BOOL";
     }
     return "?";
 }
@@ -64,15 +72,19 @@ size_t dtypeSize(DType dtype)
 {
     switch (dtype) {
     case DType::F64:
-    case DType::I64: return 8;
+    case DType::I64:
+        return 8;
     case DType::F32:
-    case DType::I32: return 4;
+    case DType::I32:
+        return 4;
     case DType::F16:
     case DType::BF16:
-    case DType::I16: return 2;
+    case DType::I16:
+        return 2;
     case DType::I8:
     case DType::U8:
-    case DType::Bool: return 1;
+    case DType::Bool:
+        return 1;
     }
     return 1;
 }
@@ -264,7 +276,10 @@ std::vector<std::string> SafetensorsFile::keys() const
     return names;
 }
 
-bool SafetensorsFile::contains(const std::string &key) const { return m_tensors.count(key) != 0; }
+bool SafetensorsFile::contains(const std::string &key) const
+{
+    return m_tensors.count(key) != 0;
+}
 
 const TensorInfo &SafetensorsFile::info(const std::string &key) const
 {
@@ -286,33 +301,44 @@ FloatTensor SafetensorsFile::readFloat(const std::string &key) const
     const uint8_t *data = m_map + m_dataStart + tensor.begin;
     float *out = result.values.data();
     switch (tensor.dtype) {
-    case DType::F32: std::memcpy(out, data, count * 4); break;
+    case DType::F32:
+        std::memcpy(out, data, count * 4);
+        break;
     case DType::F64:
-        for (size_t i = 0; i < count; ++i) out[i] = static_cast<float>(loadUnaligned<double>(data + 8 * i));
+        for (size_t i = 0; i < count; ++i)
+            out[i] = static_cast<float>(loadUnaligned<double>(data + 8 * i));
         break;
     case DType::F16:
-        for (size_t i = 0; i < count; ++i) out[i] = halfToFloat(loadUnaligned<uint16_t>(data + 2 * i));
+        for (size_t i = 0; i < count; ++i)
+            out[i] = halfToFloat(loadUnaligned<uint16_t>(data + 2 * i));
         break;
     case DType::BF16:
-        for (size_t i = 0; i < count; ++i) out[i] = bfloat16ToFloat(loadUnaligned<uint16_t>(data + 2 * i));
+        for (size_t i = 0; i < count; ++i)
+            out[i] = bfloat16ToFloat(loadUnaligned<uint16_t>(data + 2 * i));
         break;
     case DType::I64:
-        for (size_t i = 0; i < count; ++i) out[i] = static_cast<float>(loadUnaligned<int64_t>(data + 8 * i));
+        for (size_t i = 0; i < count; ++i)
+            out[i] = static_cast<float>(loadUnaligned<int64_t>(data + 8 * i));
         break;
     case DType::I32:
-        for (size_t i = 0; i < count; ++i) out[i] = static_cast<float>(loadUnaligned<int32_t>(data + 4 * i));
+        for (size_t i = 0; i < count; ++i)
+            out[i] = static_cast<float>(loadUnaligned<int32_t>(data + 4 * i));
         break;
     case DType::I16:
-        for (size_t i = 0; i < count; ++i) out[i] = static_cast<float>(loadUnaligned<int16_t>(data + 2 * i));
+        for (size_t i = 0; i < count; ++i)
+            out[i] = static_cast<float>(loadUnaligned<int16_t>(data + 2 * i));
         break;
     case DType::I8:
-        for (size_t i = 0; i < count; ++i) out[i] = static_cast<float>(static_cast<int8_t>(data[i]));
+        for (size_t i = 0; i < count; ++i)
+            out[i] = static_cast<float>(static_cast<int8_t>(data[i]));
         break;
     case DType::U8:
-        for (size_t i = 0; i < count; ++i) out[i] = static_cast<float>(data[i]);
+        for (size_t i = 0; i < count; ++i)
+            out[i] = static_cast<float>(data[i]);
         break;
     case DType::Bool:
-        for (size_t i = 0; i < count; ++i) out[i] = data[i] ? 1.0f : 0.0f;
+        for (size_t i = 0; i < count; ++i)
+            out[i] = data[i] ? 1.0f : 0.0f;
         break;
     }
     return result;
@@ -327,12 +353,27 @@ std::vector<int64_t> SafetensorsFile::readInt64(const std::string &key) const
         return out;
     const uint8_t *data = m_map + m_dataStart + tensor.begin;
     switch (tensor.dtype) {
-    case DType::I64: for (size_t i = 0; i < count; ++i) out[i] = loadUnaligned<int64_t>(data + 8 * i); break;
-    case DType::I32: for (size_t i = 0; i < count; ++i) out[i] = loadUnaligned<int32_t>(data + 4 * i); break;
-    case DType::I16: for (size_t i = 0; i < count; ++i) out[i] = loadUnaligned<int16_t>(data + 2 * i); break;
-    case DType::I8: for (size_t i = 0; i < count; ++i) out[i] = static_cast<int8_t>(data[i]); break;
+    case DType::I64:
+        for (size_t i = 0; i < count; ++i)
+            out[i] = loadUnaligned<int64_t>(data + 8 * i);
+        break;
+    case DType::I32:
+        for (size_t i = 0; i < count; ++i)
+            out[i] = loadUnaligned<int32_t>(data + 4 * i);
+        break;
+    case DType::I16:
+        for (size_t i = 0; i < count; ++i)
+            out[i] = loadUnaligned<int16_t>(data + 2 * i);
+        break;
+    case DType::I8:
+        for (size_t i = 0; i < count; ++i)
+            out[i] = static_cast<int8_t>(data[i]);
+        break;
     case DType::U8:
-    case DType::Bool: for (size_t i = 0; i < count; ++i) out[i] = data[i]; break;
+    case DType::Bool:
+        for (size_t i = 0; i < count; ++i)
+            out[i] = data[i];
+        break;
     default:
         throw Error(std::string("expected an integer tensor, found ") + dtypeName(tensor.dtype), m_path, key);
     }
@@ -350,7 +391,7 @@ uint16_t floatToBfloat16(float value)
     std::memcpy(&bits, &value, sizeof bits);
     if ((bits & 0x7fffffffu) > 0x7f800000u)
         return uint16_t((bits >> 16) | 0x40); // keep NaN a NaN
-    bits += 0x7fffu + ((bits >> 16) & 1u);     // round to nearest even
+    bits += 0x7fffu + ((bits >> 16) & 1u);    // round to nearest even
     return uint16_t(bits >> 16);
 }
 
@@ -407,7 +448,8 @@ void writeSafetensors(const std::string &path, const std::vector<std::pair<std::
                             std::to_string(tensor.values.size()) + " values",
                         path, name);
         const uint64_t bytes = tensor.values.size() * itemSize;
-        header[name] = {{"dtype", dtypeName(storeAs)}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + bytes}}};
+        header[name] = {
+            {"dtype", dtypeName(storeAs)}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + bytes}}};
         offset += bytes;
     }
     for (const NamedIntegers &tensor : integers) {
@@ -415,8 +457,8 @@ void writeSafetensors(const std::string &path, const std::vector<std::pair<std::
         for (int64_t d : tensor.shape)
             count *= d;
         if (count != static_cast<int64_t>(tensor.values.size()))
-            throw Error("shape " + shapeToString(tensor.shape) + " does not match its " + std::to_string(tensor.values.size()) +
-                            " values",
+            throw Error("shape " + shapeToString(tensor.shape) + " does not match its " +
+                            std::to_string(tensor.values.size()) + " values",
                         path, tensor.name);
         const uint64_t bytes = tensor.values.size() * sizeof(int64_t);
         header[tensor.name] = {{"dtype", "I64"}, {"shape", tensor.shape}, {"data_offsets", {offset, offset + bytes}}};
@@ -434,7 +476,8 @@ void writeSafetensors(const std::string &path, const std::vector<std::pair<std::
     bytes += json;
     for (const auto &entry : tensors) {
         if (storeAs == DType::F32) {
-            bytes.append(reinterpret_cast<const char *>(entry.second.values.data()), entry.second.values.size() * sizeof(float));
+            bytes.append(reinterpret_cast<const char *>(entry.second.values.data()),
+                         entry.second.values.size() * sizeof(float));
             continue;
         }
         for (float v : entry.second.values) {

@@ -62,9 +62,18 @@ bool parseNumber(const std::string &text, float &value)
         return true;
     std::string lower(text);
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    if (lower == "nan") { value = NAN; return true; }
-    if (lower == "inf" || lower == "+inf") { value = INFINITY; return true; }
-    if (lower == "-inf") { value = -INFINITY; return true; }
+    if (lower == "nan") {
+        value = NAN;
+        return true;
+    }
+    if (lower == "inf" || lower == "+inf") {
+        value = INFINITY;
+        return true;
+    }
+    if (lower == "-inf") {
+        value = -INFINITY;
+        return true;
+    }
     return false;
 }
 
@@ -155,21 +164,41 @@ Matrix readNpy(const std::string &path)
     const size_t dataStart = headerStart + headerLength;
     const uint64_t count = static_cast<uint64_t>(tensor.elementCount()); // throws on overflow
     size_t itemSize = 0;
-    if (descr == "<f4" || descr == "<i4") itemSize = 4;
-    else if (descr == "<f8" || descr == "<i8") itemSize = 8;
-    else if (descr == "<f2") itemSize = 2;
-    else throw Error("unsupported dtype '" + descr + "' (expected <f2, <f4, <f8, <i4 or <i8)", path);
+    if (descr == "<f4" || descr == "<i4")
+        itemSize = 4;
+    else if (descr == "<f8" || descr == "<i8")
+        itemSize = 8;
+    else if (descr == "<f2")
+        itemSize = 2;
+    else
+        throw Error("unsupported dtype '" + descr + "' (expected <f2, <f4, <f8, <i4 or <i8)", path);
     if (count > (bytes.size() - dataStart) / itemSize)
         throw Error("shape (" + shapeText + ") needs more data than the file holds (truncated?)", path);
     tensor.values.resize(count);
     const char *data = bytes.data() + dataStart;
     for (uint64_t i = 0; i < count; ++i) {
         const char *p = data + i * itemSize;
-        if (descr == "<f4") { float v; std::memcpy(&v, p, 4); tensor.values[i] = v; }
-        else if (descr == "<f8") { double v; std::memcpy(&v, p, 8); tensor.values[i] = float(v); }
-        else if (descr == "<i4") { int32_t v; std::memcpy(&v, p, 4); tensor.values[i] = float(v); }
-        else if (descr == "<i8") { int64_t v; std::memcpy(&v, p, 8); tensor.values[i] = float(v); }
-        else { uint16_t v; std::memcpy(&v, p, 2); tensor.values[i] = halfToFloat(v); }
+        if (descr == "<f4") {
+            float v;
+            std::memcpy(&v, p, 4);
+            tensor.values[i] = v;
+        } else if (descr == "<f8") {
+            double v;
+            std::memcpy(&v, p, 8);
+            tensor.values[i] = float(v);
+        } else if (descr == "<i4") {
+            int32_t v;
+            std::memcpy(&v, p, 4);
+            tensor.values[i] = float(v);
+        } else if (descr == "<i8") {
+            int64_t v;
+            std::memcpy(&v, p, 8);
+            tensor.values[i] = float(v);
+        } else {
+            uint16_t v;
+            std::memcpy(&v, p, 2);
+            tensor.values[i] = halfToFloat(v);
+        }
     }
     return tensor.toMatrix(path);
 }
@@ -265,7 +294,9 @@ void writeCsvColumns(const std::string &path, const std::vector<std::string> &na
 void writeNpy(const std::string &path, const FloatTensor &tensor)
 {
     if (tensor.elementCount() != int64_t(tensor.values.size()))
-        throw Error("shape " + shapeToString(tensor.shape) + " does not match its " + std::to_string(tensor.values.size()) + " values", path);
+        throw Error("shape " + shapeToString(tensor.shape) + " does not match its " +
+                        std::to_string(tensor.values.size()) + " values",
+                    path);
     std::string shape = "(";
     for (size_t i = 0; i < tensor.shape.size(); ++i)
         shape += std::to_string(tensor.shape[i]) + (tensor.shape.size() == 1 || i + 1 < tensor.shape.size() ? "," : "");

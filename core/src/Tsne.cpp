@@ -86,8 +86,7 @@ SparseP symmetrise(const NeighbourGraph &graph, const std::vector<double> &condi
 // A Barnes-Hut tree over Dim-dimensional points: each cell is a cube split at its centre into
 // 2^Dim children; a cell with at most kLeafSize points (or at the depth limit, for duplicates)
 // is a leaf whose points interact exactly.
-template <int Dim>
-class BarnesHutTree {
+template <int Dim> class BarnesHutTree {
 public:
     static constexpr int kChildren = 1 << Dim;
     static constexpr int kLeafSize = 4;
@@ -96,10 +95,10 @@ public:
     struct Cell {
         std::array<double, Dim> centre{};
         std::array<double, Dim> mass{}; // centre of mass
-        double width = 0.0;              // full side length
+        double width = 0.0;             // full side length
         int32_t count = 0;
-        int32_t firstChild = -1;         // -1: leaf
-        int32_t begin = 0, end = 0;      // the cell's points: order[begin, end)
+        int32_t firstChild = -1;    // -1: leaf
+        int32_t begin = 0, end = 0; // the cell's points: order[begin, end)
     };
 
     void build(const std::vector<double> &y, int64_t n)
@@ -308,11 +307,11 @@ double gradient(const SparseP &p, const std::vector<double> &y, int64_t n, doubl
 }
 
 template <int Dim>
-LayoutResult optimise(const SparseP &p, std::vector<double> y, int64_t n, const TsneOptions &options, JobContext *context,
-                      LayoutResult result)
+LayoutResult optimise(const SparseP &p, std::vector<double> y, int64_t n, const TsneOptions &options,
+                      JobContext *context, LayoutResult result)
 {
-    const double learningRate = options.learningRate > 0.0 ? options.learningRate
-                                                           : std::max(double(n) / options.earlyExaggeration / 4.0, 50.0);
+    const double learningRate =
+        options.learningRate > 0.0 ? options.learningRate : std::max(double(n) / options.earlyExaggeration / 4.0, 50.0);
     std::vector<double> update(y.size(), 0.0), gains(y.size(), 1.0), grad(y.size(), 0.0), negative(y.size(), 0.0),
         zParts(size_t(n), 0.0);
     BarnesHutTree<Dim> tree;
@@ -387,11 +386,11 @@ LayoutResult tsne(const Matrix &data, const TsneOptions &options, JobContext *co
     if (!(options.perplexity > 0.0) || !std::isfinite(options.perplexity))
         throw Error("the perplexity must be a positive number");
     if (n < 4 || double(n) <= 3.0 * options.perplexity)
-        throw Error("t-SNE with perplexity " + std::to_string(options.perplexity) + " needs more than "
-                    + std::to_string(int64_t(3.0 * options.perplexity)) + " points; there are " + std::to_string(n)
-                    + " (lower the perplexity)");
-    if (options.iterations < 1 || options.exaggerationIterations < 0 || !(options.earlyExaggeration >= 1.0)
-        || !(options.theta >= 0.0) || !std::isfinite(options.learningRate))
+        throw Error("t-SNE with perplexity " + std::to_string(options.perplexity) + " needs more than " +
+                    std::to_string(int64_t(3.0 * options.perplexity)) + " points; there are " + std::to_string(n) +
+                    " (lower the perplexity)");
+    if (options.iterations < 1 || options.exaggerationIterations < 0 || !(options.earlyExaggeration >= 1.0) ||
+        !(options.theta >= 0.0) || !std::isfinite(options.learningRate))
         throw Error("t-SNE needs at least one iteration, exaggeration >= 1, theta >= 0 and a finite learning rate");
     const int64_t k = std::min<int64_t>(n - 1, int64_t(3.0 * options.perplexity + 1.0));
     BasicJobContext silent;
@@ -408,7 +407,8 @@ LayoutResult tsne(const Matrix &data, const TsneOptions &options, JobContext *co
     const NeighbourGraph graph = nearestNeighbours(data, k, options.metric, options.search, options.seed, &scaled);
     LayoutResult result;
     result.approximateNeighbours = graph.approximate;
-    result.neighbourSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - neighboursStarted).count());
+    result.neighbourSeconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - neighboursStarted).count());
     ctx.setProgress(0.2, "perplexity calibration");
     std::vector<double> distance(graph.distance.begin(), graph.distance.end());
     if (options.metric == Metric::Euclidean)

@@ -86,7 +86,8 @@ Graph fuzzyUnion(const NeighbourGraph &g, const std::vector<double> &rho, const 
         membership[size_t(e)] = float(x <= 0.0 || sigma[size_t(i)] == 0.0 ? 1.0 : std::exp(-x / sigma[size_t(i)]));
     }
     Graph w;
-    static_cast<detail::SparseRows<float> &>(w) = detail::symmetricRows(g, membership, [](float a, float b) { return a + b - a * b; });
+    static_cast<detail::SparseRows<float> &>(w) =
+        detail::symmetricRows(g, membership, [](float a, float b) { return a + b - a * b; });
     w.n = g.n;
     return w;
 }
@@ -120,7 +121,8 @@ std::vector<int32_t> components(const Graph &w, int32_t &count)
 // the rows in `members` (one connected component): the smallest non-trivial eigenvectors of
 // the normalised Laplacian, as umap-learn's spectral_layout. Lanczos, full re-orthogonalisation,
 // the trivial vector D^1/2 1 projected out. Returns [m, dims] (float64).
-torch::Tensor spectral(const Graph &w, const std::vector<int32_t> &members, int dims, uint64_t seed, JobContext *context)
+torch::Tensor spectral(const Graph &w, const std::vector<int32_t> &members, int dims, uint64_t seed,
+                       JobContext *context)
 {
     const int64_t m = int64_t(members.size());
     std::vector<int32_t> local(static_cast<size_t>(w.n), -1);
@@ -268,7 +270,8 @@ std::vector<float> initialLayout(const Matrix &data, const Graph &w, const UmapO
             const double *pe = e.data_ptr<double>();
             for (size_t r = 0; r < rows.size(); ++r)
                 for (int d = 0; d < dims; ++d)
-                    y[size_t(rows[r] * dims + d)] = centre[size_t(c * dims + d)] + radius * pe[r * size_t(dims) + size_t(d)] / largest;
+                    y[size_t(rows[r] * dims + d)] =
+                        centre[size_t(c * dims + d)] + radius * pe[r * size_t(dims) + size_t(d)] / largest;
         }
     }
     double largest = 0.0;
@@ -315,7 +318,10 @@ inline float fastLog2(float x)
     // log2(m) on [1, 2): a degree-7 polynomial in t = m - 1 without constant term (least-squares
     // fit, absolute error below 7e-7).
     const float t = m - 1.0f;
-    const float p = t * (1.44265926f + t * (-0.72045832f + t * (0.47289337f + t * (-0.32429487f + t * (0.1923071f + t * (-0.07835691f + t * 0.01525105f))))));
+    const float p =
+        t * (1.44265926f +
+             t * (-0.72045832f +
+                  t * (0.47289337f + t * (-0.32429487f + t * (0.1923071f + t * (-0.07835691f + t * 0.01525105f))))));
     return exponent + p;
 }
 
@@ -325,7 +331,10 @@ inline float fastExp2(float y)
     const float whole = std::floor(y);
     const float f = y - whole; // [0, 1)
     // 2^f on [0, 1): degree-6 Taylor polynomial of e^(f ln 2), relative error below 1e-5.
-    const float p = 1.0f + f * (0.69314718f + f * (0.24022651f + f * (0.055504109f + f * (0.0096181291f + f * (0.0013333558f + f * 0.00015403530f)))));
+    const float p =
+        1.0f +
+        f * (0.69314718f +
+             f * (0.24022651f + f * (0.055504109f + f * (0.0096181291f + f * (0.0013333558f + f * 0.00015403530f)))));
     const uint32_t bits = uint32_t(int32_t(whole) + 127) << 23;
     float scale;
     std::memcpy(&scale, &bits, 4);
@@ -429,8 +438,8 @@ LayoutResult umap(const Matrix &data, const UmapOptions &options, JobContext *co
     if (options.neighbours < 2)
         throw Error("UMAP needs n_neighbors of at least 2");
     if (n <= options.neighbours)
-        throw Error("UMAP with n_neighbors " + std::to_string(options.neighbours) + " needs more than that many points; there are "
-                    + std::to_string(n));
+        throw Error("UMAP with n_neighbors " + std::to_string(options.neighbours) +
+                    " needs more than that many points; there are " + std::to_string(n));
     if (options.negativeSampleRate < 0 || !(options.learningRate > 0.0) || !(options.repulsion >= 0.0))
         throw Error("UMAP needs a positive learning rate, repulsion >= 0 and a negative sample rate >= 0");
     const auto [a, b] = umapCurve(options.spread, options.minDist);
@@ -447,9 +456,11 @@ LayoutResult umap(const Matrix &data, const UmapOptions &options, JobContext *co
     } neighbourProgress(ctx, 0.0, 0.3), spectralProgress(ctx, 0.3, 0.1);
     LayoutResult result;
     const auto neighboursStarted = std::chrono::steady_clock::now();
-    const NeighbourGraph knn = nearestNeighbours(data, options.neighbours - 1, options.metric, options.search, options.seed, &neighbourProgress);
+    const NeighbourGraph knn = nearestNeighbours(data, options.neighbours - 1, options.metric, options.search,
+                                                 options.seed, &neighbourProgress);
     result.approximateNeighbours = knn.approximate;
-    result.neighbourSeconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - neighboursStarted).count());
+    result.neighbourSeconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - neighboursStarted).count());
     ctx.setProgress(0.3, "fuzzy simplicial set");
     std::vector<double> rho, sigma;
     smoothDistances(knn, options.neighbours, rho, sigma);
@@ -484,7 +495,8 @@ LayoutResult umap(const Matrix &data, const UmapOptions &options, JobContext *co
     for (int64_t i = 0; i < n; ++i)
         for (int64_t e = w.rowStart[size_t(i)]; e < w.rowStart[size_t(i) + 1]; ++e)
             head[size_t(e)] = int32_t(i);
-    std::vector<double> perSample(static_cast<size_t>(edges)), nextSample(static_cast<size_t>(edges)), perNegative(static_cast<size_t>(edges)), nextNegative(static_cast<size_t>(edges));
+    std::vector<double> perSample(static_cast<size_t>(edges)), nextSample(static_cast<size_t>(edges)),
+        perNegative(static_cast<size_t>(edges)), nextNegative(static_cast<size_t>(edges));
     const double rate = double(std::max(options.negativeSampleRate, 1));
     for (int64_t e = 0; e < edges; ++e) {
         const double samples = double(epochs) * double(w.value[size_t(e)]) / double(maxWeight);
@@ -541,7 +553,8 @@ LayoutResult umap(const Matrix &data, const UmapOptions &options, JobContext *co
                     float q2 = 0.0f;
                     for (int d = 0; d < dims; ++d)
                         q2 += (current[d] - negative[d]) * (current[d] - negative[d]);
-                    const float coefficient = q2 > 0.0f ? 2.0f * gamma * fb / ((0.001f + q2) * (fa * fastPow(q2, fb) + 1.0f)) : 0.0f;
+                    const float coefficient =
+                        q2 > 0.0f ? 2.0f * gamma * fb / ((0.001f + q2) * (fa * fastPow(q2, fb) + 1.0f)) : 0.0f;
                     for (int d = 0; d < dims; ++d) {
                         const float g = coefficient > 0.0f ? clip(coefficient * (current[d] - negative[d])) : 4.0f;
                         current[d] += g * alpha;

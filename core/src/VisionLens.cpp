@@ -22,11 +22,15 @@ int64_t layerHeads(const FloatTensor &layer, const PatchGeometry &g)
         shape.erase(shape.begin());
     if (shape.size() != 3 || shape[1] != g.tokens() || shape[2] != g.tokens())
         throw Error("attention " + shapeToString(layer.shape) + " does not match " + std::to_string(g.patches) +
-                    " patches + [CLS] (expected [heads, " + std::to_string(g.tokens()) + ", " + std::to_string(g.tokens()) + "])");
+                    " patches + [CLS] (expected [heads, " + std::to_string(g.tokens()) + ", " +
+                    std::to_string(g.tokens()) + "])");
     return shape[0];
 }
 
-torch::Tensor tensorOf(const FloatTensor &t) { return torch::from_blob(const_cast<float *>(t.values.data()), t.shape, torch::kFloat32); }
+torch::Tensor tensorOf(const FloatTensor &t)
+{
+    return torch::from_blob(const_cast<float *>(t.values.data()), t.shape, torch::kFloat32);
+}
 
 Matrix matrixOf(const torch::Tensor &t)
 {
@@ -41,9 +45,10 @@ Matrix matrixOf(const torch::Tensor &t)
 std::string PatchGeometry::describe() const
 {
     const std::string side = std::to_string(patchSize);
-    return std::to_string(imageSize) + "/" + side + " = " + std::to_string(grid) + " per side: " + std::to_string(patches) +
-           " patches of " + std::to_string(patchValues) + " values (" + side + "x" + side + "x" + std::to_string(channels) +
-           "), each projected to " + std::to_string(hidden) + "; + [CLS] = " + std::to_string(tokens()) + " tokens";
+    return std::to_string(imageSize) + "/" + side + " = " + std::to_string(grid) +
+           " per side: " + std::to_string(patches) + " patches of " + std::to_string(patchValues) + " values (" + side +
+           "x" + side + "x" + std::to_string(channels) + "), each projected to " + std::to_string(hidden) +
+           "; + [CLS] = " + std::to_string(tokens()) + " tokens";
 }
 
 PatchGeometry patchGeometry(const ModelConfig &c)
@@ -51,7 +56,8 @@ PatchGeometry patchGeometry(const ModelConfig &c)
     if (c.modelType != "vit")
         throw Error("the ViT lens needs a ViT model; this one is \"" + c.modelType + "\"");
     if (c.patchSize < 1 || c.imageSize < c.patchSize || c.imageSize % c.patchSize != 0)
-        throw Error("image_size " + std::to_string(c.imageSize) + " is not a multiple of patch_size " + std::to_string(c.patchSize));
+        throw Error("image_size " + std::to_string(c.imageSize) + " is not a multiple of patch_size " +
+                    std::to_string(c.patchSize));
     PatchGeometry g;
     g.imageSize = c.imageSize;
     g.patchSize = c.patchSize;
@@ -68,7 +74,8 @@ Matrix patchVectors(const FloatTensor &pixelValues, const PatchGeometry &g)
     const std::vector<int64_t> expected{1, g.channels, g.imageSize, g.imageSize};
     if (pixelValues.shape.size() != 4 || pixelValues.shape[1] != g.channels || pixelValues.shape[2] != g.imageSize ||
         pixelValues.shape[3] != g.imageSize)
-        throw Error("pixel_values " + shapeToString(pixelValues.shape) + " do not match the model's " + shapeToString(expected));
+        throw Error("pixel_values " + shapeToString(pixelValues.shape) + " do not match the model's " +
+                    shapeToString(expected));
     Matrix out(g.patches, g.patchValues);
     const int64_t side = g.imageSize, p = g.patchSize;
     for (int64_t r = 0; r < g.grid; ++r)
@@ -82,7 +89,8 @@ Matrix patchVectors(const FloatTensor &pixelValues, const PatchGeometry &g)
     return out;
 }
 
-Matrix attentionOnPatches(const FloatTensor &layer, int64_t head, int64_t query, const PatchGeometry &g, double *clsWeight)
+Matrix attentionOnPatches(const FloatTensor &layer, int64_t head, int64_t query, const PatchGeometry &g,
+                          double *clsWeight)
 {
     const int64_t heads = layerHeads(layer, g), n = g.tokens();
     if (head >= heads)
@@ -109,16 +117,20 @@ Matrix attentionOfAllHeads(const FloatTensor &layer, int64_t query, const PatchG
         throw Error("query token " + std::to_string(query) + " does not exist (" + std::to_string(n) + " tokens)");
     Matrix out(heads, g.patches);
     for (int64_t h = 0; h < heads; ++h)
-        std::copy_n(layer.values.begin() + long((h * n + query) * n + 1), size_t(g.patches), out.values.begin() + long(h * g.patches));
+        std::copy_n(layer.values.begin() + long((h * n + query) * n + 1), size_t(g.patches),
+                    out.values.begin() + long(h * g.patches));
     return out;
 }
 
 std::string headFusionName(HeadFusion fusion)
 {
     switch (fusion) {
-    case HeadFusion::Min: return "min";
-    case HeadFusion::Max: return "max";
-    case HeadFusion::Mean: break;
+    case HeadFusion::Min:
+        return "min";
+    case HeadFusion::Max:
+        return "max";
+    case HeadFusion::Mean:
+        break;
     }
     return "mean";
 }
@@ -174,7 +186,8 @@ Matrix rollout(const std::vector<FloatTensor> &layers, HeadFusion fusion, double
 Matrix rolloutMask(const Matrix &r, const PatchGeometry &g)
 {
     if (r.rows != g.tokens() || r.cols != g.tokens())
-        throw Error("a rollout of " + std::to_string(r.rows) + " tokens does not match " + std::to_string(g.patches) + " patches + [CLS]");
+        throw Error("a rollout of " + std::to_string(r.rows) + " tokens does not match " + std::to_string(g.patches) +
+                    " patches + [CLS]");
     Matrix mask(g.grid, g.grid);
     float peak = 0.0f;
     for (int64_t p = 0; p < g.patches; ++p)
@@ -188,11 +201,12 @@ Matrix rolloutMask(const Matrix &r, const PatchGeometry &g)
 Matrix positionSimilarity(const Matrix &table, const PatchGeometry &g)
 {
     if (table.cols < 1 || (table.rows != g.patches + 1 && table.rows != g.patches))
-        throw Error("a position table of " + std::to_string(table.rows) + " rows does not match " + std::to_string(g.patches) +
-                    " patches (+ [CLS])");
+        throw Error("a position table of " + std::to_string(table.rows) + " rows does not match " +
+                    std::to_string(g.patches) + " patches (+ [CLS])");
     torch::NoGradGuard noGrad;
-    torch::Tensor t = torch::from_blob(const_cast<float *>(table.values.data()), {table.rows, table.cols}, torch::kFloat32)
-                          .to(torch::kFloat64);
+    torch::Tensor t =
+        torch::from_blob(const_cast<float *>(table.values.data()), {table.rows, table.cols}, torch::kFloat32)
+            .to(torch::kFloat64);
     if (table.rows == g.patches + 1)
         t = t.slice(0, 1);
     const torch::Tensor unit = t / t.norm(2, 1, true).clamp_min(1e-12);
@@ -201,9 +215,11 @@ Matrix positionSimilarity(const Matrix &table, const PatchGeometry &g)
 
 FilterComponents filterPrincipalComponents(const FloatTensor &projection, const PatchGeometry &g, int64_t count)
 {
-    if (projection.shape.empty() || projection.elementCount() != g.hidden * g.patchValues || projection.shape[0] != g.hidden)
-        throw Error("patch projection " + shapeToString(projection.shape) + " does not match [" + std::to_string(g.hidden) + ", " +
-                    std::to_string(g.channels) + ", " + std::to_string(g.patchSize) + ", " + std::to_string(g.patchSize) + "]");
+    if (projection.shape.empty() || projection.elementCount() != g.hidden * g.patchValues ||
+        projection.shape[0] != g.hidden)
+        throw Error("patch projection " + shapeToString(projection.shape) + " does not match [" +
+                    std::to_string(g.hidden) + ", " + std::to_string(g.channels) + ", " + std::to_string(g.patchSize) +
+                    ", " + std::to_string(g.patchSize) + "]");
     torch::NoGradGuard noGrad;
     torch::Tensor w = tensorOf(projection).reshape({g.hidden, g.patchValues}).to(torch::kFloat64);
     w = w - w.mean(0, true);
@@ -239,7 +255,8 @@ void DistanceAccumulator::add(const FloatTensor &raw, const FloatTensor &renorma
             m_squares[i].assign(raw.values.size(), 0.0);
         }
     } else if (raw.shape != m_shape) {
-        throw Error("mean attention distances of shape " + shapeToString(raw.shape) + " after " + shapeToString(m_shape));
+        throw Error("mean attention distances of shape " + shapeToString(raw.shape) + " after " +
+                    shapeToString(m_shape));
     }
     ++m_count;
     const FloatTensor *sources[2] = {&raw, &renormalized};
@@ -285,7 +302,8 @@ DistanceStatistics meanAttentionDistanceOverImages(const Model &model, const Ima
     for (int64_t i = 0; i < count; ++i) {
         if (context) {
             context->throwIfCancelled();
-            context->setProgress(double(i) / double(count), "image " + std::to_string(i + 1) + " of " + std::to_string(count));
+            context->setProgress(double(i) / double(count),
+                                 "image " + std::to_string(i + 1) + " of " + std::to_string(count));
         }
         ModelInputs inputs;
         inputs.floats["pixel_values"] = normalizePixels(resizeForModel(image(i), preprocessing), preprocessing);
@@ -309,8 +327,10 @@ std::vector<std::string> imageFilesIn(const std::string &folder, int64_t limit)
         if (error)
             throw Error("cannot list this folder: " + error.message(), folder);
         std::string extension = it->path().extension().string();
-        std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-        if (it->is_regular_file(error) && std::find(extensions.begin(), extensions.end(), extension) != extensions.end())
+        std::transform(extension.begin(), extension.end(), extension.begin(),
+                       [](unsigned char c) { return char(std::tolower(c)); });
+        if (it->is_regular_file(error) &&
+            std::find(extensions.begin(), extensions.end(), extension) != extensions.end())
             files.push_back(it->path().string());
     }
     std::sort(files.begin(), files.end());
@@ -322,13 +342,15 @@ std::vector<std::string> imageFilesIn(const std::string &folder, int64_t limit)
 Image8 datasetImage(const ImageDataset &dataset, int64_t index)
 {
     if (index < 0 || index >= dataset.count)
-        throw Error("sample " + std::to_string(index) + " does not exist (the split has " + std::to_string(dataset.count) + ")");
+        throw Error("sample " + std::to_string(index) + " does not exist (the split has " +
+                    std::to_string(dataset.count) + ")");
     Image8 image;
     image.width = dataset.cols;
     image.height = dataset.rows;
     image.channels = 1;
     const size_t size = size_t(dataset.rows * dataset.cols);
-    image.pixels.assign(dataset.pixels.begin() + long(size_t(index) * size), dataset.pixels.begin() + long(size_t(index + 1) * size));
+    image.pixels.assign(dataset.pixels.begin() + long(size_t(index) * size),
+                        dataset.pixels.begin() + long(size_t(index + 1) * size));
     return image;
 }
 

@@ -17,7 +17,9 @@ void AttentionPlugin::registerPanels(plugins::Registry &registry)
     panel.description = QObject::tr("One head, every layer and head, active and lazy queries, two inputs compared");
     panel.shortcut = QKeySequence(Qt::ALT | Qt::Key_3);
     panel.order = 50;
-    panel.create = [](const plugins::PanelContext &context, QWidget *parent) { return new AttentionPanel(context, parent); };
+    panel.create = [](const plugins::PanelContext &context, QWidget *parent) {
+        return new AttentionPanel(context, parent);
+    };
     registry.registerPanel(std::move(panel));
 }
 

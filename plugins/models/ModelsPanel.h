@@ -34,9 +34,9 @@ namespace tessera::models {
 // What a loading job hands to the GUI thread.
 struct LoadedModel {
     std::shared_ptr<const Model> model;
-    std::shared_ptr<const Tokenizer> tokenizer;        // null for image models
+    std::shared_ptr<const Tokenizer> tokenizer;              // null for image models
     std::shared_ptr<const ImagePreprocessing> preprocessing; // null for text models
-    std::string tokenizerProblem;                      // why no tokenizer, when one was expected
+    std::string tokenizerProblem;                            // why no tokenizer, when one was expected
 };
 
 class ModelsPanel : public widgets::PanelWidget {

@@ -30,8 +30,10 @@ PeResult computePe(const PeSettings &settings, JobContext &context)
     std::normal_distribution<float> normal;
     std::vector<float> query(size_t(settings.ropeDimension));
     std::vector<float> key(size_t(settings.ropeDimension));
-    for (float &v : query) v = normal(generator);
-    for (float &v : key) v = normal(generator);
+    for (float &v : query)
+        v = normal(generator);
+    for (float &v : key)
+        v = normal(generator);
     for (int m = 0; m < settings.ropeLength; ++m) {
         const std::vector<float> rotated = pe::ropeRotate(query, m, settings.base);
         result.ropeFast.x.push_back(rotated[0]);
@@ -56,7 +58,8 @@ PeResult computePe(const PeSettings &settings, JobContext &context)
     context.setProgress(0.9, "ALiBi");
     result.alibiSlopes = pe::alibiSlopes(settings.alibiHeads);
     const int head = std::clamp(settings.alibiHead, 0, settings.alibiHeads - 1);
-    result.alibiBias = std::make_shared<Matrix>(pe::alibiBias(result.alibiSlopes[size_t(head)], settings.alibiLength, settings.causal));
+    result.alibiBias = std::make_shared<Matrix>(
+        pe::alibiBias(result.alibiSlopes[size_t(head)], settings.alibiLength, settings.causal));
 
     if (settings.learned) {
         context.throwIfCancelled();

@@ -33,18 +33,18 @@ struct Trajectory {
 };
 
 struct PeResult {
-    MatrixPtr table;                 // sinusoidal [maxLength, dModel]
-    MatrixPtr similarity;            // [maxLength, maxLength]
-    std::vector<double> profile;     // mean similarity at offset k, k = 0 .. maxLength - 1
-    Trajectory ropeFast;             // pair 0 of the query over positions
-    Trajectory ropeSlow;             // pair ropePair of the query over positions
-    MatrixPtr ropeScores;            // [ropeLength, ropeLength]
-    std::vector<int> ropeOffsets;    // offsets m - n drawn as lines
+    MatrixPtr table;                                // sinusoidal [maxLength, dModel]
+    MatrixPtr similarity;                           // [maxLength, maxLength]
+    std::vector<double> profile;                    // mean similarity at offset k, k = 0 .. maxLength - 1
+    Trajectory ropeFast;                            // pair 0 of the query over positions
+    Trajectory ropeSlow;                            // pair ropePair of the query over positions
+    MatrixPtr ropeScores;                           // [ropeLength, ropeLength]
+    std::vector<int> ropeOffsets;                   // offsets m - n drawn as lines
     std::vector<std::vector<double>> ropeDiagonals; // S[m, m - offset] for m = offset .. length - 1
-    double ropeSpread = 0.0;         // largest max - min along a diagonal
-    std::vector<double> alibiSlopes; // one per head
-    MatrixPtr alibiBias;             // [alibiLength, alibiLength] for alibiHead, NaN = masked
-    MatrixPtr learnedSimilarity;     // cosine similarity of the learned rows, or null
+    double ropeSpread = 0.0;                        // largest max - min along a diagonal
+    std::vector<double> alibiSlopes;                // one per head
+    MatrixPtr alibiBias;                            // [alibiLength, alibiLength] for alibiHead, NaN = masked
+    MatrixPtr learnedSimilarity;                    // cosine similarity of the learned rows, or null
 };
 
 // The job body. Throws tessera::Error on invalid settings and CancelledError when cancelled.

@@ -12,7 +12,9 @@ void TrainingPlugin::registerAll(plugins::Registry &registry)
     panel.description = QObject::tr("Train small transformers and watch their attention form, snapshot by snapshot");
     panel.shortcut = QKeySequence(Qt::ALT | Qt::Key_4);
     panel.order = 60;
-    panel.create = [](const plugins::PanelContext &context, QWidget *parent) { return new TrainingPanel(context, parent); };
+    panel.create = [](const plugins::PanelContext &context, QWidget *parent) {
+        return new TrainingPanel(context, parent);
+    };
     registry.registerPanel(std::move(panel));
 }
 

@@ -81,12 +81,13 @@ private slots:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath("pe.csv");
-        const Result r = runCli({"export", "pe", "--d-model", "4", "--max-len", "100", "--format", "csv", "--out", path});
+        const Result r =
+            runCli({"export", "pe", "--d-model", "4", "--max-len", "100", "--format", "csv", "--out", path});
         QCOMPARE(r.exitCode, 0);
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QStringList rows = QString::fromUtf8(file.readAll()).trimmed().split('\n');
-        QCOMPARE(rows.size(), 100); // one row per position
+        QCOMPARE(rows.size(), 100);             // one row per position
         QCOMPARE(rows[0].split(',').size(), 4); // one column per dimension
         // The study notes' worked example (003:214-232).
         const double pos2[] = {0.909297, -0.416147, 0.019999, 0.999800};
@@ -99,7 +100,9 @@ private slots:
         QTemporaryDir dir;
         const QString png = dir.filePath("heat.png");
         QCOMPARE(runCli({"export", "pe", "--view", "similarity", "--width", "600", "--height", "300", "--dpi", "192",
-                         "--format", "png", "--out", png}).exitCode, 0);
+                         "--format", "png", "--out", png})
+                     .exitCode,
+                 0);
         QCOMPARE(QImageReader(png).size(), QSize(1200, 600));
         const QString pdf = dir.filePath("rope.pdf");
         QCOMPARE(runCli({"export", "pe", "--view", "rope", "--out", pdf}).exitCode, 0); // format from the suffix
@@ -143,7 +146,8 @@ private slots:
         QVERIFY(inputs.open(QIODevice::WriteOnly));
         inputs.write(file);
         inputs.close();
-        r = runCli({"run", "--model", vit, "--inputs", inputs.fileName(), "--out", out, "--with", "rollout,mean-attention-distance"});
+        r = runCli({"run", "--model", vit, "--inputs", inputs.fileName(), "--out", out, "--with",
+                    "rollout,mean-attention-distance"});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile result(out);
         QVERIFY(result.open(QIODevice::ReadOnly));
@@ -152,8 +156,8 @@ private slots:
         for (int i = 7; i >= 0; --i)
             outLength = (outLength << 8) | quint8(written[i]);
         const QJsonObject outHeader = QJsonDocument::fromJson(written.mid(8, int(outLength))).object();
-        for (const char *name : {"attentions.0", "attentions.1", "hidden_states.0", "hidden_states.2", "logits", "rollout",
-                                 "mean_attention_distance.raw", "mean_attention_distance.renormalized"})
+        for (const char *name : {"attentions.0", "attentions.1", "hidden_states.0", "hidden_states.2", "logits",
+                                 "rollout", "mean_attention_distance.raw", "mean_attention_distance.renormalized"})
             QVERIFY2(outHeader.contains(name), name);
         QCOMPARE(outHeader["attentions.1"].toObject()["shape"].toArray(), (QJsonArray{2, 4, 17, 17}));
         QCOMPARE(outHeader["mean_attention_distance.raw"].toObject()["shape"].toArray(), (QJsonArray{2, 4}));
@@ -181,14 +185,17 @@ private slots:
                     return false;
             return true;
         };
-        writeSafetensors(path("in.safetensors"), {{"sample", expected.readFloat("unet.input")}}, {{"timestep", {1}, {500}}});
-        Result r = runCli({"run", "--model", unet, "--inputs", dir.filePath("in.safetensors"), "--out", dir.filePath("eps.safetensors")});
+        writeSafetensors(path("in.safetensors"), {{"sample", expected.readFloat("unet.input")}},
+                         {{"timestep", {1}, {500}}});
+        Result r = runCli({"run", "--model", unet, "--inputs", dir.filePath("in.safetensors"), "--out",
+                           dir.filePath("eps.safetensors")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QVERIFY(close(SafetensorsFile(path("eps.safetensors")).readFloat("sample"), expected.readFloat("unet.eps.t500")));
+        QVERIFY(
+            close(SafetensorsFile(path("eps.safetensors")).readFloat("sample"), expected.readFloat("unet.eps.t500")));
 
         writeSafetensors(path("ddim-start.safetensors"), {{"x_T", expected.readFloat("ddim10.x_T")}});
-        r = runCli({"sample", "--model", unet, "--scheduler", "ddim", "--steps", "10", "--x-T", dir.filePath("ddim-start.safetensors"),
-                    "--out", dir.filePath("ddim.safetensors")});
+        r = runCli({"sample", "--model", unet, "--scheduler", "ddim", "--steps", "10", "--x-T",
+                    dir.filePath("ddim-start.safetensors"), "--out", dir.filePath("ddim.safetensors")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         SafetensorsFile ddim(path("ddim.safetensors"));
         QCOMPARE(ddim.readInt64("timesteps"), expected.readInt64("ddim10.timesteps"));
@@ -199,8 +206,9 @@ private slots:
             noises.emplace_back("noise" + std::to_string(i), expected.readFloat("ddpm20.noise" + std::to_string(i)));
         writeSafetensors(path("noise.safetensors"), noises);
         writeSafetensors(path("ddpm-start.safetensors"), {{"x_T", expected.readFloat("ddpm20.x_T")}});
-        r = runCli({"sample", "--model", unet, "--scheduler", "ddpm", "--steps", "20", "--x-T", dir.filePath("ddpm-start.safetensors"),
-                    "--noise", dir.filePath("noise.safetensors"), "--out", dir.filePath("ddpm.safetensors")});
+        r = runCli({"sample", "--model", unet, "--scheduler", "ddpm", "--steps", "20", "--x-T",
+                    dir.filePath("ddpm-start.safetensors"), "--noise", dir.filePath("noise.safetensors"), "--out",
+                    dir.filePath("ddpm.safetensors")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         SafetensorsFile ddpm(path("ddpm.safetensors"));
         for (const char *step : {"step0.pred_x0", "step10.x_prev", "step19.x_prev"})
@@ -209,10 +217,13 @@ private slots:
         // Too few recorded noises, an unknown scheduler, a bad eta.
         noises.resize(5);
         writeSafetensors(path("few.safetensors"), noises);
-        r = runCli({"sample", "--model", unet, "--steps", "20", "--noise", dir.filePath("few.safetensors"), "--out", dir.filePath("x.safetensors")});
+        r = runCli({"sample", "--model", unet, "--steps", "20", "--noise", dir.filePath("few.safetensors"), "--out",
+                    dir.filePath("x.safetensors")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("noise5"), qPrintable(r.err));
-        QCOMPARE(runCli({"sample", "--model", unet, "--scheduler", "euler", "--out", dir.filePath("x.safetensors")}).exitCode, 2);
+        QCOMPARE(runCli({"sample", "--model", unet, "--scheduler", "euler", "--out", dir.filePath("x.safetensors")})
+                     .exitCode,
+                 2);
         QCOMPARE(runCli({"sample", "--model", unet, "--eta", "2", "--out", dir.filePath("x.safetensors")}).exitCode, 2);
     }
 
@@ -227,10 +238,12 @@ private slots:
         auto path = [&](const char *name) { return dir.filePath(name).toStdString(); };
         writeSafetensors(path("in.safetensors"), {{"pixel_values", expected.readFloat("pixel_values")}},
                          {{"pixel_mask", expected.info("pixel_mask").shape, expected.readInt64("pixel_mask")}});
-        Result r = runCli({"run", "--model", tiny, "--inputs", dir.filePath("in.safetensors"), "--out", dir.filePath("out.safetensors")});
+        Result r = runCli({"run", "--model", tiny, "--inputs", dir.filePath("in.safetensors"), "--out",
+                           dir.filePath("out.safetensors")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         SafetensorsFile out(path("out.safetensors"));
-        for (const char *key : {"logits", "pred_boxes", "encoder_attentions.1", "decoder_attentions.0", "cross_attentions.1"}) {
+        for (const char *key :
+             {"logits", "pred_boxes", "encoder_attentions.1", "decoder_attentions.0", "cross_attentions.1"}) {
             const FloatTensor a = out.readFloat(key), b = expected.readFloat(key);
             QCOMPARE(a.shape, b.shape);
             for (size_t i = 0; i < a.values.size(); ++i)
@@ -241,16 +254,16 @@ private slots:
         QImage image(64, 48, QImage::Format_RGB888);
         image.fill(QColor(40, 120, 200));
         image.save(dir.filePath("scene.png"));
-        r = runCli({"export", "detr", "--model", tiny, "--image", dir.filePath("scene.png"), "--threshold", "0", "--view", "boxes",
-                    "--format", "csv", "--out", dir.filePath("boxes.csv")});
+        r = runCli({"export", "detr", "--model", tiny, "--image", dir.filePath("scene.png"), "--threshold", "0",
+                    "--view", "boxes", "--format", "csv", "--out", dir.filePath("boxes.csv")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile csv(dir.filePath("boxes.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(csv.readAll()).trimmed().split('\n');
         QCOMPARE(lines.size(), 11); // header + one row per query
         QVERIFY(lines[0].startsWith("query,label,score,x0,y0,x1,y1"));
-        r = runCli({"export", "detr", "--model", tiny, "--image", dir.filePath("scene.png"), "--view", "matching", "--format", "png",
-                    "--out", dir.filePath("m.png")});
+        r = runCli({"export", "detr", "--model", tiny, "--image", dir.filePath("scene.png"), "--view", "matching",
+                    "--format", "png", "--out", dir.filePath("m.png")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("needs ground truth"), qPrintable(r.err));
         QVERIFY(!QFileInfo::exists(dir.filePath("m.png")));
@@ -272,16 +285,18 @@ private slots:
         };
         QList<Case> cases;
         for (const char *file : {"truncated.safetensors", "header-past-end.safetensors", "overlapping.safetensors",
-                                 "overflowing-shape.safetensors", "wrong-dtype.safetensors", "nested-header.safetensors",
-                                 "empty.safetensors", "garbage.safetensors"})
+                                 "overflowing-shape.safetensors", "wrong-dtype.safetensors",
+                                 "nested-header.safetensors", "empty.safetensors", "garbage.safetensors"})
             cases.append({{"run", "--model", vit, "--inputs", hostile + file, "--out", out}, file});
         for (const char *folder : {"config-disagrees", "config-nested", "config-huge-number", "config-not-utf8"})
-            cases.append({{"run", "--model", hostile + folder, "--inputs", hostile + "truncated.safetensors", "--out", out},
-                          QString(folder)});
+            cases.append(
+                {{"run", "--model", hostile + folder, "--inputs", hostile + "truncated.safetensors", "--out", out},
+                 QString(folder)});
         for (const char *file : {"not-utf8-vocab.txt", "empty-vocab.txt", "binary-tokenizer.json"})
             cases.append({{"tokenize", "--tokenizer", hostile + file, "--text-file", hostile + "lines.txt"}, file});
-        cases.append({{"export", "vit", "--model", vit, "--image", hostile + "not-an-image.png", "--out", dir.filePath("v.png")},
-                      "not-an-image.png"});
+        cases.append(
+            {{"export", "vit", "--model", vit, "--image", hostile + "not-an-image.png", "--out", dir.filePath("v.png")},
+             "not-an-image.png"});
         // Diffusion folders: a scheduler asking for 10^12 training steps (a 4 TB table of betas),
         // a toy denoiser config that disagrees with its weights.
         cases.append({{"sample", "--model", hostile + "scheduler-huge", "--out", out}, "num_train_timesteps"});
@@ -302,9 +317,11 @@ private slots:
         QVERIFY(!QFile::exists(out));
         // NaN and Inf weights (a model saved after training diverged) still open, to be looked at,
         // with a warning naming the tensor before anything runs.
-        const Result nan = runCli({"run", "--model", hostile + "nan-weights", "--inputs", hostile + "truncated.safetensors", "--out", out});
+        const Result nan = runCli(
+            {"run", "--model", hostile + "nan-weights", "--inputs", hostile + "truncated.safetensors", "--out", out});
         QCOMPARE(nan.exitCode, 1); // the inputs file is truncated
-        QVERIFY2(nan.err.contains("vit.encoder.layer.0.attention.attention.query.weight holds NaN or infinite weights"), qPrintable(nan.err));
+        QVERIFY2(nan.err.contains("vit.encoder.layer.0.attention.attention.query.weight holds NaN or infinite weights"),
+                 qPrintable(nan.err));
     }
 
     // A training run killed (SIGKILL, no chance to save) in the middle resumes from its last
@@ -313,7 +330,8 @@ private slots:
     void killedTrainingResumes()
     {
         QTemporaryDir whole, killed;
-        const QStringList common{"train", "--recipe", "diffusion-moons", "--steps", "600", "--checkpoint-every", "30", "--quiet"};
+        const QStringList common{"train", "--recipe", "diffusion-moons", "--steps", "600", "--checkpoint-every",
+                                 "30",    "--quiet"};
         QCOMPARE(runCli(common + QStringList{"--out", whole.path()}).exitCode, 0);
         QProcess process;
         process.start(TESSERA_CLI, common + QStringList{"--out", killed.path()});
@@ -325,12 +343,14 @@ private slots:
             QThread::msleep(5);
         process.kill();
         QVERIFY(process.waitForFinished(10000));
-        QVERIFY2(!QFile::exists(killed.filePath("metrics.json")), "the run finished before it was killed: make it longer");
+        QVERIFY2(!QFile::exists(killed.filePath("metrics.json")),
+                 "the run finished before it was killed: make it longer");
         const Result resumed = runCli({"train", "--resume", "--out", killed.path(), "--quiet"});
         QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.err));
         auto loss = [](const QString &folder) {
             QFile file(folder + "/metrics.json");
-            return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object()["loss"].toDouble() : -1.0;
+            return file.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(file.readAll()).object()["loss"].toDouble()
+                                                  : -1.0;
         };
         QVERIFY(loss(whole.path()) > 0.0);
         QCOMPARE(loss(killed.path()), loss(whole.path()));
@@ -356,7 +376,8 @@ private slots:
             QCOMPARE(first["ids"].toArray()[i].toInt(), expected[i]);
         QCOMPARE(first["tokens"].toArray()[3].toString(), QString("R"));
         QCOMPARE(first["decoded"].toString(), QString("A Titan RTX has 24GB of VRAM"));
-        r = runCli({"tokenize", "--tokenizer", TESSERA_TEST_DATA "/tokenizers/vocab/gpt2", "--text-file", text, "--no-special"});
+        r = runCli({"tokenize", "--tokenizer", TESSERA_TEST_DATA "/tokenizers/vocab/gpt2", "--text-file", text,
+                    "--no-special"});
         QCOMPARE(r.exitCode, 0);
         // fixtures/tokenizers row 2, GPT-2.
         QVERIFY2(r.out.contains("\"ids\":[32,11977,45877,468,1987,4579,286,6453,2390]"), qPrintable(r.out));
@@ -376,12 +397,14 @@ private slots:
         // Points t (1, 2) for t = -1, 0, 1, 3: PCA's first coordinate is (t - 0.75) sqrt 5; the
         // output is [4, 2] float32 ('<f4') in the input's row order.
         QTemporaryDir dir;
-        const QString csv = dir.filePath("line.csv"), out = dir.filePath("coords.npy"), figure = dir.filePath("line.svg");
+        const QString csv = dir.filePath("line.csv"), out = dir.filePath("coords.npy"),
+                      figure = dir.filePath("line.svg");
         QFile file(csv);
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("-1,-2\n0,0\n1,2\n3,6\n");
         file.close();
-        const Result r = runCli({"project", "--source", csv, "--method", "pca", "--quality-k", "1", "--out", out, "--figure", figure});
+        const Result r = runCli(
+            {"project", "--source", csv, "--method", "pca", "--quality-k", "1", "--out", out, "--figure", figure});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("trustworthiness@1 1.0000"));
         QFile npy(out);

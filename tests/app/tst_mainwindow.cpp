@@ -76,7 +76,8 @@ private slots:
         // A diffusers UNet folder goes to the Diffusion lab, past the Models panel (which
         // reads transformers configs only).
         QVERIFY2(window.openPath(TESSERA_TEST_DATA "/diffusers/ddpm-tiny", &error), qPrintable(error));
-        QCOMPARE(window.panel("diffusion")->options().value("model").toString(), QDir(TESSERA_TEST_DATA "/diffusers/ddpm-tiny").absolutePath());
+        QCOMPARE(window.panel("diffusion")->options().value("model").toString(),
+                 QDir(TESSERA_TEST_DATA "/diffusers/ddpm-tiny").absolutePath());
 
         // Drag and drop of the fixture's checkpoint shows its learned position table.
         QMimeData mime;
@@ -146,10 +147,21 @@ private slots:
                 qWarning() << "slow session:" << bytes.left(200) << timer.elapsed() << "ms";
             return ok || !error.isEmpty(); // refused sessions say why
         };
-        const QList<QJsonValue> hostile{QString(), QStringLiteral("-1"), QStringLiteral("1e308"), QStringLiteral("NaN"),
-                                        QStringLiteral("99999999999999999999"), QStringLiteral("0"),
-                                        QStringLiteral("/etc"), QStringLiteral("/no/such/folder"), QString(100000, QChar('x')),
-                                        QJsonArray{1, 2}, QJsonObject{{"a", 1}}, true, QJsonValue(), -5, 1e300};
+        const QList<QJsonValue> hostile{QString(),
+                                        QStringLiteral("-1"),
+                                        QStringLiteral("1e308"),
+                                        QStringLiteral("NaN"),
+                                        QStringLiteral("99999999999999999999"),
+                                        QStringLiteral("0"),
+                                        QStringLiteral("/etc"),
+                                        QStringLiteral("/no/such/folder"),
+                                        QString(100000, QChar('x')),
+                                        QJsonArray{1, 2},
+                                        QJsonObject{{"a", 1}},
+                                        true,
+                                        QJsonValue(),
+                                        -5,
+                                        1e300};
         int cases = 0;
         for (const char *id : {"pe", "models", "attention", "training", "vit", "diffusion"}) {
             widgets::PanelWidget *p = window.panel(id);
@@ -167,8 +179,10 @@ private slots:
         // Broken structures.
         for (const QByteArray &bytes :
              {QByteArray(), QByteArray("null"), QByteArray("[]"), QByteArray("{\"tessera-session\": \"1\"}"),
-              QByteArray("{\"tessera-session\": 1, \"panels\": [1, 2]}"), QByteArray("{\"tessera-session\": 1, \"panels\": {\"pe\": 7}}"),
-              QByteArray("{\"tessera-session\": 1, \"current-panel\": {\"x\": 1}}"), QByteArray(100000, '[') + QByteArray(100000, ']'),
+              QByteArray("{\"tessera-session\": 1, \"panels\": [1, 2]}"),
+              QByteArray("{\"tessera-session\": 1, \"panels\": {\"pe\": 7}}"),
+              QByteArray("{\"tessera-session\": 1, \"current-panel\": {\"x\": 1}}"),
+              QByteArray(100000, '[') + QByteArray(100000, ']'),
               QByteArray("{\"tessera-session\": 1, \"panels\": {\"pe\": {\"view\": \"\xff\xfe\"}}}")})
             QVERIFY2(load(bytes), bytes.left(60).constData());
         // Still working: a good session applies.

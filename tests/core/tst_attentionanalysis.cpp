@@ -28,7 +28,8 @@ private slots:
         QCOMPARE(back.values[0], 0.5f);
         QCOMPARE(back.values[1], 1.0f);
         for (size_t i = 0; i < back.values.size(); ++i)
-            QVERIFY2(std::abs(back.values[i] - weights.values[i]) <= std::ldexp(1.0, -11) * weights.values[i] + std::ldexp(1.0, -25),
+            QVERIFY2(std::abs(back.values[i] - weights.values[i]) <=
+                         std::ldexp(1.0, -11) * weights.values[i] + std::ldexp(1.0, -25),
                      qPrintable(QString::number(i)));
         float one[3];
         half.decode(15, 3, one);
@@ -64,8 +65,9 @@ private slots:
         const std::vector<double> distance = attention::distanceFromUniform(m);
         QVERIFY(std::abs(distance[0]) < 1e-6);
         // By hand: -ln 50 - (ln .6 + ln .2 + ln .1 + ln .05 + 46 ln(.05/46)) / 50.
-        const double expected = -std::log(50.0) - (std::log(0.6) + std::log(0.2) + std::log(0.1) + std::log(0.05) +
-                                                   46 * std::log(0.05 / 46)) / 50.0;
+        const double expected =
+            -std::log(50.0) -
+            (std::log(0.6) + std::log(0.2) + std::log(0.1) + std::log(0.05) + 46 * std::log(0.05 / 46)) / 50.0;
         QVERIFY(std::abs(distance[1] - expected) < 1e-4);
         QCOMPARE(attention::topIndices(distance, 1), (std::vector<int64_t>{1}));
         const std::vector<double> entropy = attention::queryEntropy(m);

@@ -50,7 +50,8 @@ void cancelMidRun(const char *name, const std::function<Result(JobContext &)> &j
 {
     CancelAt counting;
     const Result first = job(counting);
-    QVERIFY2(counting.checks() >= 2, qPrintable(QString("%1 checks for cancellation %2 times").arg(name).arg(counting.checks())));
+    QVERIFY2(counting.checks() >= 2,
+             qPrintable(QString("%1 checks for cancellation %2 times").arg(name).arg(counting.checks())));
     CancelAt half(counting.checks() / 2 + 1);
     bool cancelled = false;
     try {
@@ -63,7 +64,10 @@ void cancelMidRun(const char *name, const std::function<Result(JobContext &)> &j
     QVERIFY2(same(first, job(again)), name);
 }
 
-bool sameTensors(const FloatTensor &a, const FloatTensor &b) { return a.shape == b.shape && a.values == b.values; }
+bool sameTensors(const FloatTensor &a, const FloatTensor &b)
+{
+    return a.shape == b.shape && a.values == b.values;
+}
 
 } // namespace
 
@@ -73,7 +77,8 @@ private slots:
     void loadingAModel()
     {
         cancelMidRun<std::shared_ptr<Model>>(
-            "loadModel", [](JobContext &c) { return std::shared_ptr<Model>(loadModel(TESSERA_TEST_DATA "/hf/bert-tiny-mlm", &c)); },
+            "loadModel",
+            [](JobContext &c) { return std::shared_ptr<Model>(loadModel(TESSERA_TEST_DATA "/hf/bert-tiny-mlm", &c)); },
             [](const std::shared_ptr<Model> &a, const std::shared_ptr<Model> &b) {
                 return a->info().parameters == b->info().parameters;
             });
@@ -82,7 +87,10 @@ private slots:
     void loadingADiffusionModel()
     {
         cancelMidRun<std::shared_ptr<Model>>(
-            "loadModel (UNet)", [](JobContext &c) { return std::shared_ptr<Model>(loadModel(TESSERA_TEST_DATA "/diffusers/ddpm-tiny", &c)); },
+            "loadModel (UNet)",
+            [](JobContext &c) {
+                return std::shared_ptr<Model>(loadModel(TESSERA_TEST_DATA "/diffusers/ddpm-tiny", &c));
+            },
             [](const std::shared_ptr<Model> &a, const std::shared_ptr<Model> &b) {
                 return a->info().parameters == b->info().parameters;
             });
@@ -96,7 +104,8 @@ private slots:
         cancelMidRun<ModelOutputs>(
             "Model::run", [&](JobContext &c) { return model->run(inputs, {}, &c); },
             [](const ModelOutputs &a, const ModelOutputs &b) {
-                return sameTensors(a.at("logits"), b.at("logits")) && sameTensors(a.at("attentions.1"), b.at("attentions.1"));
+                return sameTensors(a.at("logits"), b.at("logits")) &&
+                       sameTensors(a.at("attentions.1"), b.at("attentions.1"));
             });
     }
 
@@ -105,7 +114,8 @@ private slots:
         const std::shared_ptr<Model> model = loadModel(TESSERA_TEST_DATA "/hf/gpt2-tiny");
         const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(TESSERA_TEST_DATA "/hf/gpt2-tiny");
         cancelMidRun<std::string>(
-            "generateText", [&](JobContext &c) { return generateText(*model, *tokenizer, "hello", 12, 0.8, 40, 5, &c); },
+            "generateText",
+            [&](JobContext &c) { return generateText(*model, *tokenizer, "hello", 12, 0.8, 40, 5, &c); },
             [](const std::string &a, const std::string &b) { return a == b; });
     }
 
@@ -113,14 +123,16 @@ private slots:
     {
         const Matrix table = pe::sinusoidalTable(512, 64);
         cancelMidRun<Matrix>(
-            "positionSimilarity", [&](JobContext &c) { return pe::positionSimilarity(table, pe::Similarity::Cosine, &c); },
+            "positionSimilarity",
+            [&](JobContext &c) { return pe::positionSimilarity(table, pe::Similarity::Cosine, &c); },
             [](const Matrix &a, const Matrix &b) { return a.values == b.values; });
     }
 
     void meanAttentionDistanceOverImages()
     {
         const std::shared_ptr<Model> vit = loadModel(TESSERA_TEST_DATA "/hf/vit-tiny");
-        const ImagePreprocessing p = ImagePreprocessing::fromFile(TESSERA_TEST_DATA "/hf/vit-tiny/preprocessor_config.json");
+        const ImagePreprocessing p =
+            ImagePreprocessing::fromFile(TESSERA_TEST_DATA "/hf/vit-tiny/preprocessor_config.json");
         const vision::ImageSource images = [](int64_t i) {
             Image8 image{32, 32, 3, std::vector<uint8_t>(32 * 32 * 3)};
             for (size_t k = 0; k < image.pixels.size(); ++k)
@@ -128,7 +140,8 @@ private slots:
             return image;
         };
         cancelMidRun<vision::DistanceStatistics>(
-            "meanAttentionDistanceOverImages", [&](JobContext &c) { return vision::meanAttentionDistanceOverImages(*vit, p, 6, images, &c); },
+            "meanAttentionDistanceOverImages",
+            [&](JobContext &c) { return vision::meanAttentionDistanceOverImages(*vit, p, 6, images, &c); },
             [](const vision::DistanceStatistics &a, const vision::DistanceStatistics &b) {
                 return a.images == b.images && a.rawMean.values == b.rawMean.values;
             });
@@ -172,15 +185,19 @@ private slots:
             const QStringList left = QDir(cut.path()).entryList({"checkpoint-*"}, QDir::Dirs);
             QVERIFY2(!left.isEmpty(), recipe);
             for (const QString &name : left)
-                QVERIFY2(!name.endsWith(".partial") && QFileInfo::exists(cut.filePath(name + "/trainer_state.json")), qPrintable(name));
+                QVERIFY2(!name.endsWith(".partial") && QFileInfo::exists(cut.filePath(name + "/trainer_state.json")),
+                         qPrintable(name));
             TrainingOptions resume;
             resume.outputFolder = o.outputFolder;
             resume.resume = true;
             CancelAt again;
             const TrainingResult resumed = train(resume, again);
             QVERIFY(resumed.finished);
-            QVERIFY2(std::abs(resumed.metrics.at("loss") - full.metrics.at("loss")) <= 1e-6 * std::abs(full.metrics.at("loss")),
-                     qPrintable(QString("%1: %2 vs %3").arg(recipe).arg(resumed.metrics.at("loss")).arg(full.metrics.at("loss"))));
+            QVERIFY2(
+                std::abs(resumed.metrics.at("loss") - full.metrics.at("loss")) <=
+                    1e-6 * std::abs(full.metrics.at("loss")),
+                qPrintable(
+                    QString("%1: %2 vs %3").arg(recipe).arg(resumed.metrics.at("loss")).arg(full.metrics.at("loss"))));
         }
     }
 };

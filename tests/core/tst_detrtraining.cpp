@@ -36,7 +36,6 @@ TrainingOptions shapes(const QString &folder, int64_t steps)
     return o;
 }
 
-
 } // namespace
 
 class TestDetrTraining : public QObject {
@@ -72,9 +71,21 @@ private slots:
                 }
             // Pixels x0 .. x1 cover [x0, x1 + 1): centre (x0 + x1 + 1) / 2, width x1 - x0 + 1.
             QVERIFY2(std::abs(double(x0 + x1 + 1) / 2 - cx) < 1e-3 && std::abs(double(x1 - x0 + 1) - w) < 1e-3,
-                     qPrintable(QString("scene %1 (%2): x %3..%4, box cx %5 w %6").arg(index).arg(scene.labels[0]).arg(x0).arg(x1).arg(cx).arg(w)));
+                     qPrintable(QString("scene %1 (%2): x %3..%4, box cx %5 w %6")
+                                    .arg(index)
+                                    .arg(scene.labels[0])
+                                    .arg(x0)
+                                    .arg(x1)
+                                    .arg(cx)
+                                    .arg(w)));
             QVERIFY2(std::abs(double(y0 + y1 + 1) / 2 - cy) < 1e-3 && std::abs(double(y1 - y0 + 1) - h) < 1e-3,
-                     qPrintable(QString("scene %1 (%2): y %3..%4, box cy %5 h %6").arg(index).arg(scene.labels[0]).arg(y0).arg(y1).arg(cy).arg(h)));
+                     qPrintable(QString("scene %1 (%2): y %3..%4, box cy %5 h %6")
+                                    .arg(index)
+                                    .arg(scene.labels[0])
+                                    .arg(y0)
+                                    .arg(y1)
+                                    .arg(cy)
+                                    .arg(h)));
         }
         QCOMPARE(seen.size(), size_t(3)); // rectangles, ellipses and triangles all appear
         const ShapesScene a = shapesScene(3, 7), b = shapesScene(3, 7), c = shapesScene(3, 8);
@@ -118,7 +129,8 @@ private slots:
         const TrainingResult result = train(o, context);
         const std::vector<double> losses = lossHistory(dir.path() + "/checkpoint-000120");
         QCOMPARE(losses.size(), size_t(120));
-        QVERIFY2(losses.back() < 0.5 * losses.front(), qPrintable(QString("%1 -> %2").arg(losses.front()).arg(losses.back())));
+        QVERIFY2(losses.back() < 0.5 * losses.front(),
+                 qPrintable(QString("%1 -> %2").arg(losses.front()).arg(losses.back())));
         QVERIFY(result.metrics.count("ap50"));
 
         // The saved folder is a DETR checkpoint: it opens, its config says so, and its run()
@@ -152,7 +164,8 @@ private slots:
         QCOMPARE(a.size(), size_t(16));
         QCOMPARE(b.size(), size_t(16));
         for (size_t i = 0; i < a.size(); ++i)
-            QVERIFY2(std::abs(a[i] - b[i]) <= 1e-5 * std::abs(a[i]), qPrintable(QString("step %1: %2 vs %3").arg(i + 1).arg(a[i]).arg(b[i])));
+            QVERIFY2(std::abs(a[i] - b[i]) <= 1e-5 * std::abs(a[i]),
+                     qPrintable(QString("step %1: %2 vs %3").arg(i + 1).arg(a[i]).arg(b[i])));
     }
 
     void badSizesAreRefused()

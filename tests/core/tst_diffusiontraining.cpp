@@ -39,7 +39,6 @@ TrainingOptions toy(const QString &folder, int64_t steps)
     return o;
 }
 
-
 } // namespace
 
 class TestDiffusionTraining : public QObject {
@@ -54,8 +53,10 @@ private slots:
         for (int64_t i = 0; i < 4000; ++i) {
             // Undo the centring and scaling: the upper moon is the unit half circle about (0, 0),
             // the lower one about (1, 0.5); noise 0.05 (5 s.d. = 0.25).
-            const double x = moons.values[size_t(2 * i)] / 1.25 + 0.5, y = moons.values[size_t(2 * i + 1)] / 1.25 + 0.25;
-            const double toUpper = std::abs(std::hypot(x, y) - 1.0), toLower = std::abs(std::hypot(x - 1.0, y - 0.5) - 1.0);
+            const double x = moons.values[size_t(2 * i)] / 1.25 + 0.5,
+                         y = moons.values[size_t(2 * i + 1)] / 1.25 + 0.25;
+            const double toUpper = std::abs(std::hypot(x, y) - 1.0),
+                         toLower = std::abs(std::hypot(x - 1.0, y - 0.5) - 1.0);
             QVERIFY2(std::min(toUpper, toLower) < 0.25, qPrintable(QString("point %1: %2, %3").arg(i).arg(x).arg(y)));
             upper += toUpper < toLower;
         }
@@ -64,7 +65,8 @@ private slots:
         for (int64_t i = 0; i < 4000; ++i) {
             const double x = gaussians.values[size_t(2 * i)], y = gaussians.values[size_t(2 * i + 1)];
             const double angle = std::atan2(y, x) / (M_PI / 4.0);
-            const double cx = 2.0 * std::cos(std::round(angle) * M_PI / 4.0), cy = 2.0 * std::sin(std::round(angle) * M_PI / 4.0);
+            const double cx = 2.0 * std::cos(std::round(angle) * M_PI / 4.0),
+                         cy = 2.0 * std::sin(std::round(angle) * M_PI / 4.0);
             QVERIFY(std::hypot(x - cx, y - cy) < 0.6); // 6 s.d. of 0.1 in two dimensions
         }
         const FloatTensor roll = toyPoints("swiss-roll", 4000, 1);
@@ -138,7 +140,8 @@ private slots:
         QCOMPARE(a.size(), size_t(40));
         QCOMPARE(b.size(), size_t(40));
         for (size_t i = 0; i < a.size(); ++i)
-            QVERIFY2(std::abs(a[i] - b[i]) <= 1e-6 * std::abs(a[i]), qPrintable(QString("step %1: %2 vs %3").arg(i + 1).arg(a[i]).arg(b[i])));
+            QVERIFY2(std::abs(a[i] - b[i]) <= 1e-6 * std::abs(a[i]),
+                     qPrintable(QString("step %1: %2 vs %3").arg(i + 1).arg(a[i]).arg(b[i])));
         const SafetensorsFile x((whole.path() + "/diffusion_pytorch_model.safetensors").toStdString());
         const SafetensorsFile y((pieces.path() + "/diffusion_pytorch_model.safetensors").toStdString());
         for (const std::string &key : x.keys()) {

@@ -14,7 +14,8 @@ private slots:
     void progressIsClampedAndForwarded()
     {
         std::vector<std::pair<double, std::string>> seen;
-        BasicJobContext context([&](double fraction, const std::string &message) { seen.emplace_back(fraction, message); });
+        BasicJobContext context(
+            [&](double fraction, const std::string &message) { seen.emplace_back(fraction, message); });
         context.setProgress(0.5, "half");
         context.setProgress(1.7, "over");
         context.setProgress(-3.0);

@@ -61,7 +61,8 @@ private slots:
             const Assignment a = linearSumAssignment(cost);
             const double expected = scalar64(file, p + ".total");
             QVERIFY2(std::abs(a.total - expected) <= 1e-9 * (1.0 + std::abs(expected)),
-                     qPrintable(QString("%1: %2 vs scipy %3").arg(shape).arg(a.total, 0, 'g', 17).arg(expected, 0, 'g', 17)));
+                     qPrintable(
+                         QString("%1: %2 vs scipy %3").arg(shape).arg(a.total, 0, 'g', 17).arg(expected, 0, 'g', 17)));
             QCOMPARE(a.rows.size(), size_t(std::min(cost.rows, cost.cols)));
             QVERIFY(std::is_sorted(a.rows.begin(), a.rows.end()));
             std::vector<char> usedCols(size_t(cost.cols));
@@ -119,7 +120,8 @@ private slots:
     void boxesMatchTorchvision()
     {
         const SafetensorsFile file(kMatching);
-        const Matrix a = matrixOf(file.readFloat("giou.boxes1_cxcywh")), b = matrixOf(file.readFloat("giou.boxes2_cxcywh"));
+        const Matrix a = matrixOf(file.readFloat("giou.boxes1_cxcywh")),
+                     b = matrixOf(file.readFloat("giou.boxes2_cxcywh"));
         const Matrix ax = centerToCorners(a), bx = centerToCorners(b);
         auto close = [](const Matrix &x, const FloatTensor &y, double tolerance) {
             for (size_t i = 0; i < y.values.size(); ++i)
@@ -151,12 +153,14 @@ private slots:
             std::copy_n(logits.values.begin() + image * queries * classes, queries * classes, l.values.begin());
             std::copy_n(boxes.values.begin() + image * queries * 4, queries * 4, b.values.begin());
             const std::string p = "matcher." + std::to_string(image) + ".";
-            const Matching m = hungarianMatch(l, b, file.readInt64(p + "tgt_labels"), matrixOf(file.readFloat(p + "tgt_boxes")));
+            const Matching m =
+                hungarianMatch(l, b, file.readInt64(p + "tgt_labels"), matrixOf(file.readFloat(p + "tgt_boxes")));
             QCOMPARE(m.predictions, file.readInt64(p + "pred_idx"));
             QCOMPARE(m.targets, file.readInt64(p + "tgt_idx"));
             // The parts add up with the weights 1 / 5 / 2.
             for (size_t k = 0; k < m.total.values.size(); ++k)
-                QVERIFY(std::abs(m.total.values[k] - (m.classCost.values[k] + 5.0 * m.boxCost.values[k] + 2.0 * m.giouCost.values[k])) < 1e-12);
+                QVERIFY(std::abs(m.total.values[k] - (m.classCost.values[k] + 5.0 * m.boxCost.values[k] +
+                                                      2.0 * m.giouCost.values[k])) < 1e-12);
         }
         Matrix l(2, 3), b(2, 4), t(1, 4);
         QVERIFY_THROWS_EXCEPTION(Error, hungarianMatch(l, b, {3}, t)); // label outside the classes
@@ -171,7 +175,8 @@ private slots:
         // L1 0.2; IoU 0.04 / 0.08 = 0.5 with the target as enclosing box, so GIoU loss 0.5.
         Matrix logits(2, 2), boxes(2, 4), target(1, 4);
         logits.at(0, 0) = float(std::log(3.0));
-        const float predicted[8] = {0.5f, 0.5f, 0.2f, 0.2f, 0.1f, 0.1f, 0.1f, 0.1f}, truth[4] = {0.5f, 0.5f, 0.4f, 0.2f};
+        const float predicted[8] = {0.5f, 0.5f, 0.2f, 0.2f, 0.1f, 0.1f, 0.1f, 0.1f},
+                    truth[4] = {0.5f, 0.5f, 0.4f, 0.2f};
         std::copy(predicted, predicted + 8, boxes.values.begin());
         std::copy(truth, truth + 4, target.values.begin());
         matching::Matching m;

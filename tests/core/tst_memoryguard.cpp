@@ -100,7 +100,8 @@ private slots:
             requireMemory(1e9, "A test", "Ask for less.");
             QFAIL("1 GB passed a 512 MB budget");
         } catch (const Error &e) {
-            QVERIFY2(QString(e.what()).contains("TESSERA_MEMORY_BUDGET") && QString(e.what()).contains("Ask for less."), e.what());
+            QVERIFY2(QString(e.what()).contains("TESSERA_MEMORY_BUDGET") && QString(e.what()).contains("Ask for less."),
+                     e.what());
         }
         setMemoryBudget(2048); // the application's setting wins
         QCOMPARE(memoryBudget(), uint64_t(2048));

@@ -17,7 +17,8 @@ const std::string kHf = TESSERA_TEST_DATA "/hf/";
 
 int64_t argmax(const std::vector<float> &values, size_t begin, size_t count)
 {
-    return int64_t(std::max_element(values.begin() + long(begin), values.begin() + long(begin + count)) - values.begin() - long(begin));
+    return int64_t(std::max_element(values.begin() + long(begin), values.begin() + long(begin + count)) -
+                   values.begin() - long(begin));
 }
 } // namespace
 
@@ -61,7 +62,8 @@ private slots:
         QVERIFY(image.open(QIODevice::WriteOnly));
         image.write(QByteArray("P5\n28 28\n255\n") + QByteArray(784, char(191)));
         image.close();
-        const ImagePreprocessing p = ImagePreprocessing::fromFile((dir.path() + "/preprocessor_config.json").toStdString());
+        const ImagePreprocessing p =
+            ImagePreprocessing::fromFile((dir.path() + "/preprocessor_config.json").toStdString());
         const FloatTensor pixels = preprocessImage((dir.path() + "/grey.pgm").toStdString(), p);
         QCOMPARE(pixels.shape, (std::vector<int64_t>{1, 1, 28, 28}));
         for (float v : pixels.values)
@@ -93,8 +95,8 @@ private slots:
         const auto model = loadModel(kHf + "vit-tiny");
         const SafetensorsFile expected(kHf + "vit-tiny/expected.safetensors");
         const FloatTensor logits = expected.readFloat("logits");
-        const FloatTensor pixels = preprocessImage(kHf + "vit-tiny/image1.png",
-                                                   ImagePreprocessing::fromFile(kHf + "vit-tiny/preprocessor_config.json"));
+        const FloatTensor pixels = preprocessImage(
+            kHf + "vit-tiny/image1.png", ImagePreprocessing::fromFile(kHf + "vit-tiny/preprocessor_config.json"));
         ModelOutputs outputs;
         const std::vector<Prediction> top = classifyImage(*model, pixels, 3, &outputs);
         QCOMPARE(top.size(), size_t(3));

@@ -30,8 +30,10 @@ private slots:
         const double pos1[] = {0.841471, 0.540302, 0.010000, 0.999950};
         const double pos2[] = {0.909297, -0.416147, 0.019999, 0.999800};
         for (int c = 0; c < 4; ++c) {
-            QVERIFY2(near(table.at(1, c), pos1[c], 1e-6), qPrintable(QString("pos 1 dim %1: %2").arg(c).arg(table.at(1, c))));
-            QVERIFY2(near(table.at(2, c), pos2[c], 1e-6), qPrintable(QString("pos 2 dim %1: %2").arg(c).arg(table.at(2, c))));
+            QVERIFY2(near(table.at(1, c), pos1[c], 1e-6),
+                     qPrintable(QString("pos 1 dim %1: %2").arg(c).arg(table.at(1, c))));
+            QVERIFY2(near(table.at(2, c), pos2[c], 1e-6),
+                     qPrintable(QString("pos 2 dim %1: %2").arg(c).arg(table.at(2, c))));
         }
         // Position 0 is sin(0) = 0, cos(0) = 1 in every pair.
         for (int c = 0; c < 4; ++c)
@@ -98,8 +100,10 @@ private slots:
         std::mt19937 generator(7);
         std::normal_distribution<float> normal;
         std::vector<float> q(32), k(32);
-        for (float &v : q) v = normal(generator);
-        for (float &v : k) v = normal(generator);
+        for (float &v : q)
+            v = normal(generator);
+        for (float &v : k)
+            v = normal(generator);
         const Matrix scores = pe::ropeScores(q, k, 40);
         double scale = 0.0;
         for (float v : scores.values)
@@ -108,7 +112,8 @@ private slots:
         // <R_m q, R_n k> = <R_{m+s} q, R_{n+s} k> directly from rotated vectors.
         auto dot = [](const std::vector<float> &a, const std::vector<float> &b) {
             double sum = 0.0;
-            for (size_t i = 0; i < a.size(); ++i) sum += double(a[i]) * b[i];
+            for (size_t i = 0; i < a.size(); ++i)
+                sum += double(a[i]) * b[i];
             return sum;
         };
         const double near3 = dot(pe::ropeRotate(q, 7), pe::ropeRotate(k, 4));

@@ -125,7 +125,7 @@ private slots:
         QVERIFY(std::abs(r.explainedVariance[1] - 1.6) < 1e-6);
         QVERIFY(std::abs(r.explainedVariance[2]) < 1e-6);
         QVERIFY(std::abs(r.explainedRatio[0] + r.explainedRatio[1] - 1.0) < 1e-6); // float32 data
-        QVERIFY(std::abs(r.coordinates.at(3, 0) - 4.0f) < 1e-4); // the largest coordinate, positive
+        QVERIFY(std::abs(r.coordinates.at(3, 0) - 4.0f) < 1e-4);                   // the largest coordinate, positive
     }
 
     void qualityOfASmallLayoutByHand()
@@ -244,8 +244,10 @@ private slots:
         for (const auto &[key, minDist] : {std::pair{"ab_1_0.1", 0.1}, std::pair{"ab_1_0.5", 0.5}}) {
             const auto [a, b] = umapCurve(1.0, minDist);
             const QJsonArray expected = ref[key].toArray();
-            QVERIFY2(std::abs(a - expected[0].toDouble()) < 2e-3 * expected[0].toDouble(), qPrintable(QString::number(a)));
-            QVERIFY2(std::abs(b - expected[1].toDouble()) < 2e-3 * expected[1].toDouble(), qPrintable(QString::number(b)));
+            QVERIFY2(std::abs(a - expected[0].toDouble()) < 2e-3 * expected[0].toDouble(),
+                     qPrintable(QString::number(a)));
+            QVERIFY2(std::abs(b - expected[1].toDouble()) < 2e-3 * expected[1].toDouble(),
+                     qPrintable(QString::number(b)));
         }
     }
 
@@ -312,7 +314,8 @@ private slots:
         QVERIFY(tsneFloor > 0.9 && umapFloor > 0.9);
         const double t = trustworthiness(digits, tsne(digits).coordinates, 10);
         const double u = trustworthiness(digits, umap(digits).coordinates, 10);
-        qInfo("digits trustworthiness@10: t-SNE %.4f (scikit-learn's worst seed %.4f), UMAP %.4f (umap-learn's %.4f)", t, tsneFloor, u, umapFloor);
+        qInfo("digits trustworthiness@10: t-SNE %.4f (scikit-learn's worst seed %.4f), UMAP %.4f (umap-learn's %.4f)",
+              t, tsneFloor, u, umapFloor);
         QVERIFY(t >= tsneFloor - 0.01);
         QVERIFY(u >= umapFloor - 0.01);
     }
@@ -362,9 +365,9 @@ private slots:
         Matrix nan = m;
         nan.values[2] = NAN;
         QVERIFY_THROWS_EXCEPTION(Error, pca(nan, 1));
-        QVERIFY_THROWS_EXCEPTION(Error, trustworthiness(m, m, 2));                   // k >= N / 2
+        QVERIFY_THROWS_EXCEPTION(Error, trustworthiness(m, m, 2));                  // k >= N / 2
         QVERIFY_THROWS_EXCEPTION(Error, trustworthiness(m, rowsOf({{1}, {2}}), 1)); // rows differ
-        QVERIFY_THROWS_EXCEPTION(Error, nearestNeighbours(m, 3));                    // k >= N
+        QVERIFY_THROWS_EXCEPTION(Error, nearestNeighbours(m, 3));                   // k >= N
         QVERIFY_THROWS_EXCEPTION(Error, nearestNeighbours(nan, 1));
         QVERIFY_THROWS_EXCEPTION(Error, nearestNeighbours(m, 1, Metric::Manhattan, NeighbourSearch::Hnsw));
         TsneOptions perplexity;
@@ -374,7 +377,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, nearestTo(m, {1, 2, 3}, 1, Metric::Cosine)); // wrong length
         QVERIFY_THROWS_EXCEPTION(Error, analogyVector(m, 0, 1, 3));
         QVERIFY_THROWS_EXCEPTION(Error, umapCurve(1.0, -0.1));
-        QVERIFY_THROWS_EXCEPTION(Error, umapCurve(1.0, 1.5));                       // min_dist > spread
+        QVERIFY_THROWS_EXCEPTION(Error, umapCurve(1.0, 1.5)); // min_dist > spread
     }
 };
 

@@ -27,7 +27,10 @@ std::string writeRaw(const QTemporaryDir &dir, const char *name, const std::stri
     return path;
 }
 
-std::string bytesOf(std::initializer_list<uint8_t> bytes) { return std::string(bytes.begin(), bytes.end()); }
+std::string bytesOf(std::initializer_list<uint8_t> bytes)
+{
+    return std::string(bytes.begin(), bytes.end());
+}
 
 // Opening must fail with a tessera::Error whose message contains every fragment.
 void expectRefusal(const std::string &path, std::initializer_list<const char *> fragments)
@@ -89,26 +92,25 @@ private slots:
     {
         QTemporaryDir dir;
         std::string data;
-        data += bytesOf({0x00, 0x3C, 0x00, 0xC0});                     // F16 [1, -2]
-        data += bytesOf({0x80, 0x3F, 0xA0, 0xC0});                     // BF16 [1, -5]
-        data += bytesOf({0xFF, 0x7F});                                 // I16 [32767]
-        data += bytesOf({0xFE, 0x07, 0x01, 0x00});                     // I8 [-2, 7], BOOL [1, 0]
-        data += bytesOf({0xFF});                                        // U8 [255]
-        data += std::string(3, '\0');                                   // padding nobody owns
+        data += bytesOf({0x00, 0x3C, 0x00, 0xC0}); // F16 [1, -2]
+        data += bytesOf({0x80, 0x3F, 0xA0, 0xC0}); // BF16 [1, -5]
+        data += bytesOf({0xFF, 0x7F});             // I16 [32767]
+        data += bytesOf({0xFE, 0x07, 0x01, 0x00}); // I8 [-2, 7], BOOL [1, 0]
+        data += bytesOf({0xFF});                   // U8 [255]
+        data += std::string(3, '\0');              // padding nobody owns
         const int64_t i64 = -123456789012LL;
         data.append(reinterpret_cast<const char *>(&i64), 8);
         const double f64 = 0.1;
         data.append(reinterpret_cast<const char *>(&f64), 8);
-        const std::string header =
-            R"({"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},)"
-            R"("b":{"dtype":"BF16","shape":[2],"data_offsets":[4,8]},)"
-            R"("s":{"dtype":"I16","shape":[1],"data_offsets":[8,10]},)"
-            R"("c":{"dtype":"I8","shape":[2],"data_offsets":[10,12]},)"
-            R"("t":{"dtype":"BOOL","shape":[2],"data_offsets":[12,14]},)"
-            R"("u":{"dtype":"U8","shape":[1],"data_offsets":[14,15]},)"
-            R"("l":{"dtype":"I64","shape":[1,1],"data_offsets":[18,26]},)"
-            R"("d":{"dtype":"F64","shape":[],"data_offsets":[26,34]},)"
-            R"("__metadata__":{"format":"pt"}})";
+        const std::string header = R"({"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},)"
+                                   R"("b":{"dtype":"BF16","shape":[2],"data_offsets":[4,8]},)"
+                                   R"("s":{"dtype":"I16","shape":[1],"data_offsets":[8,10]},)"
+                                   R"("c":{"dtype":"I8","shape":[2],"data_offsets":[10,12]},)"
+                                   R"("t":{"dtype":"BOOL","shape":[2],"data_offsets":[12,14]},)"
+                                   R"("u":{"dtype":"U8","shape":[1],"data_offsets":[14,15]},)"
+                                   R"("l":{"dtype":"I64","shape":[1,1],"data_offsets":[18,26]},)"
+                                   R"("d":{"dtype":"F64","shape":[],"data_offsets":[26,34]},)"
+                                   R"("__metadata__":{"format":"pt"}})";
         const std::string path = writeRaw(dir, "all.safetensors", header, data);
         SafetensorsFile file(path);
         QCOMPARE(file.keys().size(), size_t(8));
@@ -147,8 +149,8 @@ private slots:
             length = length << 8 | lengthBytes[i];
         QCOMPARE((8 + length) % 8, 0ull);
         // A shape that disagrees with the values is refused before anything is written.
-        QVERIFY_THROWS_EXCEPTION(Error, writeSafetensors(dir.filePath("bad.safetensors").toStdString(),
-                                                         {{"x", FloatTensor{{5}, {1, 2}}}}));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, writeSafetensors(dir.filePath("bad.safetensors").toStdString(), {{"x", FloatTensor{{5}, {1, 2}}}}));
         QVERIFY(!QFile::exists(dir.filePath("bad.safetensors")));
     }
 
@@ -163,34 +165,45 @@ private slots:
             expectRefusal(path, {"too short"});
         }
         expectRefusal(writeRaw(dir, "length.safetensors", R"({})", "", 1000000), {"runs past the end"});
-        expectRefusal(writeRaw(dir, "huge-length.safetensors", R"({})", "", 0x7fffffffffffffffLL), {"runs past the end"});
+        expectRefusal(writeRaw(dir, "huge-length.safetensors", R"({})", "", 0x7fffffffffffffffLL),
+                      {"runs past the end"});
         expectRefusal(writeRaw(dir, "garbage.safetensors", "\x01\x02\xff{", ""), {"not valid JSON"});
         expectRefusal(writeRaw(dir, "array.safetensors", "[1,2]", ""), {"not a JSON object"});
-        expectRefusal(writeRaw(dir, "dtype.safetensors", R"({"w":{"dtype":"F8_E4M3","shape":[4],"data_offsets":[0,4]}})", four),
-                      {"w", "unknown dtype", "F8_E4M3"});
-        expectRefusal(writeRaw(dir, "range.safetensors", R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", four),
-                      {"w", "truncated"});
-        expectRefusal(writeRaw(dir, "size.safetensors", R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", four + four),
-                      {"w", "holds 4 bytes", "needs 8"});
-        expectRefusal(writeRaw(dir, "backwards.safetensors", R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[4,0]}})", four),
-                      {"w", "end before they begin"});
-        expectRefusal(writeRaw(dir, "overlap.safetensors",
-                               R"({"a":{"dtype":"U8","shape":[3],"data_offsets":[0,3]},"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}})",
-                               four),
-                      {"overlap"});
-        expectRefusal(writeRaw(dir, "duplicate.safetensors",
-                               R"({"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"a":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}})",
-                               four),
-                      {"a", "twice"});
+        expectRefusal(
+            writeRaw(dir, "dtype.safetensors", R"({"w":{"dtype":"F8_E4M3","shape":[4],"data_offsets":[0,4]}})", four),
+            {"w", "unknown dtype", "F8_E4M3"});
+        expectRefusal(
+            writeRaw(dir, "range.safetensors", R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})", four),
+            {"w", "truncated"});
+        expectRefusal(
+            writeRaw(dir, "size.safetensors", R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", four + four),
+            {"w", "holds 4 bytes", "needs 8"});
+        expectRefusal(
+            writeRaw(dir, "backwards.safetensors", R"({"w":{"dtype":"U8","shape":[0],"data_offsets":[4,0]}})", four),
+            {"w", "end before they begin"});
+        expectRefusal(
+            writeRaw(
+                dir, "overlap.safetensors",
+                R"({"a":{"dtype":"U8","shape":[3],"data_offsets":[0,3]},"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}})",
+                four),
+            {"overlap"});
+        expectRefusal(
+            writeRaw(
+                dir, "duplicate.safetensors",
+                R"({"a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]},"a":{"dtype":"U8","shape":[2],"data_offsets":[2,4]}})",
+                four),
+            {"a", "twice"});
         expectRefusal(writeRaw(dir, "overflow.safetensors",
-                               R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", four),
+                               R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})",
+                               four),
                       {"w", "more elements"});
         // 2 x 2^61 floats is 2^65 bytes: the byte count must not wrap to zero.
         expectRefusal(writeRaw(dir, "wrap.safetensors",
                                R"({"t":{"dtype":"F32","shape":[2,2305843009213693952],"data_offsets":[0,0]}})", ""),
                       {"t", "more bytes than the file holds"});
-        expectRefusal(writeRaw(dir, "negative.safetensors", R"({"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", four),
-                      {"w", "non-negative"});
+        expectRefusal(
+            writeRaw(dir, "negative.safetensors", R"({"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", four),
+            {"w", "non-negative"});
         expectRefusal(writeRaw(dir, "missing.safetensors", R"({"w":{"dtype":"F32","shape":[1]}})", four),
                       {"w", "data_offsets"});
         expectRefusal(writeRaw(dir, "metadata.safetensors", R"({"__metadata__":{"a":1}})", ""), {"strings"});

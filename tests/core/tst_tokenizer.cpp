@@ -41,7 +41,11 @@ QString describe(const Encoding &e)
 {
     QStringList parts;
     for (size_t i = 0; i < e.tokens.size(); ++i)
-        parts << QString("%1:%2[%3,%4]").arg(QString::fromStdString(e.tokens[i])).arg(e.ids[i]).arg(e.offsets[i].first).arg(e.offsets[i].second);
+        parts << QString("%1:%2[%3,%4]")
+                     .arg(QString::fromStdString(e.tokens[i]))
+                     .arg(e.ids[i])
+                     .arg(e.offsets[i].first)
+                     .arg(e.offsets[i].second);
     return parts.join(' ');
 }
 
@@ -56,10 +60,15 @@ void compareRow(const Tokenizer &tokenizer, const QJsonObject &row, const QStrin
     QVERIFY2(encoding.ids.size() == size_t(ids.size()), qPrintable(context));
     for (int i = 0; i < ids.size(); ++i) {
         QVERIFY2(encoding.ids[size_t(i)] == ids[i].toInteger(), qPrintable(context + QString(" id %1").arg(i)));
-        QVERIFY2(QString::fromStdString(encoding.tokens[size_t(i)]) == tokens[i].toString(), qPrintable(context + QString(" token %1").arg(i)));
+        QVERIFY2(QString::fromStdString(encoding.tokens[size_t(i)]) == tokens[i].toString(),
+                 qPrintable(context + QString(" token %1").arg(i)));
         const QJsonArray span = offsets[i].toArray();
-        QVERIFY2(encoding.offsets[size_t(i)].first == span[0].toInteger() && encoding.offsets[size_t(i)].second == span[1].toInteger(),
-                 qPrintable(context + QString(" offsets of %1: expected [%2,%3]").arg(i).arg(span[0].toInteger()).arg(span[1].toInteger())));
+        QVERIFY2(
+            encoding.offsets[size_t(i)].first == span[0].toInteger() &&
+                encoding.offsets[size_t(i)].second == span[1].toInteger(),
+            qPrintable(
+                context +
+                QString(" offsets of %1: expected [%2,%3]").arg(i).arg(span[0].toInteger()).arg(span[1].toInteger())));
     }
     const Encoding plain = tokenizer.encode(text, false);
     const QJsonArray noSpecial = row["ids_no_special"].toArray();
@@ -67,7 +76,8 @@ void compareRow(const Tokenizer &tokenizer, const QJsonObject &row, const QStrin
     for (int i = 0; i < noSpecial.size(); ++i)
         QCOMPARE(plain.ids[size_t(i)], noSpecial[i].toInteger());
     const QString decoded = QString::fromStdString(tokenizer.decode(encoding.ids, true));
-    QVERIFY2(decoded == row["decoded"].toString(), qPrintable(context + "\n decoded: \"" + decoded + "\"\n expected: \"" + row["decoded"].toString() + "\""));
+    QVERIFY2(decoded == row["decoded"].toString(),
+             qPrintable(context + "\n decoded: \"" + decoded + "\"\n expected: \"" + row["decoded"].toString() + "\""));
 }
 
 } // namespace
@@ -96,7 +106,8 @@ private slots:
     {
         const auto tokenizer = loadTokenizer(vocabularyPath("bert-base-cased"));
         const Encoding e = tokenizer->encode("A Titan RTX has 24GB of VRAM");
-        QCOMPARE(e.ids, (std::vector<int64_t>{101, 138, 18696, 155, 1942, 3190, 1144, 1572, 13745, 1104, 159, 9664, 2107, 102}));
+        QCOMPARE(e.ids, (std::vector<int64_t>{101, 138, 18696, 155, 1942, 3190, 1144, 1572, 13745, 1104, 159, 9664,
+                                              2107, 102}));
         QVERIFY(tokenizer->description().find("cased") != std::string::npos);
         QVERIFY(loadTokenizer(vocabularyPath("bert-base-uncased"))->description().find("uncased") != std::string::npos);
     }
@@ -116,13 +127,15 @@ private slots:
         // The glossary's padding example (001:23-72) with bert-base-cased: lengths 8 and 19,
         // the short one padded with 0 and masked.
         const auto tokenizer = loadTokenizer(vocabularyPath("bert-base-cased"));
-        const BatchEncoding batch = encodeBatch(*tokenizer, {"This is a short sequence.",
-                                                             "This is a rather long sequence. It is at least longer than the sequence A."});
+        const BatchEncoding batch =
+            encodeBatch(*tokenizer, {"This is a short sequence.",
+                                     "This is a rather long sequence. It is at least longer than the sequence A."});
         QCOMPARE(batch.batch, 2);
         QCOMPARE(batch.length, 19);
         QCOMPARE(batch.rows[0].ids.size(), size_t(8));
         const std::vector<int64_t> first(batch.ids.begin(), batch.ids.begin() + 19);
-        QCOMPARE(first, (std::vector<int64_t>{101, 1188, 1110, 170, 1603, 4954, 119, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+        QCOMPARE(first,
+                 (std::vector<int64_t>{101, 1188, 1110, 170, 1603, 4954, 119, 102, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
         for (int t = 0; t < 19; ++t) {
             QCOMPARE(batch.attentionMask[size_t(t)], t < 8 ? 1 : 0);
             QCOMPARE(batch.attentionMask[size_t(19 + t)], 1);
@@ -131,7 +144,8 @@ private slots:
         QCOMPARE(cut.rows[0].ids, (std::vector<int64_t>{101, 1188, 1110, 170, 102}));
         QVERIFY(cut.truncated[0]);
         // The glossary's token type example (001:390-433): 10 zeros then 9 ones.
-        const BatchEncoding pair = encodeBatch(*tokenizer, {"HuggingFace is based in NYC"}, {"Where is HuggingFace based?"});
+        const BatchEncoding pair =
+            encodeBatch(*tokenizer, {"HuggingFace is based in NYC"}, {"Where is HuggingFace based?"});
         QCOMPARE(pair.typeIds, (std::vector<int64_t>{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
         QVERIFY_THROWS_EXCEPTION(Error, encodeBatch(*tokenizer, {"a", "b"}, {"c"}));
     }
@@ -141,7 +155,8 @@ private slots:
         for (const char *name : {"bert-base-cased", "bert-base-uncased"}) {
             const QJsonObject pair = reference()["pairs"].toObject()[name].toObject();
             const auto tokenizer = loadTokenizer(vocabularyPath(name));
-            const Encoding e = tokenizer->encodePair(pair["a"].toString().toStdString(), pair["b"].toString().toStdString());
+            const Encoding e =
+                tokenizer->encodePair(pair["a"].toString().toStdString(), pair["b"].toString().toStdString());
             const QJsonArray ids = pair["ids"].toArray();
             const QJsonArray types = pair["token_type_ids"].toArray();
             QCOMPARE(e.ids.size(), size_t(ids.size()));

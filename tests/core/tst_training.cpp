@@ -37,7 +37,6 @@ TrainingOptions smallCopy(const QString &folder)
     return o;
 }
 
-
 void writeBytes(const QString &path, const QByteArray &bytes)
 {
     QFile file(path);
@@ -146,7 +145,8 @@ private slots:
         const auto snapshot = readSnapshot(index, 40);
         ModelInputs inputs;
         std::vector<int64_t> ids = {2};
-        for (const std::string &token : std::vector<std::string>(index.probeTokens.begin() + 1, index.probeTokens.end() - 1))
+        for (const std::string &token :
+             std::vector<std::string>(index.probeTokens.begin() + 1, index.probeTokens.end() - 1))
             ids.push_back(5 + std::stoi(token));
         ids.push_back(3);
         inputs.integers["input_ids"] = {{1, int64_t(ids.size())}, ids};
@@ -253,9 +253,9 @@ private slots:
         TrainingOptions o = smallCopy(dir.path());
         BasicJobContext context;
         QVERIFY_THROWS_EXCEPTION(CancelledError, train(o, context, [&](const TrainingReport &report) {
-            if (!report.points.empty() && report.points.back().step >= 5)
-                context.cancel();
-        }));
+                                     if (!report.points.empty() && report.points.back().step >= 5)
+                                         context.cancel();
+                                 }));
         QDir folder(dir.path());
         QVERIFY(!folder.entryList({"checkpoint-*"}, QDir::Dirs).isEmpty());
         TrainingOptions again;

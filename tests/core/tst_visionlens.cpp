@@ -31,7 +31,10 @@ FloatTensor item(const FloatTensor &t, int64_t b)
     return out;
 }
 
-FloatTensor layerOf(int64_t heads, int64_t n, const std::vector<float> &values) { return {{heads, n, n}, values}; }
+FloatTensor layerOf(int64_t heads, int64_t n, const std::vector<float> &values)
+{
+    return {{heads, n, n}, values};
+}
 
 } // namespace
 
@@ -46,7 +49,8 @@ private slots:
         QCOMPARE(g.tokens(), 17);
         QCOMPARE(g.patchValues, 3 * 8 * 8);
         QCOMPARE(QString::fromStdString(g.describe()),
-                 QStringLiteral("32/8 = 4 per side: 16 patches of 192 values (8x8x3), each projected to 32; + [CLS] = 17 tokens"));
+                 QStringLiteral(
+                     "32/8 = 4 per side: 16 patches of 192 values (8x8x3), each projected to 32; + [CLS] = 17 tokens"));
         // ViT-B/16 as the notes give it (003:334-337): 196 patches of 768 values.
         ModelConfig b16;
         b16.modelType = "vit";
@@ -127,8 +131,9 @@ private slots:
         SafetensorsFile expected(kVit + "/expected.safetensors");
         const FloatTensor reference = expected.readFloat("rollout");
         for (int64_t b = 0; b < 2; ++b) {
-            const Matrix r = rollout({item(expected.readFloat("attentions.0"), b), item(expected.readFloat("attentions.1"), b)},
-                                     HeadFusion::Mean, 0.0);
+            const Matrix r =
+                rollout({item(expected.readFloat("attentions.0"), b), item(expected.readFloat("attentions.1"), b)},
+                        HeadFusion::Mean, 0.0);
             QCOMPARE(r.rows, 17);
             double worst = 0.0;
             for (int64_t i = 0; i < 17 * 17; ++i)
@@ -216,7 +221,8 @@ private slots:
         FloatTensor w{{6, 1, 2, 2}, std::vector<float>(24)};
         for (int i = 0; i < 6; ++i)
             for (int k = 0; k < 4; ++k)
-                w.values[size_t(i * 4 + k)] = float(1.0 + a[i] * u[k] + b[i] * v[k]); // + a constant, removed by centring
+                w.values[size_t(i * 4 + k)] =
+                    float(1.0 + a[i] * u[k] + b[i] * v[k]); // + a constant, removed by centring
         const FilterComponents f = filterPrincipalComponents(w, g, 3);
         QCOMPARE(f.components.size(), size_t(3));
         QCOMPARE(f.components[0].shape, (std::vector<int64_t>{1, 2, 2}));
@@ -250,12 +256,13 @@ private slots:
         QCOMPARE(context.progress(), 1.0);
         SafetensorsFile expected(kVit + "/expected.safetensors");
         for (bool renormalized : {false, true}) {
-            const FloatTensor reference =
-                expected.readFloat(renormalized ? "mean_attention_distance.renormalized" : "mean_attention_distance.raw");
+            const FloatTensor reference = expected.readFloat(renormalized ? "mean_attention_distance.renormalized"
+                                                                          : "mean_attention_distance.raw");
             QCOMPARE(s.mean(renormalized).rows, 2);
             QCOMPARE(s.mean(renormalized).cols, 4);
             for (size_t i = 0; i < reference.values.size(); ++i)
-                QVERIFY2(std::abs(s.mean(renormalized).values[i] - reference.values[i]) < 2e-4 + 1e-3 * std::abs(reference.values[i]),
+                QVERIFY2(std::abs(s.mean(renormalized).values[i] - reference.values[i]) <
+                             2e-4 + 1e-3 * std::abs(reference.values[i]),
                          qPrintable(QString::number(i)));
         }
         // Deviation against two single-image measurements.
@@ -268,11 +275,13 @@ private slots:
             raw.push_back(model->run(one, capture).at("mean_attention_distance.raw"));
         }
         for (size_t i = 0; i < 8; ++i)
-            QVERIFY(std::abs(s.rawDeviation.values[i] - std::abs(raw[0].values[i] - raw[1].values[i]) / std::sqrt(2.0)) < 1e-4);
+            QVERIFY(std::abs(s.rawDeviation.values[i] -
+                             std::abs(raw[0].values[i] - raw[1].values[i]) / std::sqrt(2.0)) < 1e-4);
         // Cancelling stops between images.
         context.cancel();
-        QVERIFY_THROWS_EXCEPTION(CancelledError, meanAttentionDistanceOverImages(
-                                                     *model, p, 2, [&](int64_t i) { return readImage(files[size_t(i)], 3); }, &context));
+        QVERIFY_THROWS_EXCEPTION(
+            CancelledError, meanAttentionDistanceOverImages(
+                                *model, p, 2, [&](int64_t i) { return readImage(files[size_t(i)], 3); }, &context));
     }
 
     void imageSetErrorsAreClear()

@@ -50,14 +50,18 @@ private slots:
         QString error;
         for (int layer = 0; layer < 2; ++layer)
             for (int head = 0; head < 4; ++head) {
-                QVERIFY2(panel->setOptions({{"model", m_bert}, {"text", QString::fromStdString(text)}, {"layer", QString::number(layer)},
-                                            {"head", QString::number(head)}, {"view", "head"}},
+                QVERIFY2(panel->setOptions({{"model", m_bert},
+                                            {"text", QString::fromStdString(text)},
+                                            {"layer", QString::number(layer)},
+                                            {"head", QString::number(head)},
+                                            {"view", "head"}},
                                            &error),
                          qPrintable(error));
                 const MatrixPtr shown = panel->currentFigure()->figureTable().matrix;
                 const int64_t n = int64_t(row.size());
                 QCOMPARE(shown->rows, n);
-                const FloatTensor reference = expected.readFloat("attentions." + std::to_string(layer)); // [2, 4, 23, 23]
+                const FloatTensor reference =
+                    expected.readFloat("attentions." + std::to_string(layer)); // [2, 4, 23, 23]
                 for (int64_t q = 0; q < n; ++q)
                     for (int64_t k = 0; k < n; ++k) {
                         const float want = reference.values[size_t(((1 * 4 + head) * 23 + q) * 23 + k)];
@@ -103,12 +107,13 @@ private slots:
     {
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/gpt2-tiny"}, {"text", "The cat sat on the mat."}}, &error),
+        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/gpt2-tiny"}, {"text", "The cat sat on the mat."}},
+                                   &error),
                  qPrintable(error));
         const MatrixPtr head = panel->figure("head")->figureTable().matrix;
-        QVERIFY(std::isnan(head->at(0, 1)));   // the future is masked, drawn grey
+        QVERIFY(std::isnan(head->at(0, 1))); // the future is masked, drawn grey
         QVERIFY(!std::isnan(head->at(1, 0)));
-        QCOMPARE(head->at(0, 0), 1.0f);         // t1 sees only itself
+        QCOMPARE(head->at(0, 0), 1.0f); // t1 sees only itself
         const widgets::FigureTable queries = panel->figure("queries")->figureTable();
         QCOMPARE(queries.columns.back().size(), size_t(head->rows));
         const MatrixPtr entropy = panel->figure("entropy")->figureTable().matrix;
@@ -118,15 +123,20 @@ private slots:
         QCOMPARE(panel->figure("links")->figureTable().matrix->rows, head->rows);
         QTemporaryDir dir;
         for (const QString &name : panel->figureNames())
-            QCOMPARE(widgets::exportFigure(*panel->figure(name), dir.filePath(name + ".svg"), widgets::ExportFormat::Svg), QString());
+            QCOMPARE(
+                widgets::exportFigure(*panel->figure(name), dir.filePath(name + ".svg"), widgets::ExportFormat::Svg),
+                QString());
     }
 
     void stepThrough()
     {
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/gpt2-tiny"}, {"text", "The cat sat on the mat."},
-                                    {"layer", "1"}, {"head", "2"}, {"view", "step"}},
+        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/gpt2-tiny"},
+                                    {"text", "The cat sat on the mat."},
+                                    {"layer", "1"},
+                                    {"head", "2"},
+                                    {"view", "step"}},
                                    &error),
                  qPrintable(error));
         // The softmax panel of the step-through is the head map itself (rows sum to one, future masked at 0).
@@ -146,7 +156,9 @@ private slots:
         auto panel = create();
         QString error;
         // The notes' one-word negation: "안" adds a token, so heads are compared by entropy.
-        QVERIFY2(panel->setOptions({{"model", m_bert}, {"text", "나는 학교에 간다"}, {"compare", "나는 학교에 안 간다"},
+        QVERIFY2(panel->setOptions({{"model", m_bert},
+                                    {"text", "나는 학교에 간다"},
+                                    {"compare", "나는 학교에 안 간다"},
                                     {"view", "compare"}},
                                    &error),
                  qPrintable(error));
@@ -163,7 +175,9 @@ private slots:
         auto panel = create();
         QString error;
         // The glossary's pair (001:390-433): segments A and B, and the fill-mask beside the map.
-        QVERIFY2(panel->setOptions({{"model", m_bert}, {"text", "HuggingFace is based in [MASK]"}, {"pair", "Where is HuggingFace based?"},
+        QVERIFY2(panel->setOptions({{"model", m_bert},
+                                    {"text", "HuggingFace is based in [MASK]"},
+                                    {"pair", "Where is HuggingFace based?"},
                                     {"view", "predictions"}},
                                    &error),
                  qPrintable(error));
@@ -178,7 +192,12 @@ private slots:
     {
         auto panel = create();
         QString error;
-        QVERIFY(panel->setOptions({{"model", m_bert}, {"text", "This is a short sequence."}, {"layer", "1"}, {"head", "3"}, {"view", "links"}}, &error));
+        QVERIFY(panel->setOptions({{"model", m_bert},
+                                   {"text", "This is a short sequence."},
+                                   {"layer", "1"},
+                                   {"head", "3"},
+                                   {"view", "links"}},
+                                  &error));
         const Matrix plain = *panel->currentFigure()->figureTable().matrix; // 8 x 8
         QCOMPARE(plain.rows, 8);
         // Padded to 19 as in the glossary's example: padding gets no attention and changes nothing else.
@@ -200,8 +219,11 @@ private slots:
             onPadding += unmasked.at(0, k);
         QVERIFY(onPadding > 0.05);
         // GPT-2 without its causal mask sees the future.
-        QVERIFY(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/gpt2-tiny"}, {"text", "The cat sat on the mat."}, {"pad-to", "0"},
-                                   {"masks", "false"}, {"view", "head"}},
+        QVERIFY(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/gpt2-tiny"},
+                                   {"text", "The cat sat on the mat."},
+                                   {"pad-to", "0"},
+                                   {"masks", "false"},
+                                   {"view", "head"}},
                                   &error));
         QVERIFY(panel->currentFigure()->figureTable().matrix->at(0, 1) > 0.0f);
         QVERIFY(!panel->setOptions({{"pad-to", "-1"}}, &error));
@@ -234,12 +256,15 @@ private slots:
                 worst = std::max(worst, std::abs(v));
             return worst;
         };
-        QVERIFY2(panel->setOptions({{"model", m_bert}, {"text", "The cat sat on the mat."}, {"compare-model", dir.path()},
-                                    {"head", "0"}, {"view", "compare"}},
+        QVERIFY2(panel->setOptions({{"model", m_bert},
+                                    {"text", "The cat sat on the mat."},
+                                    {"compare-model", dir.path()},
+                                    {"head", "0"},
+                                    {"view", "compare"}},
                                    &error),
                  qPrintable(error));
-        QCOMPARE(maxAbs(0), 0.0f);      // layer 0 is untouched
-        QVERIFY(maxAbs(1) > 1e-3f);     // layer 1's queries were scaled
+        QCOMPARE(maxAbs(0), 0.0f);  // layer 0 is untouched
+        QVERIFY(maxAbs(1) > 1e-3f); // layer 1's queries were scaled
         QVERIFY(!panel->setOptions({{"compare-model", TESSERA_TEST_DATA "/hf/gpt2-tiny"}}, &error));
         QVERIFY2(error.contains("architecture"), qPrintable(error));
     }

@@ -118,7 +118,8 @@ private slots:
                 QVERIFY(v >= -1.0f - 1e-6f && v <= 1.0f + 1e-6f);
 
         // Matching two drawn boxes: the chosen pair of queries is the cheapest of all 10 x 9.
-        QVERIFY2(panel->setOptions({{"targets", "0:10,10,60,50;2:80,50,140,100"}, {"view", "matching"}}, &error), qPrintable(error));
+        QVERIFY2(panel->setOptions({{"targets", "0:10,10,60,50;2:80,50,140,100"}, {"view", "matching"}}, &error),
+                 qPrintable(error));
         const widgets::FigureTable cost = panel->figure("matching")->figureTable();
         QCOMPARE(cost.columns[0].size(), size_t(20)); // 10 queries x 2 targets
         auto total = [&](size_t q, size_t t) { return cost.columns[2][q * 2 + t]; };
@@ -138,12 +139,14 @@ private slots:
         QVERIFY(std::abs(chosen - best) < 1e-9);
         // Each total is 1 x class + 5 x L1 + 2 x GIoU (the config's costs).
         for (size_t i = 0; i < 20; ++i)
-            QVERIFY(std::abs(cost.columns[2][i] - (cost.columns[3][i] + 5 * cost.columns[4][i] + 2 * cost.columns[5][i])) < 1e-9);
+            QVERIFY(std::abs(cost.columns[2][i] -
+                             (cost.columns[3][i] + 5 * cost.columns[4][i] + 2 * cost.columns[5][i])) < 1e-9);
         auto *matchingView = dynamic_cast<widgets::BoxImageView *>(panel->figure("matching"));
         QCOMPARE(matchingView->boxes().size(), 4); // 2 ground truth + 2 matched predictions
 
         for (const QString &view : panel->figureNames()) {
-            for (const auto format : {widgets::ExportFormat::Png, widgets::ExportFormat::Svg, widgets::ExportFormat::Csv}) {
+            for (const auto format :
+                 {widgets::ExportFormat::Png, widgets::ExportFormat::Svg, widgets::ExportFormat::Csv}) {
                 const QString out = m_dir.path() + "/" + view + "." + widgets::exportFormatSuffix(format);
                 QCOMPARE(widgets::exportFigure(*panel->figure(view), out, format), QString());
                 QVERIFY2(QFileInfo(out).size() > 100, qPrintable(out));
@@ -155,9 +158,11 @@ private slots:
     {
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"model", kTiny}, {"image", m_scene}, {"threshold", "1"}}, &error), qPrintable(error));
+        QVERIFY2(panel->setOptions({{"model", kTiny}, {"image", m_scene}, {"threshold", "1"}}, &error),
+                 qPrintable(error));
         QCOMPARE(panel->figure("boxes")->figureTable().columns[0].size(), size_t(0));
-        QVERIFY2(panel->setOptions({{"threshold", "0"}, {"hide", "LABEL_0,LABEL_1,LABEL_2,LABEL_3,LABEL_4"}}, &error), qPrintable(error));
+        QVERIFY2(panel->setOptions({{"threshold", "0"}, {"hide", "LABEL_0,LABEL_1,LABEL_2,LABEL_3,LABEL_4"}}, &error),
+                 qPrintable(error));
         QCOMPARE(panel->figure("boxes")->figureTable().columns[0].size(), size_t(0));
         QVERIFY2(panel->setOptions({{"hide", ""}}, &error), qPrintable(error));
         QCOMPARE(panel->figure("boxes")->figureTable().columns[0].size(), size_t(10));
@@ -184,8 +189,12 @@ private slots:
 
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"model", run.path()}, {"image", path}, {"threshold", "0"}, {"targets", "0:10,10,40,40"},
-                                    {"snapshot", "10"}, {"view", "matching"}},
+        QVERIFY2(panel->setOptions({{"model", run.path()},
+                                    {"image", path},
+                                    {"threshold", "0"},
+                                    {"targets", "0:10,10,40,40"},
+                                    {"snapshot", "10"},
+                                    {"view", "matching"}},
                                    &error),
                  qPrintable(error));
         QCOMPARE(panel->options().value("snapshot").toString(), QString("10"));
@@ -193,7 +202,7 @@ private slots:
         QVERIFY2(panel->setOptions({{"snapshot", "20"}}, &error), qPrintable(error));
         const widgets::FigureTable late = panel->figure("matching")->figureTable();
         QCOMPARE(early.columns[2].size(), size_t(10)); // 10 queries x 1 target
-        QVERIFY(early.columns[2] != late.columns[2]);   // the costs moved with training
+        QVERIFY(early.columns[2] != late.columns[2]);  // the costs moved with training
         QVERIFY(!panel->setOptions({{"snapshot", "15"}}, &error));
         QVERIFY2(error.contains("no snapshot at step"), qPrintable(error));
     }
@@ -206,24 +215,25 @@ private slots:
         QVERIFY2(error.contains("needs an image"), qPrintable(error));
         QVERIFY(panel->setOptions({{"model", kTiny}, {"image", m_scene}}, &error));
         const QVariantMap before = panel->options();
-        for (const auto &[name, value, expect] : std::vector<std::tuple<QString, QString, QString>>{
-                 {"threshold", "2", "--threshold"},
-                 {"query", "10", "0 to 9"},
-                 {"encoder-layer", "5", "--encoder-layer"},
-                 {"head", "7", "--head"},
-                 {"point", "99,99", "outside the 25"},
-                 {"targets", "9:1,1,5,5", "--targets"},
-                 {"targets", "0:5,5,1,1", "positive size"},
-                 {"targets", "0:1,2,3", "--targets"},
-                 {"targets", "x:1,2,3,4", "--targets"},
-                 {"hide", "zebra", "zebra"},
-                 {"view", "nonsense", "--view"},
-                 {"colour", "red", "unknown option"}}) {
+        for (const auto &[name, value, expect] :
+             std::vector<std::tuple<QString, QString, QString>>{{"threshold", "2", "--threshold"},
+                                                                {"query", "10", "0 to 9"},
+                                                                {"encoder-layer", "5", "--encoder-layer"},
+                                                                {"head", "7", "--head"},
+                                                                {"point", "99,99", "outside the 25"},
+                                                                {"targets", "9:1,1,5,5", "--targets"},
+                                                                {"targets", "0:5,5,1,1", "positive size"},
+                                                                {"targets", "0:1,2,3", "--targets"},
+                                                                {"targets", "x:1,2,3,4", "--targets"},
+                                                                {"hide", "zebra", "zebra"},
+                                                                {"view", "nonsense", "--view"},
+                                                                {"colour", "red", "unknown option"}}) {
             QVERIFY2(!panel->setOptions({{name, value}}, &error), qPrintable(name));
             QVERIFY2(error.contains(expect), qPrintable(name + ": " + error));
             QCOMPARE(panel->options(), before); // nothing changed
         }
-        QVERIFY(!panel->setOptions({{"threshold", "0.9"}, {"hide", "LABEL_1"}, {"query", "4"}, {"targets", "0:1,2,3"}}, &error));
+        QVERIFY(!panel->setOptions({{"threshold", "0.9"}, {"hide", "LABEL_1"}, {"query", "4"}, {"targets", "0:1,2,3"}},
+                                   &error));
         QCOMPARE(panel->options(), before); // a bad value among good ones: nothing changed either
         QVERIFY(!panel->setOptions({{"view", "cost"}}, &error));
         QVERIFY2(error.contains("ground truth"), qPrintable(error));

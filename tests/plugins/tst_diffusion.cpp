@@ -50,7 +50,12 @@ private slots:
         for (const char *scheduler : {"ddim", "ddpm"}) {
             auto panel = create();
             QString error;
-            QVERIFY2(panel->setOptions({{"model", kUnet}, {"scheduler", scheduler}, {"steps", "10"}, {"seed", "4"}, {"step", "last"}, {"view", "step"}},
+            QVERIFY2(panel->setOptions({{"model", kUnet},
+                                        {"scheduler", scheduler},
+                                        {"steps", "10"},
+                                        {"seed", "4"},
+                                        {"step", "last"},
+                                        {"view", "step"}},
                                        &error),
                      qPrintable(error));
             const MatrixPtr rows = panel->figure("step")->figureTable().matrix; // x_t, eps, pred_x0, x_prev
@@ -72,7 +77,8 @@ private slots:
     {
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"model", kUnet}, {"steps", "20"}, {"seeds", "6"}, {"compare", "yes"}, {"t", "500"}}, &error),
+        QVERIFY2(panel->setOptions(
+                     {{"model", kUnet}, {"steps", "20"}, {"seeds", "6"}, {"compare", "yes"}, {"t", "500"}}, &error),
                  qPrintable(error));
         QCOMPARE(panel->figure("seeds")->figureTable().matrix->rows, 6);
         QCOMPARE(panel->figure("compare")->figureTable().matrix->rows, 2);
@@ -86,18 +92,21 @@ private slots:
             QCOMPARE(widgets::exportFigure(*panel->figure(view), png, widgets::ExportFormat::Png), QString());
             QVERIFY2(QFileInfo(png).size() > 3000, qPrintable(view));
         }
-        QCOMPARE(widgets::exportFigure(*panel->figure("schedules"), dir.filePath("s.pdf"), widgets::ExportFormat::Pdf), QString());
+        QCOMPARE(widgets::exportFigure(*panel->figure("schedules"), dir.filePath("s.pdf"), widgets::ExportFormat::Pdf),
+                 QString());
     }
 
     void trajectoriesSave()
     {
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"model", kUnet}, {"scheduler", "ddim"}, {"steps", "8"}}, &error), qPrintable(error));
+        QVERIFY2(panel->setOptions({{"model", kUnet}, {"scheduler", "ddim"}, {"steps", "8"}}, &error),
+                 qPrintable(error));
         QTemporaryDir dir;
         auto save = [&](const QString &name) {
             QString message = QStringLiteral("not invoked");
-            QMetaObject::invokeMethod(panel.get(), "saveTrajectory", Q_RETURN_ARG(QString, message), Q_ARG(QString, dir.filePath(name)));
+            QMetaObject::invokeMethod(panel.get(), "saveTrajectory", Q_RETURN_ARG(QString, message),
+                                      Q_ARG(QString, dir.filePath(name)));
             return message;
         };
         QCOMPARE(save("t.safetensors"), QString());
@@ -134,7 +143,11 @@ private slots:
         QVERIFY(train(o, context).finished);
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"model", run.path()}, {"steps", "20"}, {"points", "300"}, {"trails", "5"}, {"step", "7"},
+        QVERIFY2(panel->setOptions({{"model", run.path()},
+                                    {"steps", "20"},
+                                    {"points", "300"},
+                                    {"trails", "5"},
+                                    {"step", "7"},
                                     {"view", "particles"}},
                                    &error),
                  qPrintable(error));
@@ -158,7 +171,8 @@ private slots:
         auto *plot = dynamic_cast<widgets::LinePlotView *>(panel->figure("particles"));
         QCOMPARE(plot->series().size(), 1 + 5 + 1);
         QCOMPARE(plot->series()[2].x.size(), 1 + 7); // x_T and 7 steps
-        QMetaObject::invokeMethod(panel.get(), "saveTrajectory", Q_RETURN_ARG(QString, message), Q_ARG(QString, dir.filePath("p.mp4")));
+        QMetaObject::invokeMethod(panel.get(), "saveTrajectory", Q_RETURN_ARG(QString, message),
+                                  Q_ARG(QString, dir.filePath("p.mp4")));
         QVERIFY2(message.contains("image"), qPrintable(message));
         QVERIFY(!panel->setOptions({{"view", "filmstrip"}}, &error));
         QVERIFY2(error.contains("particles"), qPrintable(error));

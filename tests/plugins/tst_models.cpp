@@ -38,7 +38,8 @@ private slots:
     {
         auto panel = create("models");
         QString error;
-        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/bert-tiny-mlm"}, {"input", "The capital of France is [MASK]."},
+        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/bert-tiny-mlm"},
+                                    {"input", "The capital of France is [MASK]."},
                                     {"top-k", "5"}},
                                    &error),
                  qPrintable(error));
@@ -74,7 +75,8 @@ private slots:
     {
         auto panel = create("models");
         QString error;
-        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/vit-tiny"}, {"input", TESSERA_TEST_DATA "/hf/vit-tiny/image0.png"},
+        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/vit-tiny"},
+                                    {"input", TESSERA_TEST_DATA "/hf/vit-tiny/image0.png"},
                                     {"top-k", "3"}},
                                    &error),
                  qPrintable(error));

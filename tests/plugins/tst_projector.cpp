@@ -69,8 +69,11 @@ private slots:
         auto panel = create();
         QString error;
         const QString saved = m_dir.filePath("line-xy.csv");
-        QVERIFY2(panel->setOptions({{"source-kind", "matrix"}, {"source", csv}, {"labels", labels}, {"method", "pca"}, {"save", saved}}, &error),
-                 qPrintable(error));
+        QVERIFY2(
+            panel->setOptions(
+                {{"source-kind", "matrix"}, {"source", csv}, {"labels", labels}, {"method", "pca"}, {"save", saved}},
+                &error),
+            qPrintable(error));
         const auto p = points(panel->figure("layout"));
         QCOMPARE(p.size(), size_t(4));
         const double t[4] = {-1, 0, 1, 3};
@@ -102,8 +105,13 @@ private slots:
         writeText(labels, "king\nman\nwoman\nqueen\napple\npear\n");
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"source-kind", "matrix"}, {"source", csv}, {"labels", labels}, {"method", "pca"},
-                                    {"similarity", "cosine"}, {"k", "2"}, {"arithmetic", "king - man + woman"}},
+        QVERIFY2(panel->setOptions({{"source-kind", "matrix"},
+                                    {"source", csv},
+                                    {"labels", labels},
+                                    {"method", "pca"},
+                                    {"similarity", "cosine"},
+                                    {"k", "2"},
+                                    {"arithmetic", "king - man + woman"}},
                                    &error),
                  qPrintable(error));
         // king/|king| - man + woman = (1/sqrt2 - 1, 1/sqrt2, 1): queen first, cosine by hand.
@@ -118,7 +126,8 @@ private slots:
         // Pearson neighbours of apple (1, 0, 0.1): centred (19, -11, -8) / 30; man (1, 0, 0) centred
         // (2, -1, -1) / 3 gives r = (38 + 11 + 8) / (sqrt(546) sqrt 6) = 0.99582, pear (1, 0, 0.2)
         // centred (3, -2, -1) / 5 gives r = (57 + 22 + 8) / (sqrt(546) sqrt 14) = 0.99507: man first.
-        QVERIFY2(panel->setOptions({{"similarity", "pearson"}, {"k", "2"}, {"neighbours-of", "apple"}}, &error), qPrintable(error));
+        QVERIFY2(panel->setOptions({{"similarity", "pearson"}, {"k", "2"}, {"neighbours-of", "apple"}}, &error),
+                 qPrintable(error));
         t = panel->figure("neighbours")->figureTable();
         QCOMPARE(t.columns.back().size(), size_t(2));
         QCOMPARE(t.columns[1][0], 1.0); // the id column: row 1, man
@@ -146,8 +155,12 @@ private slots:
         for (const QString method : {"tsne", "umap"}) {
             auto panel = create();
             QString error;
-            QVERIFY2(panel->setOptions({{"source-kind", "matrix"}, {"source", csv}, {"labels", labels}, {"method", method},
-                                        {"perplexity", "10"}, {"n-neighbors", "10"}},
+            QVERIFY2(panel->setOptions({{"source-kind", "matrix"},
+                                        {"source", csv},
+                                        {"labels", labels},
+                                        {"method", method},
+                                        {"perplexity", "10"},
+                                        {"n-neighbors", "10"}},
                                        &error),
                      qPrintable(error));
             const auto p = points(panel->figure("layout"));

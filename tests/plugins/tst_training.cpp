@@ -98,7 +98,8 @@ private slots:
         const QStringList tables = m_hub.matrixNames(widgets::DataHub::PositionTables);
         QCOMPARE(tables.size(), 1);
         QVERIFY2(tables.first().endsWith("(training, step 60)"), qPrintable(tables.first()));
-        QCOMPARE(m_hub.matrix(widgets::DataHub::PositionTables, tables.first())->rows, int64_t(12)); // 10 digits, [CLS], [SEP]
+        QCOMPARE(m_hub.matrix(widgets::DataHub::PositionTables, tables.first())->rows,
+                 int64_t(12)); // 10 digits, [CLS], [SEP]
         QVERIFY(!panel->setOptions({{"snapshot", "1000"}}, &error));
         QVERIFY2(error.contains("no snapshot at step"), qPrintable(error));
         QVERIFY(!panel->setOptions({{"layer", "5"}}, &error));
@@ -152,7 +153,8 @@ private slots:
         auto panel = create();
         QVERIFY(panel->canOpen(dir.path()));
         QString error;
-        QVERIFY2(panel->setOptions({{"run", dir.path()}, {"view", "timeline"}, {"head", "1"}}, &error), qPrintable(error));
+        QVERIFY2(panel->setOptions({{"run", dir.path()}, {"view", "timeline"}, {"head", "1"}}, &error),
+                 qPrintable(error));
         const MatrixPtr shown = panel->currentFigure()->figureTable().matrix;
         // GPT-style: the future half is absent (NaN), not zero.
         QVERIFY(std::isnan(shown->at(0, 1)));

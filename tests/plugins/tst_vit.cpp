@@ -60,22 +60,26 @@ private slots:
     {
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"model", kVit}, {"image", kImage}, {"layer", "1"}, {"head", "2"}, {"query", "cls"}}, &error),
+        QVERIFY2(panel->setOptions(
+                     {{"model", kVit}, {"image", kImage}, {"layer", "1"}, {"head", "2"}, {"query", "cls"}}, &error),
                  qPrintable(error));
         SafetensorsFile expected((kVit + "/expected.safetensors").toStdString());
         const FloatTensor attention = expected.readFloat("attentions.1"); // [2, 4, 17, 17]
-        std::vector<float> row(attention.values.begin() + (2 * 17 + 0) * 17 + 1, attention.values.begin() + (2 * 17 + 0) * 17 + 17);
+        std::vector<float> row(attention.values.begin() + (2 * 17 + 0) * 17 + 1,
+                               attention.values.begin() + (2 * 17 + 0) * 17 + 17);
         const widgets::FigureTable table = panel->figure("attention")->figureTable();
         QVERIFY(table.matrix);
         QCOMPARE(table.matrix->rows, 4);
-        QVERIFY2(worstDifference(*table.matrix, row) < 2e-4, qPrintable(QString::number(worstDifference(*table.matrix, row))));
+        QVERIFY2(worstDifference(*table.matrix, row) < 2e-4,
+                 qPrintable(QString::number(worstDifference(*table.matrix, row))));
         // Query patch (1, 2) = token 7, every head: attentions.1[0, h, 7, 1:].
         QVERIFY(panel->setOptions({{"query", "1,2"}}, &error));
         const widgets::FigureTable heads = panel->figure("heads")->figureTable();
         QCOMPARE(heads.matrix->rows, 4);
         std::vector<float> all;
         for (int h = 0; h < 4; ++h)
-            all.insert(all.end(), attention.values.begin() + (h * 17 + 7) * 17 + 1, attention.values.begin() + (h * 17 + 7) * 17 + 17);
+            all.insert(all.end(), attention.values.begin() + (h * 17 + 7) * 17 + 1,
+                       attention.values.begin() + (h * 17 + 7) * 17 + 17);
         QVERIFY(worstDifference(*heads.matrix, all) < 2e-4);
         // Rollout (mean, no discard) of image 0: the fixture's rollout[0, 0, 1:] over its maximum.
         QVERIFY(panel->setOptions({{"fusion", "mean"}, {"discard", "0"}}, &error));
@@ -95,7 +99,8 @@ private slots:
     {
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"model", kVit}, {"image", kImage}, {"view", "attention"}}, &error), qPrintable(error));
+        QVERIFY2(panel->setOptions({{"model", kVit}, {"image", kImage}, {"view", "attention"}}, &error),
+                 qPrintable(error));
         auto *view = dynamic_cast<widgets::ImageGridView *>(panel->figure("attention"));
         QVERIFY(view);
         emit view->cellClicked(0, 3, 1);
@@ -109,7 +114,8 @@ private slots:
     {
         auto panel = create();
         QString error;
-        QVERIFY2(panel->setOptions({{"model", kVit}, {"images", kVit}, {"count", "10"}, {"view", "distance"}}, &error), qPrintable(error));
+        QVERIFY2(panel->setOptions({{"model", kVit}, {"images", kVit}, {"count", "10"}, {"view", "distance"}}, &error),
+                 qPrintable(error));
         const widgets::FigureTable table = panel->figure("distance")->figureTable();
         QCOMPARE(table.columnNames.value(2), QStringLiteral("raw_mean"));
         SafetensorsFile expected((kVit + "/expected.safetensors").toStdString());
@@ -148,7 +154,8 @@ private slots:
         QCOMPARE(patches.matrix->rows, 16);
         QCOMPARE(patches.matrix->cols, 192);
         QCOMPARE(panel->figure("patches")->figureTitle(),
-                 QStringLiteral("32/8 = 4 per side: 16 patches of 192 values (8x8x3), each projected to 32; + [CLS] = 17 tokens"));
+                 QStringLiteral(
+                     "32/8 = 4 per side: 16 patches of 192 values (8x8x3), each projected to 32; + [CLS] = 17 tokens"));
         // Every view exports.
         QTemporaryDir dir;
         for (const QString &view : panel->figureNames()) {
@@ -229,15 +236,20 @@ private slots:
         auto panel = create();
         QString error;
         const QString run = dir.filePath("run");
-        QVERIFY2(panel->setOptions({{"model", run}, {"sample", "0"}, {"snapshot", "0"}, {"layer", "0"}, {"head", "1"}, {"query", "cls"}}, &error),
-                 qPrintable(error));
+        QVERIFY2(
+            panel->setOptions(
+                {{"model", run}, {"sample", "0"}, {"snapshot", "0"}, {"layer", "0"}, {"head", "1"}, {"query", "cls"}},
+                &error),
+            qPrintable(error));
         QVERIFY(panel->figure("positions")->figureTitle().contains("step 0"));
         const Matrix early = *panel->figure("positions")->figureTable().matrix;
         const Matrix earlyAttention = *panel->figure("attention")->figureTable().matrix;
         const auto recorded = readSnapshot(index, 0).at("attentions.0"); // [heads, n, n]
         const int64_t n = recorded.shape[1];
-        std::vector<float> row(recorded.values.begin() + n * n + 1, recorded.values.begin() + n * n + n); // head 1, [CLS]
-        QVERIFY2(worstDifference(earlyAttention, row) < 2e-3, qPrintable(QString::number(worstDifference(earlyAttention, row))));
+        std::vector<float> row(recorded.values.begin() + n * n + 1,
+                               recorded.values.begin() + n * n + n); // head 1, [CLS]
+        QVERIFY2(worstDifference(earlyAttention, row) < 2e-3,
+                 qPrintable(QString::number(worstDifference(earlyAttention, row))));
         const QString last = QString::number(index.steps.back());
         QVERIFY2(panel->setOptions({{"snapshot", last}}, &error), qPrintable(error));
         QCOMPARE(panel->options().value("snapshot").toString(), last);

@@ -35,7 +35,8 @@ private slots:
             double previous = -1.0;
             for (int i = 0; i <= 255; i += 5) {
                 const QColor c(colorMapColor(map, i / 255.0));
-                const double luminance = 0.2126 * linear(c.red()) + 0.7152 * linear(c.green()) + 0.0722 * linear(c.blue());
+                const double luminance =
+                    0.2126 * linear(c.red()) + 0.7152 * linear(c.green()) + 0.0722 * linear(c.blue());
                 QVERIFY2(luminance > previous, qPrintable(colorMapName(map) + QString(" at %1").arg(i)));
                 previous = luminance;
             }

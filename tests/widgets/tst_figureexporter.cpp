@@ -74,7 +74,8 @@ private slots:
         QVERIFY(document.setContent(readAll(path)));
         const QDomElement svg = document.documentElement();
         QCOMPARE(svg.tagName(), QString("svg"));
-        QVERIFY2(svg.attribute("width").startsWith("700") || svg.attribute("viewBox").contains("700"), qPrintable(svg.attribute("width")));
+        QVERIFY2(svg.attribute("width").startsWith("700") || svg.attribute("viewBox").contains("700"),
+                 qPrintable(svg.attribute("width")));
         QVERIFY(svg.attribute("viewBox").contains("700") && svg.attribute("viewBox").contains("500"));
         const QDomNodeList texts = document.elementsByTagName("text");
         QVERIFY2(texts.count() > 5, "axis labels should be <text> elements");

@@ -89,7 +89,8 @@ private slots:
         JobRunner runner;
         runner.setInline(true);
         int value = 0;
-        runner.run<int>("now", [](JobContext &) { return 42; }, [&](int v) { value = v; });
+        runner.run<int>(
+            "now", [](JobContext &) { return 42; }, [&](int v) { value = v; });
         QCOMPARE(value, 42);
     }
 };

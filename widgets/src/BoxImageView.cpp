@@ -65,12 +65,19 @@ QSize BoxImageView::defaultFigureSize() const
         return {800, 600};
     // The image at up to 900 pixels wide, plus title and footnote.
     const double scale = std::min(1.0, 900.0 / m_image.width()) * (m_image.width() < 400 ? 2.0 : 1.0);
-    return {int(m_image.width() * scale + 2 * kMargin), int(m_image.height() * scale + titleHeight() + footHeight() + 2 * kMargin)};
+    return {int(m_image.width() * scale + 2 * kMargin),
+            int(m_image.height() * scale + titleHeight() + footHeight() + 2 * kMargin)};
 }
 
-double BoxImageView::titleHeight() const { return m_title.isEmpty() ? 0.0 : 26.0; }
+double BoxImageView::titleHeight() const
+{
+    return m_title.isEmpty() ? 0.0 : 26.0;
+}
 
-double BoxImageView::footHeight() const { return m_footnote.isEmpty() ? 0.0 : 2.4 * QFontMetricsF(font()).lineSpacing(); }
+double BoxImageView::footHeight() const
+{
+    return m_footnote.isEmpty() ? 0.0 : 2.4 * QFontMetricsF(font()).lineSpacing();
+}
 
 QRectF BoxImageView::imageRect(const QSize &size) const
 {
@@ -80,8 +87,8 @@ QRectF BoxImageView::imageRect(const QSize &size) const
         return area;
     const double scale = std::min(area.width() / m_image.width(), area.height() / m_image.height());
     const QSizeF drawn(m_image.width() * scale, m_image.height() * scale);
-    return QRectF(area.center().x() - drawn.width() / 2, area.top() + (area.height() - drawn.height()) / 2, drawn.width(),
-                  drawn.height());
+    return QRectF(area.center().x() - drawn.width() / 2, area.top() + (area.height() - drawn.height()) / 2,
+                  drawn.width(), drawn.height());
 }
 
 bool BoxImageView::imagePointAt(const QPointF &position, QPointF &pixel) const
@@ -247,8 +254,9 @@ void BoxImageView::mouseMoveEvent(QMouseEvent *event)
     }
     const int box = boxAt(pixel);
     const QString where = tr("x %1, y %2").arg(int(pixel.x())).arg(int(pixel.y()));
-    emit readoutChanged(box >= 0 && !m_boxes[box].tooltip.isEmpty() ? m_boxes[box].tooltip + QStringLiteral(" \u00b7 ") + where
-                                                                     : where);
+    emit readoutChanged(box >= 0 && !m_boxes[box].tooltip.isEmpty()
+                            ? m_boxes[box].tooltip + QStringLiteral(" \u00b7 ") + where
+                            : where);
 }
 
 void BoxImageView::mouseReleaseEvent(QMouseEvent *event)
@@ -262,6 +270,9 @@ void BoxImageView::mouseReleaseEvent(QMouseEvent *event)
         emit boxDrawn(box);
 }
 
-void BoxImageView::leaveEvent(QEvent *) { emit readoutChanged(QString()); }
+void BoxImageView::leaveEvent(QEvent *)
+{
+    emit readoutChanged(QString());
+}
 
 } // namespace tessera::widgets

@@ -11,7 +11,10 @@ CompositeFigure::CompositeFigure(const QString &title, QWidget *parent)
     m_layout->setContentsMargins(0, 0, 0, 0);
 }
 
-void CompositeFigure::setColumns(int columns) { m_columns = std::max(columns, 0); }
+void CompositeFigure::setColumns(int columns)
+{
+    m_columns = std::max(columns, 0);
+}
 
 void CompositeFigure::addChild(QWidget *widget, Figure *figure, int stretch)
 {
@@ -55,7 +58,8 @@ void CompositeFigure::renderFigure(QCPPainter &painter, const QSize &size)
         total += stretch;
     int x = 0;
     for (int i = 0; i < m_children.size(); ++i) {
-        const int width = i + 1 == m_children.size() ? size.width() - x : size.width() * m_stretches[i] / std::max(total, 1);
+        const int width =
+            i + 1 == m_children.size() ? size.width() - x : size.width() * m_stretches[i] / std::max(total, 1);
         painter.save();
         painter.translate(x, 0);
         painter.setClipRect(QRect(0, 0, width, size.height()));

@@ -14,7 +14,10 @@ void DataHub::removeMatrix(const QString &topic, const QString &name)
         emit matricesChanged(topic, name);
 }
 
-QStringList DataHub::matrixNames(const QString &topic) const { return m_matrices.value(topic).keys(); }
+QStringList DataHub::matrixNames(const QString &topic) const
+{
+    return m_matrices.value(topic).keys();
+}
 
 MatrixPtr DataHub::matrix(const QString &topic, const QString &name) const
 {
@@ -27,8 +30,14 @@ void DataHub::publishText(const QString &topic, const QString &name, const QStri
     emit textsChanged(topic, name);
 }
 
-QStringList DataHub::textNames(const QString &topic) const { return m_texts.value(topic).keys(); }
+QStringList DataHub::textNames(const QString &topic) const
+{
+    return m_texts.value(topic).keys();
+}
 
-QString DataHub::text(const QString &topic, const QString &name) const { return m_texts.value(topic).value(name); }
+QString DataHub::text(const QString &topic, const QString &name) const
+{
+    return m_texts.value(topic).value(name);
+}
 
 } // namespace tessera::widgets

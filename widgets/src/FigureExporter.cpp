@@ -52,21 +52,30 @@ QString renameOver(QTemporaryFile &temporary, const QString &path)
 bool parseExportFormat(const QString &text, ExportFormat &format)
 {
     const QString lower = text.trimmed().toLower();
-    if (lower == "png") format = ExportFormat::Png;
-    else if (lower == "svg") format = ExportFormat::Svg;
-    else if (lower == "pdf") format = ExportFormat::Pdf;
-    else if (lower == "csv") format = ExportFormat::Csv;
-    else return false;
+    if (lower == "png")
+        format = ExportFormat::Png;
+    else if (lower == "svg")
+        format = ExportFormat::Svg;
+    else if (lower == "pdf")
+        format = ExportFormat::Pdf;
+    else if (lower == "csv")
+        format = ExportFormat::Csv;
+    else
+        return false;
     return true;
 }
 
 QString exportFormatSuffix(ExportFormat format)
 {
     switch (format) {
-    case ExportFormat::Png: return QStringLiteral("png");
-    case ExportFormat::Svg: return QStringLiteral("svg");
-    case ExportFormat::Pdf: return QStringLiteral("pdf");
-    case ExportFormat::Csv: return QStringLiteral("csv");
+    case ExportFormat::Png:
+        return QStringLiteral("png");
+    case ExportFormat::Svg:
+        return QStringLiteral("svg");
+    case ExportFormat::Pdf:
+        return QStringLiteral("pdf");
+    case ExportFormat::Csv:
+        return QStringLiteral("csv");
     }
     return {};
 }
@@ -154,8 +163,8 @@ QString exportFigure(Figure &figure, const QString &path, ExportFormat format, c
             writer.setTitle(title);
             writer.setResolution(96);
             writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-            writer.setPageSize(QPageSize(QSizeF(size.width() * 0.75, size.height() * 0.75), QPageSize::Point,
-                                         QString(), QPageSize::ExactMatch));
+            writer.setPageSize(QPageSize(QSizeF(size.width() * 0.75, size.height() * 0.75), QPageSize::Point, QString(),
+                                         QPageSize::ExactMatch));
             QCPPainter painter(&writer);
             painter.setMode(QCPPainter::pmVectorized);
             figure.renderFigure(painter, size);

@@ -103,7 +103,8 @@ QSize HeatmapView::cellBudget() const
         return QSize(kVectorExactSide, kVectorExactSide);
     const double scale = m_renderScale > 0 ? m_renderScale : devicePixelRatioF();
     const QRect rect = plot()->axisRect()->rect();
-    return QSize(std::max(kMinimumBudget, int(rect.width() * scale)), std::max(kMinimumBudget, int(rect.height() * scale)));
+    return QSize(std::max(kMinimumBudget, int(rect.width() * scale)),
+                 std::max(kMinimumBudget, int(rect.height() * scale)));
 }
 
 bool HeatmapView::updateLevelOfDetail()
@@ -121,8 +122,10 @@ bool HeatmapView::updateLevelOfDetail()
     const int cols = int(m_matrix->cols);
     const QSize budget = cellBudget();
     auto clampIndex = [](double v, int n) { return std::clamp(int(std::floor(v)), 0, n - 1); };
-    const int c0 = clampIndex(plot()->xAxis->range().lower + 0.5, cols), c1 = clampIndex(plot()->xAxis->range().upper + 0.5, cols);
-    const int r0 = clampIndex(plot()->yAxis->range().lower + 0.5, rows), r1 = clampIndex(plot()->yAxis->range().upper + 0.5, rows);
+    const int c0 = clampIndex(plot()->xAxis->range().lower + 0.5, cols),
+              c1 = clampIndex(plot()->xAxis->range().upper + 0.5, cols);
+    const int r0 = clampIndex(plot()->yAxis->range().lower + 0.5, rows),
+              r1 = clampIndex(plot()->yAxis->range().upper + 0.5, rows);
     const bool exact = c1 - c0 + 1 <= budget.width() && r1 - r0 + 1 <= budget.height();
     const bool switched = m_map->visible() != exact;
     m_map->setVisible(exact);
@@ -140,8 +143,10 @@ bool HeatmapView::updateLevelOfDetail()
         }
         m_window = window;
         data->setSize(window.width(), window.height());
-        data->setRange(window.width() > 1 ? QCPRange(window.left(), window.right()) : QCPRange(window.left() - 0.5, window.left() + 0.5),
-                       window.height() > 1 ? QCPRange(window.top(), window.bottom()) : QCPRange(window.top() - 0.5, window.top() + 0.5));
+        data->setRange(window.width() > 1 ? QCPRange(window.left(), window.right())
+                                          : QCPRange(window.left() - 0.5, window.left() + 0.5),
+                       window.height() > 1 ? QCPRange(window.top(), window.bottom())
+                                           : QCPRange(window.top() - 0.5, window.top() + 0.5));
         for (int r = 0; r < window.height(); ++r)
             for (int c = 0; c < window.width(); ++c)
                 data->setCell(c, r, m_matrix->at(window.top() + r, window.left() + c));
@@ -150,7 +155,8 @@ bool HeatmapView::updateLevelOfDetail()
     // More cells than pixels: drawing them would silently drop rows and columns (a lone sharp
     // weight could vanish), so each drawn cell is the maximum of an f x f block of the whole
     // matrix, f chosen so the full matrix fits the budget. Zooming in returns to exact cells.
-    const int factor = std::max({2, (cols + budget.width() - 1) / budget.width(), (rows + budget.height() - 1) / budget.height()});
+    const int factor =
+        std::max({2, (cols + budget.width() - 1) / budget.width(), (rows + budget.height() - 1) / budget.height()});
     if (factor == m_overviewFactor)
         return switched;
     m_overviewFactor = factor;
@@ -183,13 +189,17 @@ bool HeatmapView::updateLevelOfDetail()
 void HeatmapView::renderFigure(QCPPainter &painter, const QSize &size)
 {
     // Exports choose their own level of detail: the raster's pixels, or exact cells in vectors.
-    m_renderScale = painter.modes().testFlag(QCPPainter::pmVectorized) ? -1.0 : std::max(1e-3, painter.transform().m11());
+    m_renderScale =
+        painter.modes().testFlag(QCPPainter::pmVectorized) ? -1.0 : std::max(1e-3, painter.transform().m11());
     PlotFigure::renderFigure(painter, size);
     m_renderScale = 0.0;
     updateLevelOfDetail();
 }
 
-void HeatmapView::prepareRender() { updateLevelOfDetail(); }
+void HeatmapView::prepareRender()
+{
+    updateLevelOfDetail();
+}
 
 void HeatmapView::setBoundaries(const std::vector<int> &indices)
 {

@@ -15,7 +15,10 @@ constexpr double kTitleHeight = 26.0;
 constexpr double kMargin = 6.0;
 constexpr double kColorBarWidth = 74.0;
 
-QString number(double value) { return QString::number(value, 'g', 4); }
+QString number(double value)
+{
+    return QString::number(value, 'g', 4);
+}
 
 // The font shrunk (down to minimum points) until text fits width; the caller elides the rest.
 QFont fitted(QFont font, const QString &text, double width, double minimum)
@@ -31,7 +34,8 @@ QImage imageFromPixels(const Image8 &image)
     if (image.empty())
         return {};
     const QImage::Format format = image.channels == 1 ? QImage::Format_Grayscale8 : QImage::Format_RGB888;
-    return QImage(image.pixels.data(), int(image.width), int(image.height), int(image.width * image.channels), format).copy();
+    return QImage(image.pixels.data(), int(image.width), int(image.height), int(image.width * image.channels), format)
+        .copy();
 }
 
 Image8 pixelsFromImage(const QImage &source)
@@ -102,7 +106,8 @@ QSize ImageGridView::defaultFigureSize() const
     const int columns = m_columns > 0 ? m_columns : int(std::ceil(std::sqrt(double(count))));
     const int rows = (count + columns - 1) / columns;
     const int side = count == 1 ? 520 : count <= 4 ? 340 : count <= 16 ? 200 : count <= 64 ? 110 : 64;
-    const bool captions = std::any_of(m_tiles.begin(), m_tiles.end(), [](const ImageTile &t) { return !t.caption.isEmpty(); });
+    const bool captions =
+        std::any_of(m_tiles.begin(), m_tiles.end(), [](const ImageTile &t) { return !t.caption.isEmpty(); });
     return {columns * side + (m_colorBarTitle.isEmpty() ? 0 : int(kColorBarWidth)) + 2 * int(kMargin),
             int(kTitleHeight) + rows * (side + (captions ? 18 : 0)) + 2 * int(kMargin)};
 }
@@ -140,17 +145,20 @@ ImageGridView::Layout ImageGridView::layout(const QSize &size) const
     const int count = std::max<int>(int(m_tiles.size()), 1);
     l.columns = m_columns > 0 ? std::min(m_columns, count) : int(std::ceil(std::sqrt(double(count))));
     l.rows = (count + l.columns - 1) / l.columns;
-    const bool bar = !m_colorBarTitle.isEmpty() && std::any_of(m_tiles.begin(), m_tiles.end(), [](const ImageTile &t) { return bool(t.overlay); });
+    const bool bar = !m_colorBarTitle.isEmpty() &&
+                     std::any_of(m_tiles.begin(), m_tiles.end(), [](const ImageTile &t) { return bool(t.overlay); });
     const double right = bar ? kColorBarWidth : 0.0;
     const double title = titleHeight(size);
     l.area = QRectF(kMargin, title + kMargin, std::max(1.0, size.width() - 2 * kMargin - right),
                     std::max(1.0, size.height() - title - 2 * kMargin));
     l.tileWidth = l.area.width() / l.columns;
     l.tileHeight = l.area.height() / l.rows;
-    const bool captions = std::any_of(m_tiles.begin(), m_tiles.end(), [](const ImageTile &t) { return !t.caption.isEmpty(); });
+    const bool captions =
+        std::any_of(m_tiles.begin(), m_tiles.end(), [](const ImageTile &t) { return !t.caption.isEmpty(); });
     l.captionHeight = captions ? std::min(18.0, l.tileHeight * 0.25) : 0.0;
     if (bar)
-        l.colorBar = QRectF(size.width() - kMargin - right + 14, l.area.top() + 10, 14, std::max(20.0, l.area.height() - 20));
+        l.colorBar =
+            QRectF(size.width() - kMargin - right + 14, l.area.top() + 10, 14, std::max(20.0, l.area.height() - 20));
     return l;
 }
 
@@ -208,7 +216,8 @@ void ImageGridView::paint(QPainter &painter, const QSize &size, bool paper) cons
     bold = fitted(bold, m_title, size.width() - 12.0, std::max(7.0, font().pointSizeF() - 2.0));
     painter.setFont(bold);
     painter.setPen(text);
-    painter.drawText(QRectF(6, 2, size.width() - 12, titleHeight(size) - 2), Qt::AlignCenter | Qt::TextWordWrap, m_title);
+    painter.drawText(QRectF(6, 2, size.width() - 12, titleHeight(size) - 2), Qt::AlignCenter | Qt::TextWordWrap,
+                     m_title);
     painter.setFont(font());
     if (m_tiles.isEmpty()) {
         painter.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter | Qt::TextWordWrap, m_placeholder);
@@ -230,7 +239,8 @@ void ImageGridView::paint(QPainter &painter, const QSize &size, bool paper) cons
             painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
             painter.drawImage(target, overlayImage(*tile.overlay, tile.image.isNull()));
         }
-        const int gridRows = tile.gridRows > 0 ? tile.gridRows : 0, gridColumns = tile.gridColumns > 0 ? tile.gridColumns : 0;
+        const int gridRows = tile.gridRows > 0 ? tile.gridRows : 0,
+                  gridColumns = tile.gridColumns > 0 ? tile.gridColumns : 0;
         if (gridRows > 0 && gridColumns > 0 && target.width() / gridColumns >= 3.0) {
             painter.setRenderHint(QPainter::Antialiasing, false);
             painter.setPen(QPen(QColor(255, 255, 255, 150), 0));
@@ -294,7 +304,8 @@ void ImageGridView::paint(QPainter &painter, const QSize &size, bool paper) cons
         painter.save();
         painter.translate(bar.left() - 4, bar.center().y());
         painter.rotate(-90);
-        painter.drawText(QRectF(-bar.height() / 2, -metrics.height(), bar.height(), metrics.height()), Qt::AlignCenter, m_colorBarTitle);
+        painter.drawText(QRectF(-bar.height() / 2, -metrics.height(), bar.height(), metrics.height()), Qt::AlignCenter,
+                         m_colorBarTitle);
         painter.restore();
     }
 }
@@ -313,7 +324,9 @@ bool ImageGridView::cellAt(const QPointF &position, int &tile, int &row, int &co
         const int columns = t.overlay ? int(t.overlay->cols) : t.gridColumns;
         tile = i;
         row = rows > 0 ? std::clamp(int((position.y() - target.top()) / target.height() * rows), 0, rows - 1) : -1;
-        column = columns > 0 ? std::clamp(int((position.x() - target.left()) / target.width() * columns), 0, columns - 1) : -1;
+        column = columns > 0
+                     ? std::clamp(int((position.x() - target.left()) / target.width() * columns), 0, columns - 1)
+                     : -1;
         return true;
     }
     return false;
@@ -356,6 +369,9 @@ void ImageGridView::mousePressEvent(QMouseEvent *event)
         emit cellClicked(tile, row, column);
 }
 
-void ImageGridView::leaveEvent(QEvent *) { emit readoutChanged(QString()); }
+void ImageGridView::leaveEvent(QEvent *)
+{
+    emit readoutChanged(QString());
+}
 
 } // namespace tessera::widgets

@@ -72,10 +72,14 @@ void execute(const std::function<void(JobContext &)> &work, JobContext &context,
 
 JobHandle::JobHandle(int id, QString title, QObject *parent) : QObject(parent), m_id(id), m_title(std::move(title))
 {
-    connect(this, &JobHandle::progressChanged, this, [this](double fraction, const QString &) { m_progress = fraction; });
+    connect(this, &JobHandle::progressChanged, this,
+            [this](double fraction, const QString &) { m_progress = fraction; });
 }
 
-void JobHandle::cancel() { m_cancelled->store(true); }
+void JobHandle::cancel()
+{
+    m_cancelled->store(true);
+}
 
 JobRunner::JobRunner(QObject *parent) : QObject(parent) {}
 

@@ -44,14 +44,17 @@ void LinePlotView::setSeries(const QVector<Series> &series)
             auto *curve = new QCPCurve(p->xAxis, p->yAxis);
             curve->setData(s.x, s.y);
             if (s.markers)
-                curve->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, s.markerSize > 0.0 ? s.markerSize : 4));
+                curve->setScatterStyle(
+                    QCPScatterStyle(QCPScatterStyle::ssDisc, color, s.markerSize > 0.0 ? s.markerSize : 4));
             plottable = curve;
         } else {
             QCPGraph *graph = p->addGraph();
             graph->setData(s.x, s.y, s.line); // a scatter's points come in any order: QCustomPlot sorts them
             if (s.markers || !s.line)
-                graph->setScatterStyle(
-                    QCPScatterStyle(QCPScatterStyle::ssDisc, color, s.markerSize > 0.0 ? s.markerSize : s.line ? 4 : 6));
+                graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color,
+                                                       s.markerSize > 0.0 ? s.markerSize
+                                                       : s.line           ? 4
+                                                                          : 6));
             if (!s.line)
                 graph->setLineStyle(QCPGraph::lsNone);
             if (s.errors.size() == s.y.size() && !s.errors.isEmpty()) {
@@ -118,7 +121,8 @@ void LinePlotView::rescale()
     if (std::any_of(m_series.begin(), m_series.end(), [](const Series &s) { return !s.line; }))
         p->xAxis->setRange(x.lower - 0.5, x.upper + 0.5);
     if (m_equalAspect) {
-        const double extent = std::max({std::abs(x.lower), std::abs(x.upper), std::abs(y.lower), std::abs(y.upper)}) * 1.1;
+        const double extent =
+            std::max({std::abs(x.lower), std::abs(x.upper), std::abs(y.lower), std::abs(y.upper)}) * 1.1;
         p->xAxis->setRange(-extent, extent);
         p->yAxis->setRange(-extent, extent);
         keepAspect();
@@ -135,12 +139,16 @@ void LinePlotView::keepAspect()
     const QRect rect = p->axisRect()->rect();
     if (rect.width() <= 0 || rect.height() <= 0)
         return;
-    const double unitsPerPixel = std::max(p->xAxis->range().size() / rect.width(), p->yAxis->range().size() / rect.height());
+    const double unitsPerPixel =
+        std::max(p->xAxis->range().size() / rect.width(), p->yAxis->range().size() / rect.height());
     p->xAxis->setRange(p->xAxis->range().center(), unitsPerPixel * rect.width(), Qt::AlignCenter);
     p->yAxis->setRange(p->yAxis->range().center(), unitsPerPixel * rect.height(), Qt::AlignCenter);
 }
 
-void LinePlotView::prepareRender() { keepAspect(); }
+void LinePlotView::prepareRender()
+{
+    keepAspect();
+}
 
 void LinePlotView::onMouseMove(QMouseEvent *event)
 {

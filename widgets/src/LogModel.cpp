@@ -13,11 +13,19 @@ LogModel::LogModel(QObject *parent) : QObject(parent)
         LogEntry entry{QDateTime::currentDateTime(), level, QString::fromStdString(message)};
         if (self)
             QMetaObject::invokeMethod(
-                self.data(), [self, entry]() { if (self) self->append(entry); }, Qt::QueuedConnection);
+                self.data(),
+                [self, entry]() {
+                    if (self)
+                        self->append(entry);
+                },
+                Qt::QueuedConnection);
     });
 }
 
-LogModel::~LogModel() { setLogSink(m_previous); }
+LogModel::~LogModel()
+{
+    setLogSink(m_previous);
+}
 
 void LogModel::append(LogEntry entry)
 {

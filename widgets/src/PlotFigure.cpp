@@ -10,7 +10,7 @@ namespace tessera::widgets {
 
 QColor seriesColor(int index)
 {
-    static const QColor colors[] = {QColor(0, 114, 178),  QColor(230, 159, 0),  QColor(0, 158, 115),
+    static const QColor colors[] = {QColor(0, 114, 178),   QColor(230, 159, 0),  QColor(0, 158, 115),
                                     QColor(204, 121, 167), QColor(86, 180, 233), QColor(213, 94, 0),
                                     QColor(240, 228, 66),  QColor(0, 0, 0)};
     return colors[index % 8];
@@ -46,7 +46,10 @@ void PlotFigure::setFigureTitle(const QString &title)
     m_plot->replot(QCustomPlot::rpQueuedReplot); // a new title alone must show too
 }
 
-QString PlotFigure::readout() const { return m_readout->text(); }
+QString PlotFigure::readout() const
+{
+    return m_readout->text();
+}
 
 void PlotFigure::setReadout(const QString &text)
 {

@@ -105,7 +105,8 @@ void TokenLinkView::paint(QPainter &painter, const QSize &size, bool paper) cons
         painter.setPen(i == focus ? QColor(220, 40, 40) : text);
         painter.drawText(QRectF(0, kTop + i * row, left, row), Qt::AlignRight | Qt::AlignVCenter, m_tokens[i]);
         painter.setPen(text);
-        painter.drawText(QRectF(right, kTop + i * row, kColumnWidth, row), Qt::AlignLeft | Qt::AlignVCenter, m_tokens[i]);
+        painter.drawText(QRectF(right, kTop + i * row, kColumnWidth, row), Qt::AlignLeft | Qt::AlignVCenter,
+                         m_tokens[i]);
     }
     // Legend: one colour per head.
     double x = 8;

@@ -6,12 +6,13 @@
 
 namespace tessera::plugins {
 
-bool startPanelJob(widgets::JobRunner *jobs, QObject *owner, const QString &title, std::function<void(JobContext &)> work,
-                   std::function<void()> done, std::function<void(const QString &)> showError,
-                   QPointer<widgets::JobHandle> &slot, QString *error)
+bool startPanelJob(widgets::JobRunner *jobs, QObject *owner, const QString &title,
+                   std::function<void(JobContext &)> work, std::function<void()> done,
+                   std::function<void(const QString &)> showError, QPointer<widgets::JobHandle> &slot, QString *error)
 {
     if (!jobs) {
-        if (error) *error = QObject::tr("no job runner");
+        if (error)
+            *error = QObject::tr("no job runner");
         return false;
     }
     if (slot)
@@ -35,7 +36,8 @@ bool startPanelJob(widgets::JobRunner *jobs, QObject *owner, const QString &titl
                 showError(message);
         });
     if (!failure->isEmpty()) { // inline runners have finished by now
-        if (error) *error = *failure;
+        if (error)
+            *error = *failure;
         return false;
     }
     return true;

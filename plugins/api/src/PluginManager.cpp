@@ -103,8 +103,14 @@ void PluginManager::registerPanel(PanelDescriptor descriptor)
                      [](const PanelDescriptor &a, const PanelDescriptor &b) { return a.order < b.order; });
 }
 
-void PluginManager::registerModelFamily(ModelFamilyDescriptor descriptor) { m_models.append(std::move(descriptor)); }
+void PluginManager::registerModelFamily(ModelFamilyDescriptor descriptor)
+{
+    m_models.append(std::move(descriptor));
+}
 
-void PluginManager::registerRecipe(RecipeDescriptor descriptor) { m_recipes.append(std::move(descriptor)); }
+void PluginManager::registerRecipe(RecipeDescriptor descriptor)
+{
+    m_recipes.append(std::move(descriptor));
+}
 
 } // namespace tessera::plugins

@@ -15,8 +15,8 @@ struct ImageDataset {
     int64_t count = 0;
     int64_t rows = 0;
     int64_t cols = 0;
-    std::vector<uint8_t> pixels;  // count * rows * cols, row-major
-    std::vector<int64_t> labels;  // count
+    std::vector<uint8_t> pixels; // count * rows * cols, row-major
+    std::vector<int64_t> labels; // count
     std::vector<std::string> labelNames;
 };
 

@@ -45,14 +45,14 @@ struct DetrConfig {
     int64_t decoderFfn = 2048;
     int64_t queries = 100;
     std::string activation = "relu";
-    std::string backbone = "resnet50";   // timm name ("" when the config names none), or kTesseraBackbone
+    std::string backbone = "resnet50"; // timm name ("" when the config names none), or kTesseraBackbone
     // Tessera's own small ResNet (backbone "tessera-resnet", which timm does not know: the
     // detr-shapes training recipe's): block ("basic" or "bottleneck"), blocks and planes per stage.
     std::string backboneBlock;
     std::vector<int64_t> backboneDepths;
     std::vector<int64_t> backboneWidths;
-    bool dilation = false;               // DC5: the last stage dilated, stride 16
-    std::vector<std::string> labels;     // id2label, index = class id (no-object excluded)
+    bool dilation = false;                                 // DC5: the last stage dilated, stride 16
+    std::vector<std::string> labels;                       // id2label, index = class id (no-object excluded)
     double classCost = 1.0, boxCost = 5.0, giouCost = 2.0; // the matcher's weights
     std::string dtype = "float32";
 
@@ -114,15 +114,15 @@ DetrInput detrPreprocess(const Image8 &image, const DetrPreprocessing &preproces
 struct Detection {
     int64_t query = 0;
     int64_t label = 0;
-    std::string name;        // id2label, or "class N"
+    std::string name; // id2label, or "class N"
     double score = 0.0;
     double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
 };
 // The detections of logits [1, Q, C + 1] and pred_boxes [1, Q, 4] for an image width x height:
 // those with score > threshold, in query order (threshold 0: every query, as transformers returns
 // them). Throws tessera::Error for shapes that do not fit.
-std::vector<Detection> postProcess(const FloatTensor &logits, const FloatTensor &predBoxes, int64_t width, int64_t height,
-                                   const std::vector<std::string> &labels, double threshold = 0.0);
+std::vector<Detection> postProcess(const FloatTensor &logits, const FloatTensor &predBoxes, int64_t width,
+                                   int64_t height, const std::vector<std::string> &labels, double threshold = 0.0);
 
 // Each query's class distribution [Q, C + 1] (softmax of logits [1, Q, C + 1]; the last column
 // is no-object).
@@ -141,9 +141,9 @@ FloatTensor sinePositionEmbedding(const std::vector<uint8_t> &mask, int64_t heig
 // class of the same name, else the class whose index is its id. Throws tessera::Error naming
 // the file and the entry for what does not fit (an unknown category, a box outside the image).
 struct GroundTruth {
-    std::vector<int64_t> labels;     // model class per box
-    Matrix boxes;                    // [n, 4] (cx, cy, w, h) in [0, 1]
-    std::string image;               // the file_name used
+    std::vector<int64_t> labels; // model class per box
+    Matrix boxes;                // [n, 4] (cx, cy, w, h) in [0, 1]
+    std::string image;           // the file_name used
 };
 GroundTruth readCocoAnnotations(const std::string &path, const std::string &imageName, int64_t width, int64_t height,
                                 const std::vector<std::string> &labels);

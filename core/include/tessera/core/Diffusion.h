@@ -25,18 +25,18 @@ namespace tessera::diffusion {
 
 // scheduler_config.json of DDPMScheduler / DDIMScheduler (the fields that change the numbers).
 struct SchedulerConfig {
-    std::string kind = "ddpm";              // "ddpm" or "ddim" (from _class_name)
+    std::string kind = "ddpm"; // "ddpm" or "ddim" (from _class_name)
     int64_t trainTimesteps = 1000;
     double betaStart = 0.0001;
     double betaEnd = 0.02;
-    std::string betaSchedule = "linear";    // linear, scaled_linear, squaredcos_cap_v2
-    std::string predictionType = "epsilon"; // epsilon, sample, v_prediction
+    std::string betaSchedule = "linear";      // linear, scaled_linear, squaredcos_cap_v2
+    std::string predictionType = "epsilon";   // epsilon, sample, v_prediction
     std::string varianceType = "fixed_small"; // DDPM: fixed_small, fixed_large
     bool clipSample = true;
     double clipSampleRange = 1.0;
     std::string timestepSpacing = "leading"; // leading, trailing, linspace
     int64_t stepsOffset = 0;
-    bool setAlphaToOne = true;              // DDIM: alpha-bar before the first step
+    bool setAlphaToOne = true; // DDIM: alpha-bar before the first step
 
     // Throws tessera::Error naming the file and key for values outside the supported set.
     static SchedulerConfig fromFile(const std::string &path);
@@ -48,18 +48,18 @@ public:
     explicit Scheduler(SchedulerConfig config);
     const SchedulerConfig &config() const { return m_config; }
 
-    const std::vector<float> &betas() const { return m_betas; }               // [trainTimesteps]
+    const std::vector<float> &betas() const { return m_betas; }                 // [trainTimesteps]
     const std::vector<float> &alphasCumprod() const { return m_alphasCumprod; } // alpha-bar_t
     // Signal-to-noise ratio alpha-bar_t / (1 - alpha-bar_t), per training timestep.
     std::vector<double> signalToNoise() const;
 
     // Throws tessera::Error when steps is not in [1, trainTimesteps].
     void setTimesteps(int64_t steps);
-    const std::vector<int64_t> &timesteps() const { return m_timesteps; }     // descending
+    const std::vector<int64_t> &timesteps() const { return m_timesteps; } // descending
 
     struct StepResult {
-        FloatTensor predictedOriginal;  // pred_x0
-        FloatTensor previous;           // x_{t-1} (x_prev)
+        FloatTensor predictedOriginal; // pred_x0
+        FloatTensor previous;          // x_{t-1} (x_prev)
     };
     // One reverse step from x_t (sample) with the model output at timestep t. noise is the
     // Gaussian draw this step needs (same shape as sample), or nullptr when it needs none;
@@ -149,7 +149,7 @@ struct ToySampleQuality {
     double sampleToData = 0.0;
     double dataToData = 0.0;
 };
-ToySampleQuality toySampleQuality(const Model &model, const std::string &name, int64_t points = 2000, int64_t steps = 100,
-                                  JobContext *context = nullptr);
+ToySampleQuality toySampleQuality(const Model &model, const std::string &name, int64_t points = 2000,
+                                  int64_t steps = 100, JobContext *context = nullptr);
 
 } // namespace tessera::diffusion

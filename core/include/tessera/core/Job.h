@@ -22,8 +22,7 @@ public:
     void throwIfCancelled() const;
 };
 
-template <class Result>
-using Job = std::function<Result(JobContext &)>;
+template <class Result> using Job = std::function<Result(JobContext &)>;
 
 // A context backed by an atomic flag, for the CLI, tests and nested work.
 class BasicJobContext : public JobContext {

@@ -14,9 +14,18 @@ using LogSink = std::function<void(LogLevel, const std::string &)>;
 // Replaces the sink (the default writes to stderr). Returns the previous one.
 LogSink setLogSink(LogSink sink);
 void log(LogLevel level, const std::string &message);
-inline void logInfo(const std::string &message) { log(LogLevel::Info, message); }
-inline void logWarning(const std::string &message) { log(LogLevel::Warning, message); }
-inline void logError(const std::string &message) { log(LogLevel::Error, message); }
+inline void logInfo(const std::string &message)
+{
+    log(LogLevel::Info, message);
+}
+inline void logWarning(const std::string &message)
+{
+    log(LogLevel::Warning, message);
+}
+inline void logError(const std::string &message)
+{
+    log(LogLevel::Error, message);
+}
 const char *logLevelName(LogLevel level);
 
 } // namespace tessera

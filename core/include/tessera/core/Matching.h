@@ -48,10 +48,10 @@ struct MatcherWeights {
     double giouWeight = 2.0;
 };
 struct Matching {
-    CostMatrix total;          // [queries, targets]
-    CostMatrix classCost;      // -p(target class), unweighted
-    CostMatrix boxCost;        // L1 distance of cxcywh, unweighted
-    CostMatrix giouCost;       // -GIoU, unweighted
+    CostMatrix total;                 // [queries, targets]
+    CostMatrix classCost;             // -p(target class), unweighted
+    CostMatrix boxCost;               // L1 distance of cxcywh, unweighted
+    CostMatrix giouCost;              // -GIoU, unweighted
     std::vector<int64_t> predictions; // matched query of each pair, ascending
     std::vector<int64_t> targets;     // its target
 };
@@ -71,7 +71,8 @@ struct SetLoss {
     double giou = 0.0;
     double total = 0.0;
 };
-SetLoss setLoss(const Matrix &logits, const Matrix &boxes, const std::vector<int64_t> &labels, const Matrix &targetBoxes,
-                const Matching &matching, double eosCoefficient = 0.1, const MatcherWeights &weights = {});
+SetLoss setLoss(const Matrix &logits, const Matrix &boxes, const std::vector<int64_t> &labels,
+                const Matrix &targetBoxes, const Matching &matching, double eosCoefficient = 0.1,
+                const MatcherWeights &weights = {});
 
 } // namespace tessera::matching

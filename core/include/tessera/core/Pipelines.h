@@ -13,15 +13,15 @@ namespace tessera {
 
 struct Prediction {
     int64_t id = 0;
-    std::string label;       // token text or class name
+    std::string label; // token text or class name
     double probability = 0.0;
 };
 
 struct TextPipelineResult {
-    Encoding encoding;                                  // the tokens the model saw
-    std::vector<int64_t> positions;                     // the positions predicted for
-    std::vector<std::vector<Prediction>> predictions;   // top-k per position
-    ModelOutputs outputs;                               // every captured internal
+    Encoding encoding;                                // the tokens the model saw
+    std::vector<int64_t> positions;                   // the positions predicted for
+    std::vector<std::vector<Prediction>> predictions; // top-k per position
+    ModelOutputs outputs;                             // every captured internal
 };
 
 // Top-k tokens for every [MASK] in text (at least one is required). Throws tessera::Error.
@@ -50,8 +50,8 @@ struct ImagePreprocessing {
 struct Image8 {
     int64_t width = 0;
     int64_t height = 0;
-    int64_t channels = 0;         // 1 (grey) or 3 (RGB)
-    std::vector<uint8_t> pixels;  // height * width * channels
+    int64_t channels = 0;        // 1 (grey) or 3 (RGB)
+    std::vector<uint8_t> pixels; // height * width * channels
     bool empty() const { return width <= 0 || height <= 0; }
 };
 
@@ -78,6 +78,7 @@ std::vector<Prediction> classifyImage(const Model &model, const FloatTensor &pix
                                       ModelOutputs *outputs = nullptr, JobContext *context = nullptr);
 
 // softmax(logits / temperature) over one row, top k by probability (ties by lower id).
-std::vector<std::pair<int64_t, double>> topKSoftmax(const float *logits, int64_t count, int topK, double temperature = 1.0);
+std::vector<std::pair<int64_t, double>> topKSoftmax(const float *logits, int64_t count, int topK,
+                                                    double temperature = 1.0);
 
 } // namespace tessera

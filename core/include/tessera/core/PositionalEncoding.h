@@ -30,8 +30,7 @@ std::vector<float> ropeRotate(const std::vector<float> &x, double position, doub
 double ropeTheta(int pairIndex, int dimension, double base = 10000.0);
 
 // S[m, n] = <R_m q, R_n k> for m, n in [0, length): [length, length]. q, k: [d], d even.
-Matrix ropeScores(const std::vector<float> &query, const std::vector<float> &key, int length,
-                  double base = 10000.0);
+Matrix ropeScores(const std::vector<float> &query, const std::vector<float> &key, int length, double base = 10000.0);
 
 // The largest spread max - min of S[m, n] along any diagonal m - n = const: zero (up to
 // rounding) exactly when the score depends only on the offset m - n.

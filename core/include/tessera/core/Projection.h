@@ -17,19 +17,19 @@
 namespace tessera::projection {
 
 struct PcaResult {
-    Matrix coordinates;                   // [N, k]: the data projected on the components
-    Matrix components;                    // [k, D]: unit principal axes, largest variance first
-    std::vector<float> mean;              // [D]
+    Matrix coordinates;                    // [N, k]: the data projected on the components
+    Matrix components;                     // [k, D]: unit principal axes, largest variance first
+    std::vector<float> mean;               // [D]
     std::vector<double> explainedVariance; // [k], sample variance (N - 1) along each axis
     std::vector<double> explainedRatio;    // [k], of the total variance
-    bool randomized = false;              // the randomized solver was used
+    bool randomized = false;               // the randomized solver was used
 };
 
 // PCA with k components, choosing the solver as scikit-learn's svd_solver="auto": exact (the
 // eigen-decomposition of the D x D covariance, in float64) when max(N, D) <= 500 or k >= 0.8
 // min(N, D) (and D <= 4096); otherwise the randomized SVD of Halko et al. (oversampling 10,
-// 7 power iterations when k < min(N, D) / 10, else 4; seeded). Each axis's sign makes the coordinate of largest magnitude positive, as
-// scikit-learn's svd_flip does. Throws tessera::Error for k outside [1, min(N, D)], fewer than
+// 7 power iterations when k < min(N, D) / 10, else 4; seeded). Each axis's sign makes the coordinate of largest
+// magnitude positive, as scikit-learn's svd_flip does. Throws tessera::Error for k outside [1, min(N, D)], fewer than
 // two rows, or non-finite values.
 PcaResult pca(const Matrix &data, int64_t k = 2, uint64_t seed = 0, JobContext *context = nullptr);
 
@@ -53,15 +53,16 @@ Quality quality(const Matrix &high, const Matrix &low, int64_t k = 10, int64_t q
 
 // The mean fraction of each point's k nearest neighbours in high that are also among its k
 // nearest in low (Euclidean), over all points or a seeded sample of queries.
-double neighbourPreservation(const Matrix &high, const Matrix &low, int64_t k = 10, int64_t queries = 0, uint64_t seed = 0);
+double neighbourPreservation(const Matrix &high, const Matrix &low, int64_t k = 10, int64_t queries = 0,
+                             uint64_t seed = 0);
 
 // ---- nearest neighbours ------------------------------------------------------------------
 
 // The similarity a neighbour query ranks by. Distances reported: Euclidean (L2), Manhattan
 // (L1), cosine distance 1 - cos, Pearson distance 1 - r (the cosine of the centred rows).
 enum class Metric { Euclidean, Cosine, Manhattan, Pearson };
-std::string metricName(Metric metric);                       // "euclidean", "cosine", ...
-bool parseMetric(const std::string &text, Metric &metric);   // also "l2", "l1", "correlation"
+std::string metricName(Metric metric);                     // "euclidean", "cosine", ...
+bool parseMetric(const std::string &text, Metric &metric); // also "l2", "l1", "correlation"
 
 // The k nearest other rows of every row: index [N, k] and distance [N, k], nearest first,
 // the row itself excluded.
@@ -85,7 +86,7 @@ NeighbourGraph nearestNeighbours(const Matrix &data, int64_t k, Metric metric = 
 
 struct Neighbour {
     int64_t row = 0;
-    double distance = 0.0; // in the metric's own units (see Metric)
+    double distance = 0.0;   // in the metric's own units (see Metric)
     double similarity = 0.0; // cosine / Pearson: cos or r; Euclidean / Manhattan: -distance
 };
 
@@ -107,19 +108,19 @@ struct LayoutResult {
     int steps = 0;             // iterations (t-SNE) or epochs (UMAP) run
     double klDivergence = 0.0; // t-SNE: the final KL(P || Q) (Barnes-Hut estimate); UMAP: 0
     bool approximateNeighbours = false;
-    double seconds = 0.0;      // wall time of the whole layout
+    double seconds = 0.0;                 // wall time of the whole layout
     std::vector<double> neighbourSeconds; // [1]: time spent finding neighbours
 };
 
 struct TsneOptions {
-    int dimensions = 2;              // 2 or 3
-    double perplexity = 30.0;        // effective neighbours; needs N > 3 perplexity
+    int dimensions = 2;       // 2 or 3
+    double perplexity = 30.0; // effective neighbours; needs N > 3 perplexity
     double earlyExaggeration = 12.0;
     int exaggerationIterations = 250;
-    int iterations = 1000;           // in total, exaggeration included (sklearn's n_iter)
-    double learningRate = 0.0;       // <= 0: automatic, max(N / exaggeration / 4, 50)
-    double theta = 0.5;              // Barnes-Hut opening angle (sklearn's angle); 0 = exact
-    bool pcaInit = true;             // else Gaussian noise of sd 1e-4
+    int iterations = 1000;     // in total, exaggeration included (sklearn's n_iter)
+    double learningRate = 0.0; // <= 0: automatic, max(N / exaggeration / 4, 50)
+    double theta = 0.5;        // Barnes-Hut opening angle (sklearn's angle); 0 = exact
+    bool pcaInit = true;       // else Gaussian noise of sd 1e-4
     Metric metric = Metric::Euclidean;
     NeighbourSearch search = NeighbourSearch::Auto;
     uint64_t seed = 0;
@@ -142,14 +143,14 @@ LayoutResult tsne(const Matrix &data, const TsneOptions &options = {}, JobContex
 
 struct UmapOptions {
     int dimensions = 2;
-    int neighbours = 15;          // n_neighbors, the point itself included as in umap-learn
+    int neighbours = 15; // n_neighbors, the point itself included as in umap-learn
     double minDist = 0.1;
     double spread = 1.0;
-    int epochs = 0;               // <= 0: 500 up to 10,000 points, else 200 (umap-learn)
+    int epochs = 0; // <= 0: 500 up to 10,000 points, else 200 (umap-learn)
     double learningRate = 1.0;
-    double repulsion = 1.0;       // gamma
+    double repulsion = 1.0; // gamma
     int negativeSampleRate = 5;
-    bool spectralInit = true;     // else uniform in [-10, 10]
+    bool spectralInit = true; // else uniform in [-10, 10]
     Metric metric = Metric::Euclidean;
     NeighbourSearch search = NeighbourSearch::Auto;
     uint64_t seed = 0;
@@ -176,17 +177,17 @@ LayoutResult umap(const Matrix &data, const UmapOptions &options = {}, JobContex
 
 enum class Method { Pca, Tsne, Umap };
 std::string methodName(Method method);                     // "pca", "tsne", "umap"
-bool parseMethod(const std::string &text, Method &method);  // also "t-sne"
+bool parseMethod(const std::string &text, Method &method); // also "t-sne"
 
 struct ProjectionRequest {
     Method method = Method::Pca;
-    int64_t dimensions = 2;          // 2 or 3
-    int64_t pcaComponents = 10;      // PCA: variance ratios reported for this many axes
-    TsneOptions tsne;                // its seed also seeds PCA's randomized solver
+    int64_t dimensions = 2;     // 2 or 3
+    int64_t pcaComponents = 10; // PCA: variance ratios reported for this many axes
+    TsneOptions tsne;           // its seed also seeds PCA's randomized solver
     UmapOptions umap;
-    int64_t qualityNeighbours = 10;  // k of trustworthiness and preservation; 0: skip them
+    int64_t qualityNeighbours = 10;   // k of trustworthiness and preservation; 0: skip them
     int64_t qualityExactUpTo = 20000; // above this many rows, quality over a sample of
-    int64_t qualitySample = 2000;    //   this many seeded query points
+    int64_t qualitySample = 2000;     //   this many seeded query points
 };
 
 struct Projection {
@@ -196,11 +197,11 @@ struct Projection {
     double klDivergence = 0.0;          // t-SNE
     int steps = 0;
     bool approximateNeighbours = false;
-    double seconds = 0.0;               // the layout alone, quality excluded
-    double neighbourSeconds = 0.0;      // t-SNE / UMAP: of which finding neighbours
-    double trustworthiness = -1.0;      // -1: not measured
+    double seconds = 0.0;          // the layout alone, quality excluded
+    double neighbourSeconds = 0.0; // t-SNE / UMAP: of which finding neighbours
+    double trustworthiness = -1.0; // -1: not measured
     double preservation = -1.0;
-    int64_t qualityQueries = 0;         // points the quality was averaged over
+    int64_t qualityQueries = 0; // points the quality was averaged over
 };
 
 // Runs the method, then measures the layout's quality. Callbacks and errors as the methods.

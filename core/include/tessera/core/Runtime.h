@@ -8,13 +8,13 @@
 namespace tessera {
 
 struct RuntimeInfo {
-    std::string torchVersion;    // "1.13.1"
-    std::string blasName;        // "OpenBLAS 0.3.21 (OpenMP)", "reference BLAS (netlib)", ...
-    std::string blasLibrary;     // resolved path of the loaded libblas, when found
-    std::string blasCore;        // OpenBLAS's kernel family ("Haswell", "SkylakeX", "Prescott")
-    bool referenceBlas = false;  // true: matrix products will be very slow
-    int threads = 1;             // LibTorch intra-op threads now in force
-    int cores = 1;               // hardware threads available to this process
+    std::string torchVersion;   // "1.13.1"
+    std::string blasName;       // "OpenBLAS 0.3.21 (OpenMP)", "reference BLAS (netlib)", ...
+    std::string blasLibrary;    // resolved path of the loaded libblas, when found
+    std::string blasCore;       // OpenBLAS's kernel family ("Haswell", "SkylakeX", "Prescott")
+    bool referenceBlas = false; // true: matrix products will be very slow
+    int threads = 1;            // LibTorch intra-op threads now in force
+    int cores = 1;              // hardware threads available to this process
     // A sentence for the user when something is wrong (reference BLAS), else empty.
     std::string warning;
 

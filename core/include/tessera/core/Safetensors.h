@@ -38,9 +38,9 @@ public:
     SafetensorsFile &operator=(const SafetensorsFile &) = delete;
 
     const std::string &path() const { return m_path; }
-    std::vector<std::string> keys() const;                    // sorted
+    std::vector<std::string> keys() const; // sorted
     bool contains(const std::string &key) const;
-    const TensorInfo &info(const std::string &key) const;     // throws for unknown keys
+    const TensorInfo &info(const std::string &key) const; // throws for unknown keys
     const std::map<std::string, std::string> &metadata() const { return m_metadata; }
 
     // The tensor converted to float32, shape kept.
@@ -71,8 +71,8 @@ struct NamedIntegers {
     std::vector<int64_t> values;
 };
 void writeSafetensors(const std::string &path, const std::vector<std::pair<std::string, FloatTensor>> &tensors,
-                      const std::vector<NamedIntegers> &integers, const std::map<std::string, std::string> &metadata = {},
-                      DType storeAs = DType::F32);
+                      const std::vector<NamedIntegers> &integers,
+                      const std::map<std::string, std::string> &metadata = {}, DType storeAs = DType::F32);
 
 // IEEE half and bfloat16 bit patterns to float.
 float halfToFloat(uint16_t bits);

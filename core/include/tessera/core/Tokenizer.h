@@ -20,10 +20,10 @@ namespace tessera {
 
 struct Encoding {
     std::vector<int64_t> ids;
-    std::vector<std::string> tokens;                     // UTF-8, as in the vocabulary
-    std::vector<std::pair<int64_t, int64_t>> offsets;    // code points of the input
-    std::vector<int64_t> typeIds;                        // token_type_ids (0 = first segment)
-    std::vector<bool> specialTokens;                     // true for [CLS], [SEP], ...
+    std::vector<std::string> tokens;                  // UTF-8, as in the vocabulary
+    std::vector<std::pair<int64_t, int64_t>> offsets; // code points of the input
+    std::vector<int64_t> typeIds;                     // token_type_ids (0 = first segment)
+    std::vector<bool> specialTokens;                  // true for [CLS], [SEP], ...
 };
 
 class Tokenizer {
@@ -37,7 +37,8 @@ public:
     virtual Encoding encode(const std::string &text, bool addSpecialTokens = true) const = 0;
     // A sentence pair: [CLS] a [SEP] b [SEP] with type ids 0 then 1 for WordPiece; the two
     // encodings concatenated for BPE.
-    virtual Encoding encodePair(const std::string &first, const std::string &second, bool addSpecialTokens = true) const = 0;
+    virtual Encoding encodePair(const std::string &first, const std::string &second,
+                                bool addSpecialTokens = true) const = 0;
     // Text from ids; special tokens are left out when skipSpecialTokens.
     virtual std::string decode(const std::vector<int64_t> &ids, bool skipSpecialTokens = true) const = 0;
 

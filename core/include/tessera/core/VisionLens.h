@@ -23,13 +23,13 @@
 namespace tessera::vision {
 
 struct PatchGeometry {
-    int64_t imageSize = 0;    // side of the (square) input the model expects, pixels
-    int64_t patchSize = 0;    // side of a patch, pixels
-    int64_t grid = 0;         // patches per side: imageSize / patchSize
-    int64_t patches = 0;      // grid * grid (the sequence is patches + 1 with [CLS])
+    int64_t imageSize = 0; // side of the (square) input the model expects, pixels
+    int64_t patchSize = 0; // side of a patch, pixels
+    int64_t grid = 0;      // patches per side: imageSize / patchSize
+    int64_t patches = 0;   // grid * grid (the sequence is patches + 1 with [CLS])
     int64_t channels = 0;
-    int64_t patchValues = 0;  // channels * patchSize * patchSize: one patch flattened
-    int64_t hidden = 0;       // what the projection maps each patch to
+    int64_t patchValues = 0; // channels * patchSize * patchSize: one patch flattened
+    int64_t hidden = 0;      // what the projection maps each patch to
     int64_t tokens() const { return patches + 1; }
     // "224/16 = 14 per side: 196 patches of 768 values (16x16x3), each projected to 768; + [CLS] = 197 tokens"
     std::string describe() const;
@@ -54,8 +54,8 @@ Matrix attentionOnPatches(const FloatTensor &layer, int64_t head, int64_t query,
 Matrix attentionOfAllHeads(const FloatTensor &layer, int64_t query, const PatchGeometry &geometry);
 
 enum class HeadFusion { Mean, Min, Max };
-std::string headFusionName(HeadFusion fusion);                       // "mean", "min", "max"
-HeadFusion headFusionFromName(const std::string &name);              // throws tessera::Error
+std::string headFusionName(HeadFusion fusion);          // "mean", "min", "max"
+HeadFusion headFusionFromName(const std::string &name); // throws tessera::Error
 
 // Attention rollout (Abnar & Zuidema 2020) with the options of vit-explain: per layer the
 // heads fused (mean, min or max); then the discardRatio fraction of the fused map's smallest
@@ -88,8 +88,8 @@ FilterComponents filterPrincipalComponents(const FloatTensor &projection, const 
 // rescaled to sum to 1, i.e. ignoring what goes to [CLS]). Mean and sample standard deviation
 // over the images, per layer and head.
 struct DistanceStatistics {
-    Matrix rawMean;                // [layers, heads], pixels
-    Matrix rawDeviation;           // [layers, heads]; 0 with one image
+    Matrix rawMean;      // [layers, heads], pixels
+    Matrix rawDeviation; // [layers, heads]; 0 with one image
     Matrix renormalizedMean;
     Matrix renormalizedDeviation;
     int64_t images = 0;
@@ -118,7 +118,8 @@ using ImageSource = std::function<Image8(int64_t index)>;
 // distances, reporting progress; cancellable between images. Throws tessera::Error (naming the
 // image) when an image cannot be read or the model is not a ViT.
 DistanceStatistics meanAttentionDistanceOverImages(const Model &model, const ImagePreprocessing &preprocessing,
-                                                   int64_t count, const ImageSource &image, JobContext *context = nullptr);
+                                                   int64_t count, const ImageSource &image,
+                                                   JobContext *context = nullptr);
 
 // Image files (by extension: png, jpg, jpeg, bmp, tif, tiff, webp) directly in a folder,
 // sorted by name, at most limit. Throws tessera::Error when the folder cannot be listed.

@@ -57,8 +57,8 @@ struct ToyConfig {
     int64_t features = 2;
     int64_t hidden = 128;
     int64_t blocks = 3;
-    int64_t timeEmbedding = 64;   // timestep embedding size
-    int64_t inputEmbedding = 64;  // per coordinate; 0: the raw coordinates
+    int64_t timeEmbedding = 64;  // timestep embedding size
+    int64_t inputEmbedding = 64; // per coordinate; 0: the raw coordinates
     double inputScale = 25.0;
 };
 ToyConfig parseToyConfig(const nlohmann::json &j, const std::string &path);

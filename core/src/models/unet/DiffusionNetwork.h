@@ -27,7 +27,8 @@ WeightShapes weightShapes(const nlohmann::json &config);
 
 // A Model over weights in memory, sharing (not copying) the tensors, so that run() sees the
 // weights as they are now. folder is only reported in info().
-std::unique_ptr<Model> modelFromWeights(const nlohmann::json &config, const Weights &weights, const std::string &folder = {});
+std::unique_ptr<Model> modelFromWeights(const nlohmann::json &config, const Weights &weights,
+                                        const std::string &folder = {});
 
 // The forward pass with autograd of a model from modelFromWeights or loadDiffusionModel:
 // x [batch, channels, height, width] (UNet) or [batch, features] (toy) at timesteps [batch]

@@ -16,18 +16,18 @@
 namespace tessera::widgets {
 
 struct DrawnBox {
-    QRectF box;            // (x0, y0) - (x1, y1) in image pixels
+    QRectF box; // (x0, y0) - (x1, y1) in image pixels
     QColor color;
-    QString label;         // the tag (above the top-left corner; ground truth: below the bottom-left); empty: none
-    QString tooltip;       // the hover read-out
-    bool dashed = false;   // ground truth
+    QString label;       // the tag (above the top-left corner; ground truth: below the bottom-left); empty: none
+    QString tooltip;     // the hover read-out
+    bool dashed = false; // ground truth
     bool highlighted = false;
 };
 
 struct BoxLink {
-    int from = -1;         // box indices; the line joins their centres
+    int from = -1; // box indices; the line joins their centres
     int to = -1;
-    QString label;         // at the middle of the line
+    QString label; // at the middle of the line
 };
 
 // A categorical colour (matplotlib's tab10, then repeated lighter) for class index i.
@@ -59,9 +59,9 @@ public:
     FigureTable figureTable() const override { return m_table; }
 
 signals:
-    void boxClicked(int index);                 // -1: a click outside every box
-    void imageClicked(QPointF pixel);           // any click on the image (pixels)
-    void boxDrawn(QRectF box);                  // in image pixels
+    void boxClicked(int index);       // -1: a click outside every box
+    void imageClicked(QPointF pixel); // any click on the image (pixels)
+    void boxDrawn(QRectF box);        // in image pixels
     void readoutChanged(const QString &text);
 
 protected:
@@ -87,7 +87,7 @@ private:
     FigureTable m_table;
     bool m_drawing = false;
     bool m_dragging = false;
-    QPointF m_dragStart;   // image pixels
+    QPointF m_dragStart; // image pixels
     QPointF m_dragEnd;
 };
 

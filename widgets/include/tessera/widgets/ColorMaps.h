@@ -18,7 +18,7 @@ QRgb colorMapColor(ColorMap map, double t);
 // A QCustomPlot gradient with exactly the 256 table entries as levels.
 QCPColorGradient colorMapGradient(ColorMap map);
 
-QString colorMapName(ColorMap map);             // "viridis", "magma", "diverging", "grey"
+QString colorMapName(ColorMap map); // "viridis", "magma", "diverging", "grey"
 ColorMap colorMapFromName(const QString &name, bool *ok = nullptr);
 QStringList colorMapNames();
 // The colour used for cells that do not exist (NaN: masked entries).

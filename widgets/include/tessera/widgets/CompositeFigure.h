@@ -20,8 +20,7 @@ public:
     explicit CompositeFigure(const QString &title, QWidget *parent = nullptr);
 
     // child must be a QWidget implementing Figure; it is reparented.
-    template <class FigureWidget>
-    FigureWidget *addFigure(FigureWidget *child, int stretch = 1)
+    template <class FigureWidget> FigureWidget *addFigure(FigureWidget *child, int stretch = 1)
     {
         addChild(child, child, stretch);
         return child;

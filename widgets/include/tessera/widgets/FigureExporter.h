@@ -16,9 +16,9 @@ namespace tessera::widgets {
 enum class ExportFormat { Png, Svg, Pdf, Csv };
 
 struct ExportOptions {
-    QSize size;       // logical pixels; empty: the figure's defaultFigureSize()
-    int dpi = 192;    // PNG only
-    QString title;    // SVG/PDF document title; empty: the figure's title
+    QSize size;    // logical pixels; empty: the figure's defaultFigureSize()
+    int dpi = 192; // PNG only
+    QString title; // SVG/PDF document title; empty: the figure's title
 };
 
 // "png", "svg", "pdf", "csv" (case-insensitive) or the file's suffix when format is empty.

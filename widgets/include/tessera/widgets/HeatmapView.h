@@ -88,11 +88,11 @@ private:
     // Level of detail: at most one exact cell per device pixel; beyond, a max-pooled overview.
     static constexpr int kVectorExactSide = 4096; // vector exports: exact cells up to this
     static constexpr int kMinimumBudget = 64;     // before the first layout
-    QSize cellBudget() const;                      // most cells drawn per axis, exact
-    QCPColorMap *m_overview;                       // max-pooled, drawn instead of m_map when zoomed out
-    QRect m_window;                                // matrix cells currently held by m_map
-    int m_overviewFactor = 0;                      // pooling of m_overview; 0: not built
-    double m_renderScale = 0.0;                    // 0: screen; > 0: raster export scale; < 0: vector
+    QSize cellBudget() const;                     // most cells drawn per axis, exact
+    QCPColorMap *m_overview;                      // max-pooled, drawn instead of m_map when zoomed out
+    QRect m_window;                               // matrix cells currently held by m_map
+    int m_overviewFactor = 0;                     // pooling of m_overview; 0: not built
+    double m_renderScale = 0.0;                   // 0: screen; > 0: raster export scale; < 0: vector
     bool m_detailScheduled = false;
     int m_selectedRow = -1;
     int m_selectedColumn = -1;

@@ -20,10 +20,10 @@
 namespace tessera::widgets {
 
 struct ImageTile {
-    QImage image;          // drawn aspect-correct in the tile; null: the overlay alone, opaque
-    MatrixPtr overlay;     // [rows, cols] over the whole image (NaN cells left clear)
-    QString caption;       // under the tile
-    int gridRows = 0;      // patch grid lines over the image (0: none)
+    QImage image;      // drawn aspect-correct in the tile; null: the overlay alone, opaque
+    MatrixPtr overlay; // [rows, cols] over the whole image (NaN cells left clear)
+    QString caption;   // under the tile
+    int gridRows = 0;  // patch grid lines over the image (0: none)
     int gridColumns = 0;
     QPoint marked{-1, -1}; // (column, row) of a cell outlined; (-1, -1): none
 };

@@ -15,15 +15,15 @@ struct Series {
     QString name;
     QVector<double> x;
     QVector<double> y;
-    QColor color;             // invalid: the palette's next colour
-    bool parametric = false;  // draw in the given order (a trajectory), not sorted by x
-    bool markers = false;     // a dot at every point
+    QColor color;            // invalid: the palette's next colour
+    bool parametric = false; // draw in the given order (a trajectory), not sorted by x
+    bool markers = false;    // a dot at every point
     bool dashed = false;
-    bool line = true;         // false: markers only (a scatter)
+    bool line = true;            // false: markers only (a scatter)
     QVector<double> errors = {}; // when given (one per point): symmetric error bars of +- errors
-    double width = 0.0;       // line width in pixels; 0: 1.6
-    double markerSize = 0.0;  // marker diameter in pixels; 0: 4 on lines, 6 alone
-    bool legend = true;       // false: not listed in the legend (trails, background clouds)
+    double width = 0.0;          // line width in pixels; 0: 1.6
+    double markerSize = 0.0;     // marker diameter in pixels; 0: 4 on lines, 6 alone
+    bool legend = true;          // false: not listed in the legend (trails, background clouds)
 };
 
 class LinePlotView : public PlotFigure {

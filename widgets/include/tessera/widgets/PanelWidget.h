@@ -14,10 +14,10 @@
 namespace tessera::widgets {
 
 struct OptionSpec {
-    QString name;          // "d-model": command-line and session name
-    QString help;          // one line for --help and tooltips
-    QString defaultValue;  // as text
-    QStringList choices;   // for enumerations, else empty
+    QString name;         // "d-model": command-line and session name
+    QString help;         // one line for --help and tooltips
+    QString defaultValue; // as text
+    QStringList choices;  // for enumerations, else empty
 };
 
 class PanelWidget : public QWidget {
@@ -43,8 +43,18 @@ public:
     virtual bool setOptions(const QVariantMap &options, QString *error) = 0;
 
     // Files and folders dropped on the window or opened from the File menu.
-    virtual bool canOpen(const QString &path) const { Q_UNUSED(path); return false; }
-    virtual bool open(const QString &path, QString *error) { Q_UNUSED(path); if (error) *error = tr("cannot open files"); return false; }
+    virtual bool canOpen(const QString &path) const
+    {
+        Q_UNUSED(path);
+        return false;
+    }
+    virtual bool open(const QString &path, QString *error)
+    {
+        Q_UNUSED(path);
+        if (error)
+            *error = tr("cannot open files");
+        return false;
+    }
 
 signals:
     void currentFigureChanged(const QString &name);

@@ -12,7 +12,7 @@
 namespace tessera::widgets {
 
 struct LinkLayer {
-    QString name;     // "head 3"
+    QString name;      // "head 3"
     MatrixPtr weights; // [n, n] query x key
     QColor color;
 };
@@ -27,7 +27,11 @@ public:
     // -1 shows every query's lines.
     void setSelectedQuery(int query);
     int selectedQuery() const { return m_selected; }
-    void setFigureTitle(const QString &title) { m_title = title; update(); }
+    void setFigureTitle(const QString &title)
+    {
+        m_title = title;
+        update();
+    }
 
     QString figureTitle() const override { return m_title; }
     QSize defaultFigureSize() const override;

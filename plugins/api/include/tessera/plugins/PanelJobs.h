@@ -16,8 +16,8 @@ namespace tessera::plugins {
 
 // work runs off the GUI thread; done and showError on it, and only while owner exists.
 // Returns false, with error set, when an inline job failed or there is no runner.
-bool startPanelJob(widgets::JobRunner *jobs, QObject *owner, const QString &title, std::function<void(JobContext &)> work,
-                   std::function<void()> done, std::function<void(const QString &)> showError,
-                   QPointer<widgets::JobHandle> &slot, QString *error);
+bool startPanelJob(widgets::JobRunner *jobs, QObject *owner, const QString &title,
+                   std::function<void(JobContext &)> work, std::function<void()> done,
+                   std::function<void(const QString &)> showError, QPointer<widgets::JobHandle> &slot, QString *error);
 
 } // namespace tessera::plugins

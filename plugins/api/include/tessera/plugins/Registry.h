@@ -21,11 +21,11 @@ struct PanelContext {
 };
 
 struct PanelDescriptor {
-    QString id;           // "pe": stable, used by tessera-cli export and sessions
-    QString title;        // "Positional encodings"
-    QString description;  // one sentence for menus and --help
+    QString id;          // "pe": stable, used by tessera-cli export and sessions
+    QString title;       // "Positional encodings"
+    QString description; // one sentence for menus and --help
     QKeySequence shortcut;
-    int order = 100;      // position among the panels (lower first)
+    int order = 100; // position among the panels (lower first)
     std::function<widgets::PanelWidget *(const PanelContext &, QWidget *parent)> create;
 };
 
