@@ -16,7 +16,7 @@ flags="-std=c++17 -O1 -g $sanitize -Icore/include -Icore/src $(pkg-config --cfla
 # Paths under core/src; ModelConfig reads its families' keys through models/Registry and their
 # <Family>Config files (no LibTorch in any of them).
 sources=(Error FileIO Matrix Safetensors TableIO Tokenizer UnicodeText ModelConfig models/Registry models/bert/BertConfig
-  models/gpt2/Gpt2Config models/vit/VitConfig Datasets Log Job models/unet/DiffusionConfig Pipelines
+  models/gpt2/Gpt2Config models/llama/LlamaConfig models/vit/VitConfig Datasets Log Job models/unet/DiffusionConfig Pipelines
   models/detr/DetrConfig)
 objects=()
 for s in "${sources[@]}"; do

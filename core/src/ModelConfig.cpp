@@ -6,7 +6,35 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 namespace tessera {
+namespace {
+
+// bos / pad / eos token ids (a number, a list of numbers or null) from a config object.
+void readTokenIds(const nlohmann::json &root, const std::string &path, ModelConfig &config)
+{
+    auto id = [&](const char *key, int64_t &out) {
+        if (root.contains(key) && root[key].is_number_integer())
+            out = root[key].get<int64_t>();
+        else if (root.contains(key) && !root[key].is_null())
+            throw Error("expected a token id, found " + root[key].dump(), path, key);
+    };
+    id("bos_token_id", config.bosTokenId);
+    id("pad_token_id", config.padTokenId);
+    if (!root.contains("eos_token_id") || root["eos_token_id"].is_null())
+        return;
+    const nlohmann::json &eos = root["eos_token_id"];
+    config.eosTokenIds.clear();
+    for (const nlohmann::json &value : eos.is_array() ? eos : nlohmann::json::array({eos})) {
+        if (!value.is_number_integer())
+            throw Error("expected a token id or a list of them, found " + eos.dump(), path, "eos_token_id");
+        config.eosTokenIds.push_back(value.get<int64_t>());
+    }
+}
+
+} // namespace
+
 ModelConfig ModelConfig::fromFile(const std::string &path)
 {
     nlohmann::json root;
@@ -36,7 +64,7 @@ ModelConfig ModelConfig::fromFile(const std::string &path)
         throw Error("model_type \"" + config.modelType + "\" is not supported yet (" + detail::familyNames() + " are)",
                     path, "model_type");
     family->readConfig(root, path, config);
-    if (config.heads == 0 || config.hiddenSize % config.heads != 0)
+    if (config.heads == 0 || (config.headSize == 0 && config.hiddenSize % config.heads != 0))
         throw Error("hidden size " + std::to_string(config.hiddenSize) + " is not divisible by " +
                         std::to_string(config.heads) + " heads",
                     path, "num_attention_heads");
@@ -53,6 +81,20 @@ ModelConfig ModelConfig::fromFile(const std::string &path)
             if (index >= config.labels.size() || !it.value().is_string())
                 throw Error("label ids must run from 0 to " + std::to_string(labels.size() - 1), path, "id2label");
             config.labels[index] = it.value().get<std::string>();
+        }
+    }
+    readTokenIds(root, path, config);
+    // generation_config.json, where it is, says how the model ends its text.
+    const size_t slash = path.find_last_of('/');
+    const std::string generation =
+        (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + "generation_config.json";
+    if (std::ifstream(generation).good()) {
+        try {
+            const nlohmann::json g = nlohmann::json::parse(readFile(generation, 1u << 20));
+            if (g.is_object())
+                readTokenIds(g, generation, config);
+        } catch (const nlohmann::json::exception &e) {
+            throw Error(std::string("not valid JSON: ") + e.what(), generation);
         }
     }
     return config;

@@ -190,4 +190,90 @@ Matrix alibiBias(double slope, int length, bool causal)
     return bias;
 }
 
+
+RotaryFrequencies rotaryFrequencies(const RotaryEmbedding &rope, int64_t headSize, int64_t maxPositions,
+                                    int64_t sequenceLength)
+{
+    if (headSize < 2 || headSize % 2 != 0)
+        throw Error("RoPE needs an even head size, not " + std::to_string(headSize));
+    if (!(rope.theta > 1.0))
+        throw Error("rope_theta must be greater than 1, not " + std::to_string(rope.theta));
+    const int64_t pairs = headSize / 2;
+    const double dim = double(headSize);
+    double base = rope.theta;
+    RotaryFrequencies out;
+    const std::string &type = rope.type;
+    if (type != "default" && !(rope.factor > 0.0))
+        throw Error("RoPE " + type + " scaling needs a positive factor, not " + std::to_string(rope.factor));
+    if (type == "dynamic" && maxPositions > 0 && sequenceLength > maxPositions) {
+        // Dynamic NTK: the base grows with the context beyond what the model was trained on.
+        const double ratio = rope.factor * double(sequenceLength) / double(maxPositions) - (rope.factor - 1.0);
+        base *= std::pow(ratio, dim / (dim - 2.0));
+    }
+    out.inverseFrequencies.resize(size_t(pairs));
+    for (int64_t i = 0; i < pairs; ++i)
+        out.inverseFrequencies[size_t(i)] = 1.0 / std::pow(base, double(2 * i) / dim);
+    if (type == "default" || type == "dynamic")
+        return out;
+    if (type == "linear") {
+        for (double &f : out.inverseFrequencies)
+            f /= rope.factor;
+        return out;
+    }
+    if (type == "llama3") {
+        // Llama 3.1: wavelengths longer than original / low_freq_factor are stretched by factor,
+        // shorter than original / high_freq_factor kept, the band between blended smoothly.
+        const double original = double(rope.originalMaxPositions > 0 ? rope.originalMaxPositions : 8192);
+        const double low = rope.lowFrequencyFactor, high = rope.highFrequencyFactor;
+        if (!(high > low))
+            throw Error("llama3 RoPE needs high_freq_factor above low_freq_factor");
+        const double lowWavelength = original / low, highWavelength = original / high;
+        for (double &f : out.inverseFrequencies) {
+            const double wavelength = 2.0 * M_PI / f;
+            if (wavelength > lowWavelength) {
+                f /= rope.factor;
+            } else if (!(wavelength < highWavelength)) {
+                const double smooth = (original / wavelength - low) / (high - low);
+                f = (1.0 - smooth) * f / rope.factor + smooth * f;
+            }
+        }
+        return out;
+    }
+    if (type == "yarn") {
+        // YaRN (Peng et al. 2023): dimensions that turn fewer than beta_slow times over the
+        // original context are interpolated (divided by factor), those turning more than
+        // beta_fast times kept, a linear ramp between; cos and sin scaled by the attention factor.
+        const double original = double(rope.originalMaxPositions > 0 ? rope.originalMaxPositions : maxPositions);
+        if (!(original > 0.0))
+            throw Error("yarn RoPE needs original_max_position_embeddings or max_position_embeddings");
+        auto mscaleOf = [](double scale, double m) { return scale <= 1.0 ? 1.0 : 0.1 * m * std::log(scale) + 1.0; };
+        if (rope.attentionFactor > 0.0)
+            out.attentionScaling = rope.attentionFactor;
+        else if (rope.mscale > 0.0 && rope.mscaleAllDim > 0.0)
+            out.attentionScaling = mscaleOf(rope.factor, rope.mscale) / mscaleOf(rope.factor, rope.mscaleAllDim);
+        else
+            out.attentionScaling = mscaleOf(rope.factor, 1.0);
+        auto correctionDimension = [&](double rotations) {
+            return dim * std::log(original / (rotations * 2.0 * M_PI)) / (2.0 * std::log(base));
+        };
+        double low = correctionDimension(rope.betaFast), high = correctionDimension(rope.betaSlow);
+        if (rope.truncate) {
+            low = std::floor(low);
+            high = std::ceil(high);
+        }
+        low = std::max(low, 0.0);
+        high = std::min(high, dim - 1.0);
+        if (low == high)
+            high += 0.001; // no zero-width ramp
+        for (int64_t i = 0; i < pairs; ++i) {
+            const double ramp = std::clamp((double(i) - low) / (high - low), 0.0, 1.0);
+            const double extrapolation = 1.0 - ramp; // the share of the unscaled frequency
+            double &f = out.inverseFrequencies[size_t(i)];
+            f = f / rope.factor * (1.0 - extrapolation) + f * extrapolation;
+        }
+        return out;
+    }
+    throw Error("RoPE type \"" + type + "\" is not supported (default, linear, dynamic, llama3 and yarn are)");
+}
+
 } // namespace tessera::pe

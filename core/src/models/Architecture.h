@@ -17,6 +17,13 @@
 
 namespace tessera::detail {
 
+// Incremental decoding (generation with a key/value cache): each layer's keys and values of
+// the tokens so far, [1, length, kv heads x head], as the attention reads them (rotated).
+struct DecodeCache {
+    std::vector<torch::Tensor> keys, values;
+    int64_t length = 0;
+};
+
 // One family's network for one config, with or without its pooler and prediction head: the
 // weights it reads (declared once, in the constructor) and its forward pass over them.
 class Architecture {
@@ -41,6 +48,13 @@ public:
     // The batch and number of tokens a run on inputs processes (the memory check); {0, 0} when
     // the inputs are malformed (forward then refuses them with its own message).
     virtual std::pair<int64_t, int64_t> runSize(const ModelInputs &inputs) const = 0;
+    // Runs ids [1, m] after the cache's tokens, appends their keys and values to it and returns
+    // the logits of the last one [vocabulary]; undefined where the family has no incremental
+    // decoding (generation then reruns the whole sequence).
+    virtual torch::Tensor decodeStep(const Weights &w, const torch::Tensor &ids, DecodeCache &cache) const
+    {
+        return {};
+    }
     // Image models with a patch grid: its width and the patch size in pixels (mean attention
     // distance); {0, 0} otherwise.
     virtual std::pair<int64_t, int64_t> patchGrid() const { return {0, 0}; }

@@ -33,6 +33,12 @@ struct Family {
     // transformers' from_pretrained read back), for models Tessera trains.
     void (*writeConfig)(const ModelConfig &config, nlohmann::json &json) = nullptr;
     ModelCapabilities (*capabilities)(bool hasHead) = nullptr;
+    // Other model_types the same network reads, with their own config keys (mistral, qwen2,
+    // qwen3 and gemma3_text for llama).
+    std::vector<std::string> variants;
+    // The attention stacks of a config (ModelInfo::attentionStacks); nullptr: one stack of
+    // `layers` x `heads`, causal as above, no window.
+    std::vector<AttentionStack> (*attentionStacks)(const ModelConfig &config) = nullptr;
 };
 
 // The family of a model_type, or nullptr.

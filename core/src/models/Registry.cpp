@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace tessera::detail {
 
 #define TESSERA_FAMILY(ns)                                                                                             \
@@ -33,17 +35,22 @@ const std::vector<const Family *> &families()
 const Family *findFamily(const std::string &modelType)
 {
     for (const Family *family : families())
-        if (family->modelType == modelType)
+        if (family->modelType == modelType ||
+            std::find(family->variants.begin(), family->variants.end(), modelType) != family->variants.end())
             return family;
     return nullptr;
 }
 
 std::string familyNames()
 {
-    const auto &all = families();
+    std::vector<std::string> all;
+    for (const Family *family : families()) {
+        all.push_back(family->modelType);
+        all.insert(all.end(), family->variants.begin(), family->variants.end());
+    }
     std::string names;
     for (size_t i = 0; i < all.size(); ++i)
-        names += (i == 0 ? "" : i + 1 == all.size() ? " and " : ", ") + all[i]->modelType;
+        names += (i == 0 ? "" : i + 1 == all.size() ? " and " : ", ") + all[i];
     return names;
 }
 

@@ -4,6 +4,7 @@
 
 #include "models/Architecture.h"
 #include "models/Capabilities.h"
+#include "models/Decoding.h"
 
 #include "tessera/core/Error.h"
 #include "tessera/core/Log.h"
@@ -93,6 +94,12 @@ public:
         return logits;
     }
 
+    // Incremental decoding through the family's key/value cache; undefined without one.
+    torch::Tensor decodeStep(const torch::Tensor &ids, detail::DecodeCache &cache) const
+    {
+        return m_architecture->decodeStep(m_weights, ids, cache);
+    }
+
     Matrix positionTable() const override
     {
         return detail::fromTorch(m_architecture->positionTable(m_weights)).toMatrix();
@@ -128,7 +135,10 @@ private:
     {
         m_info.capabilities = m_family.capabilities(hasHead);
         const ModelConfig &c = m_info.config;
-        m_info.attentionStacks = {{"attentions", c.layers, c.heads, c.heads, m_family.causal, 0}};
+        m_info.attentionStacks = m_family.attentionStacks
+                                     ? m_family.attentionStacks(c)
+                                     : std::vector<AttentionStack>{{"attentions", c.layers, c.heads, c.heads,
+                                                                    m_family.causal, 0, {}}};
     }
 
     // What a run would hold at its peak, refused beyond the memory budget before any work: one
@@ -246,9 +256,62 @@ private:
     Weights m_weights;
 };
 
+// Generation's decoder: the family's key/value cache while the sequence fits the model's
+// positions, else (or without a cache) the whole window rerun per token.
+class TransformerDecoder final : public detail::Decoder {
+public:
+    explicit TransformerDecoder(const Model &model)
+        : m_model(model), m_transformer(dynamic_cast<const TransformerModel *>(&model))
+    {
+        m_none.attentions = m_none.hiddenStates = false;
+    }
+
+    std::vector<float> next(const std::vector<int64_t> &ids) override
+    {
+        torch::NoGradGuard noGrad;
+        const ModelConfig &c = m_model.info().config;
+        m_ids.insert(m_ids.end(), ids.begin(), ids.end());
+        if (m_cached && m_transformer && int64_t(m_ids.size()) <= c.maxPositions) {
+            for (int64_t id : ids)
+                if (id < 0 || id >= c.vocabularySize)
+                    throw Error("token id " + std::to_string(id) + " is outside the vocabulary of " +
+                                std::to_string(c.vocabularySize));
+            const torch::Tensor step =
+                torch::tensor(std::vector<int64_t>(m_ids.end() - int64_t(ids.size()), m_ids.end()), torch::kInt64)
+                    .view({1, -1});
+            const torch::Tensor logits = m_transformer->decodeStep(step, m_cache);
+            if (logits.defined()) {
+                const torch::Tensor row = logits.to(torch::kFloat32).contiguous();
+                return std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
+            }
+        }
+        m_cached = false;
+        const int64_t window = std::min<int64_t>(int64_t(m_ids.size()), c.maxPositions);
+        ModelInputs inputs;
+        inputs.integers["input_ids"] = {{1, window}, std::vector<int64_t>(m_ids.end() - window, m_ids.end())};
+        const FloatTensor logits = m_model.run(inputs, m_none).at("logits");
+        const int64_t vocabulary = logits.shape.back();
+        const float *last = logits.values.data() + (window - 1) * vocabulary;
+        return std::vector<float>(last, last + vocabulary);
+    }
+
+private:
+    const Model &m_model;
+    const TransformerModel *m_transformer = nullptr;
+    CaptureOptions m_none;
+    std::vector<int64_t> m_ids;
+    detail::DecodeCache m_cache;
+    bool m_cached = true;
+};
+
 } // namespace
 
 namespace detail {
+
+std::unique_ptr<Decoder> makeDecoder(const Model &model)
+{
+    return std::make_unique<TransformerDecoder>(model);
+}
 
 #define TESSERA_FAMILY(ns)                                                                                             \
     namespace ns {                                                                                                     \

@@ -28,6 +28,16 @@ torch::Tensor causalMask(int64_t sequence, const torch::Tensor &padding, int64_t
         .masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
 }
 
+torch::Tensor trailingCausalMask(int64_t queries, int64_t keys, int64_t window)
+{
+    const int64_t offset = keys - queries; // query i stands at position offset + i
+    torch::Tensor allowed = torch::ones({queries, keys}, torch::kBool).tril(offset);
+    if (window > 0)
+        allowed = allowed.logical_and(torch::ones({queries, keys}, torch::kBool).triu(offset - (window - 1)));
+    return torch::zeros({1, 1, queries, keys}, torch::kFloat32)
+        .masked_fill(allowed.logical_not().view({1, 1, queries, keys}), std::numeric_limits<float>::lowest());
+}
+
 torch::Tensor attend(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
                      const AttentionShape &shape, const torch::Tensor &mask, torch::Tensor &probabilities,
                      FloatTensor *capture, StepTarget step)

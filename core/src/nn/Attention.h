@@ -27,6 +27,10 @@ torch::Tensor paddingMask(const torch::Tensor &padding);
 // combined with padding [batch, sequence] where defined -> [1 or batch, 1, sequence, sequence].
 torch::Tensor causalMask(int64_t sequence, const torch::Tensor &padding = {}, int64_t window = 0);
 
+// Causal for queries that are the last `queries` of `keys` positions (decoding after a cache):
+// [1, 1, queries, keys], with the window as in causalMask.
+torch::Tensor trailingCausalMask(int64_t queries, int64_t keys, int64_t window = 0);
+
 // Where the step-through of one head of one layer goes (CaptureOptions::stepLayer / stepHead):
 // its query, key, value, raw and scaled scores, weights and output, as "step.*" outputs.
 struct StepTarget {

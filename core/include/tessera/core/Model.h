@@ -8,6 +8,7 @@
 
 #include "tessera/core/Job.h"
 #include "tessera/core/Matrix.h"
+#include "tessera/core/PositionalEncoding.h"
 
 #include <cstdint>
 #include <functional>
@@ -56,7 +57,7 @@ struct CaptureOptions {
 using ModelOutputs = std::map<std::string, FloatTensor>;
 
 struct ModelConfig {
-    std::string modelType;    // "bert", "gpt2", "vit"
+    std::string modelType;    // "bert", "gpt2", "vit", "llama", "qwen3", ...
     std::string architecture; // "BertForMaskedLM", ... (first of "architectures")
     int64_t hiddenSize = 0;
     int64_t layers = 0;
@@ -75,6 +76,26 @@ struct ModelConfig {
     int64_t channels = 3;
     bool qkvBias = true;
     std::vector<std::string> labels; // id2label, index = class id
+    // Special token ids from config.json, with generation_config.json beside it taking
+    // precedence (Llama 3's chat models end a turn with any of three); -1 / empty: none.
+    int64_t bosTokenId = -1;
+    int64_t padTokenId = -1;
+    std::vector<int64_t> eosTokenIds;
+    // Llama-family decoders (llama, mistral, qwen2, qwen3, gemma3_text)
+    int64_t keyValueHeads = 0;          // num_key_value_heads: query heads share these in groups (0: = heads)
+    int64_t headSize = 0;               // head_dim where the config gives it (0: hidden / heads)
+    RotaryEmbedding rope;               // RoPE of the full-attention layers (theta 0: no RoPE)
+    RotaryEmbedding localRope;          // of the sliding-window layers (Gemma 3 gives them their own)
+    int64_t slidingWindow = 0;          // keys a sliding-window query sees, itself included (0: none)
+    std::vector<bool> slidingLayers;    // per layer: it attends through the window
+    bool outputBias = false;            // the attention output projection has a bias
+    bool mlpBias = false;               // the gated MLP's projections have biases
+    bool queryKeyNorm = false;          // per-head RMSNorm of q and k (Qwen3, Gemma 3)
+    double queryScale = 0.0;            // query_pre_attn_scalar: scores times its -1/2 (0: head size's)
+    double finalLogitSoftcap = 0.0;     // logits = cap tanh(logits / cap) (0: none)
+
+    int64_t keyValueHeadCount() const { return keyValueHeads > 0 ? keyValueHeads : heads; }
+    int64_t headDimension() const { return headSize > 0 ? headSize : (heads > 0 ? hiddenSize / heads : 0); }
 
     // Parses config.json (transformers 4 and 5 styles). Throws tessera::Error naming the key.
     static ModelConfig fromFile(const std::string &path);
@@ -108,6 +129,7 @@ struct AttentionStack {
     int64_t keyValueHeads = 0; // = queryHeads without grouped key/value heads
     bool causal = false;       // a query sees no later key
     int64_t slidingWindow = 0; // a query sees at most this many keys back (0: no window)
+    std::vector<bool> slidingLayers; // which layers use the window (empty: all, where slidingWindow > 0)
 };
 
 struct ModelTensorInfo {

@@ -265,9 +265,9 @@ public:
         c.layerNormEps = 1e-5;
         m_info.capabilities = ::tessera::detail::capabilitiesOf(c.modelType, true);
         m_info.attentionStacks = {
-            {"encoder_attentions", m_config.encoderLayers, m_config.encoderHeads, m_config.encoderHeads, false, 0},
-            {"decoder_attentions", m_config.decoderLayers, m_config.decoderHeads, m_config.decoderHeads, false, 0},
-            {"cross_attentions", m_config.decoderLayers, m_config.decoderHeads, m_config.decoderHeads, false, 0}};
+            {"encoder_attentions", m_config.encoderLayers, m_config.encoderHeads, m_config.encoderHeads, false, 0, {}},
+            {"decoder_attentions", m_config.decoderLayers, m_config.decoderHeads, m_config.decoderHeads, false, 0, {}},
+            {"cross_attentions", m_config.decoderLayers, m_config.decoderHeads, m_config.decoderHeads, false, 0, {}}};
         m_info.folder = folder;
         m_info.files = std::move(files);
     }
