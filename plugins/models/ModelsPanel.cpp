@@ -28,6 +28,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace tessera::models {
 namespace {
 
@@ -343,7 +345,32 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
     item(nullptr, tr("Architecture"), architecture);
     item(nullptr, tr("model_type"), QString::fromStdString(c.modelType));
     item(nullptr, tr("Layers \u00d7 heads"),
-         QStringLiteral("%1 \u00d7 %2 (head size %3)").arg(c.layers).arg(c.heads).arg(c.hiddenSize / c.heads));
+         QStringLiteral("%1 \u00d7 %2 (head size %3)").arg(c.layers).arg(c.heads).arg(c.headDimension()));
+    if (c.keyValueHeadCount() != c.heads)
+        item(nullptr, tr("Key/value heads"),
+             c.keyValueHeadCount() == 1
+                 ? tr("1: multi-query attention, all %1 query heads share one key and value").arg(c.heads)
+                 : tr("%1: grouped-query attention, %2 query heads per key/value head")
+                       .arg(c.keyValueHeadCount())
+                       .arg(c.heads / c.keyValueHeadCount()));
+    if (info.capabilities.rotaryPositions) {
+        auto ropeText = [&](const RotaryEmbedding &rope) {
+            QString text = tr("%1, base %2").arg(QString::fromStdString(rope.type)).arg(rope.theta, 0, 'g', 10);
+            if (rope.type != "default")
+                text += tr(", factor %1").arg(rope.factor);
+            if (rope.originalMaxPositions > 0)
+                text += tr(", trained on %1 positions").arg(rope.originalMaxPositions);
+            return text;
+        };
+        item(nullptr, tr("Positions (RoPE)"), ropeText(c.rope));
+        if (c.slidingWindow > 0 && (c.localRope.theta != c.rope.theta || c.localRope.type != c.rope.type))
+            item(nullptr, tr("RoPE of sliding layers"), ropeText(c.localRope));
+    }
+    if (c.slidingWindow > 0) {
+        const auto sliding = std::count(c.slidingLayers.begin(), c.slidingLayers.end(), true);
+        item(nullptr, tr("Sliding window"),
+             tr("%1 keys, in %2 of %3 layers").arg(c.slidingWindow).arg(sliding).arg(c.layers));
+    }
     item(nullptr, tr("Hidden / feed-forward"), QStringLiteral("%1 / %2").arg(c.hiddenSize).arg(c.intermediateSize));
     if (c.vocabularySize)
         item(nullptr, tr("Vocabulary"), count(c.vocabularySize));
@@ -382,14 +409,20 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
     m_tree->expandItem(m_tree->topLevelItem(0));
 
     // The learned position table goes to the positional-encoding lab too.
-    auto table = std::make_shared<Matrix>(m_loaded.model->positionTable());
-    m_positions->setFigureTitle(tr("Learned position table of %1").arg(name));
-    m_positions->setMatrix(table);
-    if (m_context.hub) {
-        m_context.hub->publishMatrix(widgets::DataHub::PositionTables,
-                                     tr("%1 (%2)").arg(name, QString::fromStdString(c.modelType)), table);
-        m_context.hub->publishText(widgets::DataHub::ModelFolders, name, folder);
+    if (info.capabilities.learnedPositions) {
+        auto table = std::make_shared<Matrix>(m_loaded.model->positionTable());
+        m_positions->setFigureTitle(tr("Learned position table of %1").arg(name));
+        m_positions->setMatrix(table);
+        if (m_context.hub)
+            m_context.hub->publishMatrix(widgets::DataHub::PositionTables,
+                                         tr("%1 (%2)").arg(name, QString::fromStdString(c.modelType)), table);
+    } else {
+        m_positions->setFigureTitle(tr("%1 has no learned position table (it rotates queries and keys: RoPE)")
+                                        .arg(name));
+        m_positions->setMatrix(std::make_shared<Matrix>());
     }
+    if (m_context.hub)
+        m_context.hub->publishText(widgets::DataHub::ModelFolders, name, folder);
 
     const bool image = m_loaded.preprocessing != nullptr;
     const bool masked = info.capabilities.maskedLanguageModel;

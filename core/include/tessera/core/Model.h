@@ -118,6 +118,8 @@ struct ModelCapabilities {
     bool detection = false;           // DETR boxes and classes
     bool denoising = false;           // predicts noise (diffusion)
     bool encoderDecoder = false;      // an encoder read by a decoder through cross-attention
+    bool learnedPositions = false;    // a learned position table (Model::positionTable)
+    bool rotaryPositions = false;     // rotary position embeddings (ModelConfig::rope)
 };
 
 // One stack of attention layers a run can capture: its outputs are "<name>.{i}",

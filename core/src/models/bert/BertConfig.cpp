@@ -44,6 +44,7 @@ int64_t parameterCount(const ModelConfig &c)
 ModelCapabilities capabilities(bool hasHead)
 {
     ModelCapabilities can;
+    can.learnedPositions = true;
     can.textInput = can.tokenTypes = can.bidirectional = true;
     can.maskedLanguageModel = hasHead;
     return can;

@@ -57,6 +57,7 @@ int64_t parameterCount(const ModelConfig &c)
 ModelCapabilities capabilities(bool hasHead)
 {
     ModelCapabilities can;
+    can.learnedPositions = true;
     can.textInput = true;
     can.causalLanguageModel = can.generates = hasHead;
     return can;

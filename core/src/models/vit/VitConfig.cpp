@@ -57,6 +57,7 @@ int64_t parameterCount(const ModelConfig &c)
 ModelCapabilities capabilities(bool hasHead)
 {
     ModelCapabilities can;
+    can.learnedPositions = true;
     can.imageInput = can.patchGrid = true;
     can.imageClassification = hasHead;
     return can;
