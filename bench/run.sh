@@ -56,6 +56,13 @@ fi
     /usr/bin/python3 bench/bench_training.py "$corpus" "$threads" 150
   fi
   echo
+  echo "-- Qwen2.5-0.5B-shaped decoder (24 x 896, 14 over 2 key/value heads, float32 random weights), $threads threads,"
+  echo "   median of 3 (targets: full capture within 1.2x of the matrix products alone; no slower than Python PyTorch)"
+  "$build/bench/bench_decoder" "${TMPDIR:-/tmp}/tessera-bench-qwen2-0.5b" "$threads" 3 2048
+  if /usr/bin/python3 -c "import torch, numpy" 2>/dev/null; then
+    /usr/bin/python3 bench/bench_decoder.py "${TMPDIR:-/tmp}/tessera-bench-qwen2-0.5b" "$threads" 3 2048
+  fi
+  echo
   echo "-- ViT-B/16-shaped forward (224/16, 12 x 768, random weights), $threads threads, median of 9 (target:"
   echo "   the mean attention distance adds < 5% to the forward time)"
   "$build/bench/bench_vit" "${TMPDIR:-/tmp}/tessera-bench-vit-b16" "$threads" 9
