@@ -137,7 +137,7 @@ void AttentionPanel::buildUi()
     viewForm->addRow(tr("Active queries u"), m_topU);
     m_showMasks = new QCheckBox(tr("Draw masked cells grey"));
     m_showMasks->setChecked(true);
-    m_showMasks->setToolTip(tr("Cells a mask removes (the causal future, padded keys) drawn grey instead of as 0"));
+    m_showMasks->setToolTip(tr("Cells a mask removes (the causal future, keys beyond a sliding window, padded keys) drawn grey instead of as 0"));
     viewForm->addRow(m_showMasks);
     m_padTo = new QSpinBox;
     m_padTo->setRange(0, 512);
@@ -605,8 +605,12 @@ void AttentionPanel::showResult()
         m_layer->setRange(0, int(c.layers) - 1);
         const QString current = m_head->currentData().toString();
         m_head->clear();
+        // Grouped-query attention: each query head named with the key/value head it reads.
+        const int64_t perGroup = c.heads / std::max<int64_t>(1, c.keyValueHeadCount());
         for (int h = 0; h < c.heads; ++h)
-            m_head->addItem(tr("head %1").arg(h), QString::number(h));
+            m_head->addItem(perGroup > 1 ? tr("head %1 (key/value head %2)").arg(h).arg(h / perGroup)
+                                         : tr("head %1").arg(h),
+                            QString::number(h));
         m_head->addItem(tr("mean over heads"), "mean");
         m_head->addItem(tr("max over heads"), "max");
         m_head->addItem(tr("rollout (all layers)"), "rollout");
@@ -663,11 +667,17 @@ void AttentionPanel::showResult()
     m_predictions->setFigureTitle(predictionTitle);
     m_predictions->setBars(predictionLabels, probabilities, ids);
 
-    m_status->setText(tr("%1 \u00b7 %2 tokens \u00b7 %3 layers \u00d7 %4 heads")
-                          .arg(QString::fromStdString(c.architecture.empty() ? c.modelType : c.architecture))
-                          .arg(m_result->first.encoding.ids.size())
-                          .arg(c.layers)
-                          .arg(c.heads));
+    QString status = tr("%1 \u00b7 %2 tokens \u00b7 %3 layers \u00d7 %4 heads")
+                         .arg(QString::fromStdString(c.architecture.empty() ? c.modelType : c.architecture))
+                         .arg(m_result->first.encoding.ids.size())
+                         .arg(c.layers)
+                         .arg(c.heads);
+    const AttentionStack &stack = m_result->model->info().attentionStacks.front();
+    if (stack.keyValueHeads != stack.queryHeads)
+        status += tr(" over %1 key/value heads").arg(stack.keyValueHeads);
+    if (stack.slidingWindow > 0)
+        status += tr(" \u00b7 sliding window of %1 keys").arg(stack.slidingWindow);
+    m_status->setText(status);
     showHead();
 }
 
@@ -696,18 +706,30 @@ void AttentionPanel::showHead()
     if (!m_result || m_result->first.layers->empty())
         return;
     const Capture &first = m_result->first;
-    const bool causal = m_result->model->info().attentionStacks.front().causal;
+    const AttentionStack &stack = m_result->model->info().attentionStacks.front();
+    const bool causal = stack.causal;
+    // The sliding window of this layer, where it has one (keys more than window - 1 back hidden).
+    const size_t layerIndex = size_t(m_layer->value());
+    const int64_t window =
+        stack.slidingWindow > 0 && (stack.slidingLayers.empty() ||
+                                    (layerIndex < stack.slidingLayers.size() && stack.slidingLayers[layerIndex]))
+            ? stack.slidingWindow
+            : 0;
     Matrix matrix = selectedMatrix(first);
+    const bool oneLayer = m_head->currentData().toString() != "rollout";
     if (m_showMasks->isChecked() && m_applyMasks->isChecked())
         for (int64_t q = 0; q < matrix.rows; ++q)
             for (int64_t k = 0; k < matrix.cols; ++k)
-                if ((causal && k > q) || (size_t(k) < first.mask.size() && !first.mask[size_t(k)]))
+                if ((causal && k > q) || (oneLayer && window > 0 && k <= q - window) ||
+                    (size_t(k) < first.mask.size() && !first.mask[size_t(k)]))
                     matrix.at(q, k) = std::nanf("");
     const QStringList labels = tokenLabels(first.encoding);
     const QString which = m_head->currentText();
-    m_headView->setFigureTitle(m_head->currentData().toString() == "rollout"
-                                   ? tr("Attention rollout over %1 layers").arg(first.layers->size())
-                                   : tr("Layer %1, %2").arg(m_layer->value()).arg(which));
+    m_headView->setFigureTitle(
+        m_head->currentData().toString() == "rollout"
+            ? tr("Attention rollout over %1 layers").arg(first.layers->size())
+            : window > 0 ? tr("Layer %1, %2 (sliding window of %3 keys)").arg(m_layer->value()).arg(which).arg(window)
+                         : tr("Layer %1, %2").arg(m_layer->value()).arg(which));
     m_headView->setMatrix(std::make_shared<Matrix>(matrix), labels, labels);
     // Segment A/B of a sentence pair: a boundary where token_type_ids change.
     std::vector<int> boundaries;
