@@ -290,6 +290,37 @@ private slots:
         QCOMPARE(QString::fromStdString(sampled), QString("the cat sat on the mat."));
     }
 
+    // The Llama-style decoder (RMSNorm, RoPE, SwiGLU, 2 query heads over 1 key/value head)
+    // learns the same text; its run folder loads back as LlamaForCausalLM and continues it
+    // greedily through the key/value cache.
+    void llamaTextLearnsARepeatingText()
+    {
+        QTemporaryDir dir;
+        const QString text = dir.path() + "/text.txt";
+        writeBytes(text, QByteArray("the cat sat on the mat. ").repeated(200));
+        TrainingOptions o;
+        o.recipe = "llama-text";
+        o.textFile = text.toStdString();
+        o.outputFolder = (dir.path() + "/run").toStdString();
+        o.steps = 250;
+        o.layers = 1;
+        o.hidden = 48;
+        o.heads = 2;
+        o.sequenceLength = 32;
+        o.batchSize = 16;
+        o.learningRate = 3e-3;
+        BasicJobContext context;
+        const TrainingResult result = train(o, context);
+        QVERIFY2(result.metrics.at("byte_accuracy") > 0.9, qPrintable(QString::fromStdString(result.summary)));
+        const std::unique_ptr<Model> model = loadModel(o.outputFolder);
+        QCOMPARE(model->info().config.architecture, std::string("LlamaForCausalLM"));
+        QCOMPARE(model->info().attentionStacks.front().keyValueHeads, int64_t(1));
+        QVERIFY(model->info().unexpectedKeys.empty());
+        const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(o.outputFolder);
+        const std::string sampled = generateText(*model, *tokenizer, "the cat sat on", 9, 0.0);
+        QCOMPARE(QString::fromStdString(sampled), QString("the cat sat on the mat."));
+    }
+
     void textGptTakesEveryUtf8Byte()
     {
         // Hangul is three bytes of 0xE0-0xED lead and 0x80-0xBF continuation: ids above 127.

@@ -50,7 +50,7 @@ Weights transformerInitialWeights(const ModelConfig &config, uint64_t seed)
         const int64_t count = std::accumulate(shape.begin(), shape.end(), int64_t(1), std::multiplies<int64_t>());
         std::vector<float> values(size_t(count), 0.0f);
         const bool norm = name.find("LayerNorm") != std::string::npos || name.find("layernorm") != std::string::npos ||
-                          name.find("ln_") != std::string::npos;
+                          name.find("ln_") != std::string::npos || name.find("norm.weight") != std::string::npos;
         const bool bias = name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
         if (norm && !bias)
             std::fill(values.begin(), values.end(), 1.0f);
@@ -65,12 +65,13 @@ Weights transformerInitialWeights(const ModelConfig &config, uint64_t seed)
 // Which curve a parameter's gradient norm belongs to.
 std::string transformerGroupOf(const std::string &name)
 {
-    for (const char *prefix : {"encoder.layer.", "h."})
+    for (const char *prefix : {"encoder.layer.", "h.", "layers."})
         if (name.rfind(prefix, 0) == 0) {
             const size_t start = std::string(prefix).size();
             return "layer " + name.substr(start, name.find('.', start) - start);
         }
-    if (name.find("embeddings") != std::string::npos || name.rfind("wte", 0) == 0 || name.rfind("wpe", 0) == 0)
+    if (name.find("embeddings") != std::string::npos || name.rfind("wte", 0) == 0 || name.rfind("wpe", 0) == 0 ||
+        name.rfind("embed_tokens", 0) == 0)
         return "embeddings";
     return "head";
 }

@@ -140,6 +140,19 @@ ModelConfig byteGptConfig(const TrainingOptions &o, int64_t positions)
     return c;
 }
 
+ModelConfig byteLlamaConfig(const TrainingOptions &o, int64_t positions)
+{
+    ModelConfig c = recipeConfig("llama", "LlamaForCausalLM", o, 3); // SwiGLU: three matrices of 3 x hidden
+    c.vocabularySize = kByteVocabulary;
+    c.maxPositions = positions;
+    c.keyValueHeads = o.heads % 2 == 0 ? o.heads / 2 : o.heads; // grouped-query attention where it divides
+    c.layerNormEps = 1e-5;
+    c.activation = "silu";
+    c.tieWordEmbeddings = false;
+    c.rope.theta = 10000.0;
+    return c;
+}
+
 void writeByteTokenizer(const std::string &folder, int64_t positions)
 {
     // Byte-level BPE with the 256 byte symbols as ids 0-255 and no merges: GPT2Tokenizer reads it

@@ -1,4 +1,5 @@
-// gpt-text: a tiny byte-level GPT-2 on the bytes of a text file; the last tenth is held out.
+// gpt-text and llama-text: a tiny byte-level GPT-2 or Llama-style decoder on the bytes of a text
+// file; the last tenth is held out.
 
 #include "TrainingInternal.h"
 
@@ -9,10 +10,10 @@
 namespace tessera::detail {
 namespace {
 
-// A tiny GPT-2 on the bytes of a text file; the last tenth is held out.
+// A tiny GPT-2 (or Llama) on the bytes of a text file; the last tenth is held out.
 class TextGpt : public Recipe {
 public:
-    explicit TextGpt(const TrainingOptions &o) : m_options(o), m_context(o.sequenceLength)
+    TextGpt(const TrainingOptions &o, bool llama) : m_options(o), m_context(o.sequenceLength), m_llama(llama)
     {
         const std::string text = readTextFile(o.textFile);
         for (const char c : text)
@@ -22,7 +23,10 @@ public:
             throw Error("the text is too short for windows of " + std::to_string(m_context) + " bytes", o.textFile);
     }
 
-    ModelConfig config(const TrainingOptions &o) const override { return byteGptConfig(o, m_context); }
+    ModelConfig config(const TrainingOptions &o) const override
+    {
+        return m_llama ? byteLlamaConfig(o, m_context) : byteGptConfig(o, m_context);
+    }
 
     Batch batch(int64_t step, bool heldOut, int64_t size) const override
     {
@@ -65,6 +69,7 @@ public:
 private:
     TrainingOptions m_options;
     int64_t m_context;
+    bool m_llama = false;
     std::vector<int64_t> m_bytes;
     int64_t m_split = 0;
 };
@@ -77,7 +82,13 @@ std::vector<RecipeRow> textGptRecipeRows()
                         "A byte-level GPT-2 learns to continue the text of any UTF-8 file (the last tenth is "
                         "held out); sample from it when it is done.",
                         "gpt2", true, 2000, 32, 2e-3, 4, 128, 4, 128),
-             [](const TrainingOptions &o) { return std::make_unique<TextGpt>(o); }}};
+             [](const TrainingOptions &o) { return std::make_unique<TextGpt>(o, false); }},
+            {recipeInfo("llama-text", "Tiny Llama on a text file",
+                        "A byte-level Llama-style decoder (RMSNorm, rotary positions, SwiGLU, grouped-query "
+                        "attention) learns to continue the text of any UTF-8 file (the last tenth is held out); "
+                        "the run folder opens as LlamaForCausalLM in transformers.",
+                        "llama", true, 2000, 32, 2e-3, 4, 128, 4, 128),
+             [](const TrainingOptions &o) { return std::make_unique<TextGpt>(o, true); }}};
 }
 
 } // namespace tessera::detail

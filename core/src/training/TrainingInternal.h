@@ -42,6 +42,8 @@ ModelConfig recipeConfig(const std::string &type, const std::string &architectur
 ModelConfig bertConfig(const TrainingOptions &o, int64_t vocabulary, int64_t positions);
 // A GPT2LMHeadModel configuration over the byte vocabulary (kByteVocabulary) and that many positions.
 ModelConfig byteGptConfig(const TrainingOptions &o, int64_t positions);
+// A Llama-style decoder over the same bytes: RMSNorm, RoPE, SwiGLU, key/value heads in pairs.
+ModelConfig byteLlamaConfig(const TrainingOptions &o, int64_t positions);
 
 // vocab.txt (one token per line, the special tokens first) with the cased BertTokenizer
 // settings beside it, as save_pretrained writes them.
