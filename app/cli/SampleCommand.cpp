@@ -1,10 +1,11 @@
-// tessera-cli sample: text from a GPT-2 checkpoint, or a DDPM / DDIM trajectory from a diffusers UNet.
+// tessera-cli sample: text from a causal language model, or a DDPM / DDIM trajectory from a diffusers UNet.
 
 #include "Arguments.h"
 #include "Commands.h"
 
 #include "tessera/core/Diffusion.h"
 #include "tessera/core/Error.h"
+#include "tessera/core/Generation.h"
 #include "tessera/core/Model.h"
 #include "tessera/core/Safetensors.h"
 #include "tessera/core/Tokenizer.h"
@@ -18,8 +19,10 @@
 namespace tessera::app {
 
 extern const char sampleHelp[] =
-    "  sample --model DIR [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K] [--seed S]\n"
-    "                 Continue a prompt with a GPT-2 checkpoint (temperature 0: greedy).\n"
+    "  sample --model DIR [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]\n"
+    "                 Continue a prompt with a causal language model (GPT-2, Llama, Mistral, Qwen2/3,\n"
+    "                 Gemma 3): temperature 0 is greedy; top-k, then top-p (nucleus) limit the draw.\n"
+    "                 On a terminal the text appears token by token.\n"
     "  sample --model UNET_DIR --scheduler ddpm|ddim [--steps N] [--eta E] [--seed S] [--count N]\n"
     "                 [--x-T FILE] [--noise FILE] --out TRAJ.safetensors [--video DENOISING.mp4]\n"
     "                 --count: samples in one batch (1 image; 1000 points for a toy denoiser).\n"
@@ -136,7 +139,7 @@ int sampleCommand(Studio &, const QStringList &arguments)
         return sampleDiffusion(arguments);
     QString modelPath, prompt;
     int tokens = 200, topK = 40;
-    double temperature = 0.8;
+    double temperature = 0.8, topP = 1.0;
     qulonglong seed = 1;
     Arguments reader(arguments);
     while (!reader.atEnd()) {
@@ -152,6 +155,9 @@ int sampleCommand(Studio &, const QStringList &arguments)
         } else if (reader.value("--temperature", value)) {
             temperature = value.toDouble(&ok);
             ok = ok && temperature >= 0;
+        } else if (reader.value("--top-p", value)) {
+            topP = value.toDouble(&ok);
+            ok = ok && topP > 0 && topP <= 1;
         } else if (reader.value("--seed", value))
             seed = value.toULongLong(&ok);
         else
@@ -165,8 +171,37 @@ int sampleCommand(Studio &, const QStringList &arguments)
     try {
         const std::unique_ptr<Model> model = loadModel(modelPath.toStdString());
         const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(modelPath.toStdString());
-        std::printf("%s\n",
-                    generateText(*model, *tokenizer, prompt.toStdString(), tokens, temperature, topK, seed).c_str());
+        if (topP >= 1.0 && !::isatty(STDOUT_FILENO)) {
+            std::printf("%s\n",
+                        generateText(*model, *tokenizer, prompt.toStdString(), tokens, temperature, topK, seed)
+                            .c_str());
+            return 0;
+        }
+        // Token by token: the text decoded so far, printed where it grew.
+        std::vector<int64_t> ids = tokenizer->encode(prompt.toStdString(), true).ids;
+        if (ids.empty())
+            ids.push_back(std::max<int64_t>(
+                {model->info().config.bosTokenId, tokenizer->tokenToId("<|endoftext|>"), int64_t(0)}));
+        SamplingSettings settings;
+        settings.maxNewTokens = tokens;
+        settings.temperature = temperature;
+        settings.topK = topK;
+        settings.topP = topP;
+        settings.seed = seed;
+        std::string shown = tokenizer->decode(ids, true);
+        std::fputs(shown.c_str(), stdout);
+        std::fflush(stdout);
+        generateIds(*model, ids, settings, [&](int64_t id) {
+            ids.push_back(id);
+            const std::string text = tokenizer->decode(ids, true);
+            if (text.size() > shown.size() && text.compare(0, shown.size(), shown) == 0)
+                std::fputs(text.c_str() + shown.size(), stdout);
+            else if (text != shown)
+                std::printf("\n%s", text.c_str()); // a decoder that rewrote the start: the whole text again
+            shown = text;
+            std::fflush(stdout);
+        });
+        std::printf("\n");
     } catch (const std::exception &error) {
         return failure(QString::fromStdString(error.what()));
     }
