@@ -7,6 +7,7 @@
 
 #include "tessera/core/Error.h"
 #include "tessera/core/Generation.h"
+#include "tessera/core/MemoryGuard.h"
 #include "tessera/core/Model.h"
 #include "tessera/core/PositionalEncoding.h"
 #include "tessera/core/Safetensors.h"
@@ -17,6 +18,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -383,6 +385,44 @@ private slots:
             QVERIFY2(message.contains("model.layers.0.self_attn.k_proj.weight"), qPrintable(message));
             QVERIFY2(message.contains("[16, 32]") && message.contains("[8, 32]"), qPrintable(message));
         }
+    }
+
+    // A 100k-token prompt is refused by the memory guard before any work, naming the length
+    // that fits; that length runs and one more token does not. Generation refuses it too.
+    void longPromptsRefusedWithTheLengthThatFits()
+    {
+        QTemporaryDir dir;
+        const std::string folder = dir.path().toStdString();
+        QVERIFY(QFile::copy(QString::fromStdString(kHf + "llama-tiny/model.safetensors"),
+                            QString::fromStdString(folder + "/model.safetensors")));
+        QFile in(QString::fromStdString(kHf + "llama-tiny/config.json"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QJsonObject config = QJsonDocument::fromJson(in.readAll()).object();
+        config["max_position_embeddings"] = 131072; // RoPE: no table grows with it
+        std::ofstream(folder + "/config.json") << QJsonDocument(config).toJson().toStdString();
+        const auto model = loadModel(folder);
+        setMemoryBudget(64ull << 20);
+        auto run = [&](int64_t n) {
+            ModelInputs inputs;
+            inputs.integers["input_ids"] = {{1, n}, std::vector<int64_t>(size_t(n), 5)};
+            model->run(inputs);
+        };
+        int64_t fits = 0;
+        try {
+            run(100000);
+            QFAIL("100,000 tokens with every attention ran under a 64 MiB budget");
+        } catch (const Error &e) {
+            const QRegularExpressionMatch m = QRegularExpression("at most (\\d+) tokens fit").match(e.what());
+            QVERIFY2(m.hasMatch(), e.what());
+            fits = m.captured(1).toLongLong();
+        }
+        QVERIFY2(fits > 100 && fits < 100000, qPrintable(QString::number(fits)));
+        run(fits);
+        QVERIFY_THROWS_EXCEPTION(Error, run(fits + 1));
+        SamplingSettings one;
+        one.maxNewTokens = 1;
+        QVERIFY_THROWS_EXCEPTION(Error, generateIds(*model, std::vector<int64_t>(100000, 5), one));
+        setMemoryBudget(0);
     }
 
     void noLearnedPositionTable()

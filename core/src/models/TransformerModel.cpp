@@ -158,13 +158,25 @@ private:
                                     : 0.0;
         const double hidden =
             capture.hiddenStates ? double(c.layers + 1) * batch * n * double(c.hiddenSize) * 4.0 : 0.0;
-        const double bytes =
-            2.0 * layer + 2.0 * captured * layer + 2.0 * hidden + (capture.rollout ? 2.0 * batch * n * n * 4.0 : 0.0);
-        char what[160];
+        // bytes = quadratic n^2 + linear n: the scores, captures and rollout grow with n^2.
+        const double quadratic =
+            batch * 4.0 * (2.0 * double(c.heads) * (1.0 + captured) + (capture.rollout ? 2.0 : 0.0));
+        const double linear = capture.hiddenStates ? 2.0 * double(c.layers + 1) * batch * double(c.hiddenSize) * 4.0 : 0.0;
+        const double bytes = quadratic * n * n + linear * n;
+        if (bytes <= double(memoryBudget()))
+            return;
+        // The longest input that fits the budget with the same capture.
+        const double fits =
+            std::floor((-linear + std::sqrt(linear * linear + 4.0 * quadratic * double(memoryBudget()))) /
+                       (2.0 * quadratic));
+        char what[160], way[320];
         std::snprintf(what, sizeof what, "Running %s on %.0f x %.0f tokens%s", c.modelType.c_str(), batch, n,
                       captured > 0 ? " with every captured head's attention kept" : "");
-        requireMemory(bytes, what,
-                      "Capture fewer layers (the layers option), no attentions, a smaller batch, or a shorter input.");
+        std::snprintf(way, sizeof way,
+                      "With this capture at most %.0f tokens fit. Capture fewer layers (the layers option), no "
+                      "attentions, a smaller batch, or a shorter input.",
+                      std::max(0.0, fits));
+        requireMemory(bytes, what, way);
     }
 
     // Which weights the checkpoint has: file names mapped onto the family's (prefix dropped,
@@ -279,6 +291,12 @@ public:
             const torch::Tensor step =
                 torch::tensor(std::vector<int64_t>(m_ids.end() - int64_t(ids.size()), m_ids.end()), torch::kInt64)
                     .view({1, -1});
+            // The new tokens' scores against every key so far, per head (a long prompt's first step).
+            char what[160];
+            std::snprintf(what, sizeof what, "Generating after %zu prompt tokens", m_ids.size());
+            requireMemory(2.0 * double(c.heads) * double(ids.size()) * double(m_ids.size()) * 4.0 +
+                              double(m_ids.size()) * double(c.layers) * 2.0 * double(c.hiddenSize) * 4.0,
+                          what, "Shorten the prompt.");
             const torch::Tensor logits = m_transformer->decodeStep(step, m_cache);
             if (logits.defined()) {
                 const torch::Tensor row = logits.to(torch::kFloat32).contiguous();
