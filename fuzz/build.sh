@@ -15,7 +15,8 @@ sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit
 flags="-std=c++17 -O1 -g $sanitize -Icore/include -Icore/src $(pkg-config --cflags opencv4 libpcre2-8) -DTESSERA_FUZZ"
 # Paths under core/src; ModelConfig reads its families' keys through models/Registry and their
 # <Family>Config files (no LibTorch in any of them).
-sources=(Error FileIO Matrix Safetensors TableIO Tokenizer UnicodeText tokenizers/Pipeline tokenizers/Bpe ModelConfig models/Registry models/bert/BertConfig
+sources=(Error FileIO Matrix Safetensors TableIO Tokenizer UnicodeText tokenizers/Pipeline tokenizers/Decoding tokenizers/Bpe tokenizers/Unigram
+  tokenizers/JsonTokenizer ModelConfig models/Registry models/bert/BertConfig
   models/gpt2/Gpt2Config models/vit/VitConfig Datasets Log Job models/unet/DiffusionConfig Pipelines
   models/detr/DetrConfig)
 objects=()

@@ -5,6 +5,7 @@
 
 #include "UnicodeText.h"
 #include "tokenizers/Bpe.h"
+#include "tokenizers/JsonTokenizer.h"
 #include "tokenizers/Pipeline.h"
 
 #include <nlohmann/json.hpp>
@@ -442,13 +443,15 @@ std::unique_ptr<Tokenizer> loadByteLevelFiles(const std::string &vocabularyPath,
 {
     // GPT-2's files: the ByteLevel pre-tokenizer with GPT-2's regex and the ByteLevel decoder, no
     // special tokens added (as GPT2TokenizerFast's own tokenizer.json).
-    detail::tok::BpeParts parts;
-    parts.vocabulary = parseVocabularyMap(readJson(vocabularyPath), vocabularyPath);
-    parts.merges = parseMerges(readVocabularyLines(mergesPath), mergesPath);
+    detail::tok::BpeSettings settings;
+    settings.vocabulary = parseVocabularyMap(readJson(vocabularyPath), vocabularyPath);
+    settings.merges = parseMerges(readVocabularyLines(mergesPath), mergesPath);
+    detail::tok::PipelineParts parts;
+    parts.model = detail::tok::makeBpeModel(std::move(settings), vocabularyPath);
     parts.preTokenizer = detail::tok::gpt2PreTokenizer();
     parts.decoder = detail::tok::byteLevelDecoder();
     parts.source = vocabularyPath;
-    return detail::tok::makeBpeTokenizer(std::move(parts));
+    return detail::tok::makePipelineTokenizer(std::move(parts));
 }
 
 std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &path)
@@ -490,9 +493,10 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &path)
         }
         return std::make_unique<WordPieceTokenizer>(std::move(tokens), config, path);
     }
-    if (type == "BPE")
-        return detail::tok::loadBpeJson(root, path);
-    throw Error("model type \"" + type + "\" is not supported (supported: WordPiece, BPE)", path, "model.type");
+    if (type == "BPE" || type == "Unigram")
+        return detail::tok::loadPipelineJson(root, path);
+    throw Error("model type \"" + type + "\" is not supported (supported: WordPiece, BPE, Unigram)", path,
+                "model.type");
 }
 
 } // namespace

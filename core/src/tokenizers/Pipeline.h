@@ -77,6 +77,9 @@ std::unique_ptr<PreTokenizer> parsePreTokenizer(const nlohmann::json &json, cons
 std::unique_ptr<Decoder> parseDecoder(const nlohmann::json &json, const Where &where);
 std::unique_ptr<PostProcessor> parsePostProcessor(const nlohmann::json &json, const Where &where);
 
+// SentencePiece's Precompiled normalizer (Unigram.cpp): precompiled_charsmap, base64.
+std::unique_ptr<Normalizer> makePrecompiledNormalizer(const std::string &charsmap, const Where &where);
+
 // GPT-2's own stages: the ByteLevel pre-tokenizer with its regex and the ByteLevel decoder.
 std::unique_ptr<PreTokenizer> gpt2PreTokenizer();
 std::unique_ptr<Decoder> byteLevelDecoder();

@@ -10,6 +10,8 @@
 //   ignore_merges, NFC, TemplateProcessing / RobertaProcessing) and SentencePiece-style BPE
 //   (Llama-2: "▁" for spaces, <0xNN> byte fallback, fused unknowns); added tokens such as
 //   <|im_start|> are matched in the text before anything else.
+// - Unigram from tokenizer.json (T5, XLM-R: SentencePiece's Precompiled normalizer, Metaspace,
+//   the best-scoring segmentation).
 // Offsets are [start, end) in Unicode code points of the input text; special tokens get
 // (0, 0). Encoding is const and thread-safe. Text must be valid UTF-8 (else tessera::Error).
 
@@ -32,8 +34,9 @@ struct Encoding {
 class Tokenizer {
 public:
     // ByteLevelBpe: tokens spell UTF-8 bytes in GPT-2's alphabet ("Ġthe"); SentencePieceBpe:
-    // tokens are text with "▁" for spaces and <0xNN> for bytes. Decode a token to read it.
-    enum class Kind { WordPiece, ByteLevelBpe, SentencePieceBpe };
+    // tokens are text with "▁" for spaces and <0xNN> for bytes; Unigram: SentencePiece pieces
+    // ("▁the"). Decode a token to read it.
+    enum class Kind { WordPiece, ByteLevelBpe, SentencePieceBpe, Unigram };
 
     virtual ~Tokenizer() = default;
     virtual Kind kind() const = 0;
