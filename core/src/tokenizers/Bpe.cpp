@@ -26,6 +26,7 @@ class BpeModel : public Model {
 public:
     BpeModel(BpeSettings settings, const std::string &source) : m_settings(std::move(settings))
     {
+        checkTokenIds(m_settings.vocabulary, {}, source); // before tokens() builds a table of them
         for (size_t rank = 0; rank < m_settings.merges.size(); ++rank) {
             const auto &[left, right] = m_settings.merges[rank];
             const int64_t a = id(left), b = id(right), merged = id(left + right);

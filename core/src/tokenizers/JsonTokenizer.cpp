@@ -25,27 +25,10 @@ public:
     explicit PipelineTokenizer(PipelineParts parts) : m_parts(std::move(parts))
     {
         const std::string &source = m_parts.source;
-        int64_t largest = -1;
-        auto check = [&](const std::string &token, int64_t id) {
-            if (id < 0 || id > (int64_t(1) << 31))
-                throw Error("token \"" + token + "\" has id " + std::to_string(id) + ", outside any vocabulary",
-                            source);
-            largest = std::max(largest, id);
-        };
-        const auto &vocabulary = m_parts.model->vocabulary();
-        for (const auto &[token, id] : vocabulary)
-            check(token, id);
-        for (const AddedToken &added : m_parts.added)
-            check(added.content, added.id);
-        // The id -> token table is dense: a few gaps are fine, but one huge id in a tiny file
-        // would allocate gigabytes (found by fuzzing), so ids must stay near the token count.
-        const size_t count = vocabulary.size() + m_parts.added.size();
-        const int64_t bound = 2 * int64_t(count) + 1024;
-        if (largest >= bound)
-            throw Error("the largest token id, " + std::to_string(largest) + ", is far beyond the " +
-                            std::to_string(count) + " tokens listed (ids must be nearly dense: below " +
-                            std::to_string(bound) + ")",
-                        source);
+        std::vector<std::pair<std::string, int64_t>> added;
+        for (const AddedToken &token : m_parts.added)
+            added.emplace_back(token.content, token.id);
+        const int64_t largest = checkTokenIds(m_parts.model->vocabulary(), added, source);
         m_tokens.resize(size_t(largest + 1));
         m_special.assign(m_tokens.size(), false);
         const std::vector<std::string> modelTokens = m_parts.model->tokens();
@@ -283,6 +266,31 @@ json templateFromConfig(const json &config)
 }
 
 } // namespace
+
+int64_t checkTokenIds(const std::unordered_map<std::string, int64_t> &vocabulary,
+                      const std::vector<std::pair<std::string, int64_t>> &more, const std::string &source)
+{
+    int64_t largest = -1;
+    auto check = [&](const std::string &token, int64_t id) {
+        if (id < 0 || id > (int64_t(1) << 31))
+            throw Error("token \"" + token + "\" has id " + std::to_string(id) + ", outside any vocabulary", source);
+        largest = std::max(largest, id);
+    };
+    for (const auto &[token, id] : vocabulary)
+        check(token, id);
+    for (const auto &[token, id] : more)
+        check(token, id);
+    // The id -> token table is dense: a few gaps are fine, but one huge id in a tiny file would
+    // allocate gigabytes (found by fuzzing), so ids must stay near the token count.
+    const size_t count = vocabulary.size() + more.size();
+    const int64_t bound = 2 * int64_t(count) + 1024;
+    if (largest >= bound)
+        throw Error("the largest token id, " + std::to_string(largest) + ", is far beyond the " +
+                        std::to_string(count) + " tokens listed (ids must be nearly dense: below " +
+                        std::to_string(bound) + ")",
+                    source);
+    return largest;
+}
 
 std::unique_ptr<Tokenizer> makePipelineTokenizer(PipelineParts parts)
 {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace tessera::detail::tok {
@@ -30,5 +31,10 @@ public:
     virtual std::string name() const = 0;
     virtual std::string details() const = 0;
 };
+
+// Every id in [0, 2^31] and the largest near the token count (the id -> token table is dense);
+// the largest id, else tessera::Error naming source.
+int64_t checkTokenIds(const std::unordered_map<std::string, int64_t> &vocabulary,
+                      const std::vector<std::pair<std::string, int64_t>> &more, const std::string &source);
 
 } // namespace tessera::detail::tok
