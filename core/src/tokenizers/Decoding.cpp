@@ -270,14 +270,15 @@ public:
     std::map<std::string, std::pair<std::vector<int64_t>, std::vector<std::string>>> specials;
     Encoding process(Encoding first, const Encoding *second, bool addSpecialTokens) const override
     {
-        if (!addSpecialTokens)
-            return plainPair(std::move(first), second);
+        // Without special tokens the template still gives the sequences their type ids.
         Encoding out;
         for (const Item &item : second ? pair : single) {
             if (!item.special) {
                 append(out, item.name == "B" && second ? *second : first, item.typeId, false);
                 continue;
             }
+            if (!addSpecialTokens)
+                continue;
             const auto &[ids, tokens] = specials.at(item.name);
             for (size_t i = 0; i < ids.size(); ++i)
                 appendSpecial(out, ids[i], tokens[i], item.typeId);
