@@ -1,7 +1,8 @@
-// The stages of a tokenizer.json pipeline (Pipeline.h). Regular expressions (Split patterns,
-// GPT-2's pre-tokenisation) run on PCRE2 from Debian (libpcre2-8) in UTF + UCP mode, whose
-// \p{L}, \p{N}, \s, (?i:...) and lookahead agree with the Rust regex crate the reference uses on
-// these patterns; Unicode normalisation comes from ICU.
+// Normalizers and pre-tokenizers of a tokenizer.json pipeline (Pipeline.h; decoders and
+// post-processors are in Decoding.cpp). Regular expressions (Split patterns, GPT-2's
+// pre-tokenisation) run on PCRE2 from Debian (libpcre2-8) in UTF + UCP mode, whose \p{L}, \p{N},
+// \s, (?i:...) and lookahead agree with the Rust regex crate the reference uses on these
+// patterns; Unicode normalisation comes from ICU.
 
 #include "tokenizers/Pipeline.h"
 
