@@ -12,10 +12,11 @@ portable=0
 command -v clang++ >/dev/null || { echo "fuzz/build.sh: clang++ is missing (apt-get install clang)" >&2; exit 1; }
 mkdir -p "$out/obj"
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-flags="-std=c++17 -O1 -g $sanitize -Icore/include -Icore/src $(pkg-config --cflags opencv4) -DTESSERA_FUZZ"
+flags="-std=c++17 -O1 -g $sanitize -Icore/include -Icore/src $(pkg-config --cflags opencv4 libpcre2-8) -DTESSERA_FUZZ"
 # Paths under core/src; ModelConfig reads its families' keys through models/Registry and their
 # <Family>Config files (no LibTorch in any of them).
-sources=(Error FileIO Matrix Safetensors TableIO Tokenizer UnicodeText ModelConfig models/Registry models/bert/BertConfig
+sources=(Error FileIO Matrix Safetensors TableIO Tokenizer UnicodeText tokenizers/Pipeline tokenizers/Decoding tokenizers/Bpe tokenizers/Unigram
+  tokenizers/JsonTokenizer ModelConfig models/Registry models/bert/BertConfig
   models/gpt2/Gpt2Config models/llama/LlamaConfig models/vit/VitConfig Datasets Log Job models/unet/DiffusionConfig Pipelines
   models/detr/DetrConfig)
 objects=()
@@ -29,11 +30,11 @@ done
 if (( portable )); then
   # OpenCV has no static libraries in Debian: the portable binary leaves out Pipelines and
   # DetrConfig (the preprocessor, image and detr targets), which run here.
-  libs="-static-libstdc++ -static-libgcc -Wl,-Bstatic -licuuc -licudata -lz -Wl,-Bdynamic -ldl -lpthread -lm"
+  libs="-static-libstdc++ -static-libgcc -Wl,-Bstatic -licuuc -licudata -lpcre2-8 -lz -Wl,-Bdynamic -ldl -lpthread -lm"
   objects=("${objects[@]/*Pipelines.o/}")
   objects=("${objects[@]/*DetrConfig.o/}")
 else
-  libs="-licuuc -lz $(pkg-config --libs opencv4)"
+  libs="-licuuc -lz $(pkg-config --libs opencv4 libpcre2-8)"
 fi
 if (( portable )); then
   # One binary for every target (TESSERA_FUZZ_TARGET picks), without debug sections: the

@@ -24,7 +24,7 @@ esac
 packages=(
   cmake g++ ninja-build ccache pkg-config clang clang-format clang-tidy
   qt6-base-dev qt6-charts-dev qt6-svg-dev qt6-tools-dev qt6-l10n-tools qt6-qpa-plugins libgl-dev
-  libqcustomplot-dev libopencv-dev libtorch-dev libopenblas0-openmp nlohmann-json3-dev libicu-dev libhnswlib-dev
+  libqcustomplot-dev libopencv-dev libtorch-dev libopenblas0-openmp nlohmann-json3-dev libicu-dev libpcre2-dev libhnswlib-dev
   zlib1g-dev fonts-nanum dataset-fashion-mnist xvfb xauth
 )
 missing=()

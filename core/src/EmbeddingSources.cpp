@@ -291,11 +291,11 @@ void progress(JobContext *context, size_t done, size_t total, const std::string 
                          unit + " " + std::to_string(done + 1) + " of " + std::to_string(total));
 }
 
-// A token as a person reads it: byte-level BPE decoded, without its leading space ("bank"); WordPiece
-// as in the vocabulary ("##ing").
+// A token as a person reads it: BPE (byte-level or SentencePiece) decoded, without its leading
+// space ("bank"); WordPiece as in the vocabulary ("##ing").
 std::string tokenText(const Tokenizer &tokenizer, const Encoding &encoding, size_t i)
 {
-    if (tokenizer.kind() == Tokenizer::Kind::ByteLevelBpe)
+    if (tokenizer.kind() != Tokenizer::Kind::WordPiece)
         return trimmed(tokenizer.decode({encoding.ids[i]}, false));
     return encoding.tokens[i];
 }

@@ -4,6 +4,9 @@
 #include "tessera/core/FileIO.h"
 
 #include "UnicodeText.h"
+#include "tokenizers/Bpe.h"
+#include "tokenizers/JsonTokenizer.h"
+#include "tokenizers/Pipeline.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +32,8 @@ namespace tessera {
 namespace {
 
 using namespace detail::unicode;
+using detail::tok::AlignedChar;
+using detail::tok::byteToUnicode;
 
 constexpr size_t kMaxTokenizerFileBytes = size_t(256) << 20;
 
@@ -52,13 +57,6 @@ std::string baseName(const std::string &path)
     const size_t slash = path.find_last_of('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
-
-// A character of the normalised text and the span of input characters it came from.
-struct AlignedChar {
-    char32_t c;
-    int64_t start;
-    int64_t end;
-};
 
 struct WordPieceConfig {
     bool lowercase = false;
@@ -339,257 +337,6 @@ private:
     std::string m_source;
 };
 
-// GPT-2's reversible map from bytes to printable code points.
-const std::array<char32_t, 256> &byteToUnicode()
-{
-    static const std::array<char32_t, 256> table = [] {
-        std::array<char32_t, 256> map{};
-        std::array<bool, 256> printable{};
-        for (int b = '!'; b <= '~'; ++b)
-            printable[size_t(b)] = true;
-        for (int b = 0xA1; b <= 0xAC; ++b)
-            printable[size_t(b)] = true;
-        for (int b = 0xAE; b <= 0xFF; ++b)
-            printable[size_t(b)] = true;
-        char32_t next = 256;
-        for (int b = 0; b < 256; ++b)
-            map[size_t(b)] = printable[size_t(b)] ? char32_t(b) : next++;
-        return map;
-    }();
-    return table;
-}
-
-class ByteLevelBpeTokenizer : public Tokenizer {
-public:
-    ByteLevelBpeTokenizer(std::unordered_map<std::string, int64_t> vocabulary,
-                          std::vector<std::pair<std::string, std::string>> merges, std::string source)
-        : m_ids(std::move(vocabulary)), m_source(std::move(source))
-    {
-        int64_t largest = -1;
-        for (const auto &[token, id] : m_ids) {
-            if (id < 0 || id > (int64_t(1) << 31))
-                throw Error("token \"" + token + "\" has id " + std::to_string(id) + ", outside any vocabulary",
-                            m_source);
-            largest = std::max(largest, id);
-        }
-        // The id -> token table is dense: a few gaps are fine, but one huge id in a tiny file
-        // would allocate gigabytes (found by fuzzing), so ids must stay near the token count.
-        const int64_t bound = 2 * int64_t(m_ids.size()) + 1024;
-        if (largest >= bound)
-            throw Error("the largest token id, " + std::to_string(largest) + ", is far beyond the " +
-                            std::to_string(m_ids.size()) + " tokens listed (ids must be nearly dense: below " +
-                            std::to_string(bound) + ")",
-                        m_source);
-        m_tokens.resize(size_t(largest + 1));
-        for (const auto &[token, id] : m_ids)
-            m_tokens[size_t(id)] = token;
-        for (size_t rank = 0; rank < merges.size(); ++rank)
-            m_ranks.emplace(merges[rank].first + ' ' + merges[rank].second, int(rank));
-        const auto &table = byteToUnicode();
-        for (int b = 0; b < 256; ++b)
-            m_unicodeToByte[table[size_t(b)]] = uint8_t(b);
-    }
-
-    Kind kind() const override { return Kind::ByteLevelBpe; }
-    std::string description() const override
-    {
-        return "byte-level BPE, " + std::to_string(m_ids.size()) + " tokens, " + std::to_string(m_ranks.size()) +
-               " merges";
-    }
-    int64_t vocabularySize() const override { return int64_t(m_tokens.size()); }
-    int64_t tokenToId(const std::string &token) const override
-    {
-        const auto it = m_ids.find(token);
-        return it == m_ids.end() ? -1 : it->second;
-    }
-    std::string idToToken(int64_t id) const override
-    {
-        if (id < 0 || id >= int64_t(m_tokens.size()) || m_tokens[size_t(id)].empty())
-            throw Error("token id " + std::to_string(id) + " is outside the vocabulary of " +
-                        std::to_string(m_ids.size()));
-        return m_tokens[size_t(id)];
-    }
-
-    Encoding encode(const std::string &text, bool) const override
-    {
-        Encoding encoding;
-        const std::u32string chars = decodeUtf8(text);
-        for (const auto &[begin, end] : preTokenize(chars))
-            appendPiece(encoding, chars, begin, end);
-        return encoding;
-    }
-
-    Encoding encodePair(const std::string &first, const std::string &second, bool addSpecialTokens) const override
-    {
-        Encoding encoding = encode(first, addSpecialTokens);
-        const Encoding tail = encode(second, addSpecialTokens);
-        encoding.ids.insert(encoding.ids.end(), tail.ids.begin(), tail.ids.end());
-        encoding.tokens.insert(encoding.tokens.end(), tail.tokens.begin(), tail.tokens.end());
-        encoding.offsets.insert(encoding.offsets.end(), tail.offsets.begin(), tail.offsets.end());
-        encoding.typeIds.insert(encoding.typeIds.end(), tail.ids.size(), 1);
-        encoding.specialTokens.insert(encoding.specialTokens.end(), tail.specialTokens.begin(),
-                                      tail.specialTokens.end());
-        return encoding;
-    }
-
-    std::string decode(const std::vector<int64_t> &ids, bool) const override
-    {
-        std::string bytes;
-        for (int64_t id : ids)
-            for (char32_t c : decodeUtf8(idToToken(id))) {
-                const auto it = m_unicodeToByte.find(c);
-                if (it != m_unicodeToByte.end())
-                    bytes.push_back(char(it->second));
-                else
-                    bytes += utf8Of(c);
-            }
-        return lossyUtf8(bytes);
-    }
-
-private:
-    // GPT-2's pattern, 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+,
-    // matched by hand (alternatives in order, as the regex engine tries them).
-    static std::vector<std::pair<size_t, size_t>> preTokenize(const std::u32string &s)
-    {
-        std::vector<std::pair<size_t, size_t>> pieces;
-        const size_t n = s.size();
-        auto other = [](char32_t c) { return !isWhiteSpace(c) && !isLetter(c) && !isNumber(c); };
-        size_t i = 0;
-        while (i < n) {
-            const char32_t c = s[i];
-            if (c == '\'' && i + 1 < n) {
-                static const std::u32string suffixes[] = {U"s", U"t", U"re", U"ve", U"m", U"ll", U"d"};
-                bool matched = false;
-                for (const std::u32string &suffix : suffixes)
-                    if (s.compare(i + 1, suffix.size(), suffix) == 0) {
-                        pieces.emplace_back(i, i + 1 + suffix.size());
-                        i += 1 + suffix.size();
-                        matched = true;
-                        break;
-                    }
-                if (matched)
-                    continue;
-            }
-            const size_t body = (c == ' ' && i + 1 < n) ? i + 1 : i;
-            bool matched = false;
-            for (auto predicate : {+[](char32_t x) { return isLetter(x); }, +[](char32_t x) { return isNumber(x); }}) {
-                if (body < n && predicate(s[body])) {
-                    size_t end = body;
-                    while (end < n && predicate(s[end]))
-                        ++end;
-                    pieces.emplace_back(i, end);
-                    i = end;
-                    matched = true;
-                    break;
-                }
-            }
-            if (matched)
-                continue;
-            if (body < n && other(s[body])) {
-                size_t end = body;
-                while (end < n && other(s[end]))
-                    ++end;
-                pieces.emplace_back(i, end);
-                i = end;
-                continue;
-            }
-            if (isWhiteSpace(c)) {
-                size_t end = i;
-                while (end < n && isWhiteSpace(s[end]))
-                    ++end;
-                // \s+(?!\S): leave the last space to the next word when a non-space follows.
-                if (end < n && end - i >= 2)
-                    --end;
-                pieces.emplace_back(i, end);
-                i = end;
-                continue;
-            }
-            pieces.emplace_back(i, i + 1); // unreachable for valid text; keeps progress guaranteed
-            ++i;
-        }
-        return pieces;
-    }
-
-    std::vector<std::u32string> bpe(const std::u32string &word) const
-    {
-        std::vector<std::u32string> symbols;
-        for (char32_t c : word)
-            symbols.emplace_back(1, c);
-        while (symbols.size() > 1) {
-            int bestRank = INT_MAX;
-            size_t bestAt = 0;
-            for (size_t i = 0; i + 1 < symbols.size(); ++i) {
-                const auto it = m_ranks.find(encodeUtf8(symbols[i]) + ' ' + encodeUtf8(symbols[i + 1]));
-                if (it != m_ranks.end() && it->second < bestRank) {
-                    bestRank = it->second;
-                    bestAt = i;
-                }
-            }
-            if (bestRank == INT_MAX)
-                break;
-            const std::u32string left = symbols[bestAt];
-            const std::u32string right = symbols[bestAt + 1];
-            std::vector<std::u32string> merged;
-            for (size_t i = 0; i < symbols.size(); ++i) {
-                if (i + 1 < symbols.size() && symbols[i] == left && symbols[i + 1] == right) {
-                    merged.push_back(left + right);
-                    ++i;
-                } else {
-                    merged.push_back(symbols[i]);
-                }
-            }
-            symbols.swap(merged);
-        }
-        return symbols;
-    }
-
-    void appendPiece(Encoding &encoding, const std::u32string &chars, size_t begin, size_t end) const
-    {
-        const auto &table = byteToUnicode();
-        std::u32string mapped;
-        std::vector<int64_t> byteToChar;
-        for (size_t i = begin; i < end; ++i)
-            for (unsigned char byte : utf8Of(chars[i])) {
-                mapped.push_back(table[byte]);
-                byteToChar.push_back(int64_t(i));
-            }
-        std::vector<std::u32string> symbols;
-        {
-            std::lock_guard<std::mutex> lock(m_cacheMutex);
-            const auto cached = m_cache.find(mapped);
-            if (cached != m_cache.end())
-                symbols = cached->second;
-        }
-        if (symbols.empty()) {
-            symbols = bpe(mapped);
-            std::lock_guard<std::mutex> lock(m_cacheMutex);
-            if (m_cache.size() < 100000)
-                m_cache.emplace(mapped, symbols);
-        }
-        size_t position = 0;
-        for (const std::u32string &symbol : symbols) {
-            const std::string token = encodeUtf8(symbol);
-            const auto it = m_ids.find(token);
-            if (it == m_ids.end())
-                throw Error("the vocabulary has no token \"" + token + "\" (merges and vocabulary disagree)", m_source);
-            encoding.ids.push_back(it->second);
-            encoding.tokens.push_back(token);
-            encoding.offsets.emplace_back(byteToChar[position], byteToChar[position + symbol.size() - 1] + 1);
-            encoding.typeIds.push_back(0);
-            encoding.specialTokens.push_back(false);
-            position += symbol.size();
-        }
-    }
-
-    std::unordered_map<std::string, int64_t> m_ids;
-    std::vector<std::string> m_tokens;
-    std::unordered_map<std::string, int> m_ranks;
-    std::unordered_map<char32_t, uint8_t> m_unicodeToByte;
-    std::string m_source;
-    mutable std::mutex m_cacheMutex;
-    mutable std::map<std::u32string, std::vector<std::u32string>> m_cache;
-};
-
 std::vector<std::string> readVocabularyLines(const std::string &path)
 {
     const std::string text = readFile(path, kMaxTokenizerFileBytes);
@@ -694,9 +441,17 @@ std::unordered_map<std::string, int64_t> parseVocabularyMap(const nlohmann::json
 
 std::unique_ptr<Tokenizer> loadByteLevelFiles(const std::string &vocabularyPath, const std::string &mergesPath)
 {
-    auto ids = parseVocabularyMap(readJson(vocabularyPath), vocabularyPath);
-    auto merges = parseMerges(readVocabularyLines(mergesPath), mergesPath);
-    return std::make_unique<ByteLevelBpeTokenizer>(std::move(ids), std::move(merges), vocabularyPath);
+    // GPT-2's files: the ByteLevel pre-tokenizer with GPT-2's regex and the ByteLevel decoder, no
+    // special tokens added (as GPT2TokenizerFast's own tokenizer.json).
+    detail::tok::BpeSettings settings;
+    settings.vocabulary = parseVocabularyMap(readJson(vocabularyPath), vocabularyPath);
+    settings.merges = parseMerges(readVocabularyLines(mergesPath), mergesPath);
+    detail::tok::PipelineParts parts;
+    parts.model = detail::tok::makeBpeModel(std::move(settings), vocabularyPath);
+    parts.preTokenizer = detail::tok::gpt2PreTokenizer();
+    parts.decoder = detail::tok::byteLevelDecoder();
+    parts.source = vocabularyPath;
+    return detail::tok::makePipelineTokenizer(std::move(parts));
 }
 
 std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &path)
@@ -738,30 +493,10 @@ std::unique_ptr<Tokenizer> loadTokenizerJson(const std::string &path)
         }
         return std::make_unique<WordPieceTokenizer>(std::move(tokens), config, path);
     }
-    if (type == "BPE") {
-        auto ids = parseVocabularyMap(model.value("vocab", nlohmann::json()), path);
-        std::vector<std::pair<std::string, std::string>> merges;
-        const nlohmann::json list = model.value("merges", nlohmann::json::array());
-        for (const auto &merge : list) {
-            if (merge.is_string()) {
-                const std::string text = merge.get<std::string>();
-                const size_t space = text.find(' ');
-                if (space == std::string::npos)
-                    throw Error("merge \"" + text + "\" is not two symbols", path, "model.merges");
-                merges.emplace_back(text.substr(0, space), text.substr(space + 1));
-            } else if (merge.is_array() && merge.size() == 2 && merge[0].is_string() && merge[1].is_string()) {
-                merges.emplace_back(merge[0].get<std::string>(), merge[1].get<std::string>());
-            } else {
-                throw Error("a merge must be \"a b\" or [\"a\", \"b\"]", path, "model.merges");
-            }
-        }
-        const nlohmann::json pre = root.value("pre_tokenizer", nlohmann::json());
-        if (!pre.is_object() || pre.value("type", "") != "ByteLevel")
-            throw Error("only byte-level BPE (GPT-2 style) is supported; this file's pre_tokenizer is " + pre.dump(),
-                        path);
-        return std::make_unique<ByteLevelBpeTokenizer>(std::move(ids), std::move(merges), path);
-    }
-    throw Error("model type \"" + type + "\" is not supported (WordPiece and byte-level BPE are)", path, "model.type");
+    if (type == "BPE" || type == "Unigram")
+        return detail::tok::loadPipelineJson(root, path);
+    throw Error("model type \"" + type + "\" is not supported (supported: WordPiece, BPE, Unigram)", path,
+                "model.type");
 }
 
 } // namespace

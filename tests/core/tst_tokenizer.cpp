@@ -217,10 +217,10 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, loadTokenizer(write("nounk.txt", "[CLS]\n[SEP]\nhello\n")));
         QVERIFY_THROWS_EXCEPTION(Error, loadTokenizer(write("latin1.txt", "[UNK]\n[CLS]\n[SEP]\ncaf\xe9\n")));
         try {
-            loadTokenizer(write("tokenizer.json", "{\"model\": {\"type\": \"Unigram\"}}"));
-            QFAIL("a Unigram tokenizer was accepted");
+            loadTokenizer(write("tokenizer.json", "{\"model\": {\"type\": \"WordLevel\"}}"));
+            QFAIL("a WordLevel tokenizer was accepted");
         } catch (const Error &e) {
-            QVERIFY(QString(e.what()).contains("Unigram") && QString(e.what()).contains("model.type"));
+            QVERIFY(QString(e.what()).contains("WordLevel") && QString(e.what()).contains("model.type"));
         }
         QVERIFY_THROWS_EXCEPTION(Error, loadTokenizer(write("broken.json", "{\"model\": ")));
         // Found by fuzzing: a number where the unknown token's name belongs escaped as the JSON

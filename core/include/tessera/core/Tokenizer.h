@@ -5,8 +5,13 @@
 //   lower-casing and accent stripping after NFD when uncased, punctuation splitting, words
 //   over max_input_chars_per_word characters to [UNK], [CLS] A [SEP] (B [SEP]) with
 //   token_type_ids.
-// - Byte-level BPE as GPT-2: the GPT-2 pre-tokenisation pattern, the byte-to-unicode map,
-//   merges by rank; no special tokens added.
+// - BPE from tokenizer.json with its normalizer, pre-tokenizer, post-processor and decoder:
+//   byte-level BPE (GPT-2 from vocab.json + merges.txt, Llama-3, Qwen, RoBERTa: Split regexes,
+//   ignore_merges, NFC, TemplateProcessing / RobertaProcessing) and SentencePiece-style BPE
+//   (Llama-2: "▁" for spaces, <0xNN> byte fallback, fused unknowns); added tokens such as
+//   <|im_start|> are matched in the text before anything else.
+// - Unigram from tokenizer.json (T5, XLM-R: SentencePiece's Precompiled normalizer, Metaspace,
+//   the best-scoring segmentation).
 // Offsets are [start, end) in Unicode code points of the input text; special tokens get
 // (0, 0). Encoding is const and thread-safe. Text must be valid UTF-8 (else tessera::Error).
 
@@ -28,11 +33,15 @@ struct Encoding {
 
 class Tokenizer {
 public:
-    enum class Kind { WordPiece, ByteLevelBpe };
+    // ByteLevelBpe: tokens spell UTF-8 bytes in GPT-2's alphabet ("Ġthe"); SentencePieceBpe:
+    // tokens are text with "▁" for spaces and <0xNN> for bytes; Unigram: SentencePiece pieces
+    // ("▁the"). Decode a token to read it.
+    enum class Kind { WordPiece, ByteLevelBpe, SentencePieceBpe, Unigram };
 
     virtual ~Tokenizer() = default;
     virtual Kind kind() const = 0;
-    virtual std::string description() const = 0; // "WordPiece, 28996 tokens, cased"
+    // "WordPiece, 28996 tokens, cased", "SentencePiece BPE, 32000 tokens, byte fallback"
+    virtual std::string description() const = 0;
 
     virtual Encoding encode(const std::string &text, bool addSpecialTokens = true) const = 0;
     // A sentence pair: [CLS] a [SEP] b [SEP] with type ids 0 then 1 for WordPiece; the two
