@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Render the chat templates in tests/data/chat/*.jinja with transformers itself.
+
+Writes one JSON (argument 1, default chat_reference.json) that tests/core/tst_chattemplate.cpp
+compares with Tessera's own renderer byte for byte. Every case renders through a
+PreTrainedTokenizerFast's apply_chat_template(tokenize=False), the way users call it; where
+that path is missing it falls back to transformers.utils.chat_template_utils.
+Needs transformers and tokenizers; no network, no model download.
+"""
+import json
+import os
+import sys
+
+import transformers
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHAT = os.path.join(HERE, "..", "..", "tests", "data", "chat")
+
+SPECIAL = {
+    "llama3": {"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"},
+    "llama3_1": {"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"},
+    "qwen2_5": {"bos_token": "<|endoftext|>", "eos_token": "<|im_end|>"},
+    "qwen3": {"bos_token": "<|endoftext|>", "eos_token": "<|im_end|>"},
+    "gemma3": {"bos_token": "<bos>", "eos_token": "<eos>"},
+    "mistral": {"bos_token": "<s>", "eos_token": "</s>"},
+    "smollm2": {"bos_token": "<|im_start|>", "eos_token": "<|im_end|>"},
+    "features": {"bos_token": "<s>", "eos_token": "</s>"},
+}
+
+CONVERSATIONS = {
+    "system_user": [
+        {"role": "system", "content": "You are a terse assistant."},
+        {"role": "user", "content": "Hello! How are you?"},
+    ],
+    "user_only": [{"role": "user", "content": "What is 2+2?"}],
+    "multi_turn": [
+        {"role": "user", "content": "Name a prime number."},
+        {"role": "assistant", "content": "7"},
+        {"role": "user", "content": "  And an even one?  \n"},
+    ],
+    "system_multi_turn": [
+        {"role": "system", "content": "  Answer in one word.\n"},
+        {"role": "user", "content": "Colour of the sky?"},
+        {"role": "assistant", "content": "Blue."},
+        {"role": "user", "content": "And grass?"},
+        {"role": "assistant", "content": "Green."},
+    ],
+    "korean": [
+        {"role": "system", "content": "당신은 친절한 도우미입니다."},
+        {"role": "user", "content": "안녕하세요? 트랜스포머의 어텐션을 설명해 주세요."},
+        {"role": "assistant", "content": "어텐션은 각 토큰이 다른 토큰을 얼마나 볼지 정하는 가중치입니다.\n"},
+        {"role": "user", "content": "고마워요! 예를 들어 주세요?"},
+    ],
+    "thinking": [
+        {"role": "user", "content": "Is 9 prime?"},
+        {"role": "assistant", "content": "<think>\n9 = 3 * 3.\n</think>\n\nNo."},
+        {"role": "user", "content": "Is 11?"},
+        {"role": "assistant", "content": "<think>\nNo divisor up to 3.\n</think>\n\nYes, 11 is prime."},
+    ],
+    "tool_turn": [
+        {"role": "user", "content": "Weather in Seoul?"},
+        {"role": "assistant", "content": "Let me check."},
+        {"role": "tool", "content": "{\"temp\": 21}"},
+        {"role": "tool", "content": "sunny"},
+        {"role": "user", "content": "Thanks"},
+    ],
+    "bad_order": [
+        {"role": "user", "content": "one"},
+        {"role": "user", "content": "two"},
+    ],
+}
+
+# Extra template variables for a few cases, as transformers passes **kwargs through.
+EXTRA = {("qwen3", "thinking_off"): {"enable_thinking": False}}
+
+
+def make_tokenizer(special):
+    from tokenizers import Tokenizer, models
+
+    vocab = {"[UNK]": 0}
+    for token in special.values():
+        vocab.setdefault(token, len(vocab))
+    backend = Tokenizer(models.WordLevel(vocab=vocab, unk_token="[UNK]"))
+    return transformers.PreTrainedTokenizerFast(tokenizer_object=backend, unk_token="[UNK]", **special)
+
+
+def render(tokenizer, special, template, messages, agp, extra):
+    if tokenizer is not None:
+        return tokenizer.apply_chat_template(
+            messages, chat_template=template, tokenize=False, add_generation_prompt=agp, **extra
+        )
+    from transformers.utils.chat_template_utils import render_jinja_template
+
+    rendered, _ = render_jinja_template(
+        conversations=[messages], chat_template=template, add_generation_prompt=agp, **special, **extra
+    )
+    return rendered[0]
+
+
+def main():
+    out_path = sys.argv[1] if len(sys.argv) > 1 else "chat_reference.json"
+    import jinja2
+
+    cases = []
+    paths = []
+    for name in SPECIAL:
+        with open(os.path.join(CHAT, name + ".jinja"), encoding="utf-8") as f:
+            template = f.read()
+        special = SPECIAL[name]
+        try:
+            tokenizer = make_tokenizer(special)
+            path = "apply_chat_template"
+        except Exception as e:  # noqa: BLE001 - recorded, then the fallback renders
+            print("tokenizer for", name, "failed:", repr(e))
+            tokenizer, path = None, "render_jinja_template"
+        paths.append(path)
+        conversations = list(CONVERSATIONS.items())
+        if name == "qwen3":
+            conversations.append(("thinking_off", CONVERSATIONS["user_only"]))
+        for conv_name, messages in conversations:
+            extra = EXTRA.get((name, conv_name), {})
+            for agp in (False, True):
+                case = {
+                    "template": name,
+                    "conversation": conv_name,
+                    "messages": messages,
+                    "add_generation_prompt": agp,
+                    "variables": extra,
+                    "special_tokens": special,
+                }
+                try:
+                    case["output"] = render(tokenizer, special, template, messages, agp, extra)
+                except Exception as e:  # noqa: BLE001 - an error is an expected result too
+                    case["error"] = str(e)
+                    case["error_type"] = type(e).__name__
+                cases.append(case)
+    result = {
+        "transformers": transformers.__version__,
+        "jinja2": jinja2.__version__,
+        "rendered_with": sorted(set(paths)),
+        "cases": cases,
+    }
+    with open(out_path, "w", encoding="utf-8") as f:
+        json.dump(result, f, ensure_ascii=False, indent=1)
+    print(len(cases), "cases;", sum("error" in c for c in cases), "errors ->", out_path)
+
+
+if __name__ == "__main__":
+    main()
