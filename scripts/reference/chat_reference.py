@@ -11,7 +11,10 @@ import json
 import os
 import sys
 
-import transformers
+try:
+    import transformers
+except ImportError:  # the mirror below renders with jinja2 alone
+    transformers = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHAT = os.path.join(HERE, "..", "..", "tests", "data", "chat")
@@ -74,6 +77,31 @@ CONVERSATIONS = {
 EXTRA = {("qwen3", "thinking_off"): {"enable_thinking": False}}
 
 
+def mirror_environment():
+    """jinja2 set up the way transformers.utils.chat_template_utils._compile_jinja_template
+    does (4.4x-5.x): immutable sandbox, trim_blocks, lstrip_blocks, loopcontrols, its own
+    tojson (no HTML escaping, ensure_ascii=False), raise_exception and strftime_now. Used
+    only where transformers itself cannot be imported; the JSON says which one rendered."""
+    import jinja2
+    from datetime import datetime
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def raise_exception(message):
+        raise jinja2.exceptions.TemplateError(message)
+
+    def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
+        return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+    def strftime_now(format):
+        return datetime.now().strftime(format)
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.loopcontrols"])
+    env.filters["tojson"] = tojson
+    env.globals["raise_exception"] = raise_exception
+    env.globals["strftime_now"] = strftime_now
+    return env
+
+
 def make_tokenizer(special):
     from tokenizers import Tokenizer, models
 
@@ -85,6 +113,9 @@ def make_tokenizer(special):
 
 
 def render(tokenizer, special, template, messages, agp, extra):
+    if transformers is None:
+        compiled = mirror_environment().from_string(template)
+        return compiled.render(messages=messages, add_generation_prompt=agp, tools=None, **special, **extra)
     if tokenizer is not None:
         return tokenizer.apply_chat_template(
             messages, chat_template=template, tokenize=False, add_generation_prompt=agp, **extra
@@ -108,8 +139,8 @@ def main():
             template = f.read()
         special = SPECIAL[name]
         try:
-            tokenizer = make_tokenizer(special)
-            path = "apply_chat_template"
+            tokenizer = make_tokenizer(special) if transformers else None
+            path = "apply_chat_template" if transformers else "jinja2 mirror of transformers' environment"
         except Exception as e:  # noqa: BLE001 - recorded, then the fallback renders
             print("tokenizer for", name, "failed:", repr(e))
             tokenizer, path = None, "render_jinja_template"
@@ -135,7 +166,7 @@ def main():
                     case["error_type"] = type(e).__name__
                 cases.append(case)
     result = {
-        "transformers": transformers.__version__,
+        "transformers": transformers.__version__ if transformers else None,
         "jinja2": jinja2.__version__,
         "rendered_with": sorted(set(paths)),
         "cases": cases,
