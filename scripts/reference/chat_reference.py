@@ -73,6 +73,65 @@ CONVERSATIONS = {
     ],
 }
 
+# Short templates for the corners of the language: whitespace control, Python semantics of
+# values and operators, scoping. Each renders with the system_user conversation. The last
+# ones are malformed or outside the subset and must fail (the C++ test checks that its
+# error has a line and column; the message differs from Jinja's own).
+SNIPPETS = [
+    "  {% if true %}\n  yes\n  {% endif %}\n",
+    "a {%- if true -%} b {%- endif -%} c",
+    "line1\n    {{ 'x' }}\n  {# comment #}\nline3",
+    "{%+ if true %}  kept{% endif +%}\nnext",
+    "{% for x in [1,2,3] %}\n{{ x }}\n{% endfor %}\n",
+    "{{ messages|tojson }}|{{ messages[0] }}",
+    "{{ 'it\\'s' }} {{ [\"it's\"] }} {{ ['a\"b'] }} {{ ['tab\\there'] }}",
+    "{{ 0.1 + 0.2 }} {{ 10 / 4 }} {{ 2 ** 10 }} {{ 1 / 3 }} {{ 100000000000000000.0 }} {{ 0.00001 }} {{ 1.5 * 2 }}",
+    "{% set x = 'a' %}{% if true %}{% set x = 'b' %}{% endif %}{{ x }}",
+    "{% set x = 1 %}{% for i in [1] %}{% set x = 2 %}{{ x }}{% endfor %}{{ x }}",
+    "{{ 'abc'[::-1] }} {{ 'héllo'[1:3] }} {{ [1,2,3,4][1:-1] }} {{ [1,2,3][5:] }} {{ [1,2,3,4,5][::2] }} {{ [1,2,3,4,5][-2::-2] }}",
+    "{{ '  a  b  '.split() }} {{ 'a,b,,c'.split(',') }} {{ 'a b c'.split(' ', 1) }} {{ ' x y '.split(none, 1) }}",
+    "{{ {'b': 1, 'a': 2}|items|list }} {{ {'a': 1}.get('z', 'dft') }} {{ {'a': 1}.keys()|list }}",
+    "{{ [1, 'a', none] | join('-') }} {{ ('a', 'b')|join }}",
+    "{% for a, b in [[1, 2], [3, 4]] %}{{ a }}{{ b }}{% endfor %}",
+    "{{ 'x' ~ 1 ~ 2.0 ~ true }}",
+    "{% if messages[0].content is string and messages[0]['role'] in ['user', 'system'] %}ok{% endif %}",
+    "{{ 'Hello World'.startswith(('Hi', 'Hello')) }} {{ 'Hello'.endswith('lo') }}",
+    "{{ -3 // 2 }} {{ -3 % 2 }} {{ 3.5 // 2 }} {{ -3.5 % 2 }} {{ 7 % -3 }}",
+    "{{ [3,1,2]|first }} {{ 'abc'|last }} [{{ []|first }}]",
+    "  {{- ' a ' -}}  \n  {{ 'b' }}\n",
+    "{% if true %}\r\nx\r\n{% endif %}\r\n",
+    "{{ bos_token + messages[0]['content'] + eos_token }}",
+    "x\n\n",
+    "{# c #}\n  {%- for m in messages %}{{ m.role }}{% endfor -%}\n\n end",
+    "{{ 'a' if false }}|{{ none is not none }}|{{ not none }}|{{ 1 if 0 else 2 if 0 else 3 }}",
+    "{{ 'abc' in ['abc'] }} {{ 'b' in {'b': 1} }} {{ 'z' not in 'abc' }}",
+    "{{ 5 is divisibleby 5 }} {{ 7 is odd }} {{ 'ABC' is upper }} {{ x|default('d') }} {{ none|default('d') }} {{ none|default('d', true) }}",
+    "text {% if true %}inline{% endif %} end\n   {% set a = 1 %}after",
+    "{{ messages|tojson(indent=2) }}",
+    "{{ \"{{ not a tag }}\" }} {{ {'a': {'b': 1}}['a']['b'] }}",
+    "{% for i in range(2) %}{% for j in range(2) %}{{ loop.index }}{{ i }}{% endfor %}{{ loop.revindex }}{% endfor %}",
+    "{{ loop is defined }} {{ messages[5] is defined }} {{ messages[0].nope is defined }}",
+    "{{ (1, 2) }} {{ ('a',) }} {{ (1, 2)|list }} {{ ((1, 'x'),) }} {{ {'k': 'v'}|items|first }}",
+    "{% set ns = namespace(items=[]) %}{% for m in messages %}{% set ns.items = ns.items + [m.role] %}{% endfor %}{{ ns.items }}",
+    "{{ {'a': [1, {'b': none}], 'c': \"d'e\"} }} {{ {'x': 1.0}|tojson }}",
+    "{% for m in messages %}{{ loop.previtem is defined }}{{ loop.nextitem.role if loop.nextitem is defined }}{% endfor %}",
+    "{% for x in [] %}a{% else %}empty{% endfor %} {% for x in [1, 2, 3] if x > 1 %}{{ loop.index }}:{{ x }}/{{ loop.length }} {% endfor %}",
+    "{{ ['b', 'a', 'c']|select('ne', 'a')|list }} {{ messages|selectattr('role', 'equalto', 'user')|list|length }} {{ messages|map(attribute='role')|join(',') }}",
+    "{{ '  x\n'|trim }}|{{ 'xxhixx'.strip('x') }}|{{ '\n\nhi'.lstrip('\n') }}|{{ 'A-b c'|title }}|{{ 'hELLO'|capitalize }}",
+    "{{ '한국어 텍스트'|length }} {{ '한국어'[1] }} {{ '한국어'|upper }} {{ '한국어' ~ '!' }}",
+    "{% if x %}never",
+    "{% foo %}",
+    "line one\nline two {{ x|wordwrap }}",
+    "{{ 'unclosed }}",
+    "{{ x ",
+    "{% endif %}",
+    "{% for x in y %}{% endif %}",
+    "{{ }}",
+    "{{ nothing.attr }}",
+    "{{ 1 + 'a' }}",
+    "{# never closed",
+]
+
 # Extra template variables for a few cases, as transformers passes **kwargs through.
 EXTRA = {("qwen3", "thinking_off"): {"enable_thinking": False}}
 
@@ -165,6 +224,18 @@ def main():
                     case["error"] = str(e)
                     case["error_type"] = type(e).__name__
                 cases.append(case)
+    env_special = SPECIAL["features"]
+    for index, snippet in enumerate(SNIPPETS):
+        messages = CONVERSATIONS["system_user"]
+        case = {"snippet": index, "source": snippet, "messages": messages, "add_generation_prompt": True,
+                "variables": {}, "special_tokens": env_special}
+        try:
+            tokenizer = make_tokenizer(env_special) if transformers else None
+            case["output"] = render(tokenizer, env_special, snippet, messages, True, {})
+        except Exception as e:  # noqa: BLE001 - the last snippets must fail
+            case["error"] = str(e)
+            case["error_type"] = type(e).__name__
+        cases.append(case)
     result = {
         "transformers": transformers.__version__ if transformers else None,
         "jinja2": jinja2.__version__,

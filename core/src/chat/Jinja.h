@@ -35,6 +35,7 @@ struct Value {
     bool b = false;
     int64_t i = 0;
     double f = 0;
+    bool tuple = false; // a List written as Python writes a tuple: (1, 2)
     std::string s; // the string, or for Undefined the name that was missing
     std::shared_ptr<List> list;
     std::shared_ptr<Dict> dict; // Dict and Namespace
@@ -45,6 +46,7 @@ struct Value {
     static Value real(double v);
     static Value string(std::string v);
     static Value makeList(List v);
+    static Value makeTuple(List v);
     static Value makeDict(Dict v);
     static Value undefined(std::string what);
 
@@ -100,10 +102,6 @@ struct Program {
 };
 std::unique_ptr<Program> parse(const std::string &source);
 
-// The variables a render sees, outermost first.
-struct Variables {
-    Dict values;
-};
 // Renders; throws TemplateError.
 std::string render(const Program &program, const Dict &variables);
 

@@ -215,8 +215,7 @@ public:
     Body parseTemplate()
     {
         std::string stoppedAt;
-        Body body = parseBody({}, stoppedAt);
-        return body;
+        return parseBody({}, stoppedAt, nullptr);
     }
 
 private:
@@ -271,15 +270,16 @@ private:
         return n;
     }
 
-    // Parses nodes until one of the end tags; stoppedAt gets the tag that ended it.
-    Body parseBody(const std::set<std::string> &ends, std::string &stoppedAt)
+    // Parses nodes until one of the end tags (the first is the closing one); stoppedAt gets
+    // the tag that ended it. opener is the tag that opened the block, for the error.
+    Body parseBody(const std::vector<std::string> &ends, std::string &stoppedAt, const Token *opener)
     {
         Body body;
         while (true) {
             const Token &t = peek();
             if (t.kind == Token::Kind::End) {
                 if (!ends.empty())
-                    fail(t, "unexpected end of template: '{% " + *ends.begin() + " %}' is missing");
+                    fail(*opener, "'{% " + opener->text + " %}' is never closed: '{% " + ends.front() + " %}' is missing");
                 return body;
             }
             if (t.kind == Token::Kind::Text) {
@@ -300,11 +300,14 @@ private:
                 const Token &tag = peek();
                 if (tag.kind != Token::Kind::Name)
                     fail(tag, "expected a tag name, found " + describe(tag));
-                if (ends.count(tag.text)) {
+                if (std::find(ends.begin(), ends.end(), tag.text) != ends.end()) {
                     stoppedAt = tag.text;
                     ++m_pos;
                     return body;
                 }
+                if (opener && (tag.text.compare(0, 3, "end") == 0 || tag.text == "elif" || tag.text == "else"))
+                    fail(tag, "found '{% " + tag.text + " %}' where the open '{% " + opener->text + " %}' needs '{% " +
+                                  ends.front() + " %}'");
                 body.push_back(parseStatement());
             }
         }
@@ -312,6 +315,7 @@ private:
 
     NodePtr parseStatement()
     {
+        const Depth depth(*this, peek());
         const Token &tag = next();
         const std::string &name = tag.text;
         if (name == "if")
@@ -329,10 +333,12 @@ private:
             auto n = at<Node>(tag, Node::Kind::Block);
             expectBlockEnd();
             std::string stopped;
-            n->body = parseBody({"endgeneration"}, stopped);
+            n->body = parseBody({"endgeneration"}, stopped, &tag);
             expectBlockEnd();
             return n;
         }
+        if (name.compare(0, 3, "end") == 0 || name == "elif" || name == "else")
+            fail(tag, "'{% " + name + " %}' has no open block to close or continue");
         if (kUnsupportedTags.count(name))
             fail(tag, "tag '" + name + "' is not supported", TemplateError::Kind::Unsupported);
         fail(tag, "unknown tag '" + name + "'");
@@ -345,13 +351,13 @@ private:
         while (true) {
             expectBlockEnd();
             std::string stopped;
-            Body body = parseBody({"endif", "elif", "else"}, stopped);
+            Body body = parseBody({"endif", "elif", "else"}, stopped, &tag);
             n->branches.emplace_back(std::move(condition), std::move(body));
             if (stopped == "endif")
                 break;
             if (stopped == "else") {
                 expectBlockEnd();
-                Body elseBody = parseBody({"endif"}, stopped);
+                Body elseBody = parseBody({"endif"}, stopped, &tag);
                 n->branches.emplace_back(nullptr, std::move(elseBody));
                 break;
             }
@@ -381,10 +387,10 @@ private:
             fail(peek(), "recursive loops are not supported", TemplateError::Kind::Unsupported);
         expectBlockEnd();
         std::string stopped;
-        n->body = parseBody({"endfor", "else"}, stopped);
+        n->body = parseBody({"endfor", "else"}, stopped, &tag);
         if (stopped == "else") {
             expectBlockEnd();
-            n->elseBody = parseBody({"endfor"}, stopped);
+            n->elseBody = parseBody({"endfor"}, stopped, &tag);
         }
         expectBlockEnd();
         return n;
@@ -413,8 +419,21 @@ private:
         return n;
     }
 
+    // Bounds recursion, so that a hostile template fails instead of overflowing the stack.
+    struct Depth {
+        Parser &p;
+        Depth(Parser &parser, const Token &at) : p(parser)
+        {
+            if (++p.m_depth > kMaxDepth)
+                p.fail(at, "the template nests deeper than " + std::to_string(kMaxDepth) + " levels",
+                       TemplateError::Kind::Unsupported);
+        }
+        ~Depth() { --p.m_depth; }
+    };
+
     ExprPtr parseExpression()
     {
+        const Depth depth(*this, peek());
         ExprPtr e = parseOr();
         while (isName("if")) {
             auto c = at<Expr>(next(), Expr::Kind::Cond);
@@ -462,6 +481,7 @@ private:
     ExprPtr parseNot()
     {
         if (isName("not")) {
+            const Depth depth(*this, peek());
             auto e = at<Expr>(next(), Expr::Kind::Not);
             e->args.push_back(parseNot());
             return e;
@@ -530,6 +550,7 @@ private:
     ExprPtr parseUnary()
     {
         if (isOp("-") || isOp("+")) {
+            const Depth depth(*this, peek());
             const Token &op = next();
             ExprPtr operand = parseUnary();
             if (op.text == "+")
@@ -585,7 +606,8 @@ private:
                     ++m_pos;
                     return first;
                 }
-                auto tuple = at<Expr>(t, Expr::Kind::List); // a tuple behaves as a list here
+                auto tuple = at<Expr>(t, Expr::Kind::List); // a tuple is a list that prints as a tuple
+                tuple->literal = Value::boolean(true);
                 tuple->args.push_back(std::move(first));
                 while (isOp(",")) {
                     ++m_pos;
@@ -754,8 +776,10 @@ private:
         }
     }
 
+    static constexpr int kMaxDepth = 200;
     std::vector<Token> m_tokens;
     size_t m_pos = 0;
+    int m_depth = 0;
 };
 
 // Offsets were kept in column; turn them into line:column.

@@ -12,6 +12,7 @@ namespace {
 
 constexpr size_t kMaxOutput = size_t(64) << 20; // a runaway loop stops here instead of eating memory
 constexpr int64_t kMaxRange = 1000000;
+constexpr int64_t kMaxLoopSteps = 10000000; // nested loops that would run for hours stop here
 
 enum class Flow { Normal, Break, Continue };
 
@@ -95,10 +96,6 @@ List split(const std::string &s, const Value &sep, int64_t maxSplit)
             if (end == std::string::npos)
                 break;
             pos = s.find_first_not_of(kSpaces, end);
-        }
-        if (maxSplit >= 0 && !parts.empty()) { // the remainder keeps its trailing spaces stripped only at the end
-            std::string &last = parts.back().s;
-            last = strip(last, kSpaces, false, true);
         }
         return parts;
     }
@@ -254,6 +251,8 @@ private:
             return renderBody(n.elseBody);
         const int64_t length = static_cast<int64_t>(items.size());
         for (int64_t k = 0; k < length; ++k) {
+            if (++m_steps > kMaxLoopSteps)
+                fail(n.line, n.column, "the template ran more than ten million loop steps");
             Dict loop = {{"index0", Value::integer(k)},
                          {"index", Value::integer(k + 1)},
                          {"revindex0", Value::integer(length - k - 1)},
@@ -597,7 +596,7 @@ private:
             if (v.kind != Value::Kind::Dict) fail(e, "filter 'items' needs a mapping, not '" + typeName(v) + "'");
             List pairs;
             for (const auto &kv : *v.dict)
-                pairs.push_back(Value::makeList({Value::string(kv.first), kv.second}));
+                pairs.push_back(Value::makeTuple({Value::string(kv.first), kv.second}));
             return Value::makeList(std::move(pairs));
         }
         const List items = iterate(v, e);
@@ -707,7 +706,7 @@ private:
             if (name == "items" || name == "keys" || name == "values") {
                 List out;
                 for (const auto &kv : *object.dict)
-                    out.push_back(name == "items" ? Value::makeList({Value::string(kv.first), kv.second})
+                    out.push_back(name == "items" ? Value::makeTuple({Value::string(kv.first), kv.second})
                                   : name == "keys" ? Value::string(kv.first) : kv.second);
                 return Value::makeList(std::move(out));
             }
@@ -779,7 +778,7 @@ private:
             List list;
             for (const auto &a : e.args)
                 list.push_back(eval(*a));
-            return Value::makeList(std::move(list));
+            return e.literal.kind == Value::Kind::Bool ? Value::makeTuple(std::move(list)) : Value::makeList(std::move(list));
         }
         case Expr::Kind::Dict: {
             Dict dict;
@@ -855,6 +854,7 @@ private:
 
     std::vector<Dict> m_scopes;
     std::string m_out;
+    int64_t m_steps = 0;
 };
 
 } // namespace

@@ -52,6 +52,12 @@ Value Value::makeList(List x)
     v.list = std::make_shared<List>(std::move(x));
     return v;
 }
+Value Value::makeTuple(List x)
+{
+    Value v = makeList(std::move(x));
+    v.tuple = true;
+    return v;
+}
 Value Value::makeDict(Dict x)
 {
     Value v;
@@ -189,10 +195,10 @@ std::string toRepr(const Value &v)
     switch (v.kind) {
     case Value::Kind::String: return stringRepr(v.s);
     case Value::Kind::List: {
-        std::string out = "[";
+        std::string out = v.tuple ? "(" : "[";
         for (size_t k = 0; k < v.list->size(); ++k)
             out += (k ? ", " : "") + toRepr((*v.list)[k]);
-        return out + "]";
+        return out + (v.tuple ? (v.list->size() == 1 ? ",)" : ")") : "]");
     }
     case Value::Kind::Dict: {
         std::string out = "{";
