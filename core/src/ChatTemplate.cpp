@@ -140,7 +140,8 @@ ChatTemplate ChatTemplate::fromTokenizerConfig(const std::string &folderOrFile, 
             for (const auto &entry : value) {
                 if (!entry.is_object() || !entry.contains("name") || !entry["name"].is_string() ||
                     !entry.contains("template") || !entry["template"].is_string())
-                    throw Error("each entry of the list must be {\"name\": string, \"template\": string}", config, kKey);
+                    throw Error("each entry of the list must be {\"name\": string, \"template\": string}", config,
+                                kKey);
                 names.push_back(entry["name"].get<std::string>());
                 if (names.back() == wanted)
                     source = entry["template"].get<std::string>();

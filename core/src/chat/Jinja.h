@@ -36,7 +36,7 @@ struct Value {
     int64_t i = 0;
     double f = 0;
     bool tuple = false; // a List written as Python writes a tuple: (1, 2)
-    std::string s; // the string, or for Undefined the name that was missing
+    std::string s;      // the string, or for Undefined the name that was missing
     std::shared_ptr<List> list;
     std::shared_ptr<Dict> dict; // Dict and Namespace
 
@@ -67,13 +67,28 @@ using ExprPtr = std::unique_ptr<Expr>;
 
 struct Expr {
     enum class Kind {
-        Literal, Name, List, Dict, Attr, Index, Slice, Call, Filter, Test, Not, Neg, Binary, And, Or, Cond
+        Literal,
+        Name,
+        List,
+        Dict,
+        Attr,
+        Index,
+        Slice,
+        Call,
+        Filter,
+        Test,
+        Not,
+        Neg,
+        Binary,
+        And,
+        Or,
+        Cond
     };
     Kind kind;
     int line = 0, column = 0;
-    Value literal;          // Literal
-    std::string name;       // Name, Attr, Call (method or function), Filter, Test; Binary: operator
-    bool negated = false;   // Test: `is not`; Binary `not in`
+    Value literal;             // Literal
+    std::string name;          // Name, Attr, Call (method or function), Filter, Test; Binary: operator
+    bool negated = false;      // Test: `is not`; Binary `not in`
     std::vector<ExprPtr> args; // operands; for Attr/Index/Filter/Test/Call-on-object args[0] is the object
     std::vector<std::pair<std::string, ExprPtr>> kwargs;
     bool method = false; // Call: args[0] is the object the method is called on
@@ -87,13 +102,13 @@ struct Node {
     enum class Kind { Text, Output, If, For, Set, SetAttr, Break, Continue, Block };
     Kind kind;
     int line = 0, column = 0;
-    std::string text;                 // Text; Set/SetAttr: the variable; For: first target
-    std::string attr;                 // SetAttr: the attribute; For: second target (tuple unpacking)
-    ExprPtr expr;                     // Output, Set value, For iterable
-    ExprPtr filter;                   // For: `if` condition
+    std::string text;                               // Text; Set/SetAttr: the variable; For: first target
+    std::string attr;                               // SetAttr: the attribute; For: second target (tuple unpacking)
+    ExprPtr expr;                                   // Output, Set value, For iterable
+    ExprPtr filter;                                 // For: `if` condition
     std::vector<std::pair<ExprPtr, Body>> branches; // If: (condition, body); else has no condition
-    Body body;                        // For, Block
-    Body elseBody;                    // For
+    Body body;                                      // For, Block
+    Body elseBody;                                  // For
 };
 
 // A parsed template. parse() throws TemplateError.

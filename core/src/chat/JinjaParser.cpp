@@ -17,20 +17,29 @@ struct Token {
     size_t offset;
 };
 
-const std::set<std::string> kFilters = {"trim", "length", "count", "tojson", "upper", "lower", "default", "d",
-                                        "items", "first", "last", "join", "replace", "list", "string", "int",
-                                        "float", "capitalize", "title", "select", "reject", "selectattr",
-                                        "rejectattr", "map", "safe", "abs", "e", "escape"};
-const std::set<std::string> kTests = {"defined", "undefined", "none", "string", "number", "integer", "float",
-                                      "mapping", "iterable", "sequence", "boolean", "true", "false", "equalto",
-                                      "eq", "ne", "odd", "even", "divisibleby", "lower", "upper", "in", "gt",
-                                      "lt", "ge", "le", "sameas"};
-const std::set<std::string> kUnsupportedTags = {"macro", "call", "filter", "include", "import", "from", "extends",
-                                                "block", "raw", "with", "autoescape", "do", "endmacro"};
+const std::set<std::string> kFilters = {
+    "trim",   "length",     "count",      "tojson", "upper",  "lower", "default", "d",          "items", "first",
+    "last",   "join",       "replace",    "list",   "string", "int",   "float",   "capitalize", "title", "select",
+    "reject", "selectattr", "rejectattr", "map",    "safe",   "abs",   "e",       "escape"};
+const std::set<std::string> kTests = {
+    "defined",     "undefined", "none",  "string", "number",  "integer", "float", "mapping", "iterable",
+    "sequence",    "boolean",   "true",  "false",  "equalto", "eq",      "ne",    "odd",     "even",
+    "divisibleby", "lower",     "upper", "in",     "gt",      "lt",      "ge",    "le",      "sameas"};
+const std::set<std::string> kUnsupportedTags = {"macro", "call", "filter", "include",    "import", "from",    "extends",
+                                                "block", "raw",  "with",   "autoescape", "do",     "endmacro"};
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-bool isNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool isNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+bool isNameStart(char c)
+{
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_';
+}
+bool isNameChar(char c)
+{
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 class Lexer {
 public:
@@ -44,8 +53,8 @@ public:
             const size_t start = findTag(pos);
             std::string text = m_src.substr(pos, start - pos);
             if (stripNext) {
-                text.erase(0, std::find_if(text.begin(), text.end(), [](char c) { return !isSpace(c); }) -
-                                  text.begin());
+                text.erase(0,
+                           std::find_if(text.begin(), text.end(), [](char c) { return !isSpace(c); }) - text.begin());
                 stripNext = false;
             }
             if (start == m_src.size()) {
@@ -139,10 +148,12 @@ private:
                 pos = end;
             } else if (std::isdigit(static_cast<unsigned char>(c))) {
                 size_t end = pos;
-                while (end < m_src.size() && (std::isdigit(static_cast<unsigned char>(m_src[end])) || m_src[end] == '_'))
+                while (end < m_src.size() &&
+                       (std::isdigit(static_cast<unsigned char>(m_src[end])) || m_src[end] == '_'))
                     ++end;
                 bool real = false;
-                if (end + 1 < m_src.size() && m_src[end] == '.' && std::isdigit(static_cast<unsigned char>(m_src[end + 1]))) {
+                if (end + 1 < m_src.size() && m_src[end] == '.' &&
+                    std::isdigit(static_cast<unsigned char>(m_src[end + 1]))) {
                     real = true;
                     ++end;
                     while (end < m_src.size() && std::isdigit(static_cast<unsigned char>(m_src[end])))
@@ -156,7 +167,7 @@ private:
                 pos = lexString(pos);
             } else {
                 static const char *ops[] = {"//", "**", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<",
-                                            ">", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", "="};
+                                            ">",  "(",  ")",  "[",  "]",  "{",  "}", ",", ".", ":", "|", "="};
                 const char *match = nullptr;
                 for (const char *op : ops)
                     if (m_src.compare(pos, std::strlen(op), op) == 0) {
@@ -187,15 +198,33 @@ private:
             }
             const char e = m_src[++i];
             switch (e) {
-            case 'n': value += '\n'; break;
-            case 't': value += '\t'; break;
-            case 'r': value += '\r'; break;
-            case '0': value += '\0'; break;
-            case '\\': value += '\\'; break;
-            case '\'': value += '\''; break;
-            case '"': value += '"'; break;
-            case '\n': break;
-            default: value += '\\'; value += e; break;
+            case 'n':
+                value += '\n';
+                break;
+            case 't':
+                value += '\t';
+                break;
+            case 'r':
+                value += '\r';
+                break;
+            case '0':
+                value += '\0';
+                break;
+            case '\\':
+                value += '\\';
+                break;
+            case '\'':
+                value += '\'';
+                break;
+            case '"':
+                value += '"';
+                break;
+            case '\n':
+                break;
+            default:
+                value += '\\';
+                value += e;
+                break;
             }
         }
         if (i >= m_src.size())
@@ -229,18 +258,24 @@ private:
     {
         return peek(ahead).kind == Token::Kind::Name && peek(ahead).text == name;
     }
-    [[noreturn]] void fail(const Token &at, const std::string &message, TemplateError::Kind kind = TemplateError::Kind::Syntax) const
+    [[noreturn]] void fail(const Token &at, const std::string &message,
+                           TemplateError::Kind kind = TemplateError::Kind::Syntax) const
     {
         throw TemplateError{kind, 0, static_cast<int>(at.offset), message};
     }
     static std::string describe(const Token &t)
     {
         switch (t.kind) {
-        case Token::Kind::End: return "end of template";
-        case Token::Kind::VarEnd: return "'}}'";
-        case Token::Kind::BlockEnd: return "'%}'";
-        case Token::Kind::String: return "a string";
-        default: return "'" + t.text + "'";
+        case Token::Kind::End:
+            return "end of template";
+        case Token::Kind::VarEnd:
+            return "'}}'";
+        case Token::Kind::BlockEnd:
+            return "'%}'";
+        case Token::Kind::String:
+            return "a string";
+        default:
+            return "'" + t.text + "'";
         }
     }
     void expectOp(const char *op)
@@ -279,7 +314,8 @@ private:
             const Token &t = peek();
             if (t.kind == Token::Kind::End) {
                 if (!ends.empty())
-                    fail(*opener, "'{% " + opener->text + " %}' is never closed: '{% " + ends.front() + " %}' is missing");
+                    fail(*opener,
+                         "'{% " + opener->text + " %}' is never closed: '{% " + ends.front() + " %}' is missing");
                 return body;
             }
             if (t.kind == Token::Kind::Text) {
@@ -493,9 +529,8 @@ private:
         ExprPtr e = parseMath1();
         while (true) {
             const Token &op = peek();
-            if (op.kind == Token::Kind::Op &&
-                (op.text == "==" || op.text == "!=" || op.text == "<" || op.text == ">" || op.text == "<=" ||
-                 op.text == ">=")) {
+            if (op.kind == Token::Kind::Op && (op.text == "==" || op.text == "!=" || op.text == "<" || op.text == ">" ||
+                                               op.text == "<=" || op.text == ">=")) {
                 ++m_pos;
                 e = binary(op, Expr::Kind::Binary, std::move(e), parseMath1());
             } else if (isName("in")) {
@@ -592,8 +627,8 @@ private:
         case Token::Kind::Float: {
             auto e = at<Expr>(t, Expr::Kind::Literal);
             try {
-                e->literal = t.kind == Token::Kind::Int ? Value::integer(std::stoll(t.text))
-                                                        : Value::real(std::stod(t.text));
+                e->literal =
+                    t.kind == Token::Kind::Int ? Value::integer(std::stoll(t.text)) : Value::real(std::stod(t.text));
             } catch (const std::exception &) {
                 fail(t, "number '" + t.text + "' is out of range", TemplateError::Kind::Unsupported);
             }
@@ -643,7 +678,8 @@ private:
                 return dict;
             }
             break;
-        default: break;
+        default:
+            break;
         }
         fail(t, "expected an expression, found " + describe(t));
     }

@@ -12,22 +12,31 @@ namespace {
 
 constexpr size_t kMaxOutput = size_t(64) << 20; // a runaway loop stops here instead of eating memory
 constexpr int64_t kMaxRange = 1000000;
-constexpr int64_t kMaxLoopSteps = 10000000; // nested loops that would run for hours stop here
+constexpr int64_t kMaxLoopSteps = 1000000; // nested loops that would run for hours stop here
 
 enum class Flow { Normal, Break, Continue };
 
 std::string typeName(const Value &v)
 {
     switch (v.kind) {
-    case Value::Kind::Undefined: return "Undefined";
-    case Value::Kind::None: return "NoneType";
-    case Value::Kind::Bool: return "bool";
-    case Value::Kind::Int: return "int";
-    case Value::Kind::Float: return "float";
-    case Value::Kind::String: return "str";
-    case Value::Kind::List: return "list";
-    case Value::Kind::Dict: return "dict";
-    case Value::Kind::Namespace: return "Namespace";
+    case Value::Kind::Undefined:
+        return "Undefined";
+    case Value::Kind::None:
+        return "NoneType";
+    case Value::Kind::Bool:
+        return "bool";
+    case Value::Kind::Int:
+        return "int";
+    case Value::Kind::Float:
+        return "float";
+    case Value::Kind::String:
+        return "str";
+    case Value::Kind::List:
+        return "list";
+    case Value::Kind::Dict:
+        return "dict";
+    case Value::Kind::Namespace:
+        return "Namespace";
     }
     return "?";
 }
@@ -63,7 +72,8 @@ std::string strip(const std::string &s, const std::string &chars, bool left, boo
 std::string asciiCase(std::string s, bool upper)
 {
     for (char &c : s)
-        c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+        c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c))
+                                    : std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 
@@ -189,17 +199,27 @@ private:
     Flow renderNode(const Node &n)
     {
         switch (n.kind) {
-        case Node::Kind::Text: m_out += n.text; return Flow::Normal;
-        case Node::Kind::Output: m_out += toStr(eval(*n.expr)); return Flow::Normal;
-        case Node::Kind::Block: return renderBody(n.body);
-        case Node::Kind::Break: return Flow::Break;
-        case Node::Kind::Continue: return Flow::Continue;
-        case Node::Kind::Set: assign(n.text, eval(*n.expr)); return Flow::Normal;
+        case Node::Kind::Text:
+            m_out += n.text;
+            return Flow::Normal;
+        case Node::Kind::Output:
+            m_out += toStr(eval(*n.expr));
+            return Flow::Normal;
+        case Node::Kind::Block:
+            return renderBody(n.body);
+        case Node::Kind::Break:
+            return Flow::Break;
+        case Node::Kind::Continue:
+            return Flow::Continue;
+        case Node::Kind::Set:
+            assign(n.text, eval(*n.expr));
+            return Flow::Normal;
         case Node::Kind::SetAttr: {
             const Value target = lookup(n.text);
             if (target.kind != Value::Kind::Namespace)
-                fail(n.line, n.column, "cannot set attribute '" + n.attr + "' of '" + n.text + "' (" + typeName(target) +
-                                           "): only a namespace() takes attributes");
+                fail(n.line, n.column,
+                     "cannot set attribute '" + n.attr + "' of '" + n.text + "' (" + typeName(target) +
+                         "): only a namespace() takes attributes");
             Value v = eval(*n.expr);
             for (auto &kv : *target.dict)
                 if (kv.first == n.attr) {
@@ -214,7 +234,8 @@ private:
                 if (!branch.first || truthy(eval(*branch.first)))
                     return renderBody(branch.second);
             return Flow::Normal;
-        case Node::Kind::For: return renderFor(n);
+        case Node::Kind::For:
+            return renderFor(n);
         }
         return Flow::Normal;
     }
@@ -252,7 +273,7 @@ private:
         const int64_t length = static_cast<int64_t>(items.size());
         for (int64_t k = 0; k < length; ++k) {
             if (++m_steps > kMaxLoopSteps)
-                fail(n.line, n.column, "the template ran more than ten million loop steps");
+                fail(n.line, n.column, "the template ran more than a million loop steps");
             Dict loop = {{"index0", Value::integer(k)},
                          {"index", Value::integer(k + 1)},
                          {"revindex0", Value::integer(length - k - 1)},
@@ -280,8 +301,10 @@ private:
     static List iterate(const Value &v, const Expr &at)
     {
         switch (v.kind) {
-        case Value::Kind::Undefined: return {};
-        case Value::Kind::List: return *v.list;
+        case Value::Kind::Undefined:
+            return {};
+        case Value::Kind::List:
+            return *v.list;
         case Value::Kind::Dict: {
             List keys;
             for (const auto &kv : *v.dict)
@@ -294,11 +317,15 @@ private:
                 chars.push_back(Value::string(std::move(c)));
             return chars;
         }
-        default: fail(at, "'" + typeName(v) + "' object is not iterable");
+        default:
+            fail(at, "'" + typeName(v) + "' object is not iterable");
         }
     }
 
-    static double number(const Value &v) { return v.kind == Value::Kind::Float ? v.f : double(v.kind == Value::Kind::Bool ? v.b : v.i); }
+    static double number(const Value &v)
+    {
+        return v.kind == Value::Kind::Float ? v.f : double(v.kind == Value::Kind::Bool ? v.b : v.i);
+    }
     static int64_t whole(const Value &v) { return v.kind == Value::Kind::Bool ? v.b : v.i; }
 
     static Value arithmetic(const Expr &e, const Value &a, const Value &b)
@@ -316,17 +343,26 @@ private:
                 return Value::real(number(a) / number(b));
             if (real) {
                 const double x = number(a), y = number(b);
-                if (op == "+") return Value::real(x + y);
-                if (op == "-") return Value::real(x - y);
-                if (op == "*") return Value::real(x * y);
-                if (op == "//") return Value::real(std::floor(x / y));
-                if (op == "%") return Value::real(x - y * std::floor(x / y));
-                if (op == "**") return Value::real(std::pow(x, y));
+                if (op == "+")
+                    return Value::real(x + y);
+                if (op == "-")
+                    return Value::real(x - y);
+                if (op == "*")
+                    return Value::real(x * y);
+                if (op == "//")
+                    return Value::real(std::floor(x / y));
+                if (op == "%")
+                    return Value::real(x - y * std::floor(x / y));
+                if (op == "**")
+                    return Value::real(std::pow(x, y));
             } else {
                 const int64_t x = whole(a), y = whole(b);
-                if (op == "+") return Value::integer(x + y);
-                if (op == "-") return Value::integer(x - y);
-                if (op == "*") return Value::integer(x * y);
+                if (op == "+")
+                    return Value::integer(x + y);
+                if (op == "-")
+                    return Value::integer(x - y);
+                if (op == "*")
+                    return Value::integer(x * y);
                 if (op == "//" || op == "%") { // Python floors towards negative infinity
                     int64_t q = x / y;
                     if ((x % y != 0) && ((x < 0) != (y < 0)))
@@ -343,15 +379,21 @@ private:
                 }
             }
         }
-        if (op == "+" && a.kind == Value::Kind::String && b.kind == Value::Kind::String)
+        if (op == "+" && a.kind == Value::Kind::String && b.kind == Value::Kind::String) {
+            if (a.s.size() + b.s.size() > kMaxOutput)
+                fail(e, "the string would pass 64 MiB");
             return Value::string(a.s + b.s);
+        }
         if (op == "+" && a.kind == Value::Kind::List && b.kind == Value::Kind::List) {
+            if (a.list->size() + b.list->size() > kMaxOutput)
+                fail(e, "the list would pass 64 MiB items");
             List joined = *a.list;
             joined.insert(joined.end(), b.list->begin(), b.list->end());
             return Value::makeList(std::move(joined));
         }
         if (op == "*" && (a.kind == Value::Kind::String || a.kind == Value::Kind::List) && b.kind == Value::Kind::Int) {
-            if (b.i * int64_t(a.kind == Value::Kind::String ? a.s.size() : a.list->size()) > int64_t(kMaxOutput))
+            const int64_t size = int64_t(a.kind == Value::Kind::String ? a.s.size() : a.list->size());
+            if (size > 0 && b.i > int64_t(kMaxOutput) / size)
                 fail(e, "the repeated value would pass 64 MiB");
             if (a.kind == Value::Kind::String) {
                 std::string out;
@@ -372,7 +414,8 @@ private:
     static bool contains(const Expr &e, const Value &needle, const Value &hay)
     {
         switch (hay.kind) {
-        case Value::Kind::Undefined: return false;
+        case Value::Kind::Undefined:
+            return false;
         case Value::Kind::String:
             if (needle.kind != Value::Kind::String)
                 fail(e, "'in <string>' requires a string on the left, not '" + typeName(needle) + "'");
@@ -380,8 +423,10 @@ private:
         case Value::Kind::List:
             return std::any_of(hay.list->begin(), hay.list->end(), [&](const Value &x) { return equal(x, needle); });
         case Value::Kind::Dict:
-        case Value::Kind::Namespace: return needle.kind == Value::Kind::String && hay.find(needle.s);
-        default: fail(e, "argument of type '" + typeName(hay) + "' is not iterable");
+        case Value::Kind::Namespace:
+            return needle.kind == Value::Kind::String && hay.find(needle.s);
+        default:
+            fail(e, "argument of type '" + typeName(hay) + "' is not iterable");
         }
     }
 
@@ -399,9 +444,12 @@ private:
             order = a.s.compare(b.s);
         else
             fail(e, "'" + op + "' is not supported between '" + typeName(a) + "' and '" + typeName(b) + "'");
-        if (op == "<") return order < 0;
-        if (op == ">") return order > 0;
-        if (op == "<=") return order <= 0;
+        if (op == "<")
+            return order < 0;
+        if (op == ">")
+            return order > 0;
+        if (op == "<=")
+            return order <= 0;
         return order >= 0;
     }
 
@@ -449,7 +497,8 @@ private:
             std::vector<std::string> chars;
             if (object.kind == Value::Kind::String)
                 chars = codePoints(object.s);
-            const int64_t size = object.kind == Value::Kind::List ? int64_t(object.list->size()) : int64_t(chars.size());
+            const int64_t size =
+                object.kind == Value::Kind::List ? int64_t(object.list->size()) : int64_t(chars.size());
             int64_t k = whole(key);
             if (k < 0)
                 k += size;
@@ -507,21 +556,37 @@ private:
     bool test(const Expr &e, const std::string &name, const Value &v, const Args &a)
     {
         const Value arg = a.get(0, "value");
-        if (name == "defined") return !v.isUndefined();
-        if (name == "undefined") return v.isUndefined();
-        if (name == "none") return v.kind == Value::Kind::None;
-        if (name == "string") return v.kind == Value::Kind::String;
-        if (name == "number") return v.isNumber();
-        if (name == "integer") return v.kind == Value::Kind::Int;
-        if (name == "float") return v.kind == Value::Kind::Float;
-        if (name == "boolean") return v.kind == Value::Kind::Bool;
-        if (name == "true") return v.kind == Value::Kind::Bool && v.b;
-        if (name == "false") return v.kind == Value::Kind::Bool && !v.b;
-        if (name == "mapping") return v.kind == Value::Kind::Dict;
-        if (name == "iterable") return v.kind == Value::Kind::List || v.kind == Value::Kind::Dict || v.kind == Value::Kind::String || v.isUndefined();
-        if (name == "sequence") return v.kind == Value::Kind::List || v.kind == Value::Kind::Dict || v.kind == Value::Kind::String;
-        if (name == "lower") return v.kind == Value::Kind::String && asciiCase(v.s, false) == v.s;
-        if (name == "upper") return v.kind == Value::Kind::String && asciiCase(v.s, true) == v.s;
+        if (name == "defined")
+            return !v.isUndefined();
+        if (name == "undefined")
+            return v.isUndefined();
+        if (name == "none")
+            return v.kind == Value::Kind::None;
+        if (name == "string")
+            return v.kind == Value::Kind::String;
+        if (name == "number")
+            return v.isNumber();
+        if (name == "integer")
+            return v.kind == Value::Kind::Int;
+        if (name == "float")
+            return v.kind == Value::Kind::Float;
+        if (name == "boolean")
+            return v.kind == Value::Kind::Bool;
+        if (name == "true")
+            return v.kind == Value::Kind::Bool && v.b;
+        if (name == "false")
+            return v.kind == Value::Kind::Bool && !v.b;
+        if (name == "mapping")
+            return v.kind == Value::Kind::Dict;
+        if (name == "iterable")
+            return v.kind == Value::Kind::List || v.kind == Value::Kind::Dict || v.kind == Value::Kind::String ||
+                   v.isUndefined();
+        if (name == "sequence")
+            return v.kind == Value::Kind::List || v.kind == Value::Kind::Dict || v.kind == Value::Kind::String;
+        if (name == "lower")
+            return v.kind == Value::Kind::String && asciiCase(v.s, false) == v.s;
+        if (name == "upper")
+            return v.kind == Value::Kind::String && asciiCase(v.s, true) == v.s;
         if (name == "odd" || name == "even" || name == "divisibleby") {
             if (v.kind != Value::Kind::Int)
                 fail(e, "test '" + name + "' needs an integer, not '" + typeName(v) + "'");
@@ -531,9 +596,12 @@ private:
             return name == "odd" ? v.i % 2 != 0 : v.i % d == 0;
         }
         defined(arg, e);
-        if (name == "equalto" || name == "eq" || name == "sameas") return equal(v, arg);
-        if (name == "ne") return !equal(v, arg);
-        if (name == "in") return contains(e, v, arg);
+        if (name == "equalto" || name == "eq" || name == "sameas")
+            return equal(v, arg);
+        if (name == "ne")
+            return !equal(v, arg);
+        if (name == "in")
+            return contains(e, v, arg);
         Expr cmp;
         cmp.line = e.line;
         cmp.column = e.column;
@@ -551,21 +619,30 @@ private:
             return v;
         }
         if (name == "length" || name == "count") {
-            if (v.kind == Value::Kind::String) return Value::integer(int64_t(codePoints(v.s).size()));
-            if (v.kind == Value::Kind::List) return Value::integer(int64_t(v.list->size()));
-            if (v.kind == Value::Kind::Dict || v.kind == Value::Kind::Namespace) return Value::integer(int64_t(v.dict->size()));
-            if (v.isUndefined()) return Value::integer(0);
+            if (v.kind == Value::Kind::String)
+                return Value::integer(int64_t(codePoints(v.s).size()));
+            if (v.kind == Value::Kind::List)
+                return Value::integer(int64_t(v.list->size()));
+            if (v.kind == Value::Kind::Dict || v.kind == Value::Kind::Namespace)
+                return Value::integer(int64_t(v.dict->size()));
+            if (v.isUndefined())
+                return Value::integer(0);
             fail(e, "object of type '" + typeName(v) + "' has no length");
         }
-        if (name == "string") return Value::string(toStr(v));
-        if (name == "safe") return v;
+        if (name == "string")
+            return Value::string(toStr(v));
+        if (name == "safe")
+            return v;
         if (name == "trim") {
             const Value chars = a.get(0, "chars");
             return Value::string(strip(toStr(v), chars.kind == Value::Kind::String ? chars.s : kSpaces, true, true));
         }
-        if (name == "upper" || name == "lower") return Value::string(asciiCase(toStr(v), name == "upper"));
-        if (name == "capitalize") return Value::string(title(asciiCase(toStr(v), false), true));
-        if (name == "title") return Value::string(title(toStr(v), false));
+        if (name == "upper" || name == "lower")
+            return Value::string(asciiCase(toStr(v), name == "upper"));
+        if (name == "capitalize")
+            return Value::string(title(asciiCase(toStr(v), false), true));
+        if (name == "title")
+            return Value::string(title(toStr(v), false));
         if (name == "replace") {
             const Value count = a.get(2, "count");
             return Value::string(replaceAll(toStr(v), stringArg(e, a.get(0, "old"), "replace's old"),
@@ -580,29 +657,41 @@ private:
         }
         if (name == "int" || name == "float" || name == "abs") {
             if (name == "abs") {
-                if (!v.isNumber()) fail(e, "bad operand type for abs(): '" + typeName(v) + "'");
-                return v.kind == Value::Kind::Float ? Value::real(std::fabs(v.f)) : Value::integer(std::llabs(whole(v)));
+                if (!v.isNumber())
+                    fail(e, "bad operand type for abs(): '" + typeName(v) + "'");
+                return v.kind == Value::Kind::Float ? Value::real(std::fabs(v.f))
+                                                    : Value::integer(std::llabs(whole(v)));
             }
             double x = 0;
-            if (v.isNumber()) x = number(v);
-            else if (v.kind == Value::Kind::String) { try { x = std::stod(v.s); } catch (const std::exception &) {} }
+            if (v.isNumber())
+                x = number(v);
+            else if (v.kind == Value::Kind::String) {
+                try {
+                    x = std::stod(v.s);
+                } catch (const std::exception &) {
+                }
+            }
             return name == "int" ? Value::integer(int64_t(x)) : Value::real(x);
         }
         // The rest work on sequences.
         if (v.isUndefined() && name != "items")
             defined(v, *e.args[0]);
         if (name == "items") {
-            if (v.isUndefined()) return Value::makeList({});
-            if (v.kind != Value::Kind::Dict) fail(e, "filter 'items' needs a mapping, not '" + typeName(v) + "'");
+            if (v.isUndefined())
+                return Value::makeList({});
+            if (v.kind != Value::Kind::Dict)
+                fail(e, "filter 'items' needs a mapping, not '" + typeName(v) + "'");
             List pairs;
             for (const auto &kv : *v.dict)
                 pairs.push_back(Value::makeTuple({Value::string(kv.first), kv.second}));
             return Value::makeList(std::move(pairs));
         }
         const List items = iterate(v, e);
-        if (name == "list") return Value::makeList(items);
+        if (name == "list")
+            return Value::makeList(items);
         if (name == "first" || name == "last") {
-            if (items.empty()) return Value::undefined("no first or last item of an empty sequence");
+            if (items.empty())
+                return Value::undefined("no first or last item of an empty sequence");
             return name == "first" ? items.front() : items.back();
         }
         if (name == "join") {
@@ -610,7 +699,8 @@ private:
             const Value attribute = a.get(1, "attribute");
             std::string out;
             for (size_t k = 0; k < items.size(); ++k) {
-                if (k && sep.kind == Value::Kind::String) out += sep.s;
+                if (k && sep.kind == Value::Kind::String)
+                    out += sep.s;
                 out += toStr(attribute.kind == Value::Kind::String ? item(e, items[k], attribute) : items[k]);
             }
             return Value::string(out);
@@ -619,7 +709,10 @@ private:
             const Value attribute = a.get(99, "attribute");
             List out;
             for (const Value &x : items) {
-                if (attribute.kind == Value::Kind::String) { out.push_back(item(e, x, attribute)); continue; }
+                if (attribute.kind == Value::Kind::String) {
+                    out.push_back(item(e, x, attribute));
+                    continue;
+                }
                 const std::string f = stringArg(e, a.get(0, "filter"), "map's filter");
                 if (f == "map" || f == "select" || f == "reject" || f == "selectattr" || f == "rejectattr")
                     fail(e, "map('" + f + "') is not supported", TemplateError::Kind::Unsupported);
@@ -645,11 +738,12 @@ private:
                 passes = truthy(subject);
             else {
                 const std::string t = stringArg(e, testName, "the test name");
-                static const char *known[] = {"defined", "undefined", "none", "string", "number", "integer", "float",
-                                              "mapping", "iterable", "sequence", "boolean", "true", "false", "equalto",
-                                              "eq", "ne", "odd", "even", "divisibleby", "lower", "upper", "in",
-                                              "gt", "lt", "ge", "le", "sameas"};
-                if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return t == k; }) == std::end(known))
+                static const char *known[] = {
+                    "defined",     "undefined", "none",  "string", "number",  "integer", "float", "mapping", "iterable",
+                    "sequence",    "boolean",   "true",  "false",  "equalto", "eq",      "ne",    "odd",     "even",
+                    "divisibleby", "lower",     "upper", "in",     "gt",      "lt",      "ge",    "le",      "sameas"};
+                if (std::find_if(std::begin(known), std::end(known), [&](const char *k) { return t == k; }) ==
+                    std::end(known))
                     fail(e, "test '" + t + "' is not supported", TemplateError::Kind::Unsupported);
                 passes = test(e, t, subject, testArgs);
             }
@@ -674,7 +768,8 @@ private:
                 for (const Value &o : options) {
                     const std::string p = stringArg(e, o, name.c_str());
                     if (p.size() <= s.size() &&
-                        (name == "startswith" ? s.compare(0, p.size(), p) == 0 : s.compare(s.size() - p.size(), p.size(), p) == 0))
+                        (name == "startswith" ? s.compare(0, p.size(), p) == 0
+                                              : s.compare(s.size() - p.size(), p.size(), p) == 0))
                         return Value::boolean(true);
                 }
                 return Value::boolean(false);
@@ -683,12 +778,16 @@ private:
                 const Value maxSplit = a.get(1, "maxsplit");
                 return Value::makeList(split(s, a.get(0, "sep"), maxSplit.kind == Value::Kind::Int ? maxSplit.i : -1));
             }
-            if (name == "upper" || name == "lower") return Value::string(asciiCase(s, name == "upper"));
-            if (name == "title") return Value::string(title(s, false));
-            if (name == "capitalize") return Value::string(title(asciiCase(s, false), true));
+            if (name == "upper" || name == "lower")
+                return Value::string(asciiCase(s, name == "upper"));
+            if (name == "title")
+                return Value::string(title(s, false));
+            if (name == "capitalize")
+                return Value::string(title(asciiCase(s, false), true));
             if (name == "replace") {
                 const Value count = a.get(2, "count");
-                return Value::string(replaceAll(s, stringArg(e, arg, "replace's old"), stringArg(e, a.get(1, "new"), "replace's new"),
+                return Value::string(replaceAll(s, stringArg(e, arg, "replace's old"),
+                                                stringArg(e, a.get(1, "new"), "replace's new"),
                                                 count.kind == Value::Kind::Int ? count.i : -1));
             }
             if (name == "find") {
@@ -706,8 +805,9 @@ private:
             if (name == "items" || name == "keys" || name == "values") {
                 List out;
                 for (const auto &kv : *object.dict)
-                    out.push_back(name == "items" ? Value::makeTuple({Value::string(kv.first), kv.second})
-                                  : name == "keys" ? Value::string(kv.first) : kv.second);
+                    out.push_back(name == "items"  ? Value::makeTuple({Value::string(kv.first), kv.second})
+                                  : name == "keys" ? Value::string(kv.first)
+                                                   : kv.second);
                 return Value::makeList(std::move(out));
             }
             if (name == "get") {
@@ -717,7 +817,8 @@ private:
                 return found ? *found : fallback.isUndefined() ? Value::none() : fallback;
             }
         }
-        fail(e, "method '" + name + "' of '" + typeName(object) + "' is not supported", TemplateError::Kind::Unsupported);
+        fail(e, "method '" + name + "' of '" + typeName(object) + "' is not supported",
+             TemplateError::Kind::Unsupported);
     }
 
     Value call(const Expr &e)
@@ -772,20 +873,24 @@ private:
     Value eval(const Expr &e)
     {
         switch (e.kind) {
-        case Expr::Kind::Literal: return e.literal;
-        case Expr::Kind::Name: return lookup(e.name);
+        case Expr::Kind::Literal:
+            return e.literal;
+        case Expr::Kind::Name:
+            return lookup(e.name);
         case Expr::Kind::List: {
             List list;
             for (const auto &a : e.args)
                 list.push_back(eval(*a));
-            return e.literal.kind == Value::Kind::Bool ? Value::makeTuple(std::move(list)) : Value::makeList(std::move(list));
+            return e.literal.kind == Value::Kind::Bool ? Value::makeTuple(std::move(list))
+                                                       : Value::makeList(std::move(list));
         }
         case Expr::Kind::Dict: {
             Dict dict;
             for (size_t k = 0; k + 1 < e.args.size(); k += 2) {
                 const Value key = eval(*e.args[k]);
                 if (key.kind != Value::Kind::String)
-                    fail(*e.args[k], "dict keys must be strings here, not '" + typeName(key) + "'", TemplateError::Kind::Unsupported);
+                    fail(*e.args[k], "dict keys must be strings here, not '" + typeName(key) + "'",
+                         TemplateError::Kind::Unsupported);
                 Value value = eval(*e.args[k + 1]);
                 auto it = std::find_if(dict.begin(), dict.end(), [&](const auto &kv) { return kv.first == key.s; });
                 if (it != dict.end())
@@ -805,8 +910,10 @@ private:
             const Value object = eval(*e.args[0]);
             return item(e, object, eval(*e.args[1]));
         }
-        case Expr::Kind::Slice: return slice(e, eval(*e.args[0]));
-        case Expr::Kind::Call: return call(e);
+        case Expr::Kind::Slice:
+            return slice(e, eval(*e.args[0]));
+        case Expr::Kind::Call:
+            return call(e);
         case Expr::Kind::Filter: {
             const Value v = eval(*e.args[0]);
             return filter(e, e.name, v, evalArgs(e, 1));
@@ -815,11 +922,14 @@ private:
             const Value v = eval(*e.args[0]);
             return Value::boolean(test(e, e.name, v, evalArgs(e, 1)) != e.negated);
         }
-        case Expr::Kind::Not: return Value::boolean(!truthy(eval(*e.args[0])));
+        case Expr::Kind::Not:
+            return Value::boolean(!truthy(eval(*e.args[0])));
         case Expr::Kind::Neg: {
             const Value v = defined(eval(*e.args[0]), *e.args[0]);
-            if (v.kind == Value::Kind::Float) return Value::real(-v.f);
-            if (v.isNumber()) return Value::integer(-whole(v));
+            if (v.kind == Value::Kind::Float)
+                return Value::real(-v.f);
+            if (v.isNumber())
+                return Value::integer(-whole(v));
             fail(e, "bad operand type for unary -: '" + typeName(v) + "'");
         }
         case Expr::Kind::And: {
@@ -839,7 +949,8 @@ private:
             const Value b = eval(*e.args[1]);
             if (e.name == "in")
                 return Value::boolean(contains(e, a, b) != e.negated);
-            if (e.name == "==" || e.name == "!=" || e.name == "<" || e.name == ">" || e.name == "<=" || e.name == ">=") {
+            if (e.name == "==" || e.name == "!=" || e.name == "<" || e.name == ">" || e.name == "<=" ||
+                e.name == ">=") {
                 if (e.name != "==" && e.name != "!=") {
                     defined(a, *e.args[0]);
                     defined(b, *e.args[1]);

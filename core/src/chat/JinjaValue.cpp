@@ -86,14 +86,22 @@ bool truthy(const Value &v)
 {
     switch (v.kind) {
     case Value::Kind::Undefined:
-    case Value::Kind::None: return false;
-    case Value::Kind::Bool: return v.b;
-    case Value::Kind::Int: return v.i != 0;
-    case Value::Kind::Float: return v.f != 0;
-    case Value::Kind::String: return !v.s.empty();
-    case Value::Kind::List: return !v.list->empty();
-    case Value::Kind::Dict: return !v.dict->empty();
-    case Value::Kind::Namespace: return true;
+    case Value::Kind::None:
+        return false;
+    case Value::Kind::Bool:
+        return v.b;
+    case Value::Kind::Int:
+        return v.i != 0;
+    case Value::Kind::Float:
+        return v.f != 0;
+    case Value::Kind::String:
+        return !v.s.empty();
+    case Value::Kind::List:
+        return !v.list->empty();
+    case Value::Kind::Dict:
+        return !v.dict->empty();
+    case Value::Kind::Namespace:
+        return true;
     }
     return false;
 }
@@ -168,13 +176,27 @@ std::string jsonString(const std::string &s)
     std::string out = "\"";
     for (unsigned char c : s) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
         default:
             if (c < 0x20) {
                 char buffer[8];
@@ -193,7 +215,8 @@ std::string jsonString(const std::string &s)
 std::string toRepr(const Value &v)
 {
     switch (v.kind) {
-    case Value::Kind::String: return stringRepr(v.s);
+    case Value::Kind::String:
+        return stringRepr(v.s);
     case Value::Kind::List: {
         std::string out = v.tuple ? "(" : "[";
         for (size_t k = 0; k < v.list->size(); ++k)
@@ -206,21 +229,30 @@ std::string toRepr(const Value &v)
             out += (k ? ", " : "") + stringRepr((*v.dict)[k].first) + ": " + toRepr((*v.dict)[k].second);
         return out + "}";
     }
-    default: return toStr(v);
+    default:
+        return toStr(v);
     }
 }
 
 std::string toStr(const Value &v)
 {
     switch (v.kind) {
-    case Value::Kind::Undefined: return "";
-    case Value::Kind::None: return "None";
-    case Value::Kind::Bool: return v.b ? "True" : "False";
-    case Value::Kind::Int: return std::to_string(v.i);
-    case Value::Kind::Float: return floatRepr(v.f);
-    case Value::Kind::String: return v.s;
-    case Value::Kind::Namespace: return "<Namespace " + toRepr(Value::makeDict(*v.dict)) + ">";
-    default: return toRepr(v);
+    case Value::Kind::Undefined:
+        return "";
+    case Value::Kind::None:
+        return "None";
+    case Value::Kind::Bool:
+        return v.b ? "True" : "False";
+    case Value::Kind::Int:
+        return std::to_string(v.i);
+    case Value::Kind::Float:
+        return floatRepr(v.f);
+    case Value::Kind::String:
+        return v.s;
+    case Value::Kind::Namespace:
+        return "<Namespace " + toRepr(Value::makeDict(*v.dict)) + ">";
+    default:
+        return toRepr(v);
     }
 }
 
@@ -231,16 +263,20 @@ std::string toJson(const Value &v, int indent, int depth)
     const std::string comma = indent >= 0 ? "," : ", ";
     switch (v.kind) {
     case Value::Kind::Undefined:
-    case Value::Kind::None: return "null";
-    case Value::Kind::Bool: return v.b ? "true" : "false";
-    case Value::Kind::Int: return std::to_string(v.i);
+    case Value::Kind::None:
+        return "null";
+    case Value::Kind::Bool:
+        return v.b ? "true" : "false";
+    case Value::Kind::Int:
+        return std::to_string(v.i);
     case Value::Kind::Float:
         if (std::isnan(v.f))
             return "NaN";
         if (std::isinf(v.f))
             return v.f < 0 ? "-Infinity" : "Infinity";
         return floatRepr(v.f);
-    case Value::Kind::String: return jsonString(v.s);
+    case Value::Kind::String:
+        return jsonString(v.s);
     case Value::Kind::List: {
         if (v.list->empty())
             return "[]";
@@ -267,8 +303,10 @@ bool equal(const Value &a, const Value &b)
 {
     if (a.isNumber() && b.isNumber()) {
         if (a.kind == Value::Kind::Float || b.kind == Value::Kind::Float) {
-            const double x = a.kind == Value::Kind::Float ? a.f : static_cast<double>(a.kind == Value::Kind::Bool ? a.b : a.i);
-            const double y = b.kind == Value::Kind::Float ? b.f : static_cast<double>(b.kind == Value::Kind::Bool ? b.b : b.i);
+            const double x =
+                a.kind == Value::Kind::Float ? a.f : static_cast<double>(a.kind == Value::Kind::Bool ? a.b : a.i);
+            const double y =
+                b.kind == Value::Kind::Float ? b.f : static_cast<double>(b.kind == Value::Kind::Bool ? b.b : b.i);
             return x == y;
         }
         const int64_t x = a.kind == Value::Kind::Bool ? a.b : a.i;
@@ -279,8 +317,10 @@ bool equal(const Value &a, const Value &b)
         return false;
     switch (a.kind) {
     case Value::Kind::Undefined:
-    case Value::Kind::None: return true;
-    case Value::Kind::String: return a.s == b.s;
+    case Value::Kind::None:
+        return true;
+    case Value::Kind::String:
+        return a.s == b.s;
     case Value::Kind::List:
         if (a.list->size() != b.list->size())
             return false;
@@ -297,8 +337,10 @@ bool equal(const Value &a, const Value &b)
                 return false;
         }
         return true;
-    case Value::Kind::Namespace: return a.dict == b.dict;
-    default: return false;
+    case Value::Kind::Namespace:
+        return a.dict == b.dict;
+    default:
+        return false;
     }
 }
 
@@ -306,12 +348,17 @@ namespace {
 Value fromJson(const nlohmann::ordered_json &j)
 {
     switch (j.type()) {
-    case nlohmann::ordered_json::value_t::null: return Value::none();
-    case nlohmann::ordered_json::value_t::boolean: return Value::boolean(j.get<bool>());
+    case nlohmann::ordered_json::value_t::null:
+        return Value::none();
+    case nlohmann::ordered_json::value_t::boolean:
+        return Value::boolean(j.get<bool>());
     case nlohmann::ordered_json::value_t::number_integer:
-    case nlohmann::ordered_json::value_t::number_unsigned: return Value::integer(j.get<int64_t>());
-    case nlohmann::ordered_json::value_t::number_float: return Value::real(j.get<double>());
-    case nlohmann::ordered_json::value_t::string: return Value::string(j.get<std::string>());
+    case nlohmann::ordered_json::value_t::number_unsigned:
+        return Value::integer(j.get<int64_t>());
+    case nlohmann::ordered_json::value_t::number_float:
+        return Value::real(j.get<double>());
+    case nlohmann::ordered_json::value_t::string:
+        return Value::string(j.get<std::string>());
     case nlohmann::ordered_json::value_t::array: {
         List list;
         for (const auto &item : j)
@@ -324,7 +371,8 @@ Value fromJson(const nlohmann::ordered_json &j)
             dict.emplace_back(it.key(), fromJson(it.value()));
         return Value::makeDict(std::move(dict));
     }
-    default: return Value::none();
+    default:
+        return Value::none();
     }
 }
 } // namespace
