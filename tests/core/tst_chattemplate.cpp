@@ -233,7 +233,7 @@ void TestChatTemplate::errorsNamePlace()
         {"{% for m in messages %}{% endif %}", ChatTemplateError::Kind::Syntax, 1, 27, "needs '{% endfor %}'"},
         {"x\n\n   {% frobnicate %}", ChatTemplateError::Kind::Syntax, 3, 7, "unknown tag 'frobnicate'"},
         {"{{ 'a' is palindrome }}", ChatTemplateError::Kind::Unsupported, 1, 11, "test 'palindrome'"},
-        {"{{ messages[0].content.zfill(3) }}", ChatTemplateError::Kind::Unsupported, 1, 4, "method 'zfill'"},
+        {"{{ messages[0].content.zfill(3) }}", ChatTemplateError::Kind::Unsupported, 1, 23, "method 'zfill'"},
         {"{{ '%s' % 1 }}", ChatTemplateError::Kind::Unsupported, 1, 4, "string formatting"},
         {"{{ messages[0].nope.deeper }}", ChatTemplateError::Kind::Runtime, 1, 4, "has no attribute 'nope'"},
         {"{% set x.y = 1 %}", ChatTemplateError::Kind::Runtime, 1, 4, "only a namespace()"},
