@@ -234,7 +234,7 @@ void TestChatTemplate::errorsNamePlace()
         {"x\n\n   {% frobnicate %}", ChatTemplateError::Kind::Syntax, 3, 7, "unknown tag 'frobnicate'"},
         {"{{ 'a' is palindrome }}", ChatTemplateError::Kind::Unsupported, 1, 11, "test 'palindrome'"},
         {"{{ messages[0].content.zfill(3) }}", ChatTemplateError::Kind::Unsupported, 1, 23, "method 'zfill'"},
-        {"{{ '%s' % 1 }}", ChatTemplateError::Kind::Unsupported, 1, 4, "string formatting"},
+        {"{{ '%s' % 1 }}", ChatTemplateError::Kind::Unsupported, 1, 9, "string formatting"},
         {"{{ messages[0].nope.deeper }}", ChatTemplateError::Kind::Runtime, 1, 4, "has no attribute 'nope'"},
         {"{% set x.y = 1 %}", ChatTemplateError::Kind::Runtime, 1, 4, "only a namespace()"},
         {"{{ raise_exception('Only user and assistant roles are supported!') }}", ChatTemplateError::Kind::Raised, 1, 4,
