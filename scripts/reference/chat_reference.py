@@ -119,6 +119,7 @@ SNIPPETS = [
     "{{ ['b', 'a', 'c']|select('ne', 'a')|list }} {{ messages|selectattr('role', 'equalto', 'user')|list|length }} {{ messages|map(attribute='role')|join(',') }}",
     "{{ '  x\n'|trim }}|{{ 'xxhixx'.strip('x') }}|{{ '\n\nhi'.lstrip('\n') }}|{{ 'A-b c'|title }}|{{ 'hELLO'|capitalize }}",
     "{{ '한국어 텍스트'|length }} {{ '한국어'[1] }} {{ '한국어'|upper }} {{ '한국어' ~ '!' }}",
+    "{{ '국한국어국'.strip('국') }} {{ '**x**'.strip('*') }} {{ '  한 '|trim }}",
     "{% if x %}never",
     "{% foo %}",
     "line one\nline two {{ x|wordwrap }}",
@@ -129,6 +130,7 @@ SNIPPETS = [
     "{{ }}",
     "{{ nothing.attr }}",
     "{{ 1 + 'a' }}",
+    "{{ 'abc'.split('') }}",
     "{# never closed",
 ]
 

@@ -12,6 +12,20 @@ const char *kSpaces = " \t\n\r\f\v";
 
 std::string strip(const std::string &s, const std::string &chars, bool left, bool right)
 {
+    if (std::any_of(chars.begin(), chars.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+        // Characters beyond ASCII: strip whole code points, never bytes of one.
+        const std::vector<std::string> text = codePoints(s), set = codePoints(chars);
+        auto inSet = [&](const std::string &c) { return std::find(set.begin(), set.end(), c) != set.end(); };
+        size_t begin = 0, end = text.size();
+        while (left && begin < end && inSet(text[begin]))
+            ++begin;
+        while (right && end > begin && inSet(text[end - 1]))
+            --end;
+        std::string out;
+        for (size_t k = begin; k < end; ++k)
+            out += text[k];
+        return out;
+    }
     size_t begin = 0, end = s.size();
     if (left)
         while (begin < end && chars.find(s[begin]) != std::string::npos)
@@ -482,6 +496,8 @@ Value method(const Expr &e, const Value &object, const std::string &name, const 
         }
         if (name == "split") {
             const Value maxSplit = a.get(1, "maxsplit");
+            if (arg.kind == Value::Kind::String && arg.s.empty())
+                fail(e, "split(): empty separator");
             return Value::makeList(split(s, a.get(0, "sep"), maxSplit.kind == Value::Kind::Int ? maxSplit.i : -1));
         }
         if (name == "upper" || name == "lower")

@@ -10,9 +10,9 @@ namespace tessera::jinja {
 namespace {
 
 const std::set<std::string> kFilters = {
-    "trim",   "length",     "count",      "tojson", "upper",  "lower", "default", "d",          "items", "first",
-    "last",   "join",       "replace",    "list",   "string", "int",   "float",   "capitalize", "title", "select",
-    "reject", "selectattr", "rejectattr", "map",    "safe",   "abs",   "e",       "escape"};
+    "trim",  "length", "count",  "tojson",     "upper",      "lower",  "default", "d",     "items",
+    "first", "last",   "join",   "replace",    "list",       "string", "int",     "float", "capitalize",
+    "title", "select", "reject", "selectattr", "rejectattr", "map",    "safe",    "abs"};
 const std::set<std::string> kTests = {
     "defined",     "undefined", "none",  "string", "number",  "integer", "float", "mapping", "iterable",
     "sequence",    "boolean",   "true",  "false",  "equalto", "eq",      "ne",    "odd",     "even",
