@@ -235,7 +235,7 @@ void TestChatTemplate::errorsNamePlace()
         {"{{ 'a' is palindrome }}", ChatTemplateError::Kind::Unsupported, 1, 11, "test 'palindrome'"},
         {"{{ messages[0].content.zfill(3) }}", ChatTemplateError::Kind::Unsupported, 1, 23, "method 'zfill'"},
         {"{{ '%s' % 1 }}", ChatTemplateError::Kind::Unsupported, 1, 9, "string formatting"},
-        {"{{ messages[0].nope.deeper }}", ChatTemplateError::Kind::Runtime, 1, 4, "has no attribute 'nope'"},
+        {"{{ messages[0].nope.deeper }}", ChatTemplateError::Kind::Runtime, 1, 15, "has no attribute 'nope'"},
         {"{% set x.y = 1 %}", ChatTemplateError::Kind::Runtime, 1, 4, "only a namespace()"},
         {"{{ raise_exception('Only user and assistant roles are supported!') }}", ChatTemplateError::Kind::Raised, 1, 4,
          "Only user and assistant roles are supported!"},
