@@ -312,11 +312,10 @@ private:
         ExprPtr e = parseMath1();
         while (true) {
             const Token &op = peek();
-            if (op.kind == Token::Kind::Op && (op.text == "==" || op.text == "!=" || op.text == "<" || op.text == ">" ||
-                                               op.text == "<=" || op.text == ">=")) {
-                ++m_pos;
-                e = binary(op, Expr::Kind::Binary, std::move(e), parseMath1());
-            } else if (isName("in")) {
+            const bool comparison =
+                op.kind == Token::Kind::Op && (op.text == "==" || op.text == "!=" || op.text == "<" || op.text == ">" ||
+                                               op.text == "<=" || op.text == ">=");
+            if (comparison || isName("in")) {
                 ++m_pos;
                 e = binary(op, Expr::Kind::Binary, std::move(e), parseMath1());
             } else if (isName("not") && isName("in", 1)) {

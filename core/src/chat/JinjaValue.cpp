@@ -153,7 +153,7 @@ std::string stringRepr(const std::string &s)
     for (unsigned char c : s) {
         if (c == '\\')
             out += "\\\\";
-        else if (c == quote)
+        else if (c == static_cast<unsigned char>(quote))
             out += std::string("\\") + static_cast<char>(c);
         else if (c == '\n')
             out += "\\n";
