@@ -50,6 +50,12 @@ protected:
         addFigureTab(name, title, view, view);
         return view;
     }
+    // Adds page (figure with its description, say) as the tab; figure is what is exported.
+    // The panel connects the read-outs of the views inside.
+    void addFigure(const QString &name, const QString &title, QWidget *page, widgets::Figure *figure)
+    {
+        addFigureTab(name, title, page, figure);
+    }
     QTabWidget *figureTabs() const { return m_tabs; }
     // Called after the current figure changed (before currentFigureChanged is emitted).
     virtual void figureShown() {}
