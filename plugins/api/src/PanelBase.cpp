@@ -77,12 +77,15 @@ bool PanelBase::fail(QString *error, const QString &message)
     return false;
 }
 
-bool PanelBase::setOptions(const QVariantMap &options, QString *error)
+bool PanelBase::setOptions(const QVariantMap &given, QString *error)
 {
+    const QVariantMap options = resolveAliases(given);
     const QStringList known = m_options.names();
     for (auto it = options.begin(); it != options.end(); ++it)
         if (!known.contains(it.key()))
-            return fail(error, m_unknownOption.arg(it.key(), known.join(QStringLiteral(", "))));
+            return fail(error, m_unknownOption.contains(QStringLiteral("%2"))
+                                   ? m_unknownOption.arg(it.key(), known.join(QStringLiteral(", ")))
+                                   : m_unknownOption.arg(it.key()));
     const QString view = options.value(QStringLiteral("view"), currentFigureName()).toString();
     if (!m_figureNames.contains(view))
         return fail(error, tr("--view: \"%1\" is not one of %2").arg(view, m_figureNames.join(QStringLiteral(", "))));

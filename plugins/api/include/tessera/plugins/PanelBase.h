@@ -2,6 +2,7 @@
 // What every panel shares, written once: the figure tabs behind figureNames() / figure() /
 // setCurrentFigure(), a status line, the option declarations (OptionSet) behind optionSpecs(),
 // and setOptions() in its fixed order:
+//   0. resolveAliases() turns the other names a panel accepts into the declared ones,
 //   1. an unknown option is refused (the message lists the known ones),
 //   2. --view is checked against the figures,
 //   3. every declared option's value is checked (OptionSet::check), then checkOptions(),
@@ -26,8 +27,8 @@ namespace tessera::plugins {
 class PanelBase : public widgets::PanelWidget {
     Q_OBJECT
 public:
-    // unknownOption: the sentence for step 1, %1 the option and %2 the known ones ("unknown
-    // option --%1 for the ViT lens (options: %2)").
+    // unknownOption: the sentence for step 1, %1 the option and %2 (when it has one) the known
+    // ones ("unknown option --%1 for the ViT lens (options: %2)").
     PanelBase(const PanelContext &context, QString unknownOption, QWidget *parent = nullptr);
 
     QStringList figureNames() const override { return m_figureNames; }
@@ -84,6 +85,8 @@ protected:
         };
     }
 
+    // Step 0: options under other names (a command-line alias) renamed to the declared ones.
+    virtual QVariantMap resolveAliases(const QVariantMap &options) const { return options; }
     // Step 3: checks that need several options at once; nothing may change yet.
     virtual bool checkOptions(const QVariantMap &options, QString *error);
     // Step 4: opens what the options name; sets *loading when that goes on in the background.
