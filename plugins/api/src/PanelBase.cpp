@@ -1,7 +1,9 @@
 #include "tessera/plugins/PanelBase.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMetaMethod>
+#include <QScrollArea>
 #include <QTabWidget>
 
 #include <utility>
@@ -44,6 +46,46 @@ void PanelBase::addFigureTab(const QString &name, const QString &title, QWidget 
     m_tabs->addTab(widget, title);
     if (widget->metaObject()->indexOfSignal("readoutChanged(QString)") >= 0)
         connect(widget, SIGNAL(readoutChanged(QString)), this, SIGNAL(statusMessage(QString)));
+}
+
+QScrollArea *PanelBase::placeControls(QWidget *controls)
+{
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(controls);
+    scroll->setWidgetResizable(true);
+    auto *layout = new QHBoxLayout(this);
+    layout->addWidget(scroll);
+    layout->addWidget(m_tabs, 1);
+    return scroll;
+}
+
+ModelSourceBox *PanelBase::modelSource(const ModelSourceBox::Texts &texts,
+                                       std::function<bool(const QString &, QString *)> openFolder,
+                                       std::function<bool(int64_t, QString *)> openSnapshot)
+{
+    auto *box = new ModelSourceBox(texts);
+    connect(box, &ModelSourceBox::folderChosen, this,
+            [this, openFolder = std::move(openFolder)](const QString &folder) {
+                QString error;
+                if (!openFolder(folder, &error))
+                    setStatus(error, true);
+            });
+    if (openSnapshot)
+        connect(box, &ModelSourceBox::snapshotChosen, this,
+                [this, openSnapshot = std::move(openSnapshot)](int64_t step) {
+                    QString error;
+                    if (!openSnapshot(step, &error))
+                        setStatus(error, true);
+                });
+    return box;
+}
+
+ImageSourceBox *PanelBase::imageSource(ImageSourceBox::Handler handler)
+{
+    auto *box = new ImageSourceBox(std::move(handler));
+    box->pasteOnShortcutIn(this);
+    connect(box, &ImageSourceBox::failed, this, [this](const QString &error) { setStatus(error, true); });
+    return box;
 }
 
 void PanelBase::addViewOption(const QString &help, const QString &defaultView)

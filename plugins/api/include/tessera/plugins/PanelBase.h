@@ -11,6 +11,8 @@
 //   5. applyOptions(), the panel's own part; then the view is shown (showView()).
 // GUI thread only.
 
+#include "tessera/plugins/ImageSourceBox.h"
+#include "tessera/plugins/ModelSourceBox.h"
 #include "tessera/plugins/OptionSet.h"
 #include "tessera/plugins/PanelJobSlot.h"
 #include "tessera/plugins/Registry.h"
@@ -20,6 +22,7 @@
 #include <QVariantMap>
 
 class QLabel;
+class QScrollArea;
 class QTabWidget;
 
 namespace tessera::plugins {
@@ -58,6 +61,17 @@ protected:
         addFigureTab(name, title, page, figure);
     }
     QTabWidget *figureTabs() const { return m_tabs; }
+    // Lays the panel out: controls in a scroll area (resizable, sized by the panel) on the
+    // left, the figure tabs on the right.
+    QScrollArea *placeControls(QWidget *controls);
+    // A Model box whose choices go to openFolder(folder, &error) and, with a snapshot slider,
+    // to openSnapshot(step, &error); a failure is shown in the status line.
+    ModelSourceBox *modelSource(const ModelSourceBox::Texts &texts,
+                                std::function<bool(const QString &folder, QString *error)> openFolder,
+                                std::function<bool(int64_t step, QString *error)> openSnapshot = {});
+    // An Image box handing its images to handler, pasting with Ctrl+V anywhere in the panel; a
+    // failure is shown in the status line.
+    ImageSourceBox *imageSource(ImageSourceBox::Handler handler);
     // Called after the current figure changed (before currentFigureChanged is emitted).
     virtual void figureShown() {}
 
