@@ -162,11 +162,11 @@ void AttentionPanel::buildUi()
     m_headView->setAxisTitles(tr("key"), tr("query"));
     m_headView->setValueName(tr("weight"));
     m_headView->setValueRange(0.0, 1.0);
-    addFigure("head", tr("Head"), m_headView);
+    addFigure("head", tr("Head"), m_headView, m_headView);
     m_links = new widgets::TokenLinkView;
-    addFigure("links", tr("Token links"), m_links);
+    addFigure("links", tr("Token links"), m_links, m_links);
     m_grid = new widgets::AttentionGridView;
-    addFigure("model", tr("Model view"), m_grid);
+    addFigure("model", tr("Model view"), m_grid, m_grid);
     m_step = new widgets::CompositeFigure(tr("One head step by step"));
     m_step->setColumns(4);
     const QStringList stepTitles = {tr("Q = X W_Q"),
@@ -186,22 +186,22 @@ void AttentionPanel::buildUi()
         m_stepViews.append(view);
     }
     m_step->setPrimary(5);
-    addFigure("step", tr("Step through"), m_step);
+    addFigure("step", tr("Step through"), m_step, m_step);
     m_queries = new widgets::BarChartView;
     m_queries->setValueTitle(tr("KL(uniform \u2016 attention), nats"));
-    addFigure("queries", tr("Active / lazy queries"), m_queries);
+    addFigure("queries", tr("Active / lazy queries"), m_queries, m_queries);
     m_entropy = new widgets::HeatmapView;
     m_entropy->setAxisTitles(tr("head"), tr("layer"));
     m_entropy->setValueName(tr("mean entropy (nats)"));
     m_entropy->setColorMap(widgets::ColorMap::Magma);
-    addFigure("entropy", tr("Entropy"), m_entropy);
+    addFigure("entropy", tr("Entropy"), m_entropy, m_entropy);
     m_compareView = new widgets::HeatmapView;
     m_compareView->setColorMap(widgets::ColorMap::Diverging);
     m_compareView->setSymmetricRange(true);
-    addFigure("compare", tr("Compare"), m_compareView);
+    addFigure("compare", tr("Compare"), m_compareView, m_compareView);
     m_predictions = new widgets::BarChartView;
     m_predictions->setValueTitle(tr("probability"));
-    addFigure("predictions", tr("Predictions"), m_predictions);
+    addFigure("predictions", tr("Predictions"), m_predictions, m_predictions);
     rightLayout->addWidget(figureTabs(), 1);
     statusLine()->setText(
         tr("Open a BERT or GPT-2 checkpoint in the Models panel (or with Open\u2026 here), then type a text."));
@@ -260,6 +260,9 @@ void AttentionPanel::buildUi()
         m_head->setCurrentIndex(head);
         figureTabs()->setCurrentWidget(m_headView);
     });
+    for (widgets::PlotFigure *view :
+         std::initializer_list<widgets::PlotFigure *>{m_headView, m_queries, m_entropy, m_compareView})
+        connect(view, &widgets::PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
 }
 
 void AttentionPanel::runStep()

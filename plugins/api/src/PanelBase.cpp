@@ -23,14 +23,15 @@ PanelBase::PanelBase(const PanelContext &context, QString unknownOption, QWidget
 
 QString PanelBase::currentFigureName() const
 {
-    return m_figureNames.value(m_tabs->currentIndex());
+    const int index = m_tabFigures.value(m_tabs->currentIndex(), -1);
+    return m_figureNames.value(index >= 0 ? index : 0);
 }
 
 void PanelBase::setCurrentFigure(const QString &name)
 {
     const int index = int(m_figureNames.indexOf(name));
     if (index >= 0)
-        m_tabs->setCurrentIndex(index);
+        m_tabs->setCurrentIndex(int(m_tabFigures.indexOf(index)));
 }
 
 widgets::Figure *PanelBase::figure(const QString &name)
@@ -39,13 +40,21 @@ widgets::Figure *PanelBase::figure(const QString &name)
     return index >= 0 ? m_figures[index] : nullptr;
 }
 
-void PanelBase::addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure)
+void PanelBase::addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure,
+                             bool connectReadout)
 {
+    m_tabFigures << int(m_figures.size());
     m_figureNames << name;
     m_figures << figure;
     m_tabs->addTab(widget, title);
-    if (widget->metaObject()->indexOfSignal("readoutChanged(QString)") >= 0)
+    if (connectReadout && widget->metaObject()->indexOfSignal("readoutChanged(QString)") >= 0)
         connect(widget, SIGNAL(readoutChanged(QString)), this, SIGNAL(statusMessage(QString)));
+}
+
+void PanelBase::addPage(const QString &title, QWidget *page)
+{
+    m_tabFigures << -1;
+    m_tabs->addTab(page, title);
 }
 
 QScrollArea *PanelBase::placeControls(QWidget *controls)

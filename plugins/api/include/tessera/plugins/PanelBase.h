@@ -51,15 +51,17 @@ protected:
     // to the status bar when it has a readoutChanged(QString) signal.
     template <class View> View *addFigure(const QString &name, const QString &title, View *view)
     {
-        addFigureTab(name, title, view, view);
+        addFigureTab(name, title, view, view, true);
         return view;
     }
-    // Adds page (figure with its description, say) as the tab; figure is what is exported.
-    // The panel connects the read-outs of the views inside.
+    // Adds page (a figure with its description, say) as the tab; figure is what is exported.
+    // The panel connects the read-outs it wants shown.
     void addFigure(const QString &name, const QString &title, QWidget *page, widgets::Figure *figure)
     {
-        addFigureTab(name, title, page, figure);
+        addFigureTab(name, title, page, figure, false);
     }
+    // A tab that is no figure (a table); while it is shown, the current figure is the first.
+    void addPage(const QString &title, QWidget *page);
     QTabWidget *figureTabs() const { return m_tabs; }
     // Lays the panel out: controls in a scroll area (resizable, sized by the panel) on the
     // left, the figure tabs on the right.
@@ -118,13 +120,15 @@ protected:
     static bool fail(QString *error, const QString &message);
 
 private:
-    void addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure);
+    void addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure,
+                      bool connectReadout);
 
     PanelContext m_context;
     QString m_unknownOption;
     OptionSet m_options;
     QStringList m_figureNames;
     QList<widgets::Figure *> m_figures;
+    QList<int> m_tabFigures; // per tab: its index in m_figures, -1 for a page
     QVariantMap m_held;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_status = nullptr;
