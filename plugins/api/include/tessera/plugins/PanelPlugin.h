@@ -20,12 +20,7 @@ template <class Panel>
 PanelDescriptor panelDescriptor(const QString &id, const QString &title, const QString &description,
                                 const QKeySequence &shortcut, int order)
 {
-    PanelDescriptor panel;
-    panel.id = id;
-    panel.title = title;
-    panel.description = description;
-    panel.shortcut = shortcut;
-    panel.order = order;
+    PanelDescriptor panel{id, title, description, shortcut, order, {}};
     panel.create = [](const PanelContext &context, QWidget *parent) -> widgets::PanelWidget * {
         return new Panel(context, parent);
     };
