@@ -35,7 +35,6 @@
 namespace tessera::attentionlens {
 namespace {
 
-const QStringList kFigures = {"head", "links", "model", "step", "queries", "entropy", "compare", "predictions"};
 // The step-through matrices, in the order the notes compute them (003:164-169).
 const char *const kStepNames[] = {"step.query",  "step.key",     "step.value", "step.scores",
                                   "step.scaled", "step.weights", "step.output"};
