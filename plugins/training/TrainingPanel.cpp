@@ -76,6 +76,7 @@ TrainingPanel::TrainingPanel(const plugins::PanelContext &context, QWidget *pare
     buildUi();
     declareOptions();
     recipeChanged();
+    m_built = true;
 }
 
 TrainingPanel::~TrainingPanel()

@@ -48,7 +48,12 @@ public:
     bool isTraining() const { return m_training; }
 
 protected:
-    void figureShown() override { refreshCurves(); }
+    // Not while buildUi() adds the tabs: an empty run draws no curves (and exports none).
+    void figureShown() override
+    {
+        if (m_built)
+            refreshCurves();
+    }
     bool applyOptions(const QVariantMap &options, const QString &view, QString *error) override;
 
 private:
@@ -71,6 +76,7 @@ private:
     std::shared_ptr<Relay> m_relay; // carries reports from the worker to this panel
     plugins::PanelJobSlot<TrainingResult> m_job;
     bool m_training = false; // from the start of a run until jobEnded()
+    bool m_built = false;    // the constructor has finished
     QString m_runFolder;
     QString m_publishedPositions; // name of the position table offered to the PE lab
     std::optional<SnapshotIndex> m_snapshots;
