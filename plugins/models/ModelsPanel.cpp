@@ -56,8 +56,8 @@ ModelsPanel::ModelsPanel(const plugins::PanelContext &context, QWidget *parent)
 {
     buildUi();
     declareOptions();
-    setStatus(tr("Open a checkpoint folder (config.json + model.safetensors, with its tokenizer files): "
-                 "File \u25b8 Open Folder, the button above, or drop the folder on the window."));
+    showStatus(tr("Open a checkpoint folder (config.json + model.safetensors, with its tokenizer files): "
+                  "File \u25b8 Open Folder, the button above, or drop the folder on the window."));
 }
 
 void ModelsPanel::buildUi()
@@ -137,7 +137,7 @@ void ModelsPanel::buildUi()
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a checkpoint folder"));
         QString error;
         if (!folder.isEmpty() && !open(folder, &error))
-            setStatus(error, true);
+            showStatus(error, true);
     });
     connect(m_run, &QPushButton::clicked, this, &ModelsPanel::runPipeline);
     connect(m_input->lineEdit(), &QLineEdit::returnPressed, this, &ModelsPanel::runPipeline);
@@ -227,7 +227,7 @@ bool ModelsPanel::open(const QString &path, QString *error)
     }
     if (m_job)
         m_job->cancel();
-    setStatus(tr("Loading %1\u2026").arg(folder));
+    showStatus(tr("Loading %1\u2026").arg(folder));
     QPointer<ModelsPanel> self(this);
     const std::string folderPath = folder.toStdString();
     auto jobError = std::make_shared<QString>();
@@ -260,7 +260,7 @@ bool ModelsPanel::open(const QString &path, QString *error)
         [self, jobError](const QString &message) {
             *jobError = message;
             if (self)
-                self->setStatus(message, true);
+                self->showStatus(message, true);
             logError(message.toStdString());
         });
     // Inline runners (CLI, tests) have finished by now: report their failure to the caller.
@@ -361,7 +361,7 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
         else
             m_input->setEditText(m_pendingInput);
     }
-    setStatus(tr("Loaded %1.").arg(folder));
+    showStatus(tr("Loaded %1.").arg(folder));
     logInfo("loaded " + folder.toStdString() + ": " + architecture.toStdString());
     if (!m_pendingInput.isEmpty() || !image)
         runPipeline();
@@ -388,12 +388,12 @@ void ModelsPanel::runPipeline()
     const std::string text = m_input->currentText().toStdString();
     const std::string imagePath = m_imagePath.toStdString();
     if (loaded.preprocessing && imagePath.empty()) {
-        setStatus(tr("Choose an image to classify."));
+        showStatus(tr("Choose an image to classify."));
         return;
     }
     if (!loaded.preprocessing && !loaded.tokenizer) {
-        setStatus(tr("This checkpoint has no tokenizer files (vocab.txt, vocab.json + merges.txt or tokenizer.json)."),
-                  true);
+        showStatus(tr("This checkpoint has no tokenizer files (vocab.txt, vocab.json + merges.txt or tokenizer.json)."),
+                   true);
         return;
     }
     struct Result {
@@ -432,13 +432,13 @@ void ModelsPanel::runPipeline()
             self->m_predictions->setBars(labels, values, ids);
             self->showTokens(result.encoding);
             if (!result.predictions.empty())
-                self->setStatus(tr("Most likely: \u201c%1\u201d (%2%)")
-                                    .arg(labels.first())
-                                    .arg(result.predictions.front().probability * 100.0, 0, 'f', 1));
+                self->showStatus(tr("Most likely: \u201c%1\u201d (%2%)")
+                                     .arg(labels.first())
+                                     .arg(result.predictions.front().probability * 100.0, 0, 'f', 1));
         },
         [self](const QString &message) {
             if (self)
-                self->setStatus(message, true);
+                self->showStatus(message, true);
         });
 }
 
@@ -453,6 +453,14 @@ void ModelsPanel::showTokens(const Encoding &encoding)
         m_tokens->setItem(row, 3, new QTableWidgetItem(QString::number(encoding.offsets[i].second)));
         m_tokens->setItem(row, 4, new QTableWidgetItem(QString::number(encoding.typeIds[i])));
     }
+}
+
+// Unlike PanelBase::setStatus, not echoed to the window's status bar (the studio says what
+// the Models panel opened there itself).
+void ModelsPanel::showStatus(const QString &text, bool error)
+{
+    statusLine()->setText(text);
+    statusLine()->setStyleSheet(error ? QStringLiteral("color: #c00000;") : QString());
 }
 
 } // namespace tessera::models

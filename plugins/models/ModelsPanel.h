@@ -61,6 +61,7 @@ private:
     void runPipeline();
     void showTokens(const Encoding &encoding);
     void chooseImage();
+    void showStatus(const QString &text, bool error = false);
 
     LoadedModel m_loaded;
     QString m_folder;
