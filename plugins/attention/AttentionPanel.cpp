@@ -35,7 +35,6 @@
 namespace tessera::attentionlens {
 namespace {
 
-const QStringList kFigures = {"head", "links", "model", "step", "queries", "entropy", "compare", "predictions"};
 // The step-through matrices, in the order the notes compute them (003:164-169).
 const char *const kStepNames[] = {"step.query",  "step.key",     "step.value", "step.scores",
                                   "step.scaled", "step.weights", "step.output"};
@@ -56,29 +55,30 @@ QStringList tokenLabels(const Encoding &encoding)
 } // namespace
 
 AttentionPanel::AttentionPanel(const plugins::PanelContext &context, QWidget *parent)
-    : PanelWidget(parent), m_context(context), m_job(this, [this](const QString &message) {
+    : PanelBase(context, tr("unknown option --%1 for the attention panel"), parent),
+      m_job(this, [this](const QString &message) {
           m_runError = message;
-          m_status->setText(tr("Could not run: %1").arg(message));
+          statusLine()->setText(tr("Could not run: %1").arg(message));
       })
 {
     buildUi();
+    declareOptions();
     m_debounce = new QTimer(this);
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(250);
     connect(m_debounce, &QTimer::timeout, this, &AttentionPanel::run);
-    if (m_context.hub)
-        connect(m_context.hub, &widgets::DataHub::textsChanged, this,
-                [this](const QString &topic, const QString &name) {
-                    if (topic != widgets::DataHub::ModelFolders)
-                        return;
-                    refreshModels();
-                    // The model just opened in the studio becomes the one explored, unless one is chosen.
-                    if (m_folder.isEmpty()) {
-                        m_folder = m_context.hub->text(topic, name);
-                        m_model->setCurrentText(name);
-                        scheduleRun();
-                    }
-                });
+    if (context.hub)
+        connect(context.hub, &widgets::DataHub::textsChanged, this, [this](const QString &topic, const QString &name) {
+            if (topic != widgets::DataHub::ModelFolders)
+                return;
+            refreshModels();
+            // The model just opened in the studio becomes the one explored, unless one is chosen.
+            if (m_folder.isEmpty()) {
+                m_folder = this->context().hub->text(topic, name);
+                m_model->setCurrentText(name);
+                scheduleRun();
+            }
+        });
     refreshModels();
 }
 
@@ -157,16 +157,15 @@ void AttentionPanel::buildUi()
     auto *right = new QWidget;
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
-    m_views = new QTabWidget;
     m_headView = new widgets::HeatmapView;
     m_headView->setAxisTitles(tr("key"), tr("query"));
     m_headView->setValueName(tr("weight"));
     m_headView->setValueRange(0.0, 1.0);
-    m_views->addTab(m_headView, tr("Head"));
+    addFigure("head", tr("Head"), m_headView, m_headView);
     m_links = new widgets::TokenLinkView;
-    m_views->addTab(m_links, tr("Token links"));
+    addFigure("links", tr("Token links"), m_links, m_links);
     m_grid = new widgets::AttentionGridView;
-    m_views->addTab(m_grid, tr("Model view"));
+    addFigure("model", tr("Model view"), m_grid, m_grid);
     m_step = new widgets::CompositeFigure(tr("One head step by step"));
     m_step->setColumns(4);
     const QStringList stepTitles = {tr("Q = X W_Q"),
@@ -186,27 +185,26 @@ void AttentionPanel::buildUi()
         m_stepViews.append(view);
     }
     m_step->setPrimary(5);
-    m_views->addTab(m_step, tr("Step through"));
+    addFigure("step", tr("Step through"), m_step, m_step);
     m_queries = new widgets::BarChartView;
     m_queries->setValueTitle(tr("KL(uniform \u2016 attention), nats"));
-    m_views->addTab(m_queries, tr("Active / lazy queries"));
+    addFigure("queries", tr("Active / lazy queries"), m_queries, m_queries);
     m_entropy = new widgets::HeatmapView;
     m_entropy->setAxisTitles(tr("head"), tr("layer"));
     m_entropy->setValueName(tr("mean entropy (nats)"));
     m_entropy->setColorMap(widgets::ColorMap::Magma);
-    m_views->addTab(m_entropy, tr("Entropy"));
+    addFigure("entropy", tr("Entropy"), m_entropy, m_entropy);
     m_compareView = new widgets::HeatmapView;
     m_compareView->setColorMap(widgets::ColorMap::Diverging);
     m_compareView->setSymmetricRange(true);
-    m_views->addTab(m_compareView, tr("Compare"));
+    addFigure("compare", tr("Compare"), m_compareView, m_compareView);
     m_predictions = new widgets::BarChartView;
     m_predictions->setValueTitle(tr("probability"));
-    m_views->addTab(m_predictions, tr("Predictions"));
-    rightLayout->addWidget(m_views, 1);
-    m_status = new QLabel(
+    addFigure("predictions", tr("Predictions"), m_predictions, m_predictions);
+    rightLayout->addWidget(figureTabs(), 1);
+    statusLine()->setText(
         tr("Open a BERT or GPT-2 checkpoint in the Models panel (or with Open\u2026 here), then type a text."));
-    m_status->setWordWrap(true);
-    rightLayout->addWidget(m_status);
+    rightLayout->addWidget(statusLine());
     splitter->addWidget(right);
     splitter->setStretchFactor(1, 1);
 
@@ -239,9 +237,9 @@ void AttentionPanel::buildUi()
         const QSignalBlocker block(m_secondText);
         m_secondText->clear();
         if (checkpoint) {
-            if (m_context.hub)
-                for (const QString &name : m_context.hub->textNames(widgets::DataHub::ModelFolders))
-                    m_secondText->addItem(m_context.hub->text(widgets::DataHub::ModelFolders, name));
+            if (context().hub)
+                for (const QString &name : context().hub->textNames(widgets::DataHub::ModelFolders))
+                    m_secondText->addItem(context().hub->text(widgets::DataHub::ModelFolders, name));
             m_secondText->setToolTip(
                 tr("A checkpoint folder with the same architecture (type or pick one opened in the studio)"));
         } else {
@@ -259,21 +257,16 @@ void AttentionPanel::buildUi()
     connect(m_grid, &widgets::AttentionGridView::headClicked, this, [this](int layer, int head) {
         m_layer->setValue(layer);
         m_head->setCurrentIndex(head);
-        m_views->setCurrentWidget(m_headView);
+        figureTabs()->setCurrentWidget(m_headView);
     });
     for (widgets::PlotFigure *view :
          std::initializer_list<widgets::PlotFigure *>{m_headView, m_queries, m_entropy, m_compareView})
         connect(view, &widgets::PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
-    connect(m_views, &QTabWidget::currentChanged, this, [this]() {
-        if (m_views->currentWidget() == m_step)
-            runStep();
-        emit currentFigureChanged(currentFigureName());
-    });
 }
 
 void AttentionPanel::runStep()
 {
-    if (!m_result || m_views->currentWidget() != m_step)
+    if (!m_result || figureTabs()->currentWidget() != m_step)
         return;
     bool numeric = false;
     const int head = m_head->currentData().toString().toInt(&numeric);
@@ -293,7 +286,7 @@ void AttentionPanel::runStep()
     m_stepKey = key;
     const auto result = m_result;
     QPointer<AttentionPanel> self(this);
-    m_context.jobs->run<ModelOutputs>(
+    context().jobs->run<ModelOutputs>(
         tr("Step through layer %1, head %2").arg(layer).arg(head),
         [result, layer, head, applyMasks = m_applyMasks->isChecked()](JobContext &context) {
             ModelInputs inputs;
@@ -326,75 +319,40 @@ void AttentionPanel::runStep()
         },
         [self](const QString &message) {
             if (self)
-                self->m_status->setText(tr("Step-through failed: %1").arg(message));
+                self->statusLine()->setText(tr("Step-through failed: %1").arg(message));
         });
 }
 
 void AttentionPanel::refreshModels()
 {
-    if (!m_context.hub)
+    if (!context().hub)
         return;
-    for (const QString &name : m_context.hub->textNames(widgets::DataHub::ModelFolders)) {
-        const QString folder = m_context.hub->text(widgets::DataHub::ModelFolders, name);
+    for (const QString &name : context().hub->textNames(widgets::DataHub::ModelFolders)) {
+        const QString folder = context().hub->text(widgets::DataHub::ModelFolders, name);
         if (m_model->findData(folder) < 0)
             m_model->addItem(name, folder);
     }
 }
 
-QStringList AttentionPanel::figureNames() const
+void AttentionPanel::declareOptions()
 {
-    return kFigures;
-}
-
-QString AttentionPanel::currentFigureName() const
-{
-    return kFigures.value(m_views->currentIndex());
-}
-
-void AttentionPanel::setCurrentFigure(const QString &name)
-{
-    const int index = kFigures.indexOf(name);
-    if (index >= 0)
-        m_views->setCurrentIndex(index);
-}
-
-widgets::Figure *AttentionPanel::figure(const QString &name)
-{
-    if (name == "head")
-        return m_headView;
-    if (name == "links")
-        return m_links;
-    if (name == "model")
-        return m_grid;
-    if (name == "step")
-        return m_step;
-    if (name == "queries")
-        return m_queries;
-    if (name == "entropy")
-        return m_entropy;
-    if (name == "compare")
-        return m_compareView;
-    if (name == "predictions")
-        return m_predictions;
-    return nullptr;
-}
-
-QList<widgets::OptionSpec> AttentionPanel::optionSpecs() const
-{
-    return {{"model", tr("checkpoint folder of a BERT or GPT-2 model"), "", {}},
-            {"text", tr("the input text"), kTexts.first(), {}},
-            {"compare", tr("a second text to compare with (empty: none)"), "", {}},
-            {"pair", tr("sentence B: the text and this one as one pair, segments A/B"), "", {}},
-            {"compare-model", tr("a second checkpoint folder: the same text through both, compared"), "", {}},
-            {"layer", tr("layer shown (0-based)"), "0", {}},
-            {"head", tr("head shown: a number, mean, max or rollout"), "0", {}},
-            {"top-u", tr("active queries marked (1-64)"), "3", {}},
-            {"pad-to", tr("pad the input with [PAD] to this many tokens (0: none)"), "0", {}},
-            {"masks", tr("apply the padding and causal masks (true/false)"), "true", {"true", "false"}},
-            {"view",
-             tr("the figure shown and exported (also: heatmap = head, grid = model, rollout = head with "
-                "--head rollout; --text-pair = --pair)"),
-             "head", kFigures}};
+    plugins::OptionSet &o = optionSet();
+    o.addText("model", tr("checkpoint folder of a BERT or GPT-2 model"));
+    o.addText("text", tr("the input text"), kTexts.first());
+    o.addText("compare", tr("a second text to compare with (empty: none)"));
+    o.addText("pair", tr("sentence B: the text and this one as one pair, segments A/B"));
+    o.addText("compare-model", tr("a second checkpoint folder: the same text through both, compared"));
+    // The layer and head are checked against the model once its capture has arrived.
+    o.addText("layer", tr("layer shown (0-based)"), "0");
+    o.addText("head", tr("head shown: a number, mean, max or rollout"), "0");
+    o.addInt("top-u", tr("active queries marked (1-64)"), 3, 1, 64).rangeNotInHelp();
+    o.addInt("pad-to", tr("pad the input with [PAD] to this many tokens (0: none)"), 0, 0, 512).rangeNotInHelp();
+    // Compared trimmed and lower-case.
+    o.addChoice("masks", tr("apply the padding and causal masks (true/false)"), {"true", "false"}, "true")
+        .checkedByPanel();
+    addViewOption(tr("the figure shown and exported (also: heatmap = head, grid = model, rollout = head with "
+                     "--head rollout; --text-pair = --pair)"),
+                  "head");
 }
 
 QVariantMap AttentionPanel::options() const
@@ -416,7 +374,7 @@ QVariantMap AttentionPanel::options() const
     return map;
 }
 
-bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
+QVariantMap AttentionPanel::resolveAliases(const QVariantMap &given) const
 {
     // The names of the command-line contract: --text-pair for --pair; views heatmap (one head),
     // grid (the model view) and rollout (the head view showing rollout).
@@ -432,75 +390,52 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
         options["view"] = QStringLiteral("head");
         options["head"] = QStringLiteral("rollout");
     }
-    for (auto it = options.begin(); it != options.end(); ++it)
-        if (!QStringList{"model", "text", "compare", "pair", "compare-model", "layer", "head", "top-u", "view",
-                         "pad-to", "masks"}
-                 .contains(it.key())) {
-            if (error)
-                *error = tr("unknown option --%1 for the attention panel").arg(it.key());
-            return false;
-        }
+    return options;
+}
+
+bool AttentionPanel::checkOptions(const QVariantMap &options, QString *error)
+{
     bool ok = true;
-    const int topU = options.value("top-u", m_topU->value()).toString().toInt(&ok);
-    if (!ok || topU < 1 || topU > 64) {
-        if (error)
-            *error = tr("--top-u: \"%1\" is not a whole number from 1 to 64").arg(options.value("top-u").toString());
-        return false;
-    }
-    const QString view = options.value("view", currentFigureName()).toString();
-    if (!kFigures.contains(view)) {
-        if (error)
-            *error = tr("--view: \"%1\" is not one of %2").arg(view, kFigures.join(", "));
-        return false;
-    }
     const int layer = options.value("layer", m_layer->value()).toString().toInt(&ok);
-    if (!ok || layer < 0) {
-        if (error)
-            *error = tr("--layer: \"%1\" is not a layer number").arg(options.value("layer").toString());
-        return false;
-    }
+    if (!ok || layer < 0)
+        return fail(error, tr("--layer: \"%1\" is not a layer number").arg(options.value("layer").toString()));
     const QString head = options.value("head", QStringLiteral("0")).toString().trimmed().toLower();
     head.toInt(&ok);
-    if (!ok && head != "mean" && head != "max" && head != "rollout") {
-        if (error)
-            *error = tr("--head: \"%1\" is not a head number, mean, max or rollout").arg(head);
-        return false;
-    }
-    if (options.contains("model")) {
-        const QString folder = options["model"].toString();
-        if (!QFileInfo::exists(folder + "/config.json")) {
-            if (error)
-                *error = tr("%1: no config.json: not a checkpoint folder").arg(folder);
-            return false;
-        }
-        m_folder = folder;
-        // Shown in the model list too (a session or the command line named it).
-        if (m_model->findData(folder) < 0)
-            m_model->addItem(QFileInfo(folder).fileName(), folder);
-        m_model->setCurrentIndex(m_model->findData(folder));
-    }
-    const int padTo = options.value("pad-to", m_padTo->value()).toString().toInt(&ok);
-    if (!ok || padTo < 0 || padTo > 512) {
-        if (error)
-            *error = tr("--pad-to: \"%1\" is not a whole number from 0 to 512").arg(options.value("pad-to").toString());
-        return false;
-    }
-    const QString masks =
-        options.value("masks", m_applyMasks->isChecked() ? QStringLiteral("true") : QStringLiteral("false"))
-            .toString()
-            .trimmed()
-            .toLower();
-    if (masks != "true" && masks != "false") {
-        if (error)
-            *error = tr("--masks: \"%1\" is not true or false").arg(masks);
-        return false;
-    }
-    m_topU->setValue(topU);
+    if (!ok && head != "mean" && head != "max" && head != "rollout")
+        return fail(error, tr("--head: \"%1\" is not a head number, mean, max or rollout").arg(head));
+    const QString masks = options.value("masks").toString().trimmed().toLower();
+    if (options.contains("masks") && masks != "true" && masks != "false")
+        return fail(error, tr("--masks: \"%1\" is not true or false").arg(masks));
+    return true;
+}
+
+bool AttentionPanel::openSource(const QVariantMap &options, bool *loading, QString *error)
+{
+    *loading = false; // the capture runs in applyOptions(), with everything applied
+    if (!options.contains("model"))
+        return true;
+    const QString folder = options["model"].toString();
+    if (!QFileInfo::exists(folder + "/config.json"))
+        return fail(error, tr("%1: no config.json: not a checkpoint folder").arg(folder));
+    m_folder = folder;
+    // Shown in the model list too (a session or the command line named it).
+    if (m_model->findData(folder) < 0)
+        m_model->addItem(QFileInfo(folder).fileName(), folder);
+    m_model->setCurrentIndex(m_model->findData(folder));
+    return true;
+}
+
+bool AttentionPanel::applyOptions(const QVariantMap &options, const QString &view, QString *error)
+{
+    const int layer = options.value("layer", m_layer->value()).toString().toInt();
+    const QString head = options.value("head", QStringLiteral("0")).toString().trimmed().toLower();
+    m_topU->setValue(options.value("top-u", m_topU->value()).toString().toInt());
     {
         const QSignalBlocker blockPad(m_padTo);
         const QSignalBlocker blockMasks(m_applyMasks);
-        m_padTo->setValue(padTo);
-        m_applyMasks->setChecked(masks == "true");
+        m_padTo->setValue(options.value("pad-to", m_padTo->value()).toString().toInt());
+        if (options.contains("masks"))
+            m_applyMasks->setChecked(options["masks"].toString().trimmed().toLower() == "true");
     }
     {
         const QSignalBlocker blockText(m_text);
@@ -523,7 +458,7 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
     if (options.contains("model") || options.contains("text") || options.contains("compare") ||
         options.contains("pair") || options.contains("compare-model") || options.contains("pad-to") ||
         options.contains("masks")) {
-        if (m_context.jobs && m_context.jobs->isInline())
+        if (context().jobs && context().jobs->isInline())
             run();
         else
             scheduleRun();
@@ -565,14 +500,14 @@ bool AttentionPanel::setOptions(const QVariantMap &given, QString *error)
 
 void AttentionPanel::scheduleRun()
 {
-    if (m_context.jobs && m_context.jobs->isInline())
+    if (context().jobs && context().jobs->isInline())
         return; // setOptions runs once with everything applied
     m_debounce->start();
 }
 
 void AttentionPanel::run()
 {
-    if (m_folder.isEmpty() || !m_context.jobs)
+    if (m_folder.isEmpty() || !context().jobs)
         return;
     CaptureSettings settings;
     settings.folder = m_folder.toStdString();
@@ -586,9 +521,9 @@ void AttentionPanel::run()
     settings.applyMasks = m_applyMasks->isChecked();
     if (role == "compare" || role == "pair")
         settings.second = m_secondText->currentText().toStdString();
-    m_status->setText(tr("Running\u2026"));
+    statusLine()->setText(tr("Running\u2026"));
     m_job.start(
-        m_context.jobs, tr("Attention of %1").arg(QFileInfo(m_folder).fileName()),
+        context().jobs, tr("Attention of %1").arg(QFileInfo(m_folder).fileName()),
         [settings](JobContext &context) { return captureAttention(settings, context); },
         [this](std::shared_ptr<CaptureResult> result) {
             m_result = std::move(result);
@@ -677,7 +612,7 @@ void AttentionPanel::showResult()
         status += tr(" over %1 key/value heads").arg(stack.keyValueHeads);
     if (stack.slidingWindow > 0)
         status += tr(" \u00b7 sliding window of %1 keys").arg(stack.slidingWindow);
-    m_status->setText(status);
+    statusLine()->setText(status);
     showHead();
 }
 

@@ -9,9 +9,7 @@
 
 #include "AttentionComputation.h"
 
-#include "tessera/plugins/PanelJobSlot.h"
-#include "tessera/plugins/Registry.h"
-#include "tessera/widgets/PanelWidget.h"
+#include "tessera/plugins/PanelBase.h"
 
 #include <memory>
 
@@ -19,7 +17,6 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QSpinBox;
-class QTabWidget;
 class QTimer;
 
 namespace tessera::widgets {
@@ -33,30 +30,25 @@ class TokenLinkView;
 
 namespace tessera::attentionlens {
 
-class AttentionPanel : public widgets::PanelWidget {
+class AttentionPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
     AttentionPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
 
     QString panelId() const override { return QStringLiteral("attention"); }
     QString panelTitle() const override { return tr("Attention"); }
-    QStringList figureNames() const override;
-    QString currentFigureName() const override;
-    void setCurrentFigure(const QString &name) override;
-    widgets::Figure *figure(const QString &name) override;
-
-    QList<widgets::OptionSpec> optionSpecs() const override;
     QVariantMap options() const override;
-    bool setOptions(const QVariantMap &options, QString *error) override;
 
-    bool canOpen(const QString &path) const override
-    {
-        Q_UNUSED(path);
-        return false;
-    }
+protected:
+    QVariantMap resolveAliases(const QVariantMap &options) const override;
+    void figureShown() override { runStep(); }
+    bool checkOptions(const QVariantMap &options, QString *error) override;
+    bool openSource(const QVariantMap &options, bool *loading, QString *error) override;
+    bool applyOptions(const QVariantMap &options, const QString &view, QString *error) override;
 
 private:
     void buildUi();
+    void declareOptions();
     void refreshModels();
     void scheduleRun();
     void run();
@@ -66,7 +58,6 @@ private:
     Matrix selectedMatrix(const Capture &capture) const;
     std::vector<int64_t> validKeys(const Capture &capture) const;
 
-    plugins::PanelContext m_context;
     int m_pendingLayer = -1; // layer and head asked for before the first capture arrived
     QString m_pendingHead;
     std::shared_ptr<CaptureResult> m_result;
@@ -86,8 +77,6 @@ private:
     QCheckBox *m_showMasks = nullptr;
     QCheckBox *m_applyMasks = nullptr;
     QSpinBox *m_padTo = nullptr;
-    QLabel *m_status = nullptr;
-    QTabWidget *m_views = nullptr;
     widgets::HeatmapView *m_headView = nullptr;
     widgets::TokenLinkView *m_links = nullptr;
     widgets::AttentionGridView *m_grid = nullptr;

@@ -62,30 +62,19 @@ void DetrPanel::buildUi()
     auto *controls = new QWidget;
     auto *form = new QVBoxLayout(controls);
 
-    m_modelBox = new plugins::ModelSourceBox(
+    m_modelBox = modelSource(
         {tr("No model. Open a DetrForObjectDetection folder (config.json and model.safetensors)."),
          tr("A Hugging Face DETR checkpoint folder (for example facebook/detr-resnet-50 saved as "
             "safetensors); nothing is downloaded"),
          tr("Open a DETR checkpoint"),
          tr("Scrub the training run's snapshots: every view, the matching included, shows the model as "
-            "it was at that step (Left / Right, Page Up / Page Down)")});
-    connect(m_modelBox, &plugins::ModelSourceBox::folderChosen, this, [this](const QString &folder) {
-        QString error;
-        if (!openModel(folder, &error))
-            setStatus(error, true);
-    });
-    connect(m_modelBox, &plugins::ModelSourceBox::snapshotChosen, this, [this](int64_t step) {
-        QString error;
-        if (!loadSnapshot(step, &error))
-            setStatus(error, true);
-    });
+            "it was at that step (Left / Right, Page Up / Page Down)")},
+        [this](const QString &folder, QString *error) { return openModel(folder, error); },
+        [this](int64_t step, QString *error) { return loadSnapshot(step, error); });
     form->addWidget(m_modelBox);
 
-    m_imageBox = new plugins::ImageSourceBox(
+    m_imageBox = imageSource(
         [this](Image8 image, const QString &name, QString *error) { return setImage(std::move(image), name, error); });
-    m_imageBox->pasteOnShortcutIn(this);
-    connect(m_imageBox, &plugins::ImageSourceBox::failed, this,
-            [this](const QString &error) { setStatus(error, true); });
     form->addWidget(m_imageBox);
     form->addWidget(buildDetectionBox());
     form->addWidget(buildQueryBox());
@@ -93,16 +82,10 @@ void DetrPanel::buildUi()
     form->addWidget(statusLine());
     form->addStretch(1);
 
-    auto *scroll = new QScrollArea;
-    scroll->setWidget(controls);
-    scroll->setWidgetResizable(true);
+    QScrollArea *scroll = placeControls(controls);
     scroll->setMinimumWidth(300);
     scroll->setMaximumWidth(380);
-
     buildViews();
-    auto *layout = new QHBoxLayout(this);
-    layout->addWidget(scroll);
-    layout->addWidget(figureTabs(), 1);
 
     connect(m_threshold, &QSlider::valueChanged, this, [this] { refreshBoxes(); });
     connect(m_classes, &QListWidget::itemChanged, this, [this] { refreshBoxes(); });

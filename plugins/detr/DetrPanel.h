@@ -38,11 +38,6 @@ class HeatmapView;
 class ImageGridView;
 } // namespace tessera::widgets
 
-namespace tessera::plugins {
-class ImageSourceBox;
-class ModelSourceBox;
-} // namespace tessera::plugins
-
 namespace tessera::detrlens {
 
 class DetrPanel : public plugins::PanelBase {

@@ -1,4 +1,4 @@
-#include "DetrPlugin.h"
+// Registers the DETR lens panel ("detr").
 
 #include "DetrPanel.h"
 
@@ -6,13 +6,11 @@
 
 namespace tessera::detrlens {
 
-void DetrPlugin::registerAll(plugins::Registry &registry)
-{
-    registry.registerPanel(plugins::panelDescriptor<DetrPanel>(
-        QStringLiteral("detr"), QObject::tr("DETR lens"),
-        QObject::tr("DETR on real images: detections, object queries and their cross-attention, encoder "
-                    "attention, the sine position encoding and Hungarian matching"),
-        Qt::ALT | Qt::Key_7, 90));
-}
+TESSERA_PANEL_PLUGIN(DetrPlugin, DetrPanel, "detr", QObject::tr("DETR lens"),
+                     QObject::tr("DETR on real images: detections, object queries and their cross-attention, encoder "
+                                 "attention, the sine position encoding and Hungarian matching"),
+                     Qt::ALT | Qt::Key_7, 90)
 
 } // namespace tessera::detrlens
+
+#include "DetrPlugin.moc"

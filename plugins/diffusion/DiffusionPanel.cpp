@@ -69,34 +69,24 @@ void DiffusionPanel::buildUi()
 {
     auto *controls = new QWidget;
     auto *column = new QVBoxLayout(controls);
-    m_modelBox = new plugins::ModelSourceBox(
+    m_modelBox = modelSource(
         {tr("No model. Open a diffusers UNet2DModel folder (config.json, diffusion_pytorch_model.safetensors, "
             "scheduler/)."),
          tr("A diffusers UNet2DModel folder, e.g. one shaped like google/ddpm-cifar10-32"),
          tr("Open a diffusers UNet"),
-         {}});
-    connect(m_modelBox, &plugins::ModelSourceBox::folderChosen, this, [this](const QString &folder) {
-        QString error;
-        if (!openModel(folder, &error))
-            setStatus(error, true);
-    });
+         {}},
+        [this](const QString &folder, QString *error) { return openModel(folder, error); });
     column->addWidget(m_modelBox);
     column->addWidget(buildSamplingBox());
     column->addWidget(buildImageBox());
     column->addWidget(statusLine());
     column->addStretch(1);
 
-    auto *scroll = new QScrollArea;
-    scroll->setWidget(controls);
-    scroll->setWidgetResizable(true);
+    QScrollArea *scroll = placeControls(controls);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFixedWidth(320);
-
     buildViews();
-    auto *layout = new QHBoxLayout(this);
-    layout->addWidget(scroll);
-    layout->addWidget(figureTabs(), 1);
 
     connect(m_sample, &QPushButton::clicked, this,
             statusOnFailure([this](QString *error) { return runSampling(error); }));

@@ -34,10 +34,6 @@ class JobHandle;
 class LinePlotView;
 } // namespace tessera::widgets
 
-namespace tessera::plugins {
-class ModelSourceBox;
-}
-
 namespace tessera::diffusionlab {
 
 class DiffusionPanel : public plugins::PanelBase {

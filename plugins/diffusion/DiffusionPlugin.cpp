@@ -1,4 +1,4 @@
-#include "DiffusionPlugin.h"
+// Registers the Diffusion lab panel ("diffusion").
 
 #include "DiffusionPanel.h"
 
@@ -6,13 +6,11 @@
 
 namespace tessera::diffusionlab {
 
-void DiffusionPlugin::registerAll(plugins::Registry &registry)
-{
-    registry.registerPanel(plugins::panelDescriptor<DiffusionPanel>(
-        QStringLiteral("diffusion"), QObject::tr("Diffusion lab"),
-        QObject::tr("DDPM and DDIM denoising step by step on a diffusers UNet: filmstrip, seeds, "
-                    "schedules, forward noising, the two samplers side by side"),
-        Qt::ALT | Qt::Key_6, 80));
-}
+TESSERA_PANEL_PLUGIN(DiffusionPlugin, DiffusionPanel, "diffusion", QObject::tr("Diffusion lab"),
+                     QObject::tr("DDPM and DDIM denoising step by step on a diffusers UNet: filmstrip, seeds, "
+                                 "schedules, forward noising, the two samplers side by side"),
+                     Qt::ALT | Qt::Key_6, 80)
 
 } // namespace tessera::diffusionlab
+
+#include "DiffusionPlugin.moc"

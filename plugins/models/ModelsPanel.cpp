@@ -54,11 +54,12 @@ const QStringList kNextExamples = {"The cat sat on the", "Hello world", "나는 
 } // namespace
 
 ModelsPanel::ModelsPanel(const plugins::PanelContext &context, QWidget *parent)
-    : PanelWidget(parent), m_context(context)
+    : PanelBase(context, tr("unknown option --%1 for the models panel (known: %2)"), parent)
 {
     buildUi();
-    setStatus(tr("Open a checkpoint folder (config.json + model.safetensors, with its tokenizer files): "
-                 "File \u25b8 Open Folder, the button above, or drop the folder on the window."));
+    declareOptions();
+    showStatus(tr("Open a checkpoint folder (config.json + model.safetensors, with its tokenizer files): "
+                  "File \u25b8 Open Folder, the button above, or drop the folder on the window."));
 }
 
 void ModelsPanel::buildUi()
@@ -113,26 +114,23 @@ void ModelsPanel::buildUi()
     form->addRow(m_run);
     rightLayout->addWidget(pipeline);
 
-    m_views = new QTabWidget;
     m_predictions = new widgets::BarChartView;
     m_predictions->setFigureTitle(tr("Predictions"));
     m_predictions->setValueTitle(tr("probability"));
-    m_views->addTab(m_predictions, tr("Predictions"));
+    addFigure("predictions", tr("Predictions"), m_predictions, m_predictions);
     m_tokens = new QTableWidget(0, 5);
     m_tokens->setHorizontalHeaderLabels({tr("token"), tr("id"), tr("start"), tr("end"), tr("type id")});
     m_tokens->horizontalHeader()->setStretchLastSection(true);
     m_tokens->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_views->addTab(m_tokens, tr("Tokens"));
+    addPage(tr("Tokens"), m_tokens);
     m_positions = new widgets::HeatmapView;
     m_positions->setAxisTitles(tr("dimension"), tr("position"));
     m_positions->setValueName(tr("weight"));
     m_positions->setColorMap(widgets::ColorMap::Diverging);
     m_positions->setSymmetricRange(true);
-    m_views->addTab(m_positions, tr("Position table"));
-    rightLayout->addWidget(m_views, 1);
-    m_status = new QLabel;
-    m_status->setWordWrap(true);
-    rightLayout->addWidget(m_status);
+    addFigure("positions", tr("Position table"), m_positions, m_positions);
+    rightLayout->addWidget(figureTabs(), 1);
+    rightLayout->addWidget(statusLine());
     splitter->addWidget(right);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({420, 900});
@@ -141,7 +139,7 @@ void ModelsPanel::buildUi()
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a checkpoint folder"));
         QString error;
         if (!folder.isEmpty() && !open(folder, &error))
-            setStatus(error, true);
+            showStatus(error, true);
     });
     connect(m_run, &QPushButton::clicked, this, &ModelsPanel::runPipeline);
     connect(m_input->lineEdit(), &QLineEdit::returnPressed, this, &ModelsPanel::runPipeline);
@@ -150,35 +148,18 @@ void ModelsPanel::buildUi()
     connect(m_imageButton, &QPushButton::clicked, this, &ModelsPanel::chooseImage);
     connect(m_predictions, &widgets::PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
     connect(m_positions, &widgets::PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
-    connect(m_views, &QTabWidget::currentChanged, this, [this]() { emit currentFigureChanged(currentFigureName()); });
 }
 
-QString ModelsPanel::currentFigureName() const
+void ModelsPanel::declareOptions()
 {
-    return m_views->currentWidget() == m_positions ? QStringLiteral("positions") : QStringLiteral("predictions");
-}
-
-void ModelsPanel::setCurrentFigure(const QString &name)
-{
-    m_views->setCurrentWidget(name == "positions" ? static_cast<QWidget *>(m_positions) : m_predictions);
-}
-
-widgets::Figure *ModelsPanel::figure(const QString &name)
-{
-    if (name == "predictions")
-        return m_predictions;
-    if (name == "positions")
-        return m_positions;
-    return nullptr;
-}
-
-QList<widgets::OptionSpec> ModelsPanel::optionSpecs() const
-{
-    return {{"model", tr("checkpoint folder to load"), "", {}},
-            {"input", tr("text (use [MASK] for fill-mask) or, for ViT, an image file"), "", {}},
-            {"top-k", tr("number of predictions (1-50)"), "10", {}},
-            {"temperature", tr("next-token temperature (0.05-10)"), "1", {}},
-            {"view", tr("the figure shown and exported"), "predictions", {"predictions", "positions"}}};
+    plugins::OptionSet &o = optionSet();
+    o.addText("model", tr("checkpoint folder to load"));
+    o.addText("input", tr("text (use [MASK] for fill-mask) or, for ViT, an image file"));
+    o.addInt("top-k", tr("number of predictions (1-50)"), 10, 1, 50).rangeNotInHelp();
+    o.addDouble("temperature", tr("next-token temperature (0.05-10)"), 1.0, 0.05, 10.0)
+        .rangeNotInHelp()
+        .expecting(tr("a number from %1 to %2"));
+    addViewOption(tr("the figure shown and exported"), "predictions");
 }
 
 QVariantMap ModelsPanel::options() const
@@ -195,37 +176,10 @@ QVariantMap ModelsPanel::options() const
     return map;
 }
 
-bool ModelsPanel::setOptions(const QVariantMap &options, QString *error)
+bool ModelsPanel::applyOptions(const QVariantMap &options, const QString &view, QString *error)
 {
-    const QStringList known{"model", "input", "top-k", "temperature", "view"};
-    for (auto it = options.begin(); it != options.end(); ++it)
-        if (!known.contains(it.key())) {
-            if (error)
-                *error = tr("unknown option --%1 for the models panel (known: %2)").arg(it.key(), known.join(", "));
-            return false;
-        }
-    bool ok = true;
-    const int topK = options.value("top-k", m_topK->value()).toString().toInt(&ok);
-    if (!ok || topK < 1 || topK > 50) {
-        if (error)
-            *error = tr("--top-k: \"%1\" is not a whole number from 1 to 50").arg(options.value("top-k").toString());
-        return false;
-    }
-    const double temperature = options.value("temperature", m_temperature->value()).toString().toDouble(&ok);
-    if (!ok || temperature < 0.05 || temperature > 10.0) {
-        if (error)
-            *error = tr("--temperature: \"%1\" is not a number from 0.05 to 10")
-                         .arg(options.value("temperature").toString());
-        return false;
-    }
-    const QString view = options.value("view", currentFigureName()).toString();
-    if (!figureNames().contains(view)) {
-        if (error)
-            *error = tr("--view: \"%1\" is not one of predictions, positions").arg(view);
-        return false;
-    }
-    m_topK->setValue(topK);
-    m_temperature->setValue(temperature);
+    m_topK->setValue(options.value("top-k", m_topK->value()).toString().toInt());
+    m_temperature->setValue(options.value("temperature", m_temperature->value()).toString().toDouble());
     setCurrentFigure(view);
     if (options.contains("input")) {
         m_pendingInput = options["input"].toString();
@@ -268,18 +222,18 @@ bool ModelsPanel::open(const QString &path, QString *error)
             *error = QString::fromUtf8(e.what());
         return false;
     }
-    if (!m_context.jobs) {
+    if (!context().jobs) {
         if (error)
             *error = tr("no job runner");
         return false;
     }
     if (m_job)
         m_job->cancel();
-    setStatus(tr("Loading %1\u2026").arg(folder));
+    showStatus(tr("Loading %1\u2026").arg(folder));
     QPointer<ModelsPanel> self(this);
     const std::string folderPath = folder.toStdString();
     auto jobError = std::make_shared<QString>();
-    m_job = m_context.jobs->run<LoadedModel>(
+    m_job = context().jobs->run<LoadedModel>(
         tr("Loading %1").arg(QFileInfo(folder).fileName()),
         [folderPath](JobContext &context) {
             LoadedModel loaded;
@@ -308,7 +262,7 @@ bool ModelsPanel::open(const QString &path, QString *error)
         [self, jobError](const QString &message) {
             *jobError = message;
             if (self)
-                self->setStatus(message, true);
+                self->showStatus(message, true);
             logError(message.toStdString());
         });
     // Inline runners (CLI, tests) have finished by now: report their failure to the caller.
@@ -413,16 +367,16 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
         auto table = std::make_shared<Matrix>(m_loaded.model->positionTable());
         m_positions->setFigureTitle(tr("Learned position table of %1").arg(name));
         m_positions->setMatrix(table);
-        if (m_context.hub)
-            m_context.hub->publishMatrix(widgets::DataHub::PositionTables,
+        if (context().hub)
+            context().hub->publishMatrix(widgets::DataHub::PositionTables,
                                          tr("%1 (%2)").arg(name, QString::fromStdString(c.modelType)), table);
     } else {
         m_positions->setFigureTitle(tr("%1 has no learned position table (it rotates queries and keys: RoPE)")
                                         .arg(name));
         m_positions->setMatrix(std::make_shared<Matrix>());
     }
-    if (m_context.hub)
-        m_context.hub->publishText(widgets::DataHub::ModelFolders, name, folder);
+    if (context().hub)
+        context().hub->publishText(widgets::DataHub::ModelFolders, name, folder);
 
     const bool image = m_loaded.preprocessing != nullptr;
     const bool masked = info.capabilities.maskedLanguageModel;
@@ -440,7 +394,7 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
         else
             m_input->setEditText(m_pendingInput);
     }
-    setStatus(tr("Loaded %1.").arg(folder));
+    showStatus(tr("Loaded %1.").arg(folder));
     logInfo("loaded " + folder.toStdString() + ": " + architecture.toStdString());
     if (!m_pendingInput.isEmpty() || !image)
         runPipeline();
@@ -467,12 +421,12 @@ void ModelsPanel::runPipeline()
     const std::string text = m_input->currentText().toStdString();
     const std::string imagePath = m_imagePath.toStdString();
     if (loaded.preprocessing && imagePath.empty()) {
-        setStatus(tr("Choose an image to classify."));
+        showStatus(tr("Choose an image to classify."));
         return;
     }
     if (!loaded.preprocessing && !loaded.tokenizer) {
-        setStatus(tr("This checkpoint has no tokenizer files (vocab.txt, vocab.json + merges.txt or tokenizer.json)."),
-                  true);
+        showStatus(tr("This checkpoint has no tokenizer files (vocab.txt, vocab.json + merges.txt or tokenizer.json)."),
+                   true);
         return;
     }
     struct Result {
@@ -480,7 +434,7 @@ void ModelsPanel::runPipeline()
         std::vector<Prediction> predictions;
     };
     QPointer<ModelsPanel> self(this);
-    m_context.jobs->run<Result>(
+    context().jobs->run<Result>(
         tr("Running %1").arg(QString::fromStdString(loaded.model->info().config.modelType)),
         [loaded, topK, temperature, text, imagePath](JobContext &context) {
             Result result;
@@ -511,13 +465,13 @@ void ModelsPanel::runPipeline()
             self->m_predictions->setBars(labels, values, ids);
             self->showTokens(result.encoding);
             if (!result.predictions.empty())
-                self->setStatus(tr("Most likely: \u201c%1\u201d (%2%)")
-                                    .arg(labels.first())
-                                    .arg(result.predictions.front().probability * 100.0, 0, 'f', 1));
+                self->showStatus(tr("Most likely: \u201c%1\u201d (%2%)")
+                                     .arg(labels.first())
+                                     .arg(result.predictions.front().probability * 100.0, 0, 'f', 1));
         },
         [self](const QString &message) {
             if (self)
-                self->setStatus(message, true);
+                self->showStatus(message, true);
         });
 }
 
@@ -534,10 +488,12 @@ void ModelsPanel::showTokens(const Encoding &encoding)
     }
 }
 
-void ModelsPanel::setStatus(const QString &text, bool error)
+// Unlike PanelBase::setStatus, not echoed to the window's status bar (the studio says what
+// the Models panel opened there itself).
+void ModelsPanel::showStatus(const QString &text, bool error)
 {
-    m_status->setText(text);
-    m_status->setStyleSheet(error ? QStringLiteral("color: #c00000;") : QString());
+    statusLine()->setText(text);
+    statusLine()->setStyleSheet(error ? QStringLiteral("color: #c00000;") : QString());
 }
 
 } // namespace tessera::models

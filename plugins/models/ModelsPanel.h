@@ -7,8 +7,7 @@
 #include "tessera/core/Model.h"
 #include "tessera/core/Pipelines.h"
 #include "tessera/core/Tokenizer.h"
-#include "tessera/plugins/Registry.h"
-#include "tessera/widgets/PanelWidget.h"
+#include "tessera/plugins/PanelBase.h"
 
 #include <QPointer>
 
@@ -20,7 +19,6 @@ class QLabel;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
-class QTabWidget;
 class QTreeWidget;
 
 namespace tessera::widgets {
@@ -39,37 +37,32 @@ struct LoadedModel {
     std::string tokenizerProblem;                            // why no tokenizer, when one was expected
 };
 
-class ModelsPanel : public widgets::PanelWidget {
+class ModelsPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
     ModelsPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
 
     QString panelId() const override { return QStringLiteral("models"); }
     QString panelTitle() const override { return tr("Models"); }
-    QStringList figureNames() const override { return {"predictions", "positions"}; }
-    QString currentFigureName() const override;
-    void setCurrentFigure(const QString &name) override;
-    widgets::Figure *figure(const QString &name) override;
-
-    QList<widgets::OptionSpec> optionSpecs() const override;
     QVariantMap options() const override;
-    bool setOptions(const QVariantMap &options, QString *error) override;
-
     bool canOpen(const QString &path) const override;
     bool open(const QString &path, QString *error) override;
 
     // The model shown, or null.
     const Model *model() const { return m_loaded.model.get(); }
 
+protected:
+    bool applyOptions(const QVariantMap &options, const QString &view, QString *error) override;
+
 private:
     void buildUi();
+    void declareOptions();
     void showModel(LoadedModel loaded, const QString &folder);
     void runPipeline();
     void showTokens(const Encoding &encoding);
     void chooseImage();
-    void setStatus(const QString &text, bool error = false);
+    void showStatus(const QString &text, bool error = false);
 
-    plugins::PanelContext m_context;
     LoadedModel m_loaded;
     QString m_folder;
     QString m_imagePath;
@@ -77,7 +70,6 @@ private:
     QString m_pendingInput;
 
     QLabel *m_summary = nullptr;
-    QLabel *m_status = nullptr;
     QTreeWidget *m_tree = nullptr;
     QComboBox *m_input = nullptr;
     QPushButton *m_imageButton = nullptr;
@@ -86,7 +78,6 @@ private:
     QPushButton *m_run = nullptr;
     QLabel *m_task = nullptr;
     QTableWidget *m_tokens = nullptr;
-    QTabWidget *m_views = nullptr;
     widgets::BarChartView *m_predictions = nullptr;
     widgets::HeatmapView *m_positions = nullptr;
 };

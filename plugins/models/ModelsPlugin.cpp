@@ -1,4 +1,4 @@
-#include "ModelsPlugin.h"
+// Registers the model families Tessera runs natively and the Models panel ("models").
 
 #include "ModelsPanel.h"
 
@@ -6,25 +6,28 @@
 
 namespace tessera::models {
 
-void ModelsPlugin::registerAll(plugins::Registry &registry)
-{
-    registerModels(registry);
-    registerPanels(registry);
-}
+class ModelsPlugin : public plugins::PanelPlugin {
+    Q_OBJECT
+    Q_PLUGIN_METADATA(IID TesseraPlugin_iid FILE "plugin.json")
+    Q_INTERFACES(tessera::plugins::TesseraPlugin)
 
-void ModelsPlugin::registerModels(plugins::Registry &registry)
-{
-    registry.registerModelFamily({"bert", "BERT", {"bert"}});
-    registry.registerModelFamily({"gpt2", "GPT-2", {"gpt2"}});
-    registry.registerModelFamily({"vit", "ViT", {"vit"}});
-}
+protected:
+    void registerModels(plugins::Registry &registry) override
+    {
+        registry.registerModelFamily({"bert", "BERT", {"bert"}});
+        registry.registerModelFamily({"gpt2", "GPT-2", {"gpt2"}});
+        registry.registerModelFamily({"vit", "ViT", {"vit"}});
+    }
 
-void ModelsPlugin::registerPanels(plugins::Registry &registry)
-{
-    registry.registerPanel(plugins::panelDescriptor<ModelsPanel>(
-        QStringLiteral("models"), QObject::tr("Models"),
-        QObject::tr("Open a Hugging Face checkpoint: its architecture, tokens and predictions"), Qt::ALT | Qt::Key_2,
-        40));
-}
+    plugins::PanelDescriptor panel() const override
+    {
+        return plugins::panelDescriptor<ModelsPanel>(
+            QStringLiteral("models"), QObject::tr("Models"),
+            QObject::tr("Open a Hugging Face checkpoint: its architecture, tokens and predictions"),
+            Qt::ALT | Qt::Key_2, 40);
+    }
+};
 
 } // namespace tessera::models
+
+#include "ModelsPlugin.moc"

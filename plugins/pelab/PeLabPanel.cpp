@@ -26,16 +26,14 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <utility>
 
 namespace tessera::pelab {
 namespace {
-
-const QStringList kFigureNames = {"curves", "heatmap", "similarity", "rope", "alibi", "learned"};
 
 struct IntRange {
     const char *name;
@@ -120,7 +118,8 @@ QWidget *withDescription(QWidget *figure, const QString &text)
 
 } // namespace
 
-PeLabPanel::PeLabPanel(const plugins::PanelContext &context, QWidget *parent) : PanelWidget(parent), m_context(context)
+PeLabPanel::PeLabPanel(const plugins::PanelContext &context, QWidget *parent)
+    : PanelBase(context, tr("unknown option --%1 for the pe panel (known: %2)"), parent)
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -138,26 +137,23 @@ PeLabPanel::PeLabPanel(const plugins::PanelContext &context, QWidget *parent) : 
     auto *right = new QWidget(splitter);
     auto *rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
-    m_tabs = new QTabWidget(right);
-    rightLayout->addWidget(m_tabs, 1);
-    m_status = new QLabel(right);
-    rightLayout->addWidget(m_status);
+    rightLayout->addWidget(figureTabs(), 1);
+    rightLayout->addWidget(statusLine());
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
 
     buildViews();
-    m_tabs->setCurrentIndex(kFigureNames.indexOf("heatmap"));
-    connect(m_tabs, &QTabWidget::currentChanged, this,
-            [this](int index) { emit currentFigureChanged(kFigureNames.value(index)); });
+    declareOptions();
+    setCurrentFigure("heatmap");
 
-    if (m_context.hub) {
-        connect(m_context.hub, &widgets::DataHub::matricesChanged, this,
+    if (context.hub) {
+        connect(context.hub, &widgets::DataHub::matricesChanged, this,
                 [this](const QString &topic, const QString &name) {
                     if (topic != widgets::DataHub::PositionTables)
                         return;
                     refreshSourceChoices();
                     // A model just loaded: its table becomes the one shown in the Learned view.
-                    if (MatrixPtr table = m_context.hub->matrix(topic, name))
+                    if (MatrixPtr table = this->context().hub->matrix(topic, name))
                         showLearnedTable(name, table);
                 });
     }
@@ -288,8 +284,8 @@ void PeLabPanel::buildControls(QWidget *container)
     });
     connect(m_learnedSource, qOverload<int>(&QComboBox::activated), this, [this](int index) {
         const QString name = m_learnedSource->itemText(index);
-        if (m_context.hub)
-            if (MatrixPtr table = m_context.hub->matrix(widgets::DataHub::PositionTables, name))
+        if (context().hub)
+            if (MatrixPtr table = context().hub->matrix(widgets::DataHub::PositionTables, name))
                 showLearnedTable(name, table);
     });
     connect(openButton, &QPushButton::clicked, this, &PeLabPanel::openTableDialog);
@@ -301,19 +297,20 @@ void PeLabPanel::buildViews()
     m_curves = new LinePlotView;
     m_curves->setFigureTitle(tr("Sinusoidal positional encoding"));
     m_curves->setAxisTitles(tr("position"), tr("PE(pos, dim)"));
-    m_tabs->addTab(
+    addFigure(
+        "curves", tr("Curves"),
         withDescription(m_curves, tr("PE(pos, 2i) = sin(pos / 10000<sup>2i/d</sup>), PE(pos, 2i+1) = cos(\u2026): "
                                      "each pair of dimensions is a sine/cosine of its own wavelength.")),
-        tr("Curves"));
+        m_curves);
 
     m_heatmap = new HeatmapView;
     m_heatmap->setFigureTitle(tr("Sinusoidal positional encoding"));
     m_heatmap->setAxisTitles(tr("dimension"), tr("position"));
     m_heatmap->setValueName(tr("PE"));
-    m_tabs->addTab(
-        withDescription(m_heatmap, tr("Every position (row) is a d_model-wide code; low dimensions change fast, "
-                                      "high ones slowly. Click a cell to highlight its row and column.")),
-        tr("Heatmap"));
+    addFigure("heatmap", tr("Heatmap"),
+              withDescription(m_heatmap, tr("Every position (row) is a d_model-wide code; low dimensions change fast, "
+                                            "high ones slowly. Click a cell to highlight its row and column.")),
+              m_heatmap);
 
     m_similarityFigure = new CompositeFigure(tr("Position similarity"));
     m_similarityMap = m_similarityFigure->addFigure(new HeatmapView, 3);
@@ -322,9 +319,10 @@ void PeLabPanel::buildViews()
     m_profile = m_similarityFigure->addFigure(new LinePlotView, 2);
     m_profile->setFigureTitle(tr("Mean similarity against offset"));
     m_profile->setAxisTitles(tr("offset k"), tr("mean S(p, p+k)"));
-    m_tabs->addTab(withDescription(m_similarityFigure, tr("Nearby positions have similar encodings, and the similarity "
-                                                          "depends on the offset more than on the position itself.")),
-                   tr("Similarity"));
+    addFigure("similarity", tr("Similarity"),
+              withDescription(m_similarityFigure, tr("Nearby positions have similar encodings, and the similarity "
+                                                     "depends on the offset more than on the position itself.")),
+              m_similarityFigure);
 
     m_ropeFigure = new CompositeFigure(tr("Rotary position embedding (RoPE)"));
     m_ropeRotation = m_ropeFigure->addFigure(new LinePlotView, 2);
@@ -339,12 +337,13 @@ void PeLabPanel::buildViews()
     m_ropeDiagonals->setFigureTitle(tr("Score along m \u2212 n = const"));
     m_ropeDiagonals->setAxisTitles(tr("query position m"), tr("score"));
     m_ropeFigure->setPrimary(1);
-    m_tabs->addTab(
+    addFigure(
+        "rope", tr("RoPE"),
         withDescription(m_ropeFigure,
                         tr("RoPE rotates each pair (x<sub>2i</sub>, x<sub>2i+1</sub>) by m\u00b7\u03b8<sub>i</sub>. "
                            "The score of a rotated query and key depends only on m \u2212 n: "
                            "constant along every diagonal.")),
-        tr("RoPE"));
+        m_ropeFigure);
 
     m_alibiFigure = new CompositeFigure(tr("ALiBi attention biases"));
     m_alibiBias = m_alibiFigure->addFigure(new HeatmapView, 3);
@@ -354,10 +353,11 @@ void PeLabPanel::buildViews()
     m_alibiSlopes->setFigureTitle(tr("Slope per head"));
     m_alibiSlopes->setAxisTitles(tr("head"), tr("slope m"));
     m_alibiSlopes->setLogY(true);
-    m_tabs->addTab(withDescription(m_alibiFigure,
-                                   tr("ALiBi adds \u2212m\u00b7|i \u2212 j| to the attention scores, "
-                                      "with a geometric sequence of slopes m across heads; grey cells are masked.")),
-                   tr("ALiBi"));
+    addFigure("alibi", tr("ALiBi"),
+              withDescription(m_alibiFigure,
+                              tr("ALiBi adds \u2212m\u00b7|i \u2212 j| to the attention scores, "
+                                 "with a geometric sequence of slopes m across heads; grey cells are masked.")),
+              m_alibiFigure);
 
     m_learnedFigure = new CompositeFigure(tr("Learned position table"));
     m_learnedTable = m_learnedFigure->addFigure(new HeatmapView, 1);
@@ -377,7 +377,7 @@ void PeLabPanel::buildViews()
     learnedLayout->setContentsMargins(4, 4, 4, 4);
     learnedLayout->addWidget(m_learnedInfo);
     learnedLayout->addWidget(m_learnedFigure, 1);
-    m_tabs->addTab(learnedPage, tr("Learned"));
+    addFigure("learned", tr("Learned"), learnedPage, m_learnedFigure);
 
     for (PlotFigure *view : std::initializer_list<PlotFigure *>{
              m_curves, m_heatmap, m_similarityMap, m_profile, m_ropeRotation, m_ropeScores, m_ropeDiagonals,
@@ -385,60 +385,36 @@ void PeLabPanel::buildViews()
         connect(view, &PlotFigure::readoutChanged, this, &PanelWidget::statusMessage);
 }
 
-QStringList PeLabPanel::figureNames() const
+void PeLabPanel::declareOptions()
 {
-    return kFigureNames;
-}
-
-QString PeLabPanel::currentFigureName() const
-{
-    return kFigureNames.value(m_tabs->currentIndex());
-}
-
-void PeLabPanel::setCurrentFigure(const QString &name)
-{
-    const int index = kFigureNames.indexOf(name);
-    if (index >= 0)
-        m_tabs->setCurrentIndex(index);
-}
-
-widgets::Figure *PeLabPanel::figure(const QString &name)
-{
-    if (name == "curves")
-        return m_curves;
-    if (name == "heatmap")
-        return m_heatmap;
-    if (name == "similarity")
-        return m_similarityFigure;
-    if (name == "rope")
-        return m_ropeFigure;
-    if (name == "alibi")
-        return m_alibiFigure;
-    if (name == "learned")
-        return m_learnedFigure;
-    return nullptr;
-}
-
-QList<widgets::OptionSpec> PeLabPanel::optionSpecs() const
-{
-    return {
-        {"view", tr("the figure shown and exported"), "heatmap", kFigureNames},
-        {"d-model", tr("embedding width d_model (1-4096)"), "128", {}},
-        {"max-len", tr("number of positions (1-4096)"), "128", {}},
-        {"base", tr("wavelength base of the sinusoids"), "10000", {}},
-        {"dims", tr("dimensions drawn as curves, e.g. 4,5,6,7 or 0-3"), "4,5,6,7", {}},
-        {"similarity", tr("position similarity measure"), "cosine", {"cosine", "dot"}},
-        {"rope-dim", tr("RoPE head dimension (even, 2-512)"), "64", {}},
-        {"rope-pair", tr("RoPE pair drawn beside pair 0"), "8", {}},
-        {"rope-length", tr("RoPE positions (1-512)"), "64", {}},
-        {"alibi-heads", tr("number of ALiBi heads (1-64)"), "8", {}},
-        {"alibi-head", tr("ALiBi head shown (0-based)"), "0", {}},
-        {"alibi-length", tr("ALiBi sequence length (1-1024)"), "32", {}},
-        {"causal", tr("mask the future in the ALiBi view (true/false)"), "true", {"true", "false"}},
-        {"colormap", tr("heatmap colour map"), "viridis", widgets::colorMapNames()},
-        {"table", tr("learned position table file (.csv, .npy, .safetensors)"), "", {}},
-        {"table-key", tr("tensor name inside a .safetensors table"), "", {}},
-    };
+    plugins::OptionSet &o = optionSet();
+    // The help texts say the ranges their own way; choices are compared trimmed and lower-case.
+    addViewOption(tr("the figure shown and exported"), "heatmap");
+    o.addInt(kDModel.name, tr("embedding width d_model (1-4096)"), 128, kDModel.minimum, kDModel.maximum)
+        .rangeNotInHelp();
+    o.addInt(kMaxLength.name, tr("number of positions (1-4096)"), 128, kMaxLength.minimum, kMaxLength.maximum)
+        .rangeNotInHelp();
+    o.addDouble("base", tr("wavelength base of the sinusoids"), 10000, 2, 1e7)
+        .rangeNotInHelp()
+        .expecting(tr("a number from %1 to %2"));
+    o.addText("dims", tr("dimensions drawn as curves, e.g. 4,5,6,7 or 0-3"), "4,5,6,7");
+    o.addChoice("similarity", tr("position similarity measure"), {"cosine", "dot"}, "cosine").checkedByPanel();
+    o.addInt(kRopeDimension.name, tr("RoPE head dimension (even, 2-512)"), 64, kRopeDimension.minimum,
+             kRopeDimension.maximum)
+        .rangeNotInHelp();
+    o.addText("rope-pair", tr("RoPE pair drawn beside pair 0"), "8");
+    o.addInt(kRopeLength.name, tr("RoPE positions (1-512)"), 64, kRopeLength.minimum, kRopeLength.maximum)
+        .rangeNotInHelp();
+    o.addInt(kAlibiHeads.name, tr("number of ALiBi heads (1-64)"), 8, kAlibiHeads.minimum, kAlibiHeads.maximum)
+        .rangeNotInHelp();
+    o.addText("alibi-head", tr("ALiBi head shown (0-based)"), "0");
+    o.addInt(kAlibiLength.name, tr("ALiBi sequence length (1-1024)"), 32, kAlibiLength.minimum, kAlibiLength.maximum)
+        .rangeNotInHelp();
+    o.addChoice("causal", tr("mask the future in the ALiBi view (true/false)"), {"true", "false"}, "true")
+        .checkedByPanel();
+    o.addChoice("colormap", tr("heatmap colour map"), widgets::colorMapNames(), "viridis").checkedByPanel();
+    o.addText("table", tr("learned position table file (.csv, .npy, .safetensors)"));
+    o.addText("table-key", tr("tensor name inside a .safetensors table"));
 }
 
 QVariantMap PeLabPanel::options() const
@@ -465,127 +441,92 @@ QVariantMap PeLabPanel::options() const
     return map;
 }
 
-bool PeLabPanel::setOptions(const QVariantMap &options, QString *error)
+bool PeLabPanel::checkOptions(const QVariantMap &options, QString *error)
 {
-    QStringList known;
-    for (const widgets::OptionSpec &spec : optionSpecs())
-        known << spec.name;
-    for (auto it = options.begin(); it != options.end(); ++it) {
-        if (!known.contains(it.key())) {
-            if (error)
-                *error = tr("unknown option --%1 for the pe panel (known: %2)").arg(it.key(), known.join(", "));
-            return false;
-        }
-    }
-    // Validate everything first, so a bad value leaves the panel as it was.
-    int dModel = m_dModel->value(), maxLength = m_maxLength->value(), ropeDimension = m_ropeDimension->value();
-    int ropeLength = m_ropeLength->value(), alibiHeads = m_alibiHeads->value(), alibiLength = m_alibiLength->value();
-    int ropePair = m_ropePair->value(), alibiHead = m_alibiHead->value();
-    double base = m_base->value();
-    bool causal = m_causal->isChecked();
-    std::vector<int> dimensions;
-    if (options.contains("d-model") && !parseInt(options["d-model"], kDModel, dModel, error))
-        return false;
-    if (options.contains("max-len") && !parseInt(options["max-len"], kMaxLength, maxLength, error))
-        return false;
-    if (options.contains("rope-dim") && !parseInt(options["rope-dim"], kRopeDimension, ropeDimension, error))
-        return false;
-    if (ropeDimension % 2 != 0) {
-        if (error)
-            *error =
-                tr("--rope-dim: %1 is odd; RoPE rotates pairs, so the head dimension must be even").arg(ropeDimension);
-        return false;
-    }
-    if (options.contains("rope-length") && !parseInt(options["rope-length"], kRopeLength, ropeLength, error))
-        return false;
-    if (options.contains("alibi-heads") && !parseInt(options["alibi-heads"], kAlibiHeads, alibiHeads, error))
-        return false;
-    if (options.contains("alibi-length") && !parseInt(options["alibi-length"], kAlibiLength, alibiLength, error))
-        return false;
+    // Everything is checked first, so a bad value leaves the panel as it was.
+    auto given = [&](const char *name, int current) {
+        return options.contains(name) ? options[name].toString().toInt() : current;
+    };
+    CheckedOptions c;
+    c.dModel = given(kDModel.name, m_dModel->value());
+    c.maxLength = given(kMaxLength.name, m_maxLength->value());
+    c.ropeDimension = given(kRopeDimension.name, m_ropeDimension->value());
+    c.ropeLength = given(kRopeLength.name, m_ropeLength->value());
+    c.alibiHeads = given(kAlibiHeads.name, m_alibiHeads->value());
+    c.alibiLength = given(kAlibiLength.name, m_alibiLength->value());
+    c.ropePair = m_ropePair->value();
+    c.alibiHead = m_alibiHead->value();
+    c.base = options.contains("base") ? options["base"].toString().toDouble() : m_base->value();
+    c.causal = m_causal->isChecked();
+    if (c.ropeDimension % 2 != 0)
+        return fail(
+            error,
+            tr("--rope-dim: %1 is odd; RoPE rotates pairs, so the head dimension must be even").arg(c.ropeDimension));
     if (options.contains("rope-pair") &&
-        !parseInt(options["rope-pair"], {"rope-pair", 0, ropeDimension / 2 - 1}, ropePair, error))
+        !parseInt(options["rope-pair"], {"rope-pair", 0, c.ropeDimension / 2 - 1}, c.ropePair, error))
         return false;
     if (options.contains("alibi-head") &&
-        !parseInt(options["alibi-head"], {"alibi-head", 0, alibiHeads - 1}, alibiHead, error))
+        !parseInt(options["alibi-head"], {"alibi-head", 0, c.alibiHeads - 1}, c.alibiHead, error))
         return false;
-    if (options.contains("base")) {
-        bool ok = false;
-        base = options["base"].toString().toDouble(&ok);
-        if (!ok || !(base >= 2.0) || base > 1e7) {
-            if (error)
-                *error = tr("--base: \"%1\" is not a number from 2 to 10000000").arg(options["base"].toString());
-            return false;
-        }
-    }
-    if (options.contains("causal") && !parseBool(options["causal"], causal)) {
-        if (error)
-            *error = tr("--causal: \"%1\" is not true or false").arg(options["causal"].toString());
-        return false;
-    }
-    const QString dimsText = options.value("dims", m_dimensions->text()).toString();
-    if (!parseDimensions(dimsText, dimensions, error))
+    if (options.contains("causal") && !parseBool(options["causal"], c.causal))
+        return fail(error, tr("--causal: \"%1\" is not true or false").arg(options["causal"].toString()));
+    c.dimensions = options.value("dims", m_dimensions->text()).toString();
+    std::vector<int> dimensions;
+    if (!parseDimensions(c.dimensions, dimensions, error))
         return false;
     // Dimensions the user asked for must exist; the defaults simply drop what d_model lacks.
     for (int d : dimensions)
-        if (options.contains("dims") && d >= dModel) {
-            if (error)
-                *error = tr("--dims: dimension %1 does not exist when d_model is %2 (use 0 to %3)")
-                             .arg(d)
-                             .arg(dModel)
-                             .arg(dModel - 1);
-            return false;
-        }
-    auto checkChoice = [&](const char *name, const QStringList &choices) {
-        if (options.contains(name) && !choices.contains(options[name].toString().trimmed().toLower())) {
-            if (error)
-                *error = tr("--%1: \"%2\" is not one of %3").arg(name, options[name].toString(), choices.join(", "));
-            return false;
-        }
-        return true;
-    };
-    if (!checkChoice("view", kFigureNames) || !checkChoice("similarity", {"cosine", "dot"}) ||
-        !checkChoice("colormap", widgets::colorMapNames()))
-        return false;
-    MatrixPtr table;
-    const QString tablePath = options.value("table").toString();
-    const QString tableKey = options.value("table-key").toString();
-    if (!tablePath.isEmpty()) {
+        if (options.contains("dims") && d >= c.dModel)
+            return fail(error, tr("--dims: dimension %1 does not exist when d_model is %2 (use 0 to %3)")
+                                   .arg(d)
+                                   .arg(c.dModel)
+                                   .arg(c.dModel - 1));
+    for (const char *name : {"similarity", "colormap"})
+        if (options.contains(name) &&
+            !optionSet()[name].choices().contains(options[name].toString().trimmed().toLower()))
+            return fail(error, tr("--%1: \"%2\" is not one of %3")
+                                   .arg(name, options[name].toString(), optionSet()[name].choices().join(", ")));
+    c.tablePath = options.value("table").toString();
+    c.tableKey = options.value("table-key").toString();
+    if (!c.tablePath.isEmpty()) {
         try {
-            table = std::make_shared<Matrix>(readMatrix(tablePath.toStdString(), tableKey.toStdString()));
+            c.table = std::make_shared<Matrix>(readMatrix(c.tablePath.toStdString(), c.tableKey.toStdString()));
         } catch (const std::exception &e) {
-            if (error)
-                *error = QString::fromUtf8(e.what());
-            return false;
+            return fail(error, QString::fromUtf8(e.what()));
         }
     }
+    m_checked = std::move(c);
+    return true;
+}
 
+bool PeLabPanel::applyOptions(const QVariantMap &options, const QString &, QString *)
+{
+    const CheckedOptions c = std::exchange(m_checked, {});
     m_applyingOptions = true;
-    m_dModel->setValue(dModel);
-    m_maxLength->setValue(maxLength);
-    m_base->setValue(base);
-    m_dimensions->setText(dimsText);
-    m_ropeDimension->setValue(ropeDimension);
-    m_ropePair->setValue(ropePair);
-    m_ropeLength->setValue(ropeLength);
-    m_alibiHeads->setValue(alibiHeads);
-    m_alibiHead->setMaximum(alibiHeads - 1);
-    m_alibiHead->setValue(alibiHead);
-    m_alibiLength->setValue(alibiLength);
-    m_causal->setChecked(causal);
+    m_dModel->setValue(c.dModel);
+    m_maxLength->setValue(c.maxLength);
+    m_base->setValue(c.base);
+    m_dimensions->setText(c.dimensions);
+    m_ropeDimension->setValue(c.ropeDimension);
+    m_ropePair->setValue(c.ropePair);
+    m_ropeLength->setValue(c.ropeLength);
+    m_alibiHeads->setValue(c.alibiHeads);
+    m_alibiHead->setMaximum(c.alibiHeads - 1);
+    m_alibiHead->setValue(c.alibiHead);
+    m_alibiLength->setValue(c.alibiLength);
+    m_causal->setChecked(c.causal);
     if (options.contains("similarity"))
         m_similarity->setCurrentText(options["similarity"].toString().trimmed().toLower());
     if (options.contains("colormap"))
         m_colorMap->setCurrentText(options["colormap"].toString().trimmed().toLower());
-    if (table) {
-        m_tablePath = tablePath;
-        m_tableKey = tableKey;
-        QString name = QFileInfo(tablePath).fileName();
-        if (!tableKey.isEmpty())
-            name += " : " + tableKey;
-        showLearnedTable(name, table);
+    if (c.table) {
+        m_tablePath = c.tablePath;
+        m_tableKey = c.tableKey;
+        QString name = QFileInfo(c.tablePath).fileName();
+        if (!c.tableKey.isEmpty())
+            name += " : " + c.tableKey;
+        showLearnedTable(name, c.table);
     }
-    if (options.contains("view"))
-        setCurrentFigure(options["view"].toString().trimmed().toLower());
     m_applyingOptions = false;
     scheduleRecompute();
     return true;
@@ -668,8 +609,8 @@ void PeLabPanel::refreshSourceChoices()
 {
     const QString current = m_learnedSource->currentText();
     QStringList names;
-    if (m_context.hub)
-        names = m_context.hub->matrixNames(widgets::DataHub::PositionTables);
+    if (context().hub)
+        names = context().hub->matrixNames(widgets::DataHub::PositionTables);
     if (!m_learnedName.isEmpty() && !names.contains(m_learnedName))
         names.prepend(m_learnedName);
     m_learnedSource->clear();
@@ -712,7 +653,7 @@ void PeLabPanel::scheduleRecompute()
 {
     if (m_applyingOptions)
         return;
-    if (m_context.jobs && m_context.jobs->isInline()) {
+    if (context().jobs && context().jobs->isInline()) {
         recompute();
         return;
     }
@@ -728,25 +669,25 @@ void PeLabPanel::scheduleRecompute()
 
 void PeLabPanel::recompute()
 {
-    if (!m_context.jobs)
+    if (!context().jobs)
         return;
     if (m_job)
         m_job->cancel();
     const PeSettings settings = currentSettings();
-    m_status->setText(tr("computing\u2026"));
+    statusLine()->setText(tr("computing\u2026"));
     QPointer<PeLabPanel> self(this);
     auto handle = std::make_shared<QPointer<widgets::JobHandle>>();
-    *handle = m_context.jobs->run<PeResult>(
+    *handle = context().jobs->run<PeResult>(
         tr("Positional encodings (d_model %1, %2 positions)").arg(settings.dModel).arg(settings.maxLength),
         [settings](JobContext &context) { return computePe(settings, context); },
         [self, settings, handle](PeResult result) {
             // Only the newest job's result is shown, with the settings it was computed from.
-            if (self && (self->m_context.jobs->isInline() || self->m_job == *handle))
+            if (self && (self->context().jobs->isInline() || self->m_job == *handle))
                 self->applyResult(result, settings);
         },
         [self](const QString &message) {
             if (self)
-                self->m_status->setText(tr("Could not compute: %1").arg(message));
+                self->statusLine()->setText(tr("Could not compute: %1").arg(message));
         });
     m_job = *handle;
 }
@@ -782,10 +723,10 @@ void PeLabPanel::applyResult(const PeResult &result, const PeSettings &settings)
     if (result.learnedSimilarity && m_learned)
         m_learnedSimilarity->setMatrix(result.learnedSimilarity);
 
-    m_status->setText(tr("d_model %1 \u00b7 %2 positions \u00b7 RoPE diagonal spread %3")
-                          .arg(width)
-                          .arg(positions)
-                          .arg(result.ropeSpread, 0, 'g', 3));
+    statusLine()->setText(tr("d_model %1 \u00b7 %2 positions \u00b7 RoPE diagonal spread %3")
+                              .arg(width)
+                              .arg(positions)
+                              .arg(result.ropeSpread, 0, 'g', 3));
 }
 
 } // namespace tessera::pelab

@@ -6,8 +6,7 @@
 
 #include "PeLabComputation.h"
 
-#include "tessera/plugins/Registry.h"
-#include "tessera/widgets/PanelWidget.h"
+#include "tessera/plugins/PanelBase.h"
 
 #include <QPointer>
 
@@ -18,7 +17,6 @@ class QLabel;
 class QLineEdit;
 class QSlider;
 class QSpinBox;
-class QTabWidget;
 
 namespace tessera::widgets {
 class CompositeFigure;
@@ -29,22 +27,14 @@ class LinePlotView;
 
 namespace tessera::pelab {
 
-class PeLabPanel : public widgets::PanelWidget {
+class PeLabPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
     PeLabPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
 
     QString panelId() const override { return QStringLiteral("pe"); }
     QString panelTitle() const override { return tr("Positional encodings"); }
-    QStringList figureNames() const override;
-    QString currentFigureName() const override;
-    void setCurrentFigure(const QString &name) override;
-    widgets::Figure *figure(const QString &name) override;
-
-    QList<widgets::OptionSpec> optionSpecs() const override;
     QVariantMap options() const override;
-    bool setOptions(const QVariantMap &options, QString *error) override;
-
     bool canOpen(const QString &path) const override;
     bool open(const QString &path, QString *error) override;
 
@@ -52,6 +42,19 @@ public:
     void showLearnedTable(const QString &name, MatrixPtr table);
 
 private:
+    // The values setOptions() applies: parsed and checked by checkOptions(), the table read.
+    struct CheckedOptions {
+        int dModel = 0, maxLength = 0, ropeDimension = 0, ropePair = 0, ropeLength = 0;
+        int alibiHeads = 0, alibiHead = 0, alibiLength = 0;
+        double base = 0.0;
+        bool causal = false;
+        QString dimensions, tablePath, tableKey;
+        MatrixPtr table;
+    };
+
+    void declareOptions();
+    bool checkOptions(const QVariantMap &options, QString *error) override;
+    bool applyOptions(const QVariantMap &options, const QString &view, QString *error) override;
     void buildControls(QWidget *container);
     void buildViews();
     void scheduleRecompute();
@@ -61,9 +64,7 @@ private:
     void openTableDialog();
     PeSettings currentSettings() const;
 
-    plugins::PanelContext m_context;
-    QTabWidget *m_tabs = nullptr;
-    QLabel *m_status = nullptr;
+    CheckedOptions m_checked; // by the last checkOptions()
     // controls
     QSlider *m_dModelSlider = nullptr;
     QSpinBox *m_dModel = nullptr;

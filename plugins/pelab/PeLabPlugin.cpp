@@ -1,4 +1,4 @@
-#include "PeLabPlugin.h"
+// Registers the positional-encoding lab panel ("pe").
 
 #include "PeLabPanel.h"
 
@@ -6,17 +6,10 @@
 
 namespace tessera::pelab {
 
-void PeLabPlugin::registerAll(plugins::Registry &registry)
-{
-    registerPanels(registry);
-}
-
-void PeLabPlugin::registerPanels(plugins::Registry &registry)
-{
-    registry.registerPanel(plugins::panelDescriptor<PeLabPanel>(
-        QStringLiteral("pe"), QObject::tr("Positional encodings"),
-        QObject::tr("Sinusoidal curves and heatmap, position similarity, RoPE, ALiBi and learned tables"),
-        Qt::ALT | Qt::Key_1, 30));
-}
+TESSERA_PANEL_PLUGIN(PeLabPlugin, PeLabPanel, "pe", QObject::tr("Positional encodings"),
+                     QObject::tr("Sinusoidal curves and heatmap, position similarity, RoPE, ALiBi and learned tables"),
+                     Qt::ALT | Qt::Key_1, 30)
 
 } // namespace tessera::pelab
+
+#include "PeLabPlugin.moc"

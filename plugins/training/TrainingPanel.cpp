@@ -42,8 +42,6 @@ namespace tessera::training {
 
 namespace {
 
-const QStringList kFigures = {"loss", "accuracy", "schedule", "gradients", "timeline"};
-
 QString defaultRunFolder(const QString &recipe)
 {
     const QString base = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
@@ -71,12 +69,14 @@ struct TrainingPanel::Relay {
 };
 
 TrainingPanel::TrainingPanel(const plugins::PanelContext &context, QWidget *parent)
-    : widgets::PanelWidget(parent), m_context(context), m_relay(std::make_shared<Relay>()),
-      m_job(this, [this](const QString &message) { setStatus(message, true); })
+    : plugins::PanelBase(context, tr("unknown option --%1 for the training panel"), parent),
+      m_relay(std::make_shared<Relay>()), m_job(this, errorsToStatus())
 {
     m_relay->handler = [this](const TrainingReport &report) { onReport(report); };
     buildUi();
+    declareOptions();
     recipeChanged();
+    m_built = true;
 }
 
 TrainingPanel::~TrainingPanel()
@@ -175,9 +175,7 @@ void TrainingPanel::buildUi()
     buttons->addWidget(openRunButton, 1, 1);
     buttons->addWidget(m_openInAttention, 2, 0, 1, 2);
 
-    m_status = new QLabel;
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusLine()->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_metrics = new QLabel;
     m_metrics->setWordWrap(true);
     m_metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -198,16 +196,14 @@ void TrainingPanel::buildUi()
     auto *left = new QVBoxLayout;
     left->addLayout(form);
     left->addLayout(buttons);
-    left->addWidget(m_status);
+    left->addWidget(statusLine());
     left->addWidget(m_metrics);
     left->addLayout(sampleRow);
     left->addWidget(m_sampled);
     left->addStretch(1);
     auto *leftWidget = new QWidget;
     leftWidget->setLayout(left);
-    auto *scroll = new QScrollArea;
-    scroll->setWidget(leftWidget);
-    scroll->setWidgetResizable(true);
+    QScrollArea *scroll = placeControls(leftWidget);
     scroll->setMinimumWidth(300);
     scroll->setMaximumWidth(380);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -249,16 +245,12 @@ void TrainingPanel::buildUi()
     auto *timelinePage = new QWidget;
     timelinePage->setLayout(timelineBox);
 
-    m_views = new QTabWidget;
-    m_views->addTab(m_lossView, tr("Loss"));
-    m_views->addTab(m_accuracyView, tr("Accuracy"));
-    m_views->addTab(m_rateView, tr("Learning rate"));
-    m_views->addTab(m_gradientView, tr("Gradients"));
-    m_views->addTab(timelinePage, tr("Attention over training"));
-
-    auto *layout = new QHBoxLayout(this);
-    layout->addWidget(scroll);
-    layout->addWidget(m_views, 1);
+    // Only the timeline's read-out goes to the status bar (connected below).
+    addFigure("loss", tr("Loss"), m_lossView, m_lossView);
+    addFigure("accuracy", tr("Accuracy"), m_accuracyView, m_accuracyView);
+    addFigure("schedule", tr("Learning rate"), m_rateView, m_rateView);
+    addFigure("gradients", tr("Gradients"), m_gradientView, m_gradientView);
+    addFigure("timeline", tr("Attention over training"), timelinePage, m_timelineView);
 
     connect(m_recipe, &QComboBox::currentIndexChanged, this, &TrainingPanel::recipeChanged);
     connect(m_browseText, &QPushButton::clicked, this, [this] {
@@ -283,9 +275,9 @@ void TrainingPanel::buildUi()
             setStatus(error, true);
     });
     connect(m_openInAttention, &QPushButton::clicked, this, [this] {
-        if (!m_context.hub || m_runFolder.isEmpty())
+        if (!context().hub || m_runFolder.isEmpty())
             return;
-        m_context.hub->publishText(widgets::DataHub::ModelFolders, QFileInfo(m_runFolder).fileName(), m_runFolder);
+        context().hub->publishText(widgets::DataHub::ModelFolders, QFileInfo(m_runFolder).fileName(), m_runFolder);
         setStatus(
             diffusion::isDiffusionModel(m_runFolder.toStdString())
                 ? tr("%1 is offered to the other panels (the Diffusion lab, Alt+6, opens it)").arg(m_runFolder)
@@ -311,10 +303,6 @@ void TrainingPanel::buildUi()
             m_play->setChecked(false);
         else
             m_timeline->setValue(m_timeline->value() + 1);
-    });
-    connect(m_views, &QTabWidget::currentChanged, this, [this] {
-        refreshCurves();
-        emit currentFigureChanged(currentFigureName());
     });
     auto *trainShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
     trainShortcut->setContext(Qt::WidgetWithChildrenShortcut);
@@ -395,7 +383,7 @@ TrainingOptions TrainingPanel::formOptions() const
 
 void TrainingPanel::startTraining(bool resume)
 {
-    if (m_training || !m_context.jobs)
+    if (m_training || !context().jobs)
         return;
     TrainingOptions options = formOptions();
     QString folder = m_output->text().trimmed();
@@ -447,7 +435,7 @@ void TrainingPanel::startTraining(bool resume)
             Qt::QueuedConnection);
     };
     m_job.start(
-        m_context.jobs, tr("Training %1").arg(QString::fromStdString(options.recipe)),
+        context().jobs, tr("Training %1").arg(QString::fromStdString(options.recipe)),
         [options, report](JobContext &context) { return train(options, context, report); },
         [this](TrainingResult result) { onFinished(result); });
     if (!m_job.isRunning()) {              // run inline (tests): it is over already
@@ -569,12 +557,12 @@ void TrainingPanel::showSnapshot()
         // The learned position table at this snapshot goes to the positional-encoding lab (its
         // Learned view follows the timeline as it is scrubbed).
         const auto positions = cached->second.find("position_embeddings");
-        if (m_context.hub && positions != cached->second.end() && positions->second.shape.size() == 2) {
+        if (context().hub && positions != cached->second.end() && positions->second.shape.size() == 2) {
             const QString name = tr("%1 (training, step %2)").arg(QFileInfo(m_runFolder).fileName()).arg(step);
             if (!m_publishedPositions.isEmpty() && m_publishedPositions != name)
-                m_context.hub->removeMatrix(widgets::DataHub::PositionTables, m_publishedPositions);
+                context().hub->removeMatrix(widgets::DataHub::PositionTables, m_publishedPositions);
             m_publishedPositions = name;
-            m_context.hub->publishMatrix(widgets::DataHub::PositionTables, name,
+            context().hub->publishMatrix(widgets::DataHub::PositionTables, name,
                                          std::make_shared<Matrix>(positions->second.toMatrix("position_embeddings")));
         }
         const double loss = m_snapshots->losses[size_t(index)], accuracy = m_snapshots->accuracies[size_t(index)];
@@ -633,12 +621,12 @@ bool TrainingPanel::openRun(const QString &folder, QString *error)
 
 void TrainingPanel::sample()
 {
-    if (m_runFolder.isEmpty() || !m_context.jobs || !m_sample->isEnabled())
+    if (m_runFolder.isEmpty() || !context().jobs || !m_sample->isEnabled())
         return;
     const std::string folder = m_runFolder.toStdString(), prompt = m_prompt->text().toStdString();
     const uint64_t seed = uint64_t(QDateTime::currentMSecsSinceEpoch());
     m_sample->setEnabled(false);
-    auto *job = m_context.jobs->run<std::string>(
+    auto *job = context().jobs->run<std::string>(
         tr("Sampling"),
         [folder, prompt, seed](JobContext &context) { return sampleText(folder, prompt, seed, context); },
         [this](std::string text) { m_sampled->setPlainText(QString::fromStdString(text)); },
@@ -646,56 +634,19 @@ void TrainingPanel::sample()
     connect(job, &widgets::JobHandle::finished, this, [this] { m_sample->setEnabled(!m_training); });
 }
 
-void TrainingPanel::setStatus(const QString &text, bool error)
-{
-    m_status->setText(text);
-    m_status->setStyleSheet(error ? QStringLiteral("color: #c0392b;") : QString());
-    emit statusMessage(text);
-}
-
-QStringList TrainingPanel::figureNames() const
-{
-    return kFigures;
-}
-
-QString TrainingPanel::currentFigureName() const
-{
-    return kFigures.value(m_views->currentIndex());
-}
-
-void TrainingPanel::setCurrentFigure(const QString &name)
-{
-    const int index = kFigures.indexOf(name);
-    if (index >= 0)
-        m_views->setCurrentIndex(index);
-}
-
-widgets::Figure *TrainingPanel::figure(const QString &name)
-{
-    if (name == "loss")
-        return m_lossView;
-    if (name == "accuracy")
-        return m_accuracyView;
-    if (name == "schedule")
-        return m_rateView;
-    if (name == "gradients")
-        return m_gradientView;
-    if (name == "timeline")
-        return m_timelineView;
-    return nullptr;
-}
-
-QList<widgets::OptionSpec> TrainingPanel::optionSpecs() const
+void TrainingPanel::declareOptions()
 {
     QStringList recipes;
     for (const RecipeInfo &recipe : trainingRecipes())
         recipes << QString::fromStdString(recipe.name);
-    return {{"run", tr("a training run folder to show (its curves and snapshots)"), "", {}},
-            {"recipe", tr("the recipe of a new run"), "reverse", recipes},
-            {"snapshot", tr("the snapshot shown: its step, or 'last'"), "last", {}},
-            {"layer", tr("layer of the snapshot's attention"), "0", {}},
-            {"head", tr("head of the snapshot's attention: a number or mean"), "0", {}},
-            {"view", tr("the figure shown and exported"), "loss", kFigures}};
+    plugins::OptionSet &o = optionSet();
+    o.addText("run", tr("a training run folder to show (its curves and snapshots)"));
+    o.addChoice("recipe", tr("the recipe of a new run"), recipes, "reverse").expecting(tr("a recipe"));
+    // Checked against the run's snapshots once it is open.
+    o.addText("snapshot", tr("the snapshot shown: its step, or 'last'"), "last");
+    o.addText("layer", tr("layer of the snapshot's attention"), "0");
+    o.addText("head", tr("head of the snapshot's attention: a number or mean"), "0");
+    addViewOption(tr("the figure shown and exported"), "loss");
 }
 
 QVariantMap TrainingPanel::options() const
@@ -714,29 +665,10 @@ QVariantMap TrainingPanel::options() const
     return map;
 }
 
-bool TrainingPanel::setOptions(const QVariantMap &options, QString *error)
+bool TrainingPanel::applyOptions(const QVariantMap &options, const QString &view, QString *error)
 {
-    for (auto it = options.begin(); it != options.end(); ++it)
-        if (!QStringList{"run", "recipe", "snapshot", "layer", "head", "view"}.contains(it.key())) {
-            if (error)
-                *error = tr("unknown option --%1 for the training panel").arg(it.key());
-            return false;
-        }
-    const QString view = options.value("view", currentFigureName()).toString();
-    if (!kFigures.contains(view)) {
-        if (error)
-            *error = tr("--view: \"%1\" is not one of %2").arg(view, kFigures.join(", "));
-        return false;
-    }
-    if (options.contains("recipe")) {
-        const int index = m_recipe->findData(options["recipe"].toString());
-        if (index < 0) {
-            if (error)
-                *error = tr("--recipe: \"%1\" is not a recipe").arg(options["recipe"].toString());
-            return false;
-        }
-        m_recipe->setCurrentIndex(index);
-    }
+    if (options.contains("recipe"))
+        m_recipe->setCurrentIndex(m_recipe->findData(options["recipe"].toString()));
     if (options.contains("run") && options["run"].toString() != m_runFolder &&
         !openRun(options["run"].toString(), error))
         return false;

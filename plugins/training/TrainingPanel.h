@@ -6,9 +6,7 @@
 // runs on a JobRunner worker and reports through a queued signal at most ~10 times a second.
 
 #include "tessera/core/Training.h"
-#include "tessera/plugins/PanelJobSlot.h"
-#include "tessera/plugins/Registry.h"
-#include "tessera/widgets/PanelWidget.h"
+#include "tessera/plugins/PanelBase.h"
 
 #include <QVector>
 
@@ -25,7 +23,6 @@ class QPlainTextEdit;
 class QPushButton;
 class QSlider;
 class QSpinBox;
-class QTabWidget;
 class QTimer;
 
 namespace tessera::widgets {
@@ -36,7 +33,7 @@ class LinePlotView;
 
 namespace tessera::training {
 
-class TrainingPanel : public widgets::PanelWidget {
+class TrainingPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
     TrainingPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
@@ -44,22 +41,24 @@ public:
 
     QString panelId() const override { return QStringLiteral("training"); }
     QString panelTitle() const override { return tr("Training"); }
-    QStringList figureNames() const override;
-    QString currentFigureName() const override;
-    void setCurrentFigure(const QString &name) override;
-    widgets::Figure *figure(const QString &name) override;
-
-    QList<widgets::OptionSpec> optionSpecs() const override;
     QVariantMap options() const override;
-    bool setOptions(const QVariantMap &options, QString *error) override;
-
     bool canOpen(const QString &path) const override;
     bool open(const QString &path, QString *error) override;
 
     bool isTraining() const { return m_training; }
 
+protected:
+    // Not while buildUi() adds the tabs: an empty run draws no curves (and exports none).
+    void figureShown() override
+    {
+        if (m_built)
+            refreshCurves();
+    }
+    bool applyOptions(const QVariantMap &options, const QString &view, QString *error) override;
+
 private:
     void buildUi();
+    void declareOptions();
     void recipeChanged();
     void describeSizes(const RecipeInfo &recipe); // labels, tooltips and fields that apply to its architecture
     void startTraining(bool resume);
@@ -71,14 +70,13 @@ private:
     void showSnapshot();
     void refreshCurves(bool all = false); // the curve in view; all: every curve (exports, opened runs)
     void sample();
-    void setStatus(const QString &text, bool error = false);
     TrainingOptions formOptions() const;
 
     struct Relay;
-    plugins::PanelContext m_context;
     std::shared_ptr<Relay> m_relay; // carries reports from the worker to this panel
     plugins::PanelJobSlot<TrainingResult> m_job;
     bool m_training = false; // from the start of a run until jobEnded()
+    bool m_built = false;    // the constructor has finished
     QString m_runFolder;
     QString m_publishedPositions; // name of the position table offered to the PE lab
     std::optional<SnapshotIndex> m_snapshots;
@@ -112,10 +110,8 @@ private:
     QPushButton *m_cancel = nullptr;
     QPushButton *m_resume = nullptr;
     QPushButton *m_openInAttention = nullptr;
-    QLabel *m_status = nullptr;
     QLabel *m_metrics = nullptr;
 
-    QTabWidget *m_views = nullptr;
     widgets::LinePlotView *m_lossView = nullptr;
     widgets::LinePlotView *m_accuracyView = nullptr;
     widgets::LinePlotView *m_rateView = nullptr;

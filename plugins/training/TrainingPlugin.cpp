@@ -1,21 +1,15 @@
-#include "TrainingPlugin.h"
+// Registers the Training studio panel ("training").
 
 #include "TrainingPanel.h"
 
+#include "tessera/plugins/PanelPlugin.h"
+
 namespace tessera::training {
 
-void TrainingPlugin::registerAll(plugins::Registry &registry)
-{
-    plugins::PanelDescriptor panel;
-    panel.id = QStringLiteral("training");
-    panel.title = QObject::tr("Training");
-    panel.description = QObject::tr("Train small transformers and watch their attention form, snapshot by snapshot");
-    panel.shortcut = QKeySequence(Qt::ALT | Qt::Key_4);
-    panel.order = 60;
-    panel.create = [](const plugins::PanelContext &context, QWidget *parent) {
-        return new TrainingPanel(context, parent);
-    };
-    registry.registerPanel(std::move(panel));
-}
+TESSERA_PANEL_PLUGIN(TrainingPlugin, TrainingPanel, "training", QObject::tr("Training"),
+                     QObject::tr("Train small transformers and watch their attention form, snapshot by snapshot"),
+                     Qt::ALT | Qt::Key_4, 60)
 
 } // namespace tessera::training
+
+#include "TrainingPlugin.moc"

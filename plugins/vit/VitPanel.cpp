@@ -62,31 +62,20 @@ void VitPanel::buildUi()
     auto *controls = new QWidget;
     auto *form = new QVBoxLayout(controls);
 
-    m_modelBox = new plugins::ModelSourceBox(
+    m_modelBox = modelSource(
         {tr("No model. Open a ViT checkpoint folder or a run trained in the Training panel."),
          tr("A folder with config.json and model.safetensors (ViTForImageClassification or ViTModel), "
             "or a training run folder (its snapshots can then be scrubbed)"),
          tr("Open a ViT checkpoint or training run"),
          tr("Scrub the training run's snapshots: every view shows the model as it was at that step "
-            "(Left / Right, Page Up / Page Down)")});
-    connect(m_modelBox, &plugins::ModelSourceBox::folderChosen, this, [this](const QString &folder) {
-        QString error;
-        if (!openModel(folder, &error))
-            setStatus(error, true);
-    });
-    connect(m_modelBox, &plugins::ModelSourceBox::snapshotChosen, this, [this](int64_t step) {
-        QString error;
-        if (!loadSnapshot(step, &error))
-            setStatus(error, true);
-    });
+            "(Left / Right, Page Up / Page Down)")},
+        [this](const QString &folder, QString *error) { return openModel(folder, error); },
+        [this](int64_t step, QString *error) { return loadSnapshot(step, error); });
     form->addWidget(m_modelBox);
 
-    m_imageBox = new plugins::ImageSourceBox(
+    m_imageBox = imageSource(
         [this](Image8 image, const QString &name, QString *error) { return setImage(std::move(image), name, error); });
-    m_imageBox->pasteOnShortcutIn(this);
     m_imageBox->addFashionMnistSamples();
-    connect(m_imageBox, &plugins::ImageSourceBox::failed, this,
-            [this](const QString &error) { setStatus(error, true); });
     m_prediction = new QLabel;
     m_prediction->setWordWrap(true);
     m_imageBox->formLayout()->addRow(m_prediction);
@@ -96,17 +85,11 @@ void VitPanel::buildUi()
     form->addWidget(statusLine());
     form->addStretch(1);
 
-    auto *scroll = new QScrollArea;
-    scroll->setWidget(controls);
-    scroll->setWidgetResizable(true);
+    QScrollArea *scroll = placeControls(controls);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFixedWidth(320);
-
     buildViews();
-    auto *layout = new QHBoxLayout(this);
-    layout->addWidget(scroll);
-    layout->addWidget(figureTabs(), 1);
 
     connect(m_layer, &QSpinBox::valueChanged, this, &VitPanel::refreshAttention);
     connect(m_head, &QComboBox::currentIndexChanged, this, &VitPanel::refreshAttention);

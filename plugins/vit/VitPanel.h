@@ -35,11 +35,6 @@ class ImageGridView;
 class LinePlotView;
 } // namespace tessera::widgets
 
-namespace tessera::plugins {
-class ImageSourceBox;
-class ModelSourceBox;
-} // namespace tessera::plugins
-
 namespace tessera::vitlens {
 
 class VitPanel : public plugins::PanelBase {

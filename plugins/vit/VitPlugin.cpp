@@ -1,4 +1,4 @@
-#include "VitPlugin.h"
+// Registers the ViT lens panel ("vit").
 
 #include "VitPanel.h"
 
@@ -6,13 +6,11 @@
 
 namespace tessera::vitlens {
 
-void VitPlugin::registerAll(plugins::Registry &registry)
-{
-    registry.registerPanel(plugins::panelDescriptor<VitPanel>(
-        QStringLiteral("vit"), QObject::tr("ViT lens"),
-        QObject::tr("A vision transformer on real images: patches, attention on the image, rollout, "
-                    "mean attention distance, position embeddings and filters"),
-        Qt::ALT | Qt::Key_5, 70));
-}
+TESSERA_PANEL_PLUGIN(VitPlugin, VitPanel, "vit", QObject::tr("ViT lens"),
+                     QObject::tr("A vision transformer on real images: patches, attention on the image, rollout, "
+                                 "mean attention distance, position embeddings and filters"),
+                     Qt::ALT | Qt::Key_5, 70)
 
 } // namespace tessera::vitlens
+
+#include "VitPlugin.moc"

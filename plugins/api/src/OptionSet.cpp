@@ -64,6 +64,12 @@ Option &Option::expecting(QString phrase)
     return *this;
 }
 
+Option &Option::checkedByPanel()
+{
+    m_checkedByPanel = true;
+    return *this;
+}
+
 Option &Option::bind(QSpinBox *box)
 {
     box->setRange(int(m_minimum), int(m_maximum));
@@ -148,6 +154,8 @@ QString Option::expected() const
 
 QString Option::check(const QString &value) const
 {
+    if (m_checkedByPanel)
+        return {};
     bool good = true;
     switch (m_kind) {
     case Kind::Int: {

@@ -1,7 +1,9 @@
 #include "tessera/plugins/PanelBase.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMetaMethod>
+#include <QScrollArea>
 #include <QTabWidget>
 
 #include <utility>
@@ -21,14 +23,15 @@ PanelBase::PanelBase(const PanelContext &context, QString unknownOption, QWidget
 
 QString PanelBase::currentFigureName() const
 {
-    return m_figureNames.value(m_tabs->currentIndex());
+    const int index = m_tabFigures.value(m_tabs->currentIndex(), -1);
+    return m_figureNames.value(index >= 0 ? index : 0);
 }
 
 void PanelBase::setCurrentFigure(const QString &name)
 {
     const int index = int(m_figureNames.indexOf(name));
     if (index >= 0)
-        m_tabs->setCurrentIndex(index);
+        m_tabs->setCurrentIndex(int(m_tabFigures.indexOf(index)));
 }
 
 widgets::Figure *PanelBase::figure(const QString &name)
@@ -37,13 +40,61 @@ widgets::Figure *PanelBase::figure(const QString &name)
     return index >= 0 ? m_figures[index] : nullptr;
 }
 
-void PanelBase::addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure)
+void PanelBase::addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure,
+                             bool connectReadout)
 {
+    m_tabFigures << int(m_figures.size());
     m_figureNames << name;
     m_figures << figure;
     m_tabs->addTab(widget, title);
-    if (widget->metaObject()->indexOfSignal("readoutChanged(QString)") >= 0)
+    if (connectReadout && widget->metaObject()->indexOfSignal("readoutChanged(QString)") >= 0)
         connect(widget, SIGNAL(readoutChanged(QString)), this, SIGNAL(statusMessage(QString)));
+}
+
+void PanelBase::addPage(const QString &title, QWidget *page)
+{
+    m_tabFigures << -1;
+    m_tabs->addTab(page, title);
+}
+
+QScrollArea *PanelBase::placeControls(QWidget *controls)
+{
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(controls);
+    scroll->setWidgetResizable(true);
+    auto *layout = new QHBoxLayout(this);
+    layout->addWidget(scroll);
+    layout->addWidget(m_tabs, 1);
+    return scroll;
+}
+
+ModelSourceBox *PanelBase::modelSource(const ModelSourceBox::Texts &texts,
+                                       std::function<bool(const QString &, QString *)> openFolder,
+                                       std::function<bool(int64_t, QString *)> openSnapshot)
+{
+    auto *box = new ModelSourceBox(texts);
+    connect(box, &ModelSourceBox::folderChosen, this,
+            [this, openFolder = std::move(openFolder)](const QString &folder) {
+                QString error;
+                if (!openFolder(folder, &error))
+                    setStatus(error, true);
+            });
+    if (openSnapshot)
+        connect(box, &ModelSourceBox::snapshotChosen, this,
+                [this, openSnapshot = std::move(openSnapshot)](int64_t step) {
+                    QString error;
+                    if (!openSnapshot(step, &error))
+                        setStatus(error, true);
+                });
+    return box;
+}
+
+ImageSourceBox *PanelBase::imageSource(ImageSourceBox::Handler handler)
+{
+    auto *box = new ImageSourceBox(std::move(handler));
+    box->pasteOnShortcutIn(this);
+    connect(box, &ImageSourceBox::failed, this, [this](const QString &error) { setStatus(error, true); });
+    return box;
 }
 
 void PanelBase::addViewOption(const QString &help, const QString &defaultView)
@@ -77,12 +128,15 @@ bool PanelBase::fail(QString *error, const QString &message)
     return false;
 }
 
-bool PanelBase::setOptions(const QVariantMap &options, QString *error)
+bool PanelBase::setOptions(const QVariantMap &given, QString *error)
 {
+    const QVariantMap options = resolveAliases(given);
     const QStringList known = m_options.names();
     for (auto it = options.begin(); it != options.end(); ++it)
         if (!known.contains(it.key()))
-            return fail(error, m_unknownOption.arg(it.key(), known.join(QStringLiteral(", "))));
+            return fail(error, m_unknownOption.contains(QStringLiteral("%2"))
+                                   ? m_unknownOption.arg(it.key(), known.join(QStringLiteral(", ")))
+                                   : m_unknownOption.arg(it.key()));
     const QString view = options.value(QStringLiteral("view"), currentFigureName()).toString();
     if (!m_figureNames.contains(view))
         return fail(error, tr("--view: \"%1\" is not one of %2").arg(view, m_figureNames.join(QStringLiteral(", "))));

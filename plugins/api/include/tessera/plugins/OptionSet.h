@@ -49,6 +49,9 @@ public:
     // [0, 0.99]". %1 and %2 are replaced by the range. Defaults: "in [MIN, MAX]", "a whole
     // number from MIN to MAX", "one of A, B, C", "yes or no".
     Option &expecting(QString phrase);
+    // The panel checks the value itself (in checkOptions(): leniently, or against other
+    // options); check() accepts any value. The declaration still gives --help its line.
+    Option &checkedByPanel();
 
     // Binds the widget: its range, default and tooltip come from the declaration.
     Option &bind(QSpinBox *box);
@@ -73,7 +76,7 @@ private:
     Kind m_kind;
     QString m_name, m_help, m_default, m_expected;
     double m_minimum = 0.0, m_maximum = 0.0;
-    bool m_hasRange = false, m_rangeInHelp = true;
+    bool m_hasRange = false, m_rangeInHelp = true, m_checkedByPanel = false;
     std::function<QStringList()> m_choices;
     std::function<QString()> m_read;
     std::function<void(const QString &)> m_write;

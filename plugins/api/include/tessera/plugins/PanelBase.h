@@ -2,6 +2,7 @@
 // What every panel shares, written once: the figure tabs behind figureNames() / figure() /
 // setCurrentFigure(), a status line, the option declarations (OptionSet) behind optionSpecs(),
 // and setOptions() in its fixed order:
+//   0. resolveAliases() turns the other names a panel accepts into the declared ones,
 //   1. an unknown option is refused (the message lists the known ones),
 //   2. --view is checked against the figures,
 //   3. every declared option's value is checked (OptionSet::check), then checkOptions(),
@@ -10,6 +11,8 @@
 //   5. applyOptions(), the panel's own part; then the view is shown (showView()).
 // GUI thread only.
 
+#include "tessera/plugins/ImageSourceBox.h"
+#include "tessera/plugins/ModelSourceBox.h"
 #include "tessera/plugins/OptionSet.h"
 #include "tessera/plugins/PanelJobSlot.h"
 #include "tessera/plugins/Registry.h"
@@ -19,6 +22,7 @@
 #include <QVariantMap>
 
 class QLabel;
+class QScrollArea;
 class QTabWidget;
 
 namespace tessera::plugins {
@@ -26,8 +30,8 @@ namespace tessera::plugins {
 class PanelBase : public widgets::PanelWidget {
     Q_OBJECT
 public:
-    // unknownOption: the sentence for step 1, %1 the option and %2 the known ones ("unknown
-    // option --%1 for the ViT lens (options: %2)").
+    // unknownOption: the sentence for step 1, %1 the option and %2 (when it has one) the known
+    // ones ("unknown option --%1 for the ViT lens (options: %2)").
     PanelBase(const PanelContext &context, QString unknownOption, QWidget *parent = nullptr);
 
     QStringList figureNames() const override { return m_figureNames; }
@@ -47,10 +51,29 @@ protected:
     // to the status bar when it has a readoutChanged(QString) signal.
     template <class View> View *addFigure(const QString &name, const QString &title, View *view)
     {
-        addFigureTab(name, title, view, view);
+        addFigureTab(name, title, view, view, true);
         return view;
     }
+    // Adds page (a figure with its description, say) as the tab; figure is what is exported.
+    // The panel connects the read-outs it wants shown.
+    void addFigure(const QString &name, const QString &title, QWidget *page, widgets::Figure *figure)
+    {
+        addFigureTab(name, title, page, figure, false);
+    }
+    // A tab that is no figure (a table); while it is shown, the current figure is the first.
+    void addPage(const QString &title, QWidget *page);
     QTabWidget *figureTabs() const { return m_tabs; }
+    // Lays the panel out: controls in a scroll area (resizable, sized by the panel) on the
+    // left, the figure tabs on the right.
+    QScrollArea *placeControls(QWidget *controls);
+    // A Model box whose choices go to openFolder(folder, &error) and, with a snapshot slider,
+    // to openSnapshot(step, &error); a failure is shown in the status line.
+    ModelSourceBox *modelSource(const ModelSourceBox::Texts &texts,
+                                std::function<bool(const QString &folder, QString *error)> openFolder,
+                                std::function<bool(int64_t step, QString *error)> openSnapshot = {});
+    // An Image box handing its images to handler, pasting with Ctrl+V anywhere in the panel; a
+    // failure is shown in the status line.
+    ImageSourceBox *imageSource(ImageSourceBox::Handler handler);
     // Called after the current figure changed (before currentFigureChanged is emitted).
     virtual void figureShown() {}
 
@@ -78,6 +101,8 @@ protected:
         };
     }
 
+    // Step 0: options under other names (a command-line alias) renamed to the declared ones.
+    virtual QVariantMap resolveAliases(const QVariantMap &options) const { return options; }
     // Step 3: checks that need several options at once; nothing may change yet.
     virtual bool checkOptions(const QVariantMap &options, QString *error);
     // Step 4: opens what the options name; sets *loading when that goes on in the background.
@@ -95,13 +120,15 @@ protected:
     static bool fail(QString *error, const QString &message);
 
 private:
-    void addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure);
+    void addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure,
+                      bool connectReadout);
 
     PanelContext m_context;
     QString m_unknownOption;
     OptionSet m_options;
     QStringList m_figureNames;
     QList<widgets::Figure *> m_figures;
+    QList<int> m_tabFigures; // per tab: its index in m_figures, -1 for a page
     QVariantMap m_held;
     QTabWidget *m_tabs = nullptr;
     QLabel *m_status = nullptr;
