@@ -341,6 +341,45 @@ private slots:
         QCOMPARE(smol.headDimension(), int64_t(64));
     }
 
+    // Published configs of Qwen2.5-0.5B, Qwen3-0.6B, TinyLlama-1.1B, Llama-3.2-1B, Mistral-7B and
+    // Gemma-3-270m: the parameter count transformers 5.17's num_parameters() gives for each
+    // (tests/data/reference/decoders, made by scripts/reference/decoder_checks.py), and YaRN
+    // with an explicit factor that max_position_embeddings / original disagrees with.
+    void publishedConfigs()
+    {
+        QFile file(TESSERA_TEST_DATA "/reference/decoders/decoder_checks.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject reference = QJsonDocument::fromJson(file.readAll()).object();
+        const QJsonObject parameters = reference["parameters"].toObject();
+        QCOMPARE(parameters.size(), 6);
+        QTemporaryDir dir;
+        for (auto it = parameters.begin(); it != parameters.end(); ++it) {
+            const QJsonObject entry = it.value().toObject();
+            QVERIFY2(entry.contains("num_parameters"), qPrintable(it.key()));
+            const ModelConfig c = ModelConfig::fromFile(
+                writeConfig(dir, QJsonDocument(entry["config"].toObject()).toJson().toStdString()));
+            QCOMPARE(c.parameterCount(), int64_t(entry["num_parameters"].toDouble()));
+        }
+        for (const QJsonValue &value : reference["yarn"].toArray()) {
+            const QJsonObject yarn = value.toObject();
+            QJsonObject keys = yarn["config_v4"].toObject();
+            keys["model_type"] = "llama";
+            keys["hidden_size"] = 256;
+            keys["num_attention_heads"] = 4;
+            keys["head_dim"] = 64;
+            keys["num_hidden_layers"] = 1;
+            keys["intermediate_size"] = 64;
+            keys["vocab_size"] = 16;
+            const ModelConfig c = ModelConfig::fromFile(writeConfig(dir, QJsonDocument(keys).toJson().toStdString()));
+            const pe::RotaryFrequencies f = pe::rotaryFrequencies(c.rope, 64, c.maxPositions);
+            const QJsonArray inv = yarn["inv_freq"].toArray();
+            for (int i = 0; i < inv.size(); ++i)
+                QVERIFY2(std::abs(f.inverseFrequencies[size_t(i)] - inv[i].toDouble()) <= 2e-6 * inv[i].toDouble(),
+                         qPrintable(yarn["name"].toString() + QString(" inv_freq[%1]").arg(i)));
+            QVERIFY(std::abs(f.attentionScaling - yarn["attention_scaling"].toDouble()) < 1e-9);
+        }
+    }
+
     // What Tessera cannot run is refused by name, before any weight is read.
     void refusedConfigs()
     {
