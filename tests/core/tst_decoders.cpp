@@ -293,11 +293,13 @@ private slots:
                      qPrintable(QString("inv_freq[%1] %2 vs %3").arg(i).arg(f.inverseFrequencies[size_t(i)]).arg(
                          inv[i].toDouble())));
         QVERIFY(std::abs(f.attentionScaling - c["attention_scaling"].toDouble()) < 1e-9);
-        // cos / sin at short and (dynamic: stretched) long positions.
+        // cos / sin at short and (dynamic: stretched) long positions. transformers' module keeps
+        // the frequencies of the longest run it has seen (it made the short table first), so
+        // each table is compared at the longest position so far.
+        int64_t longest = 0;
         for (const char *label : {"short", "long"}) {
             const QJsonObject table = c["tables"].toObject()[label].toObject();
             const QJsonArray positions = table["positions"].toArray();
-            int64_t longest = 0;
             for (const auto &p : positions)
                 longest = std::max<int64_t>(longest, p.toInt() + 1);
             const pe::RotaryFrequencies g =
