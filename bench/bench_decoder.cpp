@@ -87,9 +87,8 @@ int main(int argc, char **argv)
     const auto start = std::chrono::steady_clock::now();
     const auto model = loadModel(dir);
     const double loadMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    std::printf("load %.0f ms, file %.0f MiB, peak RSS %.0f MiB (before loading %.0f MiB), %lld parameters\n",
-                loadMs, double(st.st_size) / 1048576.0, peakRssMiB(), before,
-                (long long)model->info().parameters);
+    std::printf("load %.0f ms, file %.0f MiB, peak RSS %.0f MiB (before loading %.0f MiB), %lld parameters\n", loadMs,
+                double(st.st_size) / 1048576.0, peakRssMiB(), before, (long long)model->info().parameters);
     torch::NoGradGuard noGrad;
     for (int64_t sequence = 512; sequence <= longest; sequence *= 4) {
         ModelInputs inputs;
@@ -109,7 +108,8 @@ int main(int argc, char **argv)
         // The same matrix products alone: per layer q, k, v, o, gate, up, down and the heads'
         // QK^T and AV, then the tied LM head.
         const torch::Tensor x = torch::randn({sequence, kHidden});
-        const torch::Tensor wq = torch::randn({kHidden, kHeads * kHead}), wkv = torch::randn({kHidden, kKvHeads * kHead});
+        const torch::Tensor wq = torch::randn({kHidden, kHeads * kHead}),
+                            wkv = torch::randn({kHidden, kKvHeads * kHead});
         const torch::Tensor wo = torch::randn({kHeads * kHead, kHidden}), wUp = torch::randn({kHidden, kInner});
         const torch::Tensor h = torch::randn({sequence, kInner}), wDown = torch::randn({kInner, kHidden});
         const torch::Tensor q = torch::randn({kHeads, sequence, kHead}), p = torch::randn({kHeads, sequence, sequence});
@@ -131,8 +131,7 @@ int main(int argc, char **argv)
         });
         std::printf("seq %4lld  forward+full capture %9.1f ms  no capture %9.1f ms  matmuls alone %9.1f ms  "
                     "ratio capture/matmuls %.2f  capture %.0f MiB  peak RSS %.0f MiB\n",
-                    (long long)sequence, full, bare, matmuls, full / matmuls, captureBytes / 1048576.0,
-                    peakRssMiB());
+                    (long long)sequence, full, bare, matmuls, full / matmuls, captureBytes / 1048576.0, peakRssMiB());
     }
     // Greedy generation: 64 new tokens after a 16-token prompt, through the key/value cache.
     std::vector<int64_t> prompt;

@@ -4,6 +4,7 @@
 #include "Commands.h"
 
 #include "tessera/core/Diffusion.h"
+#include "tessera/core/ChatTemplate.h"
 #include "tessera/core/Error.h"
 #include "tessera/core/Generation.h"
 #include "tessera/core/Model.h"
@@ -19,10 +20,13 @@
 namespace tessera::app {
 
 extern const char sampleHelp[] =
-    "  sample --model DIR [--prompt TEXT] [--tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]\n"
+    "  sample --model DIR [--prompt TEXT] [--chat [--system TEXT]] [--tokens N] [--temperature T] [--top-k K]\n"
+    "                 [--top-p P] [--seed S]\n"
     "                 Continue a prompt with a causal language model (GPT-2, Llama, Mistral, Qwen2/3,\n"
     "                 Gemma 3): temperature 0 is greedy; top-k, then top-p (nucleus) limit the draw.\n"
-    "                 On a terminal the text appears token by token.\n"
+    "                 On a terminal the text appears token by token. --chat: the prompt is a user turn\n"
+    "                 rendered with the model's chat template (tokenizer_config.json or\n"
+    "                 chat_template.jinja); the reply alone is printed.\n"
     "  sample --model UNET_DIR --scheduler ddpm|ddim [--steps N] [--eta E] [--seed S] [--count N]\n"
     "                 [--x-T FILE] [--noise FILE] --out TRAJ.safetensors [--video DENOISING.mp4]\n"
     "                 --count: samples in one batch (1 image; 1000 points for a toy denoiser).\n"
@@ -137,7 +141,8 @@ int sampleCommand(Studio &, const QStringList &arguments)
     if (modelAt >= 0 && modelAt + 1 < arguments.size() &&
         diffusion::isDiffusionModel(arguments[modelAt + 1].toStdString()))
         return sampleDiffusion(arguments);
-    QString modelPath, prompt;
+    QString modelPath, prompt, system;
+    bool chat = false;
     int tokens = 200, topK = 40;
     double temperature = 0.8, topP = 1.0;
     qulonglong seed = 1;
@@ -145,7 +150,10 @@ int sampleCommand(Studio &, const QStringList &arguments)
     while (!reader.atEnd()) {
         QString value;
         bool ok = true;
-        if (reader.value("--model", modelPath) || reader.value("--prompt", prompt)) {
+        if (reader.value("--model", modelPath) || reader.value("--prompt", prompt) ||
+            reader.value("--system", system)) {
+        } else if (reader.flag("--chat")) {
+            chat = true;
         } else if (reader.value("--tokens", value)) {
             tokens = value.toInt(&ok);
             ok = ok && tokens > 0;
@@ -171,10 +179,44 @@ int sampleCommand(Studio &, const QStringList &arguments)
     try {
         const std::unique_ptr<Model> model = loadModel(modelPath.toStdString());
         const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(modelPath.toStdString());
+        if (!system.isEmpty() && !chat)
+            return usageError(QStringLiteral("sample: --system needs --chat"));
+        if (chat) {
+            // The conversation as the model was tuned to read it; its special tokens are in the text.
+            const ChatTemplate chatTemplate = ChatTemplate::fromTokenizerConfig(modelPath.toStdString());
+            std::vector<ChatMessage> messages;
+            if (!system.isEmpty())
+                messages.push_back({"system", system.toStdString()});
+            messages.push_back({"user", prompt.toStdString()});
+            const std::string rendered = chatTemplate.render(messages, true);
+            SamplingSettings settings;
+            settings.maxNewTokens = tokens;
+            settings.temperature = temperature;
+            settings.topK = topK;
+            settings.topP = topP;
+            settings.seed = seed;
+            std::vector<int64_t> reply;
+            std::string shown;
+            bool rewritten = false;
+            generateIds(*model, tokenizer->encode(rendered, false).ids, settings, [&](int64_t id) {
+                reply.push_back(id);
+                const std::string text = tokenizer->decode(reply, true);
+                if (text.size() > shown.size() && text.compare(0, shown.size(), shown) == 0)
+                    std::fputs(text.c_str() + shown.size(), stdout);
+                else if (text != shown)
+                    rewritten = true;
+                shown = text;
+                std::fflush(stdout);
+            });
+            if (rewritten) // a decoder that changed what it had printed: the reply once more, whole
+                std::printf("\n%s", shown.c_str());
+            std::printf("\n");
+            return 0;
+        }
         if (topP >= 1.0 && !::isatty(STDOUT_FILENO)) {
-            std::printf("%s\n",
-                        generateText(*model, *tokenizer, prompt.toStdString(), tokens, temperature, topK, seed)
-                            .c_str());
+            std::printf(
+                "%s\n",
+                generateText(*model, *tokenizer, prompt.toStdString(), tokens, temperature, topK, seed).c_str());
             return 0;
         }
         // Token by token: the text decoded so far, printed where it grew.

@@ -190,7 +190,6 @@ Matrix alibiBias(double slope, int length, bool causal)
     return bias;
 }
 
-
 RotaryFrequencies rotaryFrequencies(const RotaryEmbedding &rope, int64_t headSize, int64_t maxPositions,
                                     int64_t sequenceLength)
 {

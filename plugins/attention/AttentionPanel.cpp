@@ -137,7 +137,8 @@ void AttentionPanel::buildUi()
     viewForm->addRow(tr("Active queries u"), m_topU);
     m_showMasks = new QCheckBox(tr("Draw masked cells grey"));
     m_showMasks->setChecked(true);
-    m_showMasks->setToolTip(tr("Cells a mask removes (the causal future, keys beyond a sliding window, padded keys) drawn grey instead of as 0"));
+    m_showMasks->setToolTip(tr("Cells a mask removes (the causal future, keys beyond a sliding window, padded keys) "
+                               "drawn grey instead of as 0"));
     viewForm->addRow(m_showMasks);
     m_padTo = new QSpinBox;
     m_padTo->setRange(0, 512);
@@ -661,10 +662,9 @@ void AttentionPanel::showHead()
     const QStringList labels = tokenLabels(first.encoding);
     const QString which = m_head->currentText();
     m_headView->setFigureTitle(
-        m_head->currentData().toString() == "rollout"
-            ? tr("Attention rollout over %1 layers").arg(first.layers->size())
-            : window > 0 ? tr("Layer %1, %2 (sliding window of %3 keys)").arg(m_layer->value()).arg(which).arg(window)
-                         : tr("Layer %1, %2").arg(m_layer->value()).arg(which));
+        m_head->currentData().toString() == "rollout" ? tr("Attention rollout over %1 layers").arg(first.layers->size())
+        : window > 0 ? tr("Layer %1, %2 (sliding window of %3 keys)").arg(m_layer->value()).arg(which).arg(window)
+                     : tr("Layer %1, %2").arg(m_layer->value()).arg(which));
     m_headView->setMatrix(std::make_shared<Matrix>(matrix), labels, labels);
     // Segment A/B of a sentence pair: a boundary where token_type_ids change.
     std::vector<int> boundaries;

@@ -371,8 +371,8 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
             context().hub->publishMatrix(widgets::DataHub::PositionTables,
                                          tr("%1 (%2)").arg(name, QString::fromStdString(c.modelType)), table);
     } else {
-        m_positions->setFigureTitle(tr("%1 has no learned position table (it rotates queries and keys: RoPE)")
-                                        .arg(name));
+        m_positions->setFigureTitle(
+            tr("%1 has no learned position table (it rotates queries and keys: RoPE)").arg(name));
         m_positions->setMatrix(std::make_shared<Matrix>());
     }
     if (context().hub)

@@ -95,12 +95,11 @@ private slots:
         QTest::addColumn<QString>("folder");
         QTest::addColumn<int>("kvHeads");
         QTest::addColumn<int>("window");
-        for (const auto &[folder, kv, window] : std::vector<std::tuple<const char *, int, int>>{
-                 {"llama-tiny", 2, 0},
-                 {"mistral-tiny", 1, 4},
-                 {"qwen2-tiny", 2, 0},
-                 {"qwen3-tiny", 2, 0},
-                 {"gemma3-tiny", 1, 4}})
+        for (const auto &[folder, kv, window] : std::vector<std::tuple<const char *, int, int>>{{"llama-tiny", 2, 0},
+                                                                                                {"mistral-tiny", 1, 4},
+                                                                                                {"qwen2-tiny", 2, 0},
+                                                                                                {"qwen3-tiny", 2, 0},
+                                                                                                {"gemma3-tiny", 1, 4}})
             QTest::newRow(folder) << QString(folder) << kv << window;
     }
 
@@ -125,8 +124,7 @@ private slots:
         for (const char *name :
              {"hidden_states.0", "hidden_states.1", "hidden_states.2", "attentions.0", "attentions.1", "logits"}) {
             QVERIFY2(outputs.count(name), name);
-            TESSERA_VERIFY_CLOSE(outputs.at(name), expected.readFloat(name), test::kTransformers,
-                                 folder + " " + name);
+            TESSERA_VERIFY_CLOSE(outputs.at(name), expected.readFloat(name), test::kTransformers, folder + " " + name);
         }
         // The parameter count from the config alone equals the weights the model read.
         QCOMPARE(info.config.parameterCount(), info.parameters);
@@ -282,16 +280,17 @@ private slots:
         keys["vocab_size"] = 16;
         keys["max_position_embeddings"] = c["config_v4"].toObject()["max_position_embeddings"];
         QTemporaryDir dir;
-        const ModelConfig config =
-            ModelConfig::fromFile(writeConfig(dir, QJsonDocument(keys).toJson().toStdString()));
+        const ModelConfig config = ModelConfig::fromFile(writeConfig(dir, QJsonDocument(keys).toJson().toStdString()));
         QCOMPARE(config.headDimension(), int64_t(headSize));
         const pe::RotaryFrequencies f = pe::rotaryFrequencies(config.rope, headSize, config.maxPositions);
         const QJsonArray inv = c["inv_freq"].toArray();
         QCOMPARE(f.inverseFrequencies.size(), size_t(inv.size()));
         for (int i = 0; i < inv.size(); ++i) // transformers computes them in float32
             QVERIFY2(std::abs(f.inverseFrequencies[size_t(i)] - inv[i].toDouble()) <= 2e-6 * inv[i].toDouble(),
-                     qPrintable(QString("inv_freq[%1] %2 vs %3").arg(i).arg(f.inverseFrequencies[size_t(i)]).arg(
-                         inv[i].toDouble())));
+                     qPrintable(QString("inv_freq[%1] %2 vs %3")
+                                    .arg(i)
+                                    .arg(f.inverseFrequencies[size_t(i)])
+                                    .arg(inv[i].toDouble())));
         QVERIFY(std::abs(f.attentionScaling - c["attention_scaling"].toDouble()) < 1e-9);
         // cos / sin at short and (dynamic: stretched) long positions. transformers' module keeps
         // the frequencies of the longest run it has seen (it made the short table first), so
@@ -302,8 +301,7 @@ private slots:
             const QJsonArray positions = table["positions"].toArray();
             for (const auto &p : positions)
                 longest = std::max<int64_t>(longest, p.toInt() + 1);
-            const pe::RotaryFrequencies g =
-                pe::rotaryFrequencies(config.rope, headSize, config.maxPositions, longest);
+            const pe::RotaryFrequencies g = pe::rotaryFrequencies(config.rope, headSize, config.maxPositions, longest);
             for (int r = 0; r < positions.size(); ++r) {
                 const QJsonArray cosRow = table["cos"].toArray()[r].toArray();
                 for (int j = 0; j < cosRow.size(); ++j) {

@@ -135,10 +135,10 @@ private:
     {
         m_info.capabilities = m_family.capabilities(hasHead);
         const ModelConfig &c = m_info.config;
-        m_info.attentionStacks = m_family.attentionStacks
-                                     ? m_family.attentionStacks(c)
-                                     : std::vector<AttentionStack>{{"attentions", c.layers, c.heads, c.heads,
-                                                                    m_family.causal, 0, {}}};
+        m_info.attentionStacks =
+            m_family.attentionStacks
+                ? m_family.attentionStacks(c)
+                : std::vector<AttentionStack>{{"attentions", c.layers, c.heads, c.heads, m_family.causal, 0, {}}};
     }
 
     // What a run would hold at its peak, refused beyond the memory budget before any work: one
@@ -161,14 +161,14 @@ private:
         // bytes = quadratic n^2 + linear n: the scores, captures and rollout grow with n^2.
         const double quadratic =
             batch * 4.0 * (2.0 * double(c.heads) * (1.0 + captured) + (capture.rollout ? 2.0 : 0.0));
-        const double linear = capture.hiddenStates ? 2.0 * double(c.layers + 1) * batch * double(c.hiddenSize) * 4.0 : 0.0;
+        const double linear =
+            capture.hiddenStates ? 2.0 * double(c.layers + 1) * batch * double(c.hiddenSize) * 4.0 : 0.0;
         const double bytes = quadratic * n * n + linear * n;
         if (bytes <= double(memoryBudget()))
             return;
         // The longest input that fits the budget with the same capture.
-        const double fits =
-            std::floor((-linear + std::sqrt(linear * linear + 4.0 * quadratic * double(memoryBudget()))) /
-                       (2.0 * quadratic));
+        const double fits = std::floor(
+            (-linear + std::sqrt(linear * linear + 4.0 * quadratic * double(memoryBudget()))) / (2.0 * quadratic));
         char what[160], way[320];
         std::snprintf(what, sizeof what, "Running %s on %.0f x %.0f tokens%s", c.modelType.c_str(), batch, n,
                       captured > 0 ? " with every captured head's attention kept" : "");

@@ -15,8 +15,7 @@
 
 namespace tessera {
 
-int64_t sampleNext(const float *logits, int64_t vocabulary, const SamplingSettings &settings,
-                   std::mt19937_64 &random)
+int64_t sampleNext(const float *logits, int64_t vocabulary, const SamplingSettings &settings, std::mt19937_64 &random)
 {
     if (settings.temperature <= 0)
         return int64_t(std::max_element(logits, logits + vocabulary) - logits);
@@ -56,8 +55,7 @@ std::vector<int64_t> generateUntil(const Model &model, const std::vector<int64_t
     const ModelInfo &info = model.info();
     if (!info.capabilities.generates)
         throw Error("text generation needs a causal language model with its head, which this " +
-                    (info.config.architecture.empty() ? info.config.modelType : info.config.architecture) +
-                    " is not");
+                    (info.config.architecture.empty() ? info.config.modelType : info.config.architecture) + " is not");
     if (prompt.empty())
         throw Error("generation needs a prompt of at least one token");
     std::mt19937_64 random(settings.seed);

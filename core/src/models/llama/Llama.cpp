@@ -79,8 +79,7 @@ public:
             pass.startLayer(int64_t(l), c.layers);
             hidden = block(w, layer, hidden, rotations,
                            [&](const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v) {
-                               return pass.attend(int64_t(l), q, k, v, m_shape,
-                                                  layer.sliding ? windowMask : fullMask);
+                               return pass.attend(int64_t(l), q, k, v, m_shape, layer.sliding ? windowMask : fullMask);
                            });
             // The last hidden state is reported after the final norm, as transformers does.
             if (int64_t(l) + 1 < c.layers)
@@ -116,8 +115,8 @@ public:
         const torch::Tensor positions = torch::arange(past, total, torch::kInt64).unsqueeze(0);
         const Rotations rotations = rotationsAt(positions);
         const torch::Tensor fullMask = m > 1 ? nn::trailingCausalMask(m, total) : torch::Tensor();
-        const torch::Tensor windowMask = c.slidingWindow > 0 ? nn::trailingCausalMask(m, total, c.slidingWindow)
-                                                             : torch::Tensor();
+        const torch::Tensor windowMask =
+            c.slidingWindow > 0 ? nn::trailingCausalMask(m, total, c.slidingWindow) : torch::Tensor();
         torch::Tensor hidden = embed(w, ids);
         for (size_t l = 0; l < m_layers.size(); ++l) {
             const Layer &layer = m_layers[l];
@@ -209,8 +208,8 @@ private:
         const torch::Tensor &cos = layer.sliding ? r.localCos : r.cos, &sin = layer.sliding ? r.localSin : r.sin;
         q = nn::applyRotary(q, cos, sin);
         k = nn::applyRotary(k, cos, sin);
-        torch::Tensor out = nn::linear(w, layer.o, attend(q.reshape({batch, n, heads * hd}),
-                                                          k.reshape({batch, n, kvHeads * hd}), v));
+        torch::Tensor out =
+            nn::linear(w, layer.o, attend(q.reshape({batch, n, heads * hd}), k.reshape({batch, n, kvHeads * hd}), v));
         if (m_gemma)
             out = norm(w, layer.postAttentionNorm, out);
         const torch::Tensor mid = hidden + out;

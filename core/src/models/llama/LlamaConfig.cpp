@@ -43,8 +43,7 @@ bool readBool(const nlohmann::json &root, const char *key, bool fallback, const 
 
 // One RoPE description: a transformers 5 rope_parameters entry, or a transformers 4
 // rope_scaling object with the theta given beside it (scaling null: default RoPE).
-RotaryEmbedding readRope(const nlohmann::json &scaling, double theta, const std::string &path,
-                         const std::string &where)
+RotaryEmbedding readRope(const nlohmann::json &scaling, double theta, const std::string &path, const std::string &where)
 {
     RotaryEmbedding rope;
     rope.theta = theta;
@@ -97,10 +96,9 @@ void readRopes(const nlohmann::json &root, const std::string &path, ModelConfig 
             // Per layer type (Gemma 3 in transformers 5).
             const nlohmann::json full = parameters.value("full_attention", nlohmann::json());
             c.rope = readRope(full, 10000.0, path, "rope_parameters.full_attention");
-            c.localRope = parameters.contains("sliding_attention")
-                              ? readRope(parameters["sliding_attention"], 10000.0, path,
-                                         "rope_parameters.sliding_attention")
-                              : c.rope;
+            c.localRope = parameters.contains("sliding_attention") ? readRope(parameters["sliding_attention"], 10000.0,
+                                                                              path, "rope_parameters.sliding_attention")
+                                                                   : c.rope;
         } else {
             c.rope = readRope(parameters, 10000.0, path, "rope_parameters");
             c.localRope = c.rope;
@@ -191,8 +189,8 @@ void readConfig(const nlohmann::json &root, const std::string &path, ModelConfig
                     path, "num_key_value_heads");
     c.headSize = readConfigInt(root, {"head_dim"}, path, 0, false);
     if (c.headSize == 0 && c.hiddenSize % c.heads != 0)
-        throw Error("hidden size " + std::to_string(c.hiddenSize) + " is not divisible by " +
-                        std::to_string(c.heads) + " heads and no head_dim is given",
+        throw Error("hidden size " + std::to_string(c.hiddenSize) + " is not divisible by " + std::to_string(c.heads) +
+                        " heads and no head_dim is given",
                     path, "num_attention_heads");
     if (c.headDimension() % 2 != 0)
         throw Error("RoPE needs an even head size, not " + std::to_string(c.headDimension()), path, "head_dim");
@@ -291,15 +289,9 @@ std::vector<AttentionStack> attentionStacks(const ModelConfig &c)
 
 const Family &family()
 {
-    static const Family llama{"llama",
-                              "model.",
-                              {"lm_head."},
-                              true,
-                              readConfig,
-                              parameterCount,
-                              writeConfig,
-                              capabilities,
-                              {"mistral", "qwen2", "qwen3", "gemma3_text"},
+    static const Family llama{"llama",        "model.",     {"lm_head."},
+                              true,           readConfig,   parameterCount,
+                              writeConfig,    capabilities, {"mistral", "qwen2", "qwen3", "gemma3_text"},
                               attentionStacks};
     return llama;
 }
