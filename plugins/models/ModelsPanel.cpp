@@ -294,6 +294,7 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
         auto *entry = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(m_tree);
         entry->setText(0, key);
         entry->setText(1, value);
+        entry->setToolTip(1, value); // the whole value where the column elides it
         return entry;
     };
     item(nullptr, tr("Architecture"), architecture);
