@@ -187,8 +187,10 @@ NamedTensors Recipe::snapshotTensors(const Model &model, const Weights &weights,
         a.shape.erase(a.shape.begin()); // batch of one
         tensors.emplace_back("attentions." + std::to_string(l), std::move(a));
     }
-    const Matrix positions = model.positionTable();
-    tensors.emplace_back("position_embeddings", FloatTensor{{positions.rows, positions.cols}, positions.values});
+    if (model.info().capabilities.learnedPositions) { // RoPE models have none to watch
+        const Matrix positions = model.positionTable();
+        tensors.emplace_back("position_embeddings", FloatTensor{{positions.rows, positions.cols}, positions.values});
+    }
     tensors.emplace_back("token_embeddings", tokenEmbeddings(c, weights));
     return tensors;
 }

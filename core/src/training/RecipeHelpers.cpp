@@ -149,6 +149,7 @@ ModelConfig byteLlamaConfig(const TrainingOptions &o, int64_t positions)
     c.layerNormEps = 1e-5;
     c.activation = "silu";
     c.tieWordEmbeddings = false;
+    c.qkvBias = false; // Llama's projections have no biases (attention_bias false)
     c.rope.theta = 10000.0;
     return c;
 }

@@ -24,8 +24,7 @@ struct SamplingSettings {
 };
 
 // Picks the next id from logits [vocabulary] as settings say, drawing from random.
-int64_t sampleNext(const float *logits, int64_t vocabulary, const SamplingSettings &settings,
-                   std::mt19937_64 &random);
+int64_t sampleNext(const float *logits, int64_t vocabulary, const SamplingSettings &settings, std::mt19937_64 &random);
 
 // Continues prompt (at least one id) by up to settings.maxNewTokens ids and returns the new ones
 // (an end id included when it stopped there). onToken sees each as soon as it is chosen, on

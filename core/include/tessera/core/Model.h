@@ -82,17 +82,17 @@ struct ModelConfig {
     int64_t padTokenId = -1;
     std::vector<int64_t> eosTokenIds;
     // Llama-family decoders (llama, mistral, qwen2, qwen3, gemma3_text)
-    int64_t keyValueHeads = 0;          // num_key_value_heads: query heads share these in groups (0: = heads)
-    int64_t headSize = 0;               // head_dim where the config gives it (0: hidden / heads)
-    RotaryEmbedding rope;               // RoPE of the full-attention layers (theta 0: no RoPE)
-    RotaryEmbedding localRope;          // of the sliding-window layers (Gemma 3 gives them their own)
-    int64_t slidingWindow = 0;          // keys a sliding-window query sees, itself included (0: none)
-    std::vector<bool> slidingLayers;    // per layer: it attends through the window
-    bool outputBias = false;            // the attention output projection has a bias
-    bool mlpBias = false;               // the gated MLP's projections have biases
-    bool queryKeyNorm = false;          // per-head RMSNorm of q and k (Qwen3, Gemma 3)
-    double queryScale = 0.0;            // query_pre_attn_scalar: scores times its -1/2 (0: head size's)
-    double finalLogitSoftcap = 0.0;     // logits = cap tanh(logits / cap) (0: none)
+    int64_t keyValueHeads = 0;       // num_key_value_heads: query heads share these in groups (0: = heads)
+    int64_t headSize = 0;            // head_dim where the config gives it (0: hidden / heads)
+    RotaryEmbedding rope;            // RoPE of the full-attention layers (theta 0: no RoPE)
+    RotaryEmbedding localRope;       // of the sliding-window layers (Gemma 3 gives them their own)
+    int64_t slidingWindow = 0;       // keys a sliding-window query sees, itself included (0: none)
+    std::vector<bool> slidingLayers; // per layer: it attends through the window
+    bool outputBias = false;         // the attention output projection has a bias
+    bool mlpBias = false;            // the gated MLP's projections have biases
+    bool queryKeyNorm = false;       // per-head RMSNorm of q and k (Qwen3, Gemma 3)
+    double queryScale = 0.0;         // query_pre_attn_scalar: scores times its -1/2 (0: head size's)
+    double finalLogitSoftcap = 0.0;  // logits = cap tanh(logits / cap) (0: none)
 
     int64_t keyValueHeadCount() const { return keyValueHeads > 0 ? keyValueHeads : heads; }
     int64_t headDimension() const { return headSize > 0 ? headSize : (heads > 0 ? hiddenSize / heads : 0); }
@@ -128,9 +128,9 @@ struct AttentionStack {
     std::string name; // "attentions", "encoder_attentions", "decoder_attentions", "cross_attentions"
     int64_t layers = 0;
     int64_t queryHeads = 0;
-    int64_t keyValueHeads = 0; // = queryHeads without grouped key/value heads
-    bool causal = false;       // a query sees no later key
-    int64_t slidingWindow = 0; // a query sees at most this many keys back (0: no window)
+    int64_t keyValueHeads = 0;       // = queryHeads without grouped key/value heads
+    bool causal = false;             // a query sees no later key
+    int64_t slidingWindow = 0;       // a query sees at most this many keys back (0: no window)
     std::vector<bool> slidingLayers; // which layers use the window (empty: all, where slidingWindow > 0)
 };
 

@@ -25,7 +25,7 @@ struct RotaryEmbedding {
     double lowFrequencyFactor = 1.0, highFrequencyFactor = 4.0; // llama3's band edges
     double betaFast = 32.0, betaSlow = 1.0;                     // yarn's ramp, in rotations
     bool truncate = true;                                       // yarn: ramp ends rounded to whole dimensions
-    double attentionFactor = 0.0; // yarn: cos / sin scaled by this (0: 0.1 ln(factor) + 1)
+    double attentionFactor = 0.0;            // yarn: cos / sin scaled by this (0: 0.1 ln(factor) + 1)
     double mscale = 0.0, mscaleAllDim = 0.0; // yarn (DeepSeek style), when attentionFactor is 0
 };
 
