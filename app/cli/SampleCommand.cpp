@@ -37,6 +37,32 @@ extern const char sampleHelp[] =
 
 namespace {
 
+// Generates after ids and prints the text as it grows, token by token: the prompt with it, or the
+// reply alone (chat). A decoder that rewrites what it already printed gets the whole text
+// once more at the end.
+void streamGeneration(const Model &model, const Tokenizer &tokenizer, const std::vector<int64_t> &ids,
+                      const SamplingSettings &settings, bool withPrompt)
+{
+    std::vector<int64_t> shownIds = withPrompt ? ids : std::vector<int64_t>();
+    std::string shown = tokenizer.decode(shownIds, true);
+    std::fputs(shown.c_str(), stdout);
+    std::fflush(stdout);
+    bool rewritten = false;
+    generateIds(model, ids, settings, [&](int64_t id) {
+        shownIds.push_back(id);
+        const std::string text = tokenizer.decode(shownIds, true);
+        if (text.size() > shown.size() && text.compare(0, shown.size(), shown) == 0)
+            std::fputs(text.c_str() + shown.size(), stdout);
+        else if (text != shown)
+            rewritten = true;
+        shown = text;
+        std::fflush(stdout);
+    });
+    if (rewritten)
+        std::printf("\n%s", shown.c_str());
+    std::printf("\n");
+}
+
 // tessera-cli sample on a diffusers UNet: a DDPM or DDIM trajectory in the fixture's names.
 int sampleDiffusion(const QStringList &arguments)
 {
@@ -181,6 +207,12 @@ int sampleCommand(Studio &, const QStringList &arguments)
         const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(modelPath.toStdString());
         if (!system.isEmpty() && !chat)
             return usageError(QStringLiteral("sample: --system needs --chat"));
+        SamplingSettings settings;
+        settings.maxNewTokens = tokens;
+        settings.temperature = temperature;
+        settings.topK = topK;
+        settings.topP = topP;
+        settings.seed = seed;
         if (chat) {
             // The conversation as the model was tuned to read it; its special tokens are in the text.
             const ChatTemplate chatTemplate = ChatTemplate::fromTokenizerConfig(modelPath.toStdString());
@@ -189,28 +221,7 @@ int sampleCommand(Studio &, const QStringList &arguments)
                 messages.push_back({"system", system.toStdString()});
             messages.push_back({"user", prompt.toStdString()});
             const std::string rendered = chatTemplate.render(messages, true);
-            SamplingSettings settings;
-            settings.maxNewTokens = tokens;
-            settings.temperature = temperature;
-            settings.topK = topK;
-            settings.topP = topP;
-            settings.seed = seed;
-            std::vector<int64_t> reply;
-            std::string shown;
-            bool rewritten = false;
-            generateIds(*model, tokenizer->encode(rendered, false).ids, settings, [&](int64_t id) {
-                reply.push_back(id);
-                const std::string text = tokenizer->decode(reply, true);
-                if (text.size() > shown.size() && text.compare(0, shown.size(), shown) == 0)
-                    std::fputs(text.c_str() + shown.size(), stdout);
-                else if (text != shown)
-                    rewritten = true;
-                shown = text;
-                std::fflush(stdout);
-            });
-            if (rewritten) // a decoder that changed what it had printed: the reply once more, whole
-                std::printf("\n%s", shown.c_str());
-            std::printf("\n");
+            streamGeneration(*model, *tokenizer, tokenizer->encode(rendered, false).ids, settings, false);
             return 0;
         }
         if (topP >= 1.0 && !::isatty(STDOUT_FILENO)) {
@@ -219,31 +230,11 @@ int sampleCommand(Studio &, const QStringList &arguments)
                 generateText(*model, *tokenizer, prompt.toStdString(), tokens, temperature, topK, seed).c_str());
             return 0;
         }
-        // Token by token: the text decoded so far, printed where it grew.
         std::vector<int64_t> ids = tokenizer->encode(prompt.toStdString(), true).ids;
         if (ids.empty())
             ids.push_back(std::max<int64_t>(
                 {model->info().config.bosTokenId, tokenizer->tokenToId("<|endoftext|>"), int64_t(0)}));
-        SamplingSettings settings;
-        settings.maxNewTokens = tokens;
-        settings.temperature = temperature;
-        settings.topK = topK;
-        settings.topP = topP;
-        settings.seed = seed;
-        std::string shown = tokenizer->decode(ids, true);
-        std::fputs(shown.c_str(), stdout);
-        std::fflush(stdout);
-        generateIds(*model, ids, settings, [&](int64_t id) {
-            ids.push_back(id);
-            const std::string text = tokenizer->decode(ids, true);
-            if (text.size() > shown.size() && text.compare(0, shown.size(), shown) == 0)
-                std::fputs(text.c_str() + shown.size(), stdout);
-            else if (text != shown)
-                std::printf("\n%s", text.c_str()); // a decoder that rewrote the start: the whole text again
-            shown = text;
-            std::fflush(stdout);
-        });
-        std::printf("\n");
+        streamGeneration(*model, *tokenizer, ids, settings, true);
     } catch (const std::exception &error) {
         return failure(QString::fromStdString(error.what()));
     }

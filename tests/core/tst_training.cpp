@@ -265,41 +265,30 @@ private slots:
         QVERIFY(train(again, fresh).finished);
     }
 
-    void textGptLearnsARepeatingText()
+    // Both text decoders learn a repeating text: the byte-level GPT-2 and the Llama-style one
+    // (RMSNorm, RoPE, SwiGLU, 2 query heads over 1 key/value head). Each run folder loads back
+    // as its transformers class and continues the text greedily (the Llama through its
+    // key/value cache).
+    void textDecoderLearnsARepeatingText_data()
     {
-        QTemporaryDir dir;
-        const QString text = dir.path() + "/text.txt";
-        writeBytes(text, QByteArray("the cat sat on the mat. ").repeated(200));
-        TrainingOptions o;
-        o.recipe = "gpt-text";
-        o.textFile = text.toStdString();
-        o.outputFolder = (dir.path() + "/run").toStdString();
-        o.steps = 250;
-        o.layers = 1;
-        o.hidden = 48;
-        o.heads = 2;
-        o.sequenceLength = 32;
-        o.batchSize = 16;
-        o.learningRate = 3e-3;
-        BasicJobContext context;
-        const TrainingResult result = train(o, context);
-        QVERIFY2(result.metrics.at("byte_accuracy") > 0.9, qPrintable(QString::fromStdString(result.summary)));
-        const std::unique_ptr<Model> model = loadModel(o.outputFolder);
-        const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(o.outputFolder);
-        const std::string sampled = generateText(*model, *tokenizer, "the cat sat on", 9, 0.0);
-        QCOMPARE(QString::fromStdString(sampled), QString("the cat sat on the mat."));
+        QTest::addColumn<QString>("recipe");
+        QTest::addColumn<QString>("architecture");
+        QTest::addColumn<int>("keyValueHeads");
+        QTest::newRow("gpt-text") << "gpt-text"
+                                  << "GPT2LMHeadModel" << 2;
+        QTest::newRow("llama-text") << "llama-text"
+                                    << "LlamaForCausalLM" << 1;
     }
-
-    // The Llama-style decoder (RMSNorm, RoPE, SwiGLU, 2 query heads over 1 key/value head)
-    // learns the same text; its run folder loads back as LlamaForCausalLM and continues it
-    // greedily through the key/value cache.
-    void llamaTextLearnsARepeatingText()
+    void textDecoderLearnsARepeatingText()
     {
+        QFETCH(QString, recipe);
+        QFETCH(QString, architecture);
+        QFETCH(int, keyValueHeads);
         QTemporaryDir dir;
         const QString text = dir.path() + "/text.txt";
         writeBytes(text, QByteArray("the cat sat on the mat. ").repeated(200));
         TrainingOptions o;
-        o.recipe = "llama-text";
+        o.recipe = recipe.toStdString();
         o.textFile = text.toStdString();
         o.outputFolder = (dir.path() + "/run").toStdString();
         o.steps = 250;
@@ -313,8 +302,8 @@ private slots:
         const TrainingResult result = train(o, context);
         QVERIFY2(result.metrics.at("byte_accuracy") > 0.9, qPrintable(QString::fromStdString(result.summary)));
         const std::unique_ptr<Model> model = loadModel(o.outputFolder);
-        QCOMPARE(model->info().config.architecture, std::string("LlamaForCausalLM"));
-        QCOMPARE(model->info().attentionStacks.front().keyValueHeads, int64_t(1));
+        QCOMPARE(QString::fromStdString(model->info().config.architecture), architecture);
+        QCOMPARE(model->info().attentionStacks.front().keyValueHeads, int64_t(keyValueHeads));
         QVERIFY(model->info().unexpectedKeys.empty());
         const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(o.outputFolder);
         const std::string sampled = generateText(*model, *tokenizer, "the cat sat on", 9, 0.0);

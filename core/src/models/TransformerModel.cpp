@@ -152,12 +152,9 @@ private:
         if (batchSize == 0)
             return; // refused by the forward pass, with its own message
         const double batch = double(batchSize), n = double(tokens);
-        const double layer = batch * double(c.heads) * n * n * 4.0;
         const double captured = capture.attentions && !capture.onAttention
                                     ? double(capture.layers.empty() ? c.layers : int64_t(capture.layers.size()))
                                     : 0.0;
-        const double hidden =
-            capture.hiddenStates ? double(c.layers + 1) * batch * n * double(c.hiddenSize) * 4.0 : 0.0;
         // bytes = quadratic n^2 + linear n: the scores, captures and rollout grow with n^2.
         const double quadratic =
             batch * 4.0 * (2.0 * double(c.heads) * (1.0 + captured) + (capture.rollout ? 2.0 : 0.0));

@@ -54,7 +54,8 @@ ModelCapabilities capabilities(bool hasHead)
 
 const Family &family()
 {
-    static const Family bert{"bert", "bert.", {"cls."}, false, readConfig, parameterCount, writeConfig, capabilities};
+    static const Family bert{"bert",         "bert.",     {"cls."},     false, readConfig,
+                             parameterCount, writeConfig, capabilities, {},    nullptr};
     return bert;
 }
 

@@ -67,8 +67,8 @@ ModelCapabilities capabilities(bool hasHead)
 
 const Family &family()
 {
-    static const Family gpt2{"gpt2",     "transformer.", {"lm_head."}, true,
-                             readConfig, parameterCount, writeConfig,  capabilities};
+    static const Family gpt2{"gpt2",         "transformer.", {"lm_head."}, true, readConfig,
+                             parameterCount, writeConfig,    capabilities, {},   nullptr};
     return gpt2;
 }
 

@@ -67,8 +67,8 @@ ModelCapabilities capabilities(bool hasHead)
 
 const Family &family()
 {
-    static const Family vit{"vit",      "vit.",         {"classifier."}, false,
-                            readConfig, parameterCount, writeConfig,     capabilities};
+    static const Family vit{"vit",          "vit.",      {"classifier."}, false, readConfig,
+                            parameterCount, writeConfig, capabilities,    {},    nullptr};
     return vit;
 }
 
