@@ -69,6 +69,12 @@ int Arguments::option(QString &name, QString &target)
     } else {
         if (at_ + 1 >= arguments_.size())
             return usageError(QStringLiteral("--%1 needs a value").arg(name));
+        // "--d-model --format csv": the value is missing, not "csv" unexpected. A value that
+        // really starts with "--" is written --name=--value.
+        if (arguments_[at_ + 1].startsWith(QLatin1String("--")))
+            return usageError(QStringLiteral("--%1 needs a value (found the option %2 instead; write "
+                                             "--%1=VALUE for a value starting with --)")
+                                  .arg(name, arguments_[at_ + 1]));
         target = arguments_[at_ + 1];
         at_ += 2;
     }

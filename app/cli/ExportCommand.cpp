@@ -58,6 +58,8 @@ int exportCommand(Studio &studio, const QStringList &arguments)
             ok = (height = value.toInt(&ok)) > 0 && ok;
         else if (name == "dpi")
             ok = (dpi = value.toInt(&ok)) >= 24 && dpi <= 1200 && ok;
+        else if (panelOptions.contains(name)) // given again: the panel takes several or refuses
+            panelOptions[name] = panelOptions[name].toStringList() << value;
         else
             panelOptions[name] = value;
         if (!ok)
@@ -66,11 +68,18 @@ int exportCommand(Studio &studio, const QStringList &arguments)
     }
     if (out.isEmpty())
         return usageError(QStringLiteral("export needs --out FILE"));
+    // The file name's extension decides; --format may only agree with it (a .png holding CSV
+    // would mislead whoever opens it).
+    widgets::ExportFormat exportFormat, named;
+    const bool extensionNames = widgets::parseExportFormat(QFileInfo(out).suffix(), named);
     if (format.isEmpty())
         format = QFileInfo(out).suffix();
-    widgets::ExportFormat exportFormat;
     if (!widgets::parseExportFormat(format, exportFormat))
         return usageError(QStringLiteral("--format: \"%1\" is not one of png, svg, pdf, csv").arg(format));
+    if (extensionNames && named != exportFormat)
+        return usageError(QStringLiteral("--format %1 disagrees with the file name %2: its extension decides (drop "
+                                         "--format or rename the file)")
+                              .arg(format, QFileInfo(out).fileName()));
 
     studio.jobs().setInline(true);
     std::unique_ptr<widgets::PanelWidget> panel(descriptor->create(studio.panelContext(), nullptr));

@@ -79,6 +79,7 @@ int main(int argc, char **argv)
     QApplication::setApplicationName("tessera-cli");
     QApplication::setApplicationVersion(TESSERA_VERSION);
     app::Studio::installFonts(application);
+    app::Studio::installTranslations(application);
 
     QStringList arguments = application.arguments().mid(1);
     int threads = 0;

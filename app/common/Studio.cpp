@@ -3,8 +3,13 @@
 #include "tessera/core/Log.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QFont>
 #include <QFontDatabase>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTranslator>
 
 namespace tessera::app {
 
@@ -36,6 +41,28 @@ QString Studio::describe() const
     for (const QString &failure : m_plugins.failures())
         text += QStringLiteral("\n  FAILED: %1").arg(failure);
     return text;
+}
+
+QString Studio::installTranslations(QCoreApplication &application)
+{
+    QString language = QSettings().value("view/language", "system").toString();
+    if (language != "en" && language != "ko")
+        language = QLocale::system().language() == QLocale::Korean ? "ko" : "en";
+    if (language == "en")
+        return language;
+    QString folder = qEnvironmentVariable("TESSERA_TRANSLATION_PATH");
+    if (folder.isEmpty())
+        folder = QDir::cleanPath(QCoreApplication::applicationDirPath() + "/../share/tessera/translations");
+    auto *tessera = new QTranslator(&application);
+    if (tessera->load("tessera_" + language, folder))
+        application.installTranslator(tessera);
+    else
+        logWarning("no Korean translation in " + folder.toStdString() +
+                   " (tessera_ko.qm); the studio stays in English");
+    auto *qt = new QTranslator(&application);
+    if (qt->load("qtbase_" + language, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        application.installTranslator(qt);
+    return language;
 }
 
 void Studio::installFonts(QApplication &application)

@@ -11,6 +11,7 @@
 #include <QString>
 
 class QApplication;
+class QCoreApplication;
 
 namespace tessera::app {
 
@@ -30,6 +31,12 @@ public:
 
     // Makes Hangul render everywhere: the application font falls back to Nanum / Noto CJK.
     static void installFonts(QApplication &application);
+    // The studio's language: the user's choice (View > Language; QSettings "view/language":
+    // "system", "en" or "ko"), for "system" the locale ($LANG). Korean installs
+    // tessera_ko.qm (share/tessera/translations beside the executable's folder, or
+    // $TESSERA_TRANSLATION_PATH) and Qt's own qtbase_ko.qm. Call it before constructing the
+    // Studio: panel names are translated when the plugins register. Returns "en" or "ko".
+    static QString installTranslations(QCoreApplication &application);
 
 private:
     RuntimeInfo m_runtime;

@@ -11,6 +11,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 
 namespace tessera::app {
@@ -62,6 +63,14 @@ ExportDialog::ExportDialog(const QString &suggestedName, const QSize &defaultSiz
     connect(buttons, &QDialogButtonBox::rejected, this, &ExportDialog::reject);
     connect(browse, &QPushButton::clicked, this, &ExportDialog::browse);
     connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::syncSuffix);
+    // A typed extension chooses the format: the file is what its name says.
+    connect(m_path, &QLineEdit::textEdited, this, [this](const QString &text) {
+        const int index = m_format->findData(QFileInfo(text).suffix().toLower());
+        if (index >= 0 && index != m_format->currentIndex()) {
+            const QSignalBlocker blocker(m_format);
+            m_format->setCurrentIndex(index);
+        }
+    });
 }
 
 void ExportDialog::syncSuffix()
@@ -104,6 +113,9 @@ widgets::ExportOptions ExportDialog::options() const
 
 void ExportDialog::accept()
 {
+    // A name without a known extension gets the format's.
+    if (m_format->findData(QFileInfo(path()).suffix().toLower()) < 0)
+        m_path->setText(path() + "." + m_format->currentData().toString());
     const QFileInfo info(path());
     if (!info.absoluteDir().exists()) {
         QMessageBox::warning(this, windowTitle(), tr("The folder %1 does not exist.").arg(info.absolutePath()));

@@ -176,6 +176,23 @@ void MainWindow::createMenus()
         const QString themeId = QString::fromLatin1(id);
         connect(action, &QAction::triggered, this, [this, themeId]() { applyTheme(themeId); });
     }
+    // The language applies at the next start (the panels are built in it).
+    QMenu *language = m_panelMenu->addMenu(tr("&Language"));
+    auto *languages = new QActionGroup(this);
+    const QString currentLanguage = QSettings().value("view/language", "system").toString();
+    for (const auto &[id, title] :
+         {std::pair{"system", tr("Follow the &system")}, std::pair{"en", QStringLiteral("English")},
+          std::pair{"ko", QStringLiteral("한국어")}}) {
+        QAction *action = language->addAction(title);
+        action->setCheckable(true);
+        action->setChecked(currentLanguage == id);
+        languages->addAction(action);
+        const QString languageId = QString::fromLatin1(id);
+        connect(action, &QAction::triggered, this, [this, languageId]() {
+            QSettings().setValue("view/language", languageId);
+            statusBar()->showMessage(tr("The language changes when Tessera starts again."), 8000);
+        });
+    }
     QAction *fullScreen = m_panelMenu->addAction(tr("&Full Screen"), this,
                                                  [this]() { setWindowState(windowState() ^ Qt::WindowFullScreen); });
     fullScreen->setShortcut(QKeySequence::FullScreen);

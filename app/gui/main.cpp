@@ -46,32 +46,73 @@ private:
     bool m_done = false;
 };
 
+// Everything the command line takes, declared once for the help text and the parse.
+struct CommandLine {
+    QCommandLineParser parser;
+    QCommandLineOption panelOption{"panel", "Panel shown first (e.g. pe).", "id"};
+    QCommandLineOption threadsOption{"threads", "Intra-op threads (default: one per core).", "n"};
+    QCommandLineOption screenshotOption{"screenshot", "Save a screenshot of the window once idle, then quit.",
+                                        "file.png"};
+    QCommandLineOption firstPaintOption{"quit-after-first-paint",
+                                        "Print the time to the first frame and quit (bench)."};
+    QCommandLineOption freshOption{"fresh", "Ignore the saved window layout and session."};
+
+    CommandLine()
+    {
+        parser.setApplicationDescription("A desktop studio for looking inside transformers.");
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addPositionalArgument("paths", "Files or checkpoint folders to open.", "[FILE|FOLDER...]");
+        parser.addOptions({panelOption, threadsOption, screenshotOption, firstPaintOption, freshOption});
+    }
+};
+
+void nameApplication()
+{
+    QCoreApplication::setOrganizationName("Tessera");
+    QCoreApplication::setApplicationName("Tessera");
+    QCoreApplication::setApplicationVersion(TESSERA_VERSION);
+}
+
+// --help and --version print and exit before the GUI starts, so they work without a display.
+bool asksForHelpOrVersion(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray argument(argv[i]);
+        if (argument == "--") // what follows are paths
+            return false;
+        if (argument == "-h" || argument == "--help" || argument == "-?" || argument == "--help-all" ||
+            argument == "-v" || argument == "--version")
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
+    if (asksForHelpOrVersion(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        nameApplication();
+        CommandLine commandLine;
+        commandLine.parser.process(core); // prints and exits
+        return 0;
+    }
     tessera::preferFastBlasKernels(argv);
     QElapsedTimer clock;
     clock.start();
     QApplication application(argc, argv);
-    QApplication::setOrganizationName("Tessera");
-    QApplication::setApplicationName("Tessera");
-    QApplication::setApplicationVersion(TESSERA_VERSION);
+    nameApplication();
     QApplication::setWindowIcon(QIcon(":/tessera/tessera.svg"));
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription("A desktop studio for looking inside transformers.");
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument("paths", "Files or checkpoint folders to open.", "[FILE|FOLDER...]");
-    QCommandLineOption panelOption("panel", "Panel shown first (e.g. pe).", "id");
-    QCommandLineOption threadsOption("threads", "Intra-op threads (default: one per core).", "n");
-    QCommandLineOption screenshotOption("screenshot", "Save a screenshot of the window once idle, then quit.",
-                                        "file.png");
-    QCommandLineOption firstPaintOption("quit-after-first-paint",
-                                        "Print the time to the first frame and quit (bench).");
-    QCommandLineOption freshOption("fresh", "Ignore the saved window layout and session.");
-    parser.addOptions({panelOption, threadsOption, screenshotOption, firstPaintOption, freshOption});
+    CommandLine commandLine;
+    QCommandLineParser &parser = commandLine.parser;
+    const QCommandLineOption &panelOption = commandLine.panelOption;
+    const QCommandLineOption &threadsOption = commandLine.threadsOption;
+    const QCommandLineOption &screenshotOption = commandLine.screenshotOption;
+    const QCommandLineOption &firstPaintOption = commandLine.firstPaintOption;
+    const QCommandLineOption &freshOption = commandLine.freshOption;
     parser.process(application);
 
     if (parser.isSet(freshOption) || parser.isSet(screenshotOption) || parser.isSet(firstPaintOption)) {
@@ -83,6 +124,7 @@ int main(int argc, char **argv)
 
     tessera::widgets::LogModel log;
     tessera::app::Studio::installFonts(application);
+    tessera::app::Studio::installTranslations(application);
     tessera::app::Studio studio(parser.value(threadsOption).toInt());
     tessera::logInfo("runtime: " + studio.runtime().summary());
 

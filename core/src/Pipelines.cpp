@@ -90,7 +90,8 @@ TextPipelineResult nextToken(const Model &model, const Tokenizer &tokenizer, con
                              double temperature, JobContext *context)
 {
     TextPipelineResult result;
-    result.encoding = tokenizer.encode(text, false);
+    // What `tokenizer(text)` gives in transformers: Llama's <s> first; GPT-2 adds nothing.
+    result.encoding = tokenizer.encode(text, true);
     if (result.encoding.ids.empty())
         throw Error("type some text to continue");
     result.outputs = model.run(textInputs(result.encoding), {}, context);

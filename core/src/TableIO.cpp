@@ -247,15 +247,33 @@ Matrix readMatrix(const std::string &path, const std::string &key)
     throw Error("unknown table format (expected .csv, .npy or .safetensors)", path);
 }
 
+namespace {
+std::string csvCell(const std::string &cell)
+{
+    const bool quote = cell.find_first_of(",\"\r\n") != std::string::npos ||
+                       (!cell.empty() && (cell.front() == ' ' || cell.back() == ' '));
+    if (!quote)
+        return cell;
+    std::string quoted = "\"";
+    for (char c : cell)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + '"';
+}
+
+void appendCsvLine(std::string &text, const std::vector<std::string> &cells)
+{
+    for (size_t i = 0; i < cells.size(); ++i)
+        text += (i ? "," : "") + csvCell(cells[i]);
+    text += '\n';
+}
+} // namespace
+
 void writeCsv(const std::string &path, const Matrix &matrix, const std::vector<std::string> &header)
 {
     std::string text;
     text.reserve(static_cast<size_t>(matrix.rows * matrix.cols) * 12);
-    if (!header.empty()) {
-        for (size_t i = 0; i < header.size(); ++i)
-            text += (i ? "," : "") + header[i];
-        text += '\n';
-    }
+    if (!header.empty())
+        appendCsvLine(text, header);
     for (int64_t r = 0; r < matrix.rows; ++r) {
         for (int64_t c = 0; c < matrix.cols; ++c) {
             if (c)
@@ -276,9 +294,7 @@ void writeCsvColumns(const std::string &path, const std::vector<std::string> &na
     for (const auto &column : columns)
         length = std::max(length, column.size());
     std::string text;
-    for (size_t i = 0; i < names.size(); ++i)
-        text += (i ? "," : "") + names[i];
-    text += '\n';
+    appendCsvLine(text, names); // a series named "a, b" is quoted
     for (size_t r = 0; r < length; ++r) {
         for (size_t c = 0; c < columns.size(); ++c) {
             if (c)
@@ -287,6 +303,21 @@ void writeCsvColumns(const std::string &path, const std::vector<std::string> &na
                 text += formatFloat(columns[c][r]);
         }
         text += '\n';
+    }
+    writeFileAtomically(path, text);
+}
+
+void writeCsvText(const std::string &path, const std::vector<std::string> &header,
+                  const std::vector<std::vector<std::string>> &rows)
+{
+    std::string text;
+    appendCsvLine(text, header);
+    for (const auto &row : rows) {
+        if (row.size() > header.size())
+            throw Error("a row has " + std::to_string(row.size()) + " cells, the header " +
+                            std::to_string(header.size()),
+                        path);
+        appendCsvLine(text, row);
     }
     writeFileAtomically(path, text);
 }

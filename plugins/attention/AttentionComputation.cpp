@@ -28,7 +28,9 @@ std::shared_ptr<CaptureResult> captureAttention(const CaptureSettings &settings,
     if (!info.capabilities.textInput)
         throw Error("the attention explorer reads text models (BERT, GPT-2); this is " + info.config.modelType,
                     settings.folder);
-    const bool specials = info.capabilities.bidirectional; // [CLS] ... [SEP]
+    // The special tokens `tokenizer(text)` adds in transformers: [CLS] ... [SEP] for BERT, <s>
+    // first for Llama (its attention sink), none for GPT-2.
+    const bool specials = true;
     result->tokenizer = loadTokenizer(settings.folder);
     auto capture = [&](const std::string &text, const std::string &sentenceB, Capture &out) {
         if (text.empty())
@@ -53,6 +55,7 @@ std::shared_ptr<CaptureResult> captureAttention(const CaptureSettings &settings,
                 out.mask.push_back(0);
             }
         }
+        out.labels = displayTokens(*result->tokenizer, out.encoding);
         ModelInputs inputs;
         const int64_t n = int64_t(out.encoding.ids.size());
         // Every head of every layer is kept as float16, each layer converted as soon as the

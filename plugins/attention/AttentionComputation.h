@@ -15,8 +15,9 @@
 namespace tessera::attentionlens {
 
 struct Capture {
-    Encoding encoding;         // padded when asked: [PAD] tokens at the end
-    std::vector<int64_t> mask; // attention_mask: 1 real token, 0 padding
+    Encoding encoding;               // padded when asked: [PAD] tokens at the end
+    std::vector<int64_t> mask;       // attention_mask: 1 real token, 0 padding
+    std::vector<std::string> labels; // the tokens as drawn (displayTokens: "␣the", "나 1/3")
     // [1, heads, n, n] per layer, float16 (half the memory; decoded per use, see layer())
     std::shared_ptr<std::vector<HalfTensor>> layers = std::make_shared<std::vector<HalfTensor>>();
     FloatTensor layer(size_t index) const { return (*layers)[index].toFloat(); }

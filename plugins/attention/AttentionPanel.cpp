@@ -44,19 +44,28 @@ const QStringList kTexts = {"The cat sat on the mat.", "이 강의 진짜 도움
                             "그녀는 사과를 먹었다",    "고양이가 나무 위에 있다",        "HuggingFace is based in NYC"};
 const QStringList kSecondTexts = {"이 강의 진짜 도움 안 됐어요!", "The dog sat on the mat.", "나는 학교에 안 간다"};
 
-QStringList tokenLabels(const Encoding &encoding)
+QStringList tokenLabels(const Capture &capture)
 {
     QStringList labels;
-    for (const std::string &token : encoding.tokens)
-        labels << QString::fromStdString(token);
+    for (const std::string &label : capture.labels)
+        labels << QString::fromStdString(label);
     return labels;
 }
 
 } // namespace
 
+plugins::PanelDescriptor AttentionPanel::descriptor()
+{
+    return {QStringLiteral("attention"),
+            tr("Attention"),
+            tr("One head, every layer and head, active and lazy queries, two inputs compared"),
+            Qt::ALT | Qt::Key_3,
+            50,
+            {}};
+}
+
 AttentionPanel::AttentionPanel(const plugins::PanelContext &context, QWidget *parent)
-    : PanelBase(context, tr("unknown option --%1 for the attention panel"), parent),
-      m_job(this, [this](const QString &message) {
+    : PanelBase(context, descriptor(), parent), m_job(this, [this](const QString &message) {
           m_runError = message;
           statusLine()->setText(tr("Could not run: %1").arg(message));
       })
@@ -307,7 +316,7 @@ void AttentionPanel::runStep()
         [self, layer, head](ModelOutputs outputs) {
             if (!self || !self->m_result)
                 return;
-            const QStringList labels = tokenLabels(self->m_result->first.encoding);
+            const QStringList labels = tokenLabels(self->m_result->first);
             const int64_t dk = outputs.at("step.query").shape.back();
             self->m_step->setFigureTitle(
                 tr("Layer %1, head %2 step by step (d\u2096 = %3)").arg(layer).arg(head).arg(dk));
@@ -659,7 +668,7 @@ void AttentionPanel::showHead()
                 if ((causal && k > q) || (oneLayer && window > 0 && k <= q - window) ||
                     (size_t(k) < first.mask.size() && !first.mask[size_t(k)]))
                     matrix.at(q, k) = std::nanf("");
-    const QStringList labels = tokenLabels(first.encoding);
+    const QStringList labels = tokenLabels(first);
     const QString which = m_head->currentText();
     m_headView->setFigureTitle(
         m_head->currentData().toString() == "rollout" ? tr("Attention rollout over %1 layers").arg(first.layers->size())

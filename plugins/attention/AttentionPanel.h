@@ -33,10 +33,11 @@ namespace tessera::attentionlens {
 class AttentionPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
+    // Its id ("attention"), title and menu entry.
+    static plugins::PanelDescriptor descriptor();
+
     AttentionPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
 
-    QString panelId() const override { return QStringLiteral("attention"); }
-    QString panelTitle() const override { return tr("Attention"); }
     QVariantMap options() const override;
 
 protected:

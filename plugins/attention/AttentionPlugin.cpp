@@ -6,9 +6,7 @@
 
 namespace tessera::attentionlens {
 
-TESSERA_PANEL_PLUGIN(AttentionPlugin, AttentionPanel, "attention", QObject::tr("Attention"),
-                     QObject::tr("One head, every layer and head, active and lazy queries, two inputs compared"),
-                     Qt::ALT | Qt::Key_3, 50)
+TESSERA_PANEL_PLUGIN(AttentionPlugin, AttentionPanel)
 
 } // namespace tessera::attentionlens
 

@@ -42,10 +42,30 @@ bool detects(const ModelCapabilities &can)
 
 } // namespace
 
-DetrPanel::DetrPanel(const plugins::PanelContext &context, QWidget *parent)
-    : plugins::PanelBase(context, tr("unknown option --%1 for the DETR lens (options: %2)"), parent),
-      m_modelJob(this, errorsToStatus()), m_imageJob(this, errorsToStatus())
+plugins::PanelDescriptor DetrPanel::descriptor()
 {
+    return {QStringLiteral("detr"),
+            tr("DETR lens"),
+            tr("DETR on real images: detections, object queries and their cross-attention, encoder "
+               "attention, the sine position encoding and Hungarian matching"),
+            Qt::ALT | Qt::Key_7,
+            90,
+            {}};
+}
+
+DetrPanel::DetrPanel(const plugins::PanelContext &context, QWidget *parent)
+    : plugins::PanelBase(context, descriptor(), parent), m_modelJob(this, errorsToStatus()),
+      m_imageJob(this, errorsToStatus())
+{
+    addOpener([](const QString &path) { return plugins::ModelSourceBox::folderFits(path, detects); },
+              &DetrPanel::openModel);
+    addOpener(&plugins::ImageSourceBox::isImageFile, &DetrPanel::openImage);
+    // Ground truth for the image shown.
+    addOpener(
+        [this](const QString &path) {
+            return path.endsWith(".json", Qt::CaseInsensitive) && m_model && !m_image.empty();
+        },
+        &DetrPanel::loadTargets);
     buildUi();
     declareOptions();
     updateControls();
@@ -755,25 +775,6 @@ bool DetrPanel::applyOptions(const QVariantMap &options, const QString &view, QS
     }
     refresh();
     return true;
-}
-
-bool DetrPanel::canOpen(const QString &path) const
-{
-    const QFileInfo info(path);
-    if (info.isDir())
-        return plugins::ModelSourceBox::folderFits(path, detects);
-    return plugins::ImageSourceBox::isImageFile(path) ||
-           (info.suffix().toLower() == "json" && m_model && !m_image.empty());
-}
-
-bool DetrPanel::open(const QString &path, QString *error)
-{
-    const QFileInfo info(path);
-    if (info.isDir())
-        return openModel(path, error);
-    if (info.suffix().toLower() == "json")
-        return loadTargets(path, error);
-    return openImage(path, error);
 }
 
 } // namespace tessera::detrlens

@@ -43,14 +43,13 @@ namespace tessera::detrlens {
 class DetrPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
+    // Its id ("detr"), title and menu entry.
+    static plugins::PanelDescriptor descriptor();
+
     DetrPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
     ~DetrPanel() override;
 
-    QString panelId() const override { return QStringLiteral("detr"); }
-    QString panelTitle() const override { return tr("DETR lens"); }
     QVariantMap options() const override;
-    bool canOpen(const QString &path) const override;
-    bool open(const QString &path, QString *error) override;
 
     // Ground truth: a box in pixels of the image with a model class; a COCO file; none.
     void addTarget(int64_t label, double x0, double y0, double x1, double y1);

@@ -50,11 +50,23 @@ bool denoises(const ModelCapabilities &can)
 
 } // namespace
 
-DiffusionPanel::DiffusionPanel(const plugins::PanelContext &context, QWidget *parent)
-    : plugins::PanelBase(context, tr("unknown option --%1 for the Diffusion lab (options: %2)"), parent),
-      m_modelJob(this, errorsToStatus()), m_sampleJob(this, errorsToStatus()), m_seedsJob(this, errorsToStatus()),
-      m_compareJob(this, errorsToStatus())
+plugins::PanelDescriptor DiffusionPanel::descriptor()
 {
+    return {QStringLiteral("diffusion"),
+            tr("Diffusion lab"),
+            tr("DDPM and DDIM denoising step by step on a diffusers UNet: filmstrip, seeds, "
+               "schedules, forward noising, the two samplers side by side"),
+            Qt::ALT | Qt::Key_6,
+            80,
+            {}};
+}
+
+DiffusionPanel::DiffusionPanel(const plugins::PanelContext &context, QWidget *parent)
+    : plugins::PanelBase(context, descriptor(), parent), m_modelJob(this, errorsToStatus()),
+      m_sampleJob(this, errorsToStatus()), m_seedsJob(this, errorsToStatus()), m_compareJob(this, errorsToStatus())
+{
+    addOpener([](const QString &path) { return plugins::ModelSourceBox::folderFits(path, denoises); },
+              &DiffusionPanel::openModel);
     buildUi();
     declareOptions();
     updateControls();
@@ -771,16 +783,6 @@ void DiffusionPanel::showView(const QString &view)
         setCurrentFigure(view);
     else
         m_pendingView = view; // applied when the model that is loading has loaded (updateTabs)
-}
-
-bool DiffusionPanel::canOpen(const QString &path) const
-{
-    return plugins::ModelSourceBox::folderFits(path, denoises);
-}
-
-bool DiffusionPanel::open(const QString &path, QString *error)
-{
-    return openModel(path, error);
 }
 
 } // namespace tessera::diffusionlab

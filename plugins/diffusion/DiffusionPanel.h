@@ -39,13 +39,12 @@ namespace tessera::diffusionlab {
 class DiffusionPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
+    // Its id ("diffusion"), title and menu entry.
+    static plugins::PanelDescriptor descriptor();
+
     DiffusionPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
 
-    QString panelId() const override { return QStringLiteral("diffusion"); }
-    QString panelTitle() const override { return tr("Diffusion lab"); }
     QVariantMap options() const override;
-    bool canOpen(const QString &path) const override;
-    bool open(const QString &path, QString *error) override;
 
     // Saves the current trajectory: .safetensors (the fixture's names) or .npy (x_t frames
     // [steps + 1, C, H, W]); .mp4 writes the denoising as a video. Returns the error, or an

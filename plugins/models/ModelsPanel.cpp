@@ -53,9 +53,20 @@ const QStringList kNextExamples = {"The cat sat on the", "Hello world", "나는 
 
 } // namespace
 
-ModelsPanel::ModelsPanel(const plugins::PanelContext &context, QWidget *parent)
-    : PanelBase(context, tr("unknown option --%1 for the models panel (known: %2)"), parent)
+plugins::PanelDescriptor ModelsPanel::descriptor()
 {
+    return {QStringLiteral("models"),
+            tr("Models"),
+            tr("Open a Hugging Face checkpoint: its architecture, tokens and predictions"),
+            Qt::ALT | Qt::Key_2,
+            40,
+            {}};
+}
+
+ModelsPanel::ModelsPanel(const plugins::PanelContext &context, QWidget *parent)
+    : PanelBase(context, descriptor(), parent)
+{
+    addOpener(&ModelsPanel::isModelFolder, &ModelsPanel::openModel);
     buildUi();
     declareOptions();
     showStatus(tr("Open a checkpoint folder (config.json + model.safetensors, with its tokenizer files): "
@@ -138,7 +149,7 @@ void ModelsPanel::buildUi()
     connect(openButton, &QPushButton::clicked, this, [this]() {
         const QString folder = QFileDialog::getExistingDirectory(this, tr("Open a checkpoint folder"));
         QString error;
-        if (!folder.isEmpty() && !open(folder, &error))
+        if (!folder.isEmpty() && !openModel(folder, &error))
             showStatus(error, true);
     });
     connect(m_run, &QPushButton::clicked, this, &ModelsPanel::runPipeline);
@@ -186,7 +197,7 @@ bool ModelsPanel::applyOptions(const QVariantMap &options, const QString &view, 
         m_input->setEditText(m_pendingInput);
     }
     if (options.contains("model") && options["model"].toString() != m_folder) {
-        if (!open(options["model"].toString(), error))
+        if (!openModel(options["model"].toString(), error))
             return false;
     } else if (options.contains("input") && m_loaded.model) {
         runPipeline();
@@ -194,7 +205,7 @@ bool ModelsPanel::applyOptions(const QVariantMap &options, const QString &view, 
     return true;
 }
 
-bool ModelsPanel::canOpen(const QString &path) const
+bool ModelsPanel::isModelFolder(const QString &path)
 {
     const QFileInfo info(path);
     const QString folder = info.isDir() ? path : info.absolutePath();
@@ -204,7 +215,7 @@ bool ModelsPanel::canOpen(const QString &path) const
     return (info.isDir() && QFileInfo::exists(path + "/config.json")) || info.fileName() == "config.json";
 }
 
-bool ModelsPanel::open(const QString &path, QString *error)
+bool ModelsPanel::openModel(const QString &path, QString *error)
 {
     const QString folder = QFileInfo(path).isDir() ? QDir(path).absolutePath() : QFileInfo(path).absolutePath();
     // The config is read at once so a wrong folder is reported right away; weights load in a job.

@@ -40,13 +40,12 @@ struct LoadedModel {
 class ModelsPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
+    // Its id ("models"), title and menu entry.
+    static plugins::PanelDescriptor descriptor();
+
     ModelsPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
 
-    QString panelId() const override { return QStringLiteral("models"); }
-    QString panelTitle() const override { return tr("Models"); }
     QVariantMap options() const override;
-    bool canOpen(const QString &path) const override;
-    bool open(const QString &path, QString *error) override;
 
     // The model shown, or null.
     const Model *model() const { return m_loaded.model.get(); }
@@ -55,6 +54,10 @@ protected:
     bool applyOptions(const QVariantMap &options, const QString &view, QString *error) override;
 
 private:
+    // A checkpoint folder (or its config.json) that is no detector or denoiser.
+    static bool isModelFolder(const QString &path);
+    // Reads the config at once (a wrong folder is reported right away); weights load in a job.
+    bool openModel(const QString &path, QString *error);
     void buildUi();
     void declareOptions();
     void showModel(LoadedModel loaded, const QString &folder);

@@ -19,13 +19,7 @@ protected:
         registry.registerModelFamily({"vit", "ViT", {"vit"}});
     }
 
-    plugins::PanelDescriptor panel() const override
-    {
-        return plugins::panelDescriptor<ModelsPanel>(
-            QStringLiteral("models"), QObject::tr("Models"),
-            QObject::tr("Open a Hugging Face checkpoint: its architecture, tokens and predictions"),
-            Qt::ALT | Qt::Key_2, 40);
-    }
+    plugins::PanelDescriptor panel() const override { return plugins::panelDescriptor<ModelsPanel>(); }
 };
 
 } // namespace tessera::models

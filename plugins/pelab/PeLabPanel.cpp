@@ -118,9 +118,19 @@ QWidget *withDescription(QWidget *figure, const QString &text)
 
 } // namespace
 
-PeLabPanel::PeLabPanel(const plugins::PanelContext &context, QWidget *parent)
-    : PanelBase(context, tr("unknown option --%1 for the pe panel (known: %2)"), parent)
+plugins::PanelDescriptor PeLabPanel::descriptor()
 {
+    return {QStringLiteral("pe"),
+            tr("Positional encodings"),
+            tr("Sinusoidal curves and heatmap, position similarity, RoPE, ALiBi and learned tables"),
+            Qt::ALT | Qt::Key_1,
+            30,
+            {}};
+}
+
+PeLabPanel::PeLabPanel(const plugins::PanelContext &context, QWidget *parent) : PanelBase(context, descriptor(), parent)
+{
+    addOpener(&PeLabPanel::isTableFile, &PeLabPanel::openTable);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto *splitter = new QSplitter(Qt::Horizontal, this);
@@ -532,13 +542,13 @@ bool PeLabPanel::applyOptions(const QVariantMap &options, const QString &, QStri
     return true;
 }
 
-bool PeLabPanel::canOpen(const QString &path) const
+bool PeLabPanel::isTableFile(const QString &path)
 {
     const std::string extension = fileExtension(path.toStdString());
     return extension == "csv" || extension == "npy" || extension == "safetensors";
 }
 
-bool PeLabPanel::open(const QString &path, QString *error)
+bool PeLabPanel::openTable(const QString &path, QString *error)
 {
     QString key;
     if (fileExtension(path.toStdString()) == "safetensors") {
@@ -585,7 +595,7 @@ void PeLabPanel::openTableDialog()
     if (path.isEmpty())
         return;
     QString error;
-    if (!open(path, &error) && error != tr("cancelled"))
+    if (!openTable(path, &error) && error != tr("cancelled"))
         m_learnedInfo->setText(tr("Could not open the table: %1").arg(error.toHtmlEscaped()));
 }
 

@@ -30,18 +30,20 @@ namespace tessera::pelab {
 class PeLabPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
+    // Its id ("pe"), title and menu entry.
+    static plugins::PanelDescriptor descriptor();
+
     PeLabPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
 
-    QString panelId() const override { return QStringLiteral("pe"); }
-    QString panelTitle() const override { return tr("Positional encodings"); }
     QVariantMap options() const override;
-    bool canOpen(const QString &path) const override;
-    bool open(const QString &path, QString *error) override;
 
     // Shows a learned position table [positions, dims] under a name (a file, a model).
     void showLearnedTable(const QString &name, MatrixPtr table);
 
 private:
+    static bool isTableFile(const QString &path); // .csv, .npy, .safetensors
+    // A learned position table from a file (a .safetensors asks which tensor when unclear).
+    bool openTable(const QString &path, QString *error);
     // The values setOptions() applies: parsed and checked by checkOptions(), the table read.
     struct CheckedOptions {
         int dModel = 0, maxLength = 0, ropeDimension = 0, ropePair = 0, ropeLength = 0;

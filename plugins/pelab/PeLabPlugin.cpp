@@ -6,9 +6,7 @@
 
 namespace tessera::pelab {
 
-TESSERA_PANEL_PLUGIN(PeLabPlugin, PeLabPanel, "pe", QObject::tr("Positional encodings"),
-                     QObject::tr("Sinusoidal curves and heatmap, position similarity, RoPE, ALiBi and learned tables"),
-                     Qt::ALT | Qt::Key_1, 30)
+TESSERA_PANEL_PLUGIN(PeLabPlugin, PeLabPanel)
 
 } // namespace tessera::pelab
 

@@ -41,11 +41,24 @@ const QStringList kMetrics = {"cosine", "euclidean", "manhattan", "pearson"};
 
 } // namespace
 
+plugins::PanelDescriptor ProjectorPanel::descriptor()
+{
+    return {QStringLiteral("projector"),
+            tr("Projector"),
+            tr("PCA, t-SNE and UMAP of up to 100,000 embeddings, unsampled: token, position, contextual, "
+               "sentence and image embeddings or any matrix; neighbours by four similarities, vector "
+               "arithmetic, two layouts side by side"),
+            Qt::ALT | Qt::Key_8,
+            100,
+            {}};
+}
+
 ProjectorPanel::ProjectorPanel(const plugins::PanelContext &context, QWidget *parent)
-    : plugins::PanelBase(context, tr("unknown option --%1 for the projector (options: %2)"), parent),
+    : plugins::PanelBase(context, descriptor(), parent),
       m_loadJob(this, [this](const QString &message) { jobFailed(message); }),
       m_layoutJob(this, [this](const QString &message) { jobFailed(message); })
 {
+    addOpener(&ProjectorPanel::isMatrixFile, &ProjectorPanel::openMatrix);
     buildUi();
     declareOptions();
     updateControls();
@@ -780,13 +793,13 @@ bool ProjectorPanel::applyOptions(const QVariantMap &options, const QString &, Q
     return true;
 }
 
-bool ProjectorPanel::canOpen(const QString &path) const
+bool ProjectorPanel::isMatrixFile(const QString &path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
     return suffix == "npy" || (suffix == "csv" && QFileInfo(path).size() > 0);
 }
 
-bool ProjectorPanel::open(const QString &path, QString *error)
+bool ProjectorPanel::openMatrix(const QString &path, QString *error)
 {
     QVariantMap o;
     o["source-kind"] = "matrix";

@@ -45,14 +45,12 @@ namespace tessera::projector {
 class ProjectorPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
+    // Its id ("projector"), title and menu entry.
+    static plugins::PanelDescriptor descriptor();
+
     ProjectorPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
 
-    QString panelId() const override { return QStringLiteral("projector"); }
-    QString panelTitle() const override { return tr("Projector"); }
     QVariantMap options() const override;
-
-    bool canOpen(const QString &path) const override;
-    bool open(const QString &path, QString *error) override;
 
     // For tests and the CLI.
     const projection::EmbeddingSet *data() const { return m_set.get(); }
@@ -66,6 +64,8 @@ protected:
     void showView(const QString &) override {} // applyOptions shows a --view given
 
 private:
+    static bool isMatrixFile(const QString &path); // .npy or a non-empty .csv
+    bool openMatrix(const QString &path, QString *error);
     void buildUi();
     void declareOptions();
     void updateControls();

@@ -68,10 +68,27 @@ struct TrainingPanel::Relay {
     ~Relay() { anchor->deleteLater(); }
 };
 
-TrainingPanel::TrainingPanel(const plugins::PanelContext &context, QWidget *parent)
-    : plugins::PanelBase(context, tr("unknown option --%1 for the training panel"), parent),
-      m_relay(std::make_shared<Relay>()), m_job(this, errorsToStatus())
+plugins::PanelDescriptor TrainingPanel::descriptor()
 {
+    return {QStringLiteral("training"),
+            tr("Training"),
+            tr("Train small transformers and watch their attention form, snapshot by snapshot"),
+            Qt::ALT | Qt::Key_4,
+            60,
+            {}};
+}
+
+TrainingPanel::TrainingPanel(const plugins::PanelContext &context, QWidget *parent)
+    : plugins::PanelBase(context, descriptor(), parent), m_relay(std::make_shared<Relay>()),
+      m_job(this, errorsToStatus())
+{
+    // A run folder: snapshots or Trainer checkpoints.
+    addOpener(
+        [](const QString &path) {
+            return QFileInfo::exists(path + "/snapshots/index.json") ||
+                   !QDir(path).entryList({"checkpoint-*"}, QDir::Dirs).isEmpty();
+        },
+        &TrainingPanel::openRun);
     m_relay->handler = [this](const TrainingReport &report) { onReport(report); };
     buildUi();
     declareOptions();
@@ -711,17 +728,6 @@ bool TrainingPanel::applyOptions(const QVariantMap &options, const QString &view
     }
     setCurrentFigure(view);
     return true;
-}
-
-bool TrainingPanel::canOpen(const QString &path) const
-{
-    return QFileInfo::exists(path + "/snapshots/index.json") ||
-           !QDir(path).entryList({"checkpoint-*"}, QDir::Dirs).isEmpty();
-}
-
-bool TrainingPanel::open(const QString &path, QString *error)
-{
-    return openRun(path, error);
 }
 
 } // namespace tessera::training

@@ -36,14 +36,13 @@ namespace tessera::training {
 class TrainingPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
+    // Its id ("training"), title and menu entry.
+    static plugins::PanelDescriptor descriptor();
+
     TrainingPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
     ~TrainingPanel() override;
 
-    QString panelId() const override { return QStringLiteral("training"); }
-    QString panelTitle() const override { return tr("Training"); }
     QVariantMap options() const override;
-    bool canOpen(const QString &path) const override;
-    bool open(const QString &path, QString *error) override;
 
     bool isTraining() const { return m_training; }
 

@@ -6,9 +6,7 @@
 
 namespace tessera::training {
 
-TESSERA_PANEL_PLUGIN(TrainingPlugin, TrainingPanel, "training", QObject::tr("Training"),
-                     QObject::tr("Train small transformers and watch their attention form, snapshot by snapshot"),
-                     Qt::ALT | Qt::Key_4, 60)
+TESSERA_PANEL_PLUGIN(TrainingPlugin, TrainingPanel)
 
 } // namespace tessera::training
 

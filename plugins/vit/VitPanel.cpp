@@ -40,10 +40,29 @@ QString text(const std::string &s)
 
 } // namespace
 
-VitPanel::VitPanel(const plugins::PanelContext &context, QWidget *parent)
-    : plugins::PanelBase(context, tr("unknown option --%1 for the ViT lens (options: %2)"), parent),
-      m_modelJob(this, errorsToStatus()), m_imageJob(this, errorsToStatus()), m_distanceJob(this, errorsToStatus())
+plugins::PanelDescriptor VitPanel::descriptor()
 {
+    return {QStringLiteral("vit"),
+            tr("ViT lens"),
+            tr("A vision transformer on real images: patches, attention on the image, rollout, "
+               "mean attention distance, position embeddings and filters"),
+            Qt::ALT | Qt::Key_5,
+            70,
+            {}};
+}
+
+VitPanel::VitPanel(const plugins::PanelContext &context, QWidget *parent)
+    : plugins::PanelBase(context, descriptor(), parent), m_modelJob(this, errorsToStatus()),
+      m_imageJob(this, errorsToStatus()), m_distanceJob(this, errorsToStatus())
+{
+    addOpener(
+        [](const QString &path) {
+            return plugins::ModelSourceBox::folderFits(path,
+                                                       [](const ModelCapabilities &can) { return can.patchGrid; });
+        },
+        &VitPanel::openModel);
+    addOpener(&plugins::ImageSourceBox::isImageFile,
+              [this](const QString &path, QString *error) { return openImage(path, error); });
     buildUi();
     declareOptions();
     updateControls();
@@ -731,18 +750,6 @@ bool VitPanel::applyImageSet(const QString &set, QString *error)
     }
     m_imageSet->setCurrentIndex(index);
     return true;
-}
-
-bool VitPanel::canOpen(const QString &path) const
-{
-    if (QFileInfo(path).isDir())
-        return plugins::ModelSourceBox::folderFits(path, [](const ModelCapabilities &can) { return can.patchGrid; });
-    return plugins::ImageSourceBox::isImageFile(path);
-}
-
-bool VitPanel::open(const QString &path, QString *error)
-{
-    return QFileInfo(path).isDir() ? openModel(path, error) : openImage(path, error);
 }
 
 } // namespace tessera::vitlens

@@ -40,14 +40,13 @@ namespace tessera::vitlens {
 class VitPanel : public plugins::PanelBase {
     Q_OBJECT
 public:
+    // Its id ("vit"), title and menu entry.
+    static plugins::PanelDescriptor descriptor();
+
     VitPanel(const plugins::PanelContext &context, QWidget *parent = nullptr);
     ~VitPanel() override;
 
-    QString panelId() const override { return QStringLiteral("vit"); }
-    QString panelTitle() const override { return tr("ViT lens"); }
     QVariantMap options() const override;
-    bool canOpen(const QString &path) const override;
-    bool open(const QString &path, QString *error) override;
 
     // The image from the clipboard (Ctrl+V).
     bool pasteImage(QString *error);

@@ -6,10 +6,7 @@
 
 namespace tessera::vitlens {
 
-TESSERA_PANEL_PLUGIN(VitPlugin, VitPanel, "vit", QObject::tr("ViT lens"),
-                     QObject::tr("A vision transformer on real images: patches, attention on the image, rollout, "
-                                 "mean attention distance, position embeddings and filters"),
-                     Qt::ALT | Qt::Key_5, 70)
+TESSERA_PANEL_PLUGIN(VitPlugin, VitPanel)
 
 } // namespace tessera::vitlens
 

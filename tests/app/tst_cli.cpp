@@ -48,6 +48,23 @@ private slots:
         QVERIFY(help.err.isEmpty());
     }
 
+    // The studio's own --help and --version print without a display (no platform plugin).
+    void studioHelpWithoutDisplay()
+    {
+        for (const QString &flag : {QStringLiteral("--help"), QStringLiteral("--version")}) {
+            QProcess process;
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+                environment.remove(name);
+            process.setProcessEnvironment(environment);
+            process.start(TESSERA_GUI, {flag});
+            QVERIFY(process.waitForFinished(60000));
+            QCOMPARE(process.exitCode(), 0);
+            const QString out = QString::fromUtf8(process.readAllStandardOutput());
+            QVERIFY2(flag == "--help" ? out.contains("--panel") : out.startsWith("Tessera "), qPrintable(out));
+        }
+    }
+
     void info()
     {
         const Result info = runCli({"info", "--threads", "2"});
@@ -456,6 +473,15 @@ private slots:
         r = runCli({"export", "pe", "--format", "csv", "--out", dir.filePath("no/folder/x.csv")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("does not exist"));
+        // A missing value is named as missing (exit 2), not as an unexpected argument.
+        r = runCli({"export", "pe", "--d-model", "--format", "csv", "--out", out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--d-model needs a value"), qPrintable(r.err));
+        // The extension decides: a .png that would hold SVG is refused, nothing written.
+        r = runCli({"export", "pe", "--format", "svg", "--out", dir.filePath("x.png")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("x.png") && r.err.contains("extension"), qPrintable(r.err));
+        QVERIFY(!QFile::exists(dir.filePath("x.png")));
         r = runCli({"frobnicate"});
         QCOMPARE(r.exitCode, 2);
         QVERIFY(!QFile::exists(out));

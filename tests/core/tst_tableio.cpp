@@ -126,6 +126,13 @@ private slots:
         QCOMPARE(back.at(1, 1), 1e-7f);
         writeCsvColumns(path, {"k", "v"}, {{0, 1}, {2.5, 3.5}});
         QCOMPARE(readFile(path), std::string("k,v\n0,2.5\n1,3.5\n"));
+        // RFC 4180: header names and text cells holding a comma, a quote, a line break or an
+        // edge space are quoted, quotes doubled; plain cells are left alone.
+        writeCsvColumns(path, {"rank", "p(a, b)"}, {{1}, {0.5}});
+        QCOMPARE(readFile(path), std::string("rank,\"p(a, b)\"\n1,0.5\n"));
+        writeCsvText(path, {"token", "text"}, {{"Ġthe", " the"}, {"say \"hi\"", "a\nb"}, {"plain"}});
+        QCOMPARE(readFile(path), std::string("token,text\nĠthe,\" the\"\n\"say \"\"hi\"\"\",\"a\nb\"\nplain\n"));
+        QVERIFY_THROWS_EXCEPTION(Error, writeCsvText(path, {"one"}, {{"a", "b"}}));
         // A write into a folder that does not exist fails with the file's name.
         try {
             writeCsv(dir.filePath("none/out.csv").toStdString(), m);

@@ -257,6 +257,40 @@ private slots:
             QVERIFY(QString(e.what()).contains("no tokenizer here"));
         }
     }
+
+    // Labels a reader can read, derived by hand from the bytes of the tokens `tokenizers` gives
+    // (tokenization.json): 나 is EB 82 98, GPT-2 spells those bytes "ë" "Ĥ" "ĺ"; 학 is ED 95 99,
+    // "íķ" "Ļ"; Llama 2 falls back to <0xEA> <0xB0> <0x84> for 간.
+    void displayLabels()
+    {
+        const auto gpt2 = loadTokenizer((kData + "/vocab/gpt2").toStdString());
+        const Encoding g = gpt2->encode("나는 학교에 간다", true);
+        const std::vector<std::string> labels = displayTokens(*gpt2, g);
+        QCOMPARE(labels.size(), size_t(21));
+        const std::vector<std::string> expected = {"나 1/3", "나 2/3", "나 3/3", "는 1/3", "는 2/3", "는 3/3",
+                                                   "␣",      "학 1/2", "학 2/2", "교 1/3", "교 2/3", "교 3/3",
+                                                   "에 1/3", "에 2/3", "에 3/3", "␣",      "간 1/3", "간 2/3",
+                                                   "간 3/3", "다 1/2", "다 2/2"};
+        for (size_t i = 0; i < expected.size(); ++i)
+            QCOMPARE(QString::fromStdString(labels[i]), QString::fromStdString(expected[i]));
+        const Encoding the = gpt2->encode("the cat\n", true);
+        QCOMPARE(QString::fromStdString(displayTokens(*gpt2, the)[1]), QString("␣cat"));
+        QCOMPARE(QString::fromStdString(displayTokens(*gpt2, the).back()), QString("↵"));
+
+        const auto llama = loadTokenizer(TESSERA_TEST_DATA "/tokenizers2/llama2/tokenizer.json");
+        const Encoding l = llama->encode("나는 학교에 간다", true);
+        const std::vector<std::string> llamaLabels = displayTokens(*llama, l);
+        QCOMPARE(QString::fromStdString(llamaLabels[0]), QString("<s>")); // special: as spelled
+        QCOMPARE(QString::fromStdString(llamaLabels[1]), QString("␣"));
+        QCOMPARE(QString::fromStdString(llamaLabels[2]), QString("나"));
+        QCOMPARE(QString::fromStdString(llamaLabels[9]), QString("간 1/3"));
+        QCOMPARE(QString::fromStdString(llamaLabels[11]), QString("간 3/3"));
+        QCOMPARE(QString::fromStdString(llamaLabels[12]), QString("다"));
+        // WordPiece pieces say what they are.
+        const auto bert = loadTokenizer((kData + "/vocab/bert-base-cased/vocab.txt").toStdString());
+        const Encoding b = bert->encode("A Titan RTX", true);
+        QCOMPARE(displayTokens(*bert, b), b.tokens);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTokenizer)

@@ -121,6 +121,12 @@ private slots:
         heatmap.setMatrix(m);
         QCOMPARE(exportFigure(heatmap, path, ExportFormat::Csv), QString());
         QCOMPARE(readAll(path), QByteArray("1,2\n3,4\n"));
+        // With token labels the CSV has them as its first column and header row, quoted where
+        // a label holds a comma (RFC 4180).
+        heatmap.setMatrix(m, {"the", "cat,"}, {"a", "b \"c\""});
+        heatmap.setAxisTitles("key", "query");
+        QCOMPARE(exportFigure(heatmap, path, ExportFormat::Csv), QString());
+        QCOMPARE(readAll(path), QByteArray("query \\ key,a,\"b \"\"c\"\"\"\nthe,1,2\n\"cat,\",3,4\n"));
         HeatmapView empty;
         QVERIFY(exportFigure(empty, dir.filePath("empty.csv"), ExportFormat::Csv).contains("no numbers"));
     }

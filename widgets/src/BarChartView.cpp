@@ -62,6 +62,8 @@ FigureTable BarChartView::figureTable() const
     }
     table.columnNames << (plot()->xAxis->label().isEmpty() ? QStringLiteral("value") : plot()->xAxis->label());
     table.columns.emplace_back(m_values.begin(), m_values.end());
+    table.rowLabels = m_labels.mid(0, m_values.size()); // the token or class of each bar
+    table.rowLabelName = QStringLiteral("label");
     return table;
 }
 

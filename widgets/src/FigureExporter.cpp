@@ -12,6 +12,7 @@
 #include <QSvgGenerator>
 #include <QTemporaryFile>
 
+#include <charconv>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -45,6 +46,14 @@ QString renameOver(QTemporaryFile &temporary, const QString &path)
     temporary.setAutoRemove(false);
     QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
     return {};
+}
+
+// The shortest text that reads back as the same number (as core's CSV writers give it).
+template <class Number> std::string shortest(Number value)
+{
+    char buffer[64];
+    const std::to_chars_result result = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, result.ptr);
 }
 
 } // namespace
@@ -118,10 +127,33 @@ QString exportFigure(Figure &figure, const QString &path, ExportFormat format, c
         if (table.isEmpty())
             return QStringLiteral("%1: the figure \"%2\" has no numbers to export yet").arg(path, figure.figureTitle());
         try {
-            if (table.matrix)
+            if (!table.rowLabels.isEmpty() && (table.matrix || !table.columns.empty())) {
+                // Labels first, then the numbers.
+                QStringList header{table.rowLabelName};
+                header << (table.matrix ? table.matrixHeader : table.columnNames);
+                std::vector<std::vector<std::string>> rows;
+                const int64_t count = table.matrix ? table.matrix->rows : int64_t(table.rowLabels.size());
+                for (int64_t r = 0; r < count; ++r) {
+                    std::vector<std::string> row{table.rowLabels.value(int(r)).toStdString()};
+                    if (table.matrix)
+                        for (int64_t c = 0; c < table.matrix->cols; ++c)
+                            row.push_back(shortest(table.matrix->at(r, c)));
+                    else
+                        for (const std::vector<double> &column : table.columns)
+                            row.push_back(size_t(r) < column.size() ? shortest(column[size_t(r)]) : std::string());
+                    rows.push_back(std::move(row));
+                }
+                writeCsvText(path.toStdString(), toStd(header), rows);
+            } else if (table.matrix) {
                 writeCsv(path.toStdString(), *table.matrix, toStd(table.matrixHeader));
-            else
+            } else if (!table.textRows.isEmpty()) {
+                std::vector<std::vector<std::string>> rows;
+                for (const QStringList &row : table.textRows)
+                    rows.push_back(toStd(row));
+                writeCsvText(path.toStdString(), toStd(table.textHeader), rows);
+            } else {
                 writeCsvColumns(path.toStdString(), toStd(table.columnNames), table.columns);
+            }
         } catch (const std::exception &error) {
             return QString::fromStdString(error.what());
         }

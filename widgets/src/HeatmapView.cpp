@@ -384,6 +384,17 @@ FigureTable HeatmapView::figureTable() const
     FigureTable table;
     table.matrix = m_matrix;
     table.matrixHeader = m_csvHeader;
+    // Labelled axes (tokens, classes, heads) go into the CSV as its first column and header
+    // row; the corner names both axes.
+    if (m_matrix && (!m_rowLabels.isEmpty() || !m_columnLabels.isEmpty())) {
+        for (int r = 0; r < int(m_matrix->rows); ++r)
+            table.rowLabels << (m_rowLabels.isEmpty() ? QString::number(r) : m_rowLabels[r]);
+        if (table.matrixHeader.isEmpty())
+            for (int c = 0; c < int(m_matrix->cols); ++c)
+                table.matrixHeader << (m_columnLabels.isEmpty() ? QString::number(c) : m_columnLabels[c]);
+        const QString rows = plot()->yAxis->label(), columns = plot()->xAxis->label();
+        table.rowLabelName = rows.isEmpty() && columns.isEmpty() ? QString() : rows + " \\ " + columns;
+    }
     return table;
 }
 

@@ -70,6 +70,12 @@ Option &Option::checkedByPanel()
     return *this;
 }
 
+Option &Option::repeatable()
+{
+    m_repeatable = true;
+    return *this;
+}
+
 Option &Option::bind(QSpinBox *box)
 {
     box->setRange(int(m_minimum), int(m_maximum));
@@ -274,7 +280,18 @@ bool OptionSet::check(const QVariantMap &options, QString *error) const
     for (const auto &option : m_options) {
         if (!options.contains(option->name()))
             continue;
-        const QString problem = option->check(options[option->name()].toString());
+        const QVariant &value = options[option->name()];
+        if (value.typeId() == QMetaType::QStringList && !option->isRepeatable()) {
+            if (value.toStringList().size() != 1) {
+                if (error)
+                    *error = QObject::tr("--%1 is given %n times; it takes one value", nullptr,
+                                         int(value.toStringList().size()))
+                                 .arg(option->name());
+                return false;
+            }
+        }
+        const QString problem =
+            option->isRepeatable() ? QString() : option->check(value.toStringList().value(0, value.toString()));
         if (!problem.isEmpty()) {
             if (error)
                 *error = problem;

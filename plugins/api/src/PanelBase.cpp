@@ -6,19 +6,39 @@
 #include <QScrollArea>
 #include <QTabWidget>
 
+#include <algorithm>
 #include <utility>
 
 namespace tessera::plugins {
 
-PanelBase::PanelBase(const PanelContext &context, QString unknownOption, QWidget *parent)
-    : widgets::PanelWidget(parent), m_context(context), m_unknownOption(std::move(unknownOption)),
-      m_tabs(new QTabWidget), m_status(new QLabel)
+PanelBase::PanelBase(const PanelContext &context, const PanelDescriptor &self, QWidget *parent)
+    : widgets::PanelWidget(parent), m_context(context), m_id(self.id), m_title(self.title), m_tabs(new QTabWidget),
+      m_status(new QLabel)
 {
     m_status->setWordWrap(true);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         figureShown();
         emit currentFigureChanged(currentFigureName());
     });
+}
+
+bool PanelBase::canOpen(const QString &path) const
+{
+    return std::any_of(m_openers.begin(), m_openers.end(), [&](const Opener &opener) { return opener.accepts(path); });
+}
+
+bool PanelBase::open(const QString &path, QString *error)
+{
+    for (const Opener &opener : m_openers)
+        if (opener.accepts(path))
+            return opener.open(path, error);
+    return fail(error, tr("%1 cannot be opened in the %2 panel").arg(path, m_title));
+}
+
+void PanelBase::addOpener(std::function<bool(const QString &)> accepts,
+                          std::function<bool(const QString &, QString *)> open)
+{
+    m_openers.push_back({std::move(accepts), std::move(open)});
 }
 
 QString PanelBase::currentFigureName() const
@@ -134,9 +154,8 @@ bool PanelBase::setOptions(const QVariantMap &given, QString *error)
     const QStringList known = m_options.names();
     for (auto it = options.begin(); it != options.end(); ++it)
         if (!known.contains(it.key()))
-            return fail(error, m_unknownOption.contains(QStringLiteral("%2"))
-                                   ? m_unknownOption.arg(it.key(), known.join(QStringLiteral(", ")))
-                                   : m_unknownOption.arg(it.key()));
+            return fail(error, tr("unknown option --%1 for the %2 panel (options: %3)")
+                                   .arg(it.key(), m_title, known.join(QStringLiteral(", "))));
     const QString view = options.value(QStringLiteral("view"), currentFigureName()).toString();
     if (!m_figureNames.contains(view))
         return fail(error, tr("--view: \"%1\" is not one of %2").arg(view, m_figureNames.join(QStringLiteral(", "))));

@@ -28,6 +28,11 @@ void writeCsvColumns(const std::string &path, const std::vector<std::string> &na
                      const std::vector<std::vector<double>> &columns);
 
 // Writes a tensor as NumPy .npy (format 1.0, '<f4', C order), any number of dimensions. Atomic.
+// Text cells with a header row, quoted as RFC 4180 wants (a cell holding a comma, a quote, a
+// line break or leading/trailing spaces is put in double quotes, its quotes doubled), UTF-8;
+// atomically, like writeCsv. Rows may be shorter than the header.
+void writeCsvText(const std::string &path, const std::vector<std::string> &header,
+                  const std::vector<std::vector<std::string>> &rows);
 void writeNpy(const std::string &path, const FloatTensor &tensor);
 
 } // namespace tessera

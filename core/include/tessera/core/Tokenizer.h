@@ -83,6 +83,13 @@ BatchEncoding encodeBatch(const Tokenizer &tokenizer, const std::vector<std::str
 // uncased vocabulary has no capital letters). Throws tessera::Error naming the file.
 std::unique_ptr<Tokenizer> loadTokenizer(const std::string &path);
 
+// Tokens as a reader sees them, one label per token of encoding: byte-level "Ġthe" and
+// SentencePiece "▁the" become "␣the"; tokens that are pieces of one character's bytes (GPT-2's
+// "ë" "Ĥ" "ĺ", Llama's <0xEA> <0xB0> <0x84>) each show that character and their place ("나 1/3");
+// line breaks and tabs become ↵ and ⇥; WordPiece pieces and special tokens stay as they are
+// spelled. Built on decode() alone. The raw token stays in Encoding::tokens (hover read-outs).
+std::vector<std::string> displayTokens(const Tokenizer &tokenizer, const Encoding &encoding);
+
 // GPT-2's byte-to-unicode map: the token text (UTF-8) of each byte 0-255 in byte-level BPE
 // vocabularies. A vocabulary of these 256 strings and no merges tokenises any text byte by byte.
 std::vector<std::string> byteLevelAlphabet();

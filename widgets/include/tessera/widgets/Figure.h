@@ -16,8 +16,10 @@ class QCPPainter;
 
 namespace tessera::widgets {
 
-// The numbers behind a figure: either a matrix (written as one CSV row per matrix row, with
-// an optional header) or named columns of equal length (a line plot's series).
+// The numbers behind a figure: a matrix (written as one CSV row per matrix row, with an
+// optional header), named columns of equal length (a line plot's series), or rows of text
+// cells under textHeader (tokens and their spans). Matrix rows and column entries may carry
+// labels (rowLabels), which the CSV then starts with.
 struct FigureTable {
     MatrixPtr matrix;
     QStringList matrixHeader;
@@ -25,7 +27,15 @@ struct FigureTable {
     QStringList columnNames;
     std::vector<std::vector<double>> columns;
 
-    bool isEmpty() const { return !matrix && columns.empty(); }
+    // Labels of the matrix's rows or of the columns' entries (tokens, classes): written as the
+    // first CSV column, headed rowLabelName.
+    QStringList rowLabels;
+    QString rowLabelName;
+
+    QStringList textHeader;
+    QList<QStringList> textRows;
+
+    bool isEmpty() const { return !matrix && columns.empty() && textRows.isEmpty(); }
 };
 
 class Figure {

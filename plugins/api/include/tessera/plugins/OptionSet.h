@@ -52,6 +52,10 @@ public:
     // The panel checks the value itself (in checkOptions(): leniently, or against other
     // options); check() accepts any value. The declaration still gives --help its line.
     Option &checkedByPanel();
+    // It may be given several times (tessera-cli export tokenizers --tokenizer A --tokenizer B);
+    // the panel reads the values with toStringList(). Other options given twice are refused.
+    Option &repeatable();
+    bool isRepeatable() const { return m_repeatable; }
 
     // Binds the widget: its range, default and tooltip come from the declaration.
     Option &bind(QSpinBox *box);
@@ -76,7 +80,7 @@ private:
     Kind m_kind;
     QString m_name, m_help, m_default, m_expected;
     double m_minimum = 0.0, m_maximum = 0.0;
-    bool m_hasRange = false, m_rangeInHelp = true, m_checkedByPanel = false;
+    bool m_hasRange = false, m_rangeInHelp = true, m_checkedByPanel = false, m_repeatable = false;
     std::function<QStringList()> m_choices;
     std::function<QString()> m_read;
     std::function<void(const QString &)> m_write;

@@ -9,6 +9,8 @@
 //   4. openSource() opens what the options name (a model folder); when that loads in the
 //      background, the rest is held and applied by releaseHeldOptions() once it has arrived,
 //   5. applyOptions(), the panel's own part; then the view is shown (showView()).
+// A panel's id, title and menu entry are written once, in its static descriptor() (the plugin
+// registers that), and the files it opens are declared with addOpener().
 // GUI thread only.
 
 #include "tessera/plugins/ImageSourceBox.h"
@@ -21,6 +23,9 @@
 #include <QStringList>
 #include <QVariantMap>
 
+#include <functional>
+#include <vector>
+
 class QLabel;
 class QScrollArea;
 class QTabWidget;
@@ -30,9 +35,14 @@ namespace tessera::plugins {
 class PanelBase : public widgets::PanelWidget {
     Q_OBJECT
 public:
-    // unknownOption: the sentence for step 1, %1 the option and %2 (when it has one) the known
-    // ones ("unknown option --%1 for the ViT lens (options: %2)").
-    PanelBase(const PanelContext &context, QString unknownOption, QWidget *parent = nullptr);
+    // self: the panel's own descriptor (its id and title; create is not used here).
+    PanelBase(const PanelContext &context, const PanelDescriptor &self, QWidget *parent = nullptr);
+
+    QString panelId() const final { return m_id; }
+    QString panelTitle() const final { return m_title; }
+    // The openers declared with addOpener(): the first that accepts a path opens it.
+    bool canOpen(const QString &path) const final;
+    bool open(const QString &path, QString *error) final;
 
     QStringList figureNames() const override { return m_figureNames; }
     QString currentFigureName() const override;
@@ -74,6 +84,18 @@ protected:
     // An Image box handing its images to handler, pasting with Ctrl+V anywhere in the panel; a
     // failure is shown in the status line.
     ImageSourceBox *imageSource(ImageSourceBox::Handler handler);
+    // Files and folders this panel opens (dropped on the window, File > Open): accepts(path)
+    // is cheap (no weights read); open(path, &error) opens one it accepted.
+    void addOpener(std::function<bool(const QString &path)> accepts,
+                   std::function<bool(const QString &path, QString *error)> open);
+    // The same with a member of the panel as the opener: addOpener(isImageFile, &VitPanel::openImage).
+    template <class Panel>
+    void addOpener(std::function<bool(const QString &path)> accepts, bool (Panel::*open)(const QString &, QString *))
+    {
+        addOpener(std::move(accepts), [this, open](const QString &path, QString *error) {
+            return (static_cast<Panel *>(this)->*open)(path, error);
+        });
+    }
     // Called after the current figure changed (before currentFigureChanged is emitted).
     virtual void figureShown() {}
 
@@ -123,8 +145,14 @@ private:
     void addFigureTab(const QString &name, const QString &title, QWidget *widget, widgets::Figure *figure,
                       bool connectReadout);
 
+    struct Opener {
+        std::function<bool(const QString &)> accepts;
+        std::function<bool(const QString &, QString *)> open;
+    };
+
     PanelContext m_context;
-    QString m_unknownOption;
+    QString m_id, m_title;
+    std::vector<Opener> m_openers;
     OptionSet m_options;
     QStringList m_figureNames;
     QList<widgets::Figure *> m_figures;

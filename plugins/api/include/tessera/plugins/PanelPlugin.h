@@ -1,10 +1,11 @@
 #pragma once
 // A panel plugin in one statement. In plugins/<name>/<Name>Plugin.cpp:
-//   TESSERA_PANEL_PLUGIN(VitPlugin, VitPanel, "vit", QObject::tr("ViT lens"), QObject::tr("..."),
-//                        Qt::ALT | Qt::Key_5, 70)
+//   TESSERA_PANEL_PLUGIN(VitPlugin, tessera::vitlens::VitPanel)
 //   #include "VitPlugin.moc"
 // declares the Qt plugin class (its metadata from the plugin.json beside it) whose registerAll()
-// registers panelDescriptor<VitPanel>(...). tessera_add_plugin() tells AUTOMOC about the macro.
+// registers panelDescriptor<VitPanel>(): the panel's static descriptor() (id, title, menu
+// entry, written once in the panel's .cpp) with a create() that makes the panel.
+// tessera_add_plugin() tells AUTOMOC about the macro.
 // A plugin that also registers models writes its class out, deriving PanelPlugin.
 // GUI thread only.
 
@@ -15,12 +16,10 @@
 
 namespace tessera::plugins {
 
-// A descriptor whose create() makes a Panel(context, parent).
-template <class Panel>
-PanelDescriptor panelDescriptor(const QString &id, const QString &title, const QString &description,
-                                const QKeySequence &shortcut, int order)
+// Panel::descriptor() with a create() that makes a Panel(context, parent).
+template <class Panel> PanelDescriptor panelDescriptor()
 {
-    PanelDescriptor panel{id, title, description, shortcut, order, {}};
+    PanelDescriptor panel = Panel::descriptor();
     panel.create = [](const PanelContext &context, QWidget *parent) -> widgets::PanelWidget * {
         return new Panel(context, parent);
     };
@@ -45,9 +44,8 @@ protected:
 
 } // namespace tessera::plugins
 
-// Name: the plugin class; Panel: the panel class (Panel(context, parent)); the rest as
-// panelDescriptor() takes them, the id a string literal.
-#define TESSERA_PANEL_PLUGIN(Name, Panel, id, ...)                                                                     \
+// Name: the plugin class; Panel: the panel class (Panel(context, parent), Panel::descriptor()).
+#define TESSERA_PANEL_PLUGIN(Name, Panel)                                                                              \
     class Name : public ::tessera::plugins::PanelPlugin {                                                              \
         Q_OBJECT                                                                                                       \
         Q_PLUGIN_METADATA(IID TesseraPlugin_iid FILE "plugin.json")                                                    \
@@ -55,6 +53,6 @@ protected:
     protected:                                                                                                         \
         ::tessera::plugins::PanelDescriptor panel() const override                                                     \
         {                                                                                                              \
-            return ::tessera::plugins::panelDescriptor<Panel>(QStringLiteral(id), __VA_ARGS__);                        \
+            return ::tessera::plugins::panelDescriptor<Panel>();                                                       \
         }                                                                                                              \
     };
