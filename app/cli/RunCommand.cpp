@@ -2,6 +2,7 @@
 
 #include "Arguments.h"
 #include "Commands.h"
+#include "LensMethods.h"
 
 #include "tessera/core/Error.h"
 #include "tessera/core/Model.h"
@@ -18,12 +19,50 @@ extern const char runHelp[] =
     "                 (input_ids, attention_mask, token_type_ids, position_ids, pixel_values; DETR's\n"
     "                 pixel_values and pixel_mask) and write every captured internal (attentions.{i},\n"
     "                 hidden_states.{i}, logits; DETR's encoder_attentions.{i}, decoder_attentions.{i},\n"
-    "                 cross_attentions.{i}, pred_boxes, ...).\n";
+    "                 cross_attentions.{i}, pred_boxes, ...).\n"
+    "      --with logit-lens,dla,ablation,patching,saliency,integrated-gradients,chefer,attention-flow\n"
+    "                 [--target ID] [--contrast ID] [--corrupted CORRUPTED.safetensors] [--ig-steps N]\n"
+    "                 adds the Lens on batch item 0 at its last real token (images: [CLS]): logit_lens.{l},\n"
+    "                 dla.*, ablation.heads, patching.* (--corrupted is the corrupted run, as long as the\n"
+    "                 inputs), saliency.*, ig, ig.total, chefer.*, attention_flow.cls. --target is a token id\n"
+    "                 or class (default: the top prediction); --contrast makes the metric logit(target) -\n"
+    "                 logit(contrast); saliency and integrated gradients explain log p(target).\n";
+
+namespace {
+
+ModelInputs readInputs(const std::string &path)
+{
+    const SafetensorsFile file(path);
+    ModelInputs inputs;
+    for (const std::string &key : file.keys()) {
+        if (key == "input_ids" || key == "attention_mask" || key == "token_type_ids" || key == "position_ids" ||
+            key == "timestep" || key == "pixel_mask")
+            inputs.integers[key] = {file.info(key).shape, file.readInt64(key)};
+        else if (key == "pixel_values" || key == "sample")
+            inputs.floats[key] = file.readFloat(key);
+        else
+            throw Error("unexpected input (expected input_ids, attention_mask, token_type_ids, position_ids, "
+                        "pixel_values, pixel_mask, or a UNet's sample and timestep)",
+                        path, key);
+    }
+    return inputs;
+}
+
+// A token id or class from --NAME's value; false when it is not a non-negative integer.
+bool readId(const QString &text, int64_t &id)
+{
+    bool ok = false;
+    id = text.toLongLong(&ok);
+    return ok && id >= 0;
+}
+
+} // namespace
 
 int runCommand(Studio &, const QStringList &arguments)
 {
-    QString modelPath, inputsPath, outPath;
+    QString modelPath, inputsPath, outPath, corruptedPath, number;
     CaptureOptions capture;
+    LensRequest lensRequest;
     Arguments reader(arguments);
     while (!reader.atEnd()) {
         QString list;
@@ -40,11 +79,25 @@ int runCommand(Studio &, const QStringList &arguments)
                     capture.rollout = true;
                 else if (extra == "mean-attention-distance")
                     capture.meanAttentionDistance = true;
+                else if (isLensMethod(extra))
+                    lensRequest.methods.push_back(extra);
                 else
                     return usageError(
-                        QStringLiteral("--with: unknown analysis \"%1\" (rollout, mean-attention-distance)")
-                            .arg(extra));
+                        QStringLiteral("--with: unknown analysis \"%1\" (rollout, mean-attention-distance, %2)")
+                            .arg(extra, QLatin1String(lensMethodList())));
             }
+        } else if (reader.value("--target", number)) {
+            if (!readId(number, lensRequest.target))
+                return usageError(QStringLiteral("--target: \"%1\" is not a token id or class").arg(number));
+        } else if (reader.value("--contrast", number)) {
+            if (!readId(number, lensRequest.contrast))
+                return usageError(QStringLiteral("--contrast: \"%1\" is not a token id or class").arg(number));
+        } else if (reader.value("--corrupted", corruptedPath)) {
+        } else if (reader.value("--ig-steps", number)) {
+            bool ok = false;
+            lensRequest.igSteps = number.toInt(&ok);
+            if (!ok || lensRequest.igSteps < 1)
+                return usageError(QStringLiteral("--ig-steps: \"%1\" is not a positive step count").arg(number));
         } else if (reader.value("--layers", list)) {
             for (const QString &layer : list.split(',', Qt::SkipEmptyParts)) {
                 bool ok = false;
@@ -60,21 +113,16 @@ int runCommand(Studio &, const QStringList &arguments)
         return usageError(QStringLiteral("run needs --model DIR, --inputs IN.safetensors and --out OUT.safetensors"));
     try {
         const std::unique_ptr<Model> model = loadModel(modelPath.toStdString());
-        const SafetensorsFile file(inputsPath.toStdString());
-        ModelInputs inputs;
-        for (const std::string &key : file.keys()) {
-            if (key == "input_ids" || key == "attention_mask" || key == "token_type_ids" || key == "position_ids" ||
-                key == "timestep" || key == "pixel_mask")
-                inputs.integers[key] = {file.info(key).shape, file.readInt64(key)};
-            else if (key == "pixel_values" || key == "sample")
-                inputs.floats[key] = file.readFloat(key);
-            else
-                throw Error("unexpected input (expected input_ids, attention_mask, token_type_ids, position_ids, "
-                            "pixel_values, pixel_mask, or a UNet's sample and timestep)",
-                            inputsPath.toStdString(), key);
+        const ModelInputs inputs = readInputs(inputsPath.toStdString());
+        ModelInputs corrupted;
+        if (!corruptedPath.isEmpty()) {
+            corrupted = readInputs(corruptedPath.toStdString());
+            lensRequest.corrupted = &corrupted;
         }
         const ModelOutputs outputs = model->run(inputs, capture);
         std::vector<std::pair<std::string, FloatTensor>> tensors(outputs.begin(), outputs.end());
+        if (!lensRequest.methods.isEmpty())
+            runLensMethods(*model, inputs, lensRequest, tensors);
         writeSafetensors(outPath.toStdString(), tensors,
                          {{"producer", "tessera-cli " TESSERA_VERSION}, {"model", modelPath.toStdString()}});
     } catch (const std::exception &error) {

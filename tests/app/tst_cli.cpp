@@ -185,6 +185,77 @@ private slots:
         QCOMPARE(r.exitCode, 2);
     }
 
+    // The Lens contract: run --with its methods writes the references' names and shapes, equal to
+    // the interpretability reference (made with PyTorch on transformers' GPT-2); bad requests name
+    // the flag.
+    void runLens()
+    {
+        QTemporaryDir dir;
+        const std::string reference = TESSERA_TEST_DATA "/reference/interpretability/gpt2-tiny/expected.safetensors";
+        const tessera::SafetensorsFile expected(reference);
+        auto writeIds = [&](const QString &name, std::vector<int64_t> ids) {
+            const int64_t n = int64_t(ids.size());
+            tessera::writeSafetensors(dir.filePath(name).toStdString(), {}, {{"input_ids", {1, n}, std::move(ids)}});
+            return dir.filePath(name);
+        };
+        const QString clean = writeIds("clean.safetensors", expected.readInt64("patching.clean_ids"));
+        const QString corrupted = writeIds("corrupted.safetensors", expected.readInt64("patching.corrupt_ids"));
+        std::vector<int64_t> shorter = expected.readInt64("patching.corrupt_ids");
+        shorter.pop_back();
+        const QString shortFile = writeIds("short.safetensors", shorter);
+        const std::vector<int64_t> tokens = expected.readInt64("interp.tokens");
+        const QString target = QString::number(tokens[0]), contrast = QString::number(tokens[1]);
+        const QString gpt2 = TESSERA_TEST_DATA "/hf/gpt2-tiny", out = dir.filePath("lens.safetensors");
+        const QStringList common{
+            "run", "--model", gpt2, "--inputs", clean, "--out", out, "--no-attentions", "--no-hidden-states"};
+        Result r = runCli(common + QStringList{"--with", "logit-lens,dla,ablation,patching,saliency", "--target",
+                                               target, "--contrast", contrast, "--corrupted", corrupted});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const tessera::SafetensorsFile written(out.toStdString());
+        for (const char *name :
+             {"logit_lens.0", "logit_lens.2", "dla.embed", "dla.heads", "dla.attn_bias", "dla.mlp", "dla.constant",
+              "dla.logit_diff", "ablation.heads", "patching.resid_pre", "patching.heads", "saliency.grad_x_input"}) {
+            QVERIFY2(written.contains(name), name);
+            QCOMPARE(written.info(name).shape, expected.info(name).shape);
+        }
+        for (const char *name : {"dla.heads", "patching.resid_pre"}) {
+            const tessera::FloatTensor a = written.readFloat(name), b = expected.readFloat(name);
+            for (size_t i = 0; i < a.values.size(); ++i)
+                QVERIFY2(std::abs(a.values[i] - b.values[i]) <= 2e-4 + 1e-3 * std::abs(b.values[i]), name);
+        }
+        // Bad requests, each naming its flag.
+        r = runCli(common + QStringList{"--with", "logit-lens,telepathy"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--with") && r.err.contains("telepathy"), qPrintable(r.err));
+        r = runCli(common + QStringList{"--with", "dla", "--target", "50257"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("--target") && r.err.contains("50257"), qPrintable(r.err));
+        r = runCli(common + QStringList{"--with", "patching", "--target", target, "--corrupted", shortFile});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("--corrupted"), qPrintable(r.err));
+        r = runCli(common + QStringList{"--with", "patching", "--target", target});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("--corrupted"), qPrintable(r.err));
+        r = runCli(common + QStringList{"--with", "dla", "--ig-steps", "0"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--ig-steps"), qPrintable(r.err));
+        // ViT has no unembedding of its residual stream: the logit lens is refused by name.
+        const QString pixels = dir.filePath("pixels.safetensors");
+        tessera::writeSafetensors(
+            pixels.toStdString(),
+            {{"pixel_values", tessera::SafetensorsFile(TESSERA_TEST_DATA "/reference/interpretability/vit-tiny/"
+                                                                         "expected.safetensors")
+                                  .readFloat("pixel_values")}});
+        r = runCli({"run", "--model", TESSERA_TEST_DATA "/hf/vit-tiny", "--inputs", pixels, "--out", out, "--with",
+                    "chefer,attention-flow"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(tessera::SafetensorsFile(out.toStdString()).info("chefer.cls").shape, (std::vector<int64_t>{16}));
+        r = runCli({"run", "--model", TESSERA_TEST_DATA "/hf/vit-tiny", "--inputs", pixels, "--out", out, "--with",
+                    "logit-lens"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("--with logit-lens") && r.err.contains("lacks"), qPrintable(r.err));
+    }
+
     // The diffusion contract: run on a UNet, and sample with the fixture's x_T and noises gives
     // the fixture's trajectories (diffusers 0.40), within its tolerance.
     void diffusion()

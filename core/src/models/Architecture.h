@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,26 @@ namespace tessera::detail {
 struct DecodeCache {
     std::vector<torch::Tensor> keys, values;
     int64_t length = 0;
+};
+
+// The final norm and unembedding as a linear read-out, with the norm's scale frozen at one
+// residual (direct logit attribution): a component c [..., hidden] of that residual contributes
+// ((centres ? c - mean(c) : c) * scale * weight) . unembedding[token], and normBias . unembedding[token]
+// + unembeddingBias[token] is the constant part. Parts sum to the logits exactly.
+struct FrozenReadout {
+    torch::Tensor scale;           // [..., 1]: the norm's 1 / spread at the residual it was frozen at
+    bool centres = false;          // LayerNorm subtracts the mean; RMSNorm does not
+    torch::Tensor weight;          // [hidden], as applied (Gemma's 1 + w)
+    torch::Tensor normBias;        // [hidden] or undefined
+    torch::Tensor unembedding;     // [vocabulary, hidden]
+    torch::Tensor unembeddingBias; // [vocabulary] or undefined
+};
+
+// A layer's attention output projection seen per head: the output is sum over heads of
+// z_h . weight[h] + bias, z_h the head's output ([heads x head] -> [hidden]).
+struct HeadProjection {
+    torch::Tensor weight; // [heads x head, hidden] (input-major)
+    torch::Tensor bias;   // [hidden] or undefined
 };
 
 // One family's network for one config, with or without its pooler and prediction head: the
@@ -59,9 +80,31 @@ public:
     // distance); {0, 0} otherwise.
     virtual std::pair<int64_t, int64_t> patchGrid() const { return {0, 0}; }
 
+    // The Lens's parts (core/src/lens); undefined where the family lacks one.
+    // The final norm and the unembedding applied to any residual [..., hidden] -> [..., vocabulary]
+    // (the logit lens).
+    virtual torch::Tensor unembed(const Weights &w, const torch::Tensor &residual) const { return {}; }
+    // The read-out frozen at residual [..., hidden]; nullopt where it is not linear (a soft cap).
+    virtual std::optional<FrozenReadout> frozenReadout(const Weights &w, const torch::Tensor &residual) const
+    {
+        return std::nullopt;
+    }
+    // Layer's output projection per head; nullopt where the attention's output is not linear in
+    // the heads (Gemma 3's norm after the projection).
+    virtual std::optional<HeadProjection> headProjection(const Weights &w, int64_t layer) const { return std::nullopt; }
+
 protected:
     nn::WeightList m_list;
 };
+
+// The network behind a model loadModel or modelFromWeights made, with its weights; nullptrs for
+// any other Model. Valid while the model lives.
+struct ModelNetwork {
+    const Architecture *architecture = nullptr;
+    const Weights *weights = nullptr;
+    explicit operator bool() const { return architecture != nullptr; }
+};
+ModelNetwork networkOf(const Model &model);
 
 // The network of family for config (models/Families.def names each family's factory).
 std::unique_ptr<Architecture> makeArchitecture(const Family &family, const ModelConfig &config, bool hasHead,

@@ -81,6 +81,7 @@ public:
     }
 
     const ModelInfo &info() const override { return m_info; }
+    detail::ModelNetwork network() const { return {m_architecture.get(), &m_weights}; }
 
     // The forward pass with autograd (no capture): logits [batch, sequence, vocabulary] for the
     // language models, [batch, labels] for image classification.
@@ -322,6 +323,12 @@ private:
 } // namespace
 
 namespace detail {
+
+ModelNetwork networkOf(const Model &model)
+{
+    const auto *transformer = dynamic_cast<const TransformerModel *>(&model);
+    return transformer ? transformer->network() : ModelNetwork{};
+}
 
 std::unique_ptr<Decoder> makeDecoder(const Model &model)
 {

@@ -87,13 +87,15 @@ torch::Tensor Pass::attend(int64_t layer, const torch::Tensor &q, const torch::T
         a = a / a.sum(-1, true);
         m_rollout = m_rollout.defined() ? torch::matmul(a, m_rollout) : a;
     }
+    if (m_hooks) // before the capture moves on: probabilities may view its buffer
+        m_hooks->at(HookPoint::attentionProbabilities, layer, probabilities);
     if (keep) {
         if (m_capture.onAttention)
             m_capture.onAttention(int(layer), std::move(captured));
         else
             m_outputs["attentions." + std::to_string(layer)] = std::move(captured);
     }
-    return context;
+    return m_hooks ? m_hooks->at(HookPoint::headOutputs, layer, context) : context;
 }
 
 void Pass::measureDistances(int64_t gridWidth, int64_t patchSize)

@@ -13,6 +13,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,29 @@ torch::Tensor patchDistances(int64_t gridWidth, int64_t patchSize);
 // -> [heads]: CLS dropped as query and key, weighted distance summed over keys, averaged over
 // queries and the batch; renormalized rescales each query's patch weights to sum to 1.
 torch::Tensor layerDistance(const torch::Tensor &probabilities, const torch::Tensor &distances, bool renormalized);
+
+// Where the Lens (core/src/lens) reaches into a forward pass. Every family calls the hooks it
+// has the parts for; the head outputs and attention probabilities come from Pass::attend, so
+// every family that attends through it has those. Shapes: n tokens (text) or 1 + patches.
+enum class HookPoint {
+    tokenEmbeddings,        // what the model looks up or projects before positions are added
+                            // (inputs_embeds; ViT: [CLS] and the patch embeddings) [batch, n, hidden], layer 0
+    residualPre,            // the residual stream entering layer l [batch, n, hidden]
+    headOutputs,            // each head's output before the output projection [batch, n, heads x head]
+    attentionProbabilities, // after softmax and masks [batch, heads, n, n]; read only
+    attentionOutput,        // what the attention block adds to the residual [batch, n, hidden]
+    mlpOutput,              // what the MLP adds to the residual [batch, n, hidden]
+    residualFinal,          // the residual before the final norm, layer = layers [batch, n, hidden]
+};
+
+// A run's hooks. at() returns the tensor the pass goes on with: value itself to only read it, a
+// replacement of the same shape (or, at residualFinal, a slice of positions: the head then runs
+// on those only). Layers before firstLayer are skipped: the residualPre hook of firstLayer must
+// then supply the residual stream (a patch at layer l recomputes from l on).
+struct Hooks {
+    std::function<torch::Tensor(HookPoint point, int64_t layer, const torch::Tensor &value)> at;
+    int64_t firstLayer = 0;
+};
 
 class Pass {
 public:
@@ -57,6 +81,16 @@ public:
     // The masks in CaptureOptions::applyMasks (off shows the raw scores' softmax).
     bool appliesMasks() const { return m_capture.applyMasks; }
 
+    // Lens hooks (nullptr: none, the default; a run without hooks pays one pointer test per
+    // hook point). hooks must outlive the run.
+    void setHooks(const Hooks *hooks) { m_hooks = hooks; }
+    torch::Tensor hook(HookPoint point, int64_t layer, const torch::Tensor &value) const
+    {
+        return m_hooks ? m_hooks->at(point, layer, value) : value;
+    }
+    // The layer is skipped (before Hooks::firstLayer).
+    bool skipsLayer(int64_t layer) const { return m_hooks && layer < m_hooks->firstLayer; }
+
 private:
     bool captures(int64_t layer) const;
 
@@ -69,6 +103,7 @@ private:
     torch::Tensor m_distances;                                        // [patches, patches] when the distance is wanted
     std::vector<torch::Tensor> m_rawDistance, m_renormalizedDistance; // per layer [heads]
     torch::Tensor m_rollout;
+    const Hooks *m_hooks = nullptr;
 };
 
 } // namespace tessera::detail::nn

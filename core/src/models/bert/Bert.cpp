@@ -56,23 +56,33 @@ public:
         const torch::Tensor mask = nn::optionalInteger(inputs, "attention_mask", ids, 2);
         if (!types.defined())
             types = torch::zeros_like(ids);
-        torch::Tensor hidden = torch::embedding(w.at(m_words), ids) + torch::embedding(w.at(m_positions), positions) +
-                               torch::embedding(w.at(m_types), types);
+        torch::Tensor hidden = pass.hook(nn::HookPoint::tokenEmbeddings, 0, torch::embedding(w.at(m_words), ids)) +
+                               torch::embedding(w.at(m_positions), positions) + torch::embedding(w.at(m_types), types);
         hidden = nn::layerNorm(w, m_embeddingNorm, hidden);
         const torch::Tensor additive = mask.defined() && pass.appliesMasks() ? nn::paddingMask(mask) : torch::Tensor();
         pass.hidden(0, hidden);
         for (size_t l = 0; l < m_layers.size(); ++l) {
+            const int64_t index = int64_t(l);
+            if (pass.skipsLayer(index))
+                continue;
             const Layer &layer = m_layers[l];
-            pass.startLayer(int64_t(l), c.layers);
+            pass.startLayer(index, c.layers);
+            // Post-norm: the residual entering a layer is the previous layer's normed output.
+            hidden = pass.hook(nn::HookPoint::residualPre, index, hidden);
             const torch::Tensor context =
-                pass.attend(int64_t(l), nn::linear(w, layer.query, hidden), nn::linear(w, layer.key, hidden),
+                pass.attend(index, nn::linear(w, layer.query, hidden), nn::linear(w, layer.key, hidden),
                             nn::linear(w, layer.value, hidden), m_shape, additive);
-            const torch::Tensor attended =
-                nn::layerNorm(w, layer.attentionNorm, nn::linear(w, layer.attentionOutput, context) + hidden);
+            const torch::Tensor attended = nn::layerNorm(
+                w, layer.attentionNorm,
+                pass.hook(nn::HookPoint::attentionOutput, index, nn::linear(w, layer.attentionOutput, context)) +
+                    hidden);
             const torch::Tensor inner = activation(nn::linear(w, layer.intermediate, attended), c.activation);
-            hidden = nn::layerNorm(w, layer.outputNorm, nn::linear(w, layer.output, inner) + attended);
-            pass.hidden(int64_t(l) + 1, hidden);
+            hidden = nn::layerNorm(w, layer.outputNorm,
+                                   pass.hook(nn::HookPoint::mlpOutput, index, nn::linear(w, layer.output, inner)) +
+                                       attended);
+            pass.hidden(index + 1, hidden);
         }
+        hidden = pass.hook(nn::HookPoint::residualFinal, c.layers, hidden);
         if (hasHead()) {
             torch::Tensor t = activation(nn::linear(w, m_transform, hidden), c.activation);
             t = nn::layerNorm(w, m_transformNorm, t);

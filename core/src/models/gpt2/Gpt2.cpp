@@ -42,24 +42,30 @@ public:
         const torch::Tensor ids = nn::tokenIds(inputs, c.vocabularySize, c.maxPositions);
         const torch::Tensor positions = nn::positionIds(inputs, ids, c.maxPositions);
         const torch::Tensor mask = nn::optionalInteger(inputs, "attention_mask", ids, 2);
-        torch::Tensor hidden = torch::embedding(w.at(m_tokens), ids) + torch::embedding(w.at(m_positions), positions);
+        torch::Tensor hidden = pass.hook(nn::HookPoint::tokenEmbeddings, 0, torch::embedding(w.at(m_tokens), ids)) +
+                               torch::embedding(w.at(m_positions), positions);
         // Causal and padding masks as one additive mask: a masked score becomes the lowest float.
         const torch::Tensor additive = pass.appliesMasks() ? nn::causalMask(ids.size(1), mask) : torch::Tensor();
         pass.hidden(0, hidden);
         for (size_t l = 0; l < m_layers.size(); ++l) {
+            const int64_t index = int64_t(l);
+            if (pass.skipsLayer(index))
+                continue;
             const Layer &layer = m_layers[l];
-            pass.startLayer(int64_t(l), c.layers);
+            pass.startLayer(index, c.layers);
+            hidden = pass.hook(nn::HookPoint::residualPre, index, hidden);
             const auto parts = nn::conv1d(w, layer.qkv, nn::layerNorm(w, layer.norm1, hidden)).split(c.hiddenSize, -1);
-            const torch::Tensor attended = pass.attend(int64_t(l), parts[0], parts[1], parts[2], m_shape, additive);
-            hidden = hidden + nn::conv1d(w, layer.projection, attended);
+            const torch::Tensor attended = pass.attend(index, parts[0], parts[1], parts[2], m_shape, additive);
+            hidden =
+                hidden + pass.hook(nn::HookPoint::attentionOutput, index, nn::conv1d(w, layer.projection, attended));
             const torch::Tensor inner =
                 activation(nn::conv1d(w, layer.up, nn::layerNorm(w, layer.norm2, hidden)), c.activation);
-            hidden = hidden + nn::conv1d(w, layer.down, inner);
+            hidden = hidden + pass.hook(nn::HookPoint::mlpOutput, index, nn::conv1d(w, layer.down, inner));
             // The last hidden state is reported after ln_f, as transformers does.
-            if (int64_t(l) + 1 < c.layers)
-                pass.hidden(int64_t(l) + 1, hidden);
+            if (index + 1 < c.layers)
+                pass.hidden(index + 1, hidden);
         }
-        hidden = nn::layerNorm(w, m_finalNorm, hidden);
+        hidden = nn::layerNorm(w, m_finalNorm, pass.hook(nn::HookPoint::residualFinal, c.layers, hidden));
         pass.hidden(c.layers, hidden);
         if (pass.logitsOnly()) {
             if (hasHead())
@@ -75,6 +81,30 @@ public:
     torch::Tensor positionTable(const Weights &w) const override { return w.at(m_positions); }
 
     std::pair<int64_t, int64_t> runSize(const ModelInputs &inputs) const override { return nn::textRunSize(inputs); }
+
+    torch::Tensor unembed(const Weights &w, const torch::Tensor &residual) const override
+    {
+        return hasHead() ? nn::linear(w, m_head, nn::layerNorm(w, m_finalNorm, residual)) : torch::Tensor();
+    }
+
+    std::optional<FrozenReadout> frozenReadout(const Weights &w, const torch::Tensor &residual) const override
+    {
+        if (!hasHead())
+            return std::nullopt;
+        const torch::Tensor variance = (residual - residual.mean(-1, true)).pow(2).mean(-1, true);
+        return FrozenReadout{torch::rsqrt(variance + m_finalNorm.eps),
+                             true,
+                             w.at(m_finalNorm.weight),
+                             w.at(m_finalNorm.bias),
+                             w.at(m_head.weight),
+                             {}};
+    }
+
+    std::optional<HeadProjection> headProjection(const Weights &w, int64_t layer) const override
+    {
+        const nn::Conv1D &projection = m_layers.at(size_t(layer)).projection; // Conv1D: [in, out] already
+        return HeadProjection{w.at(projection.weight), w.at(projection.bias)};
+    }
 
 private:
     struct Layer {

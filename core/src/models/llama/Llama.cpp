@@ -72,20 +72,26 @@ public:
             if (c.slidingWindow > 0)
                 windowMask = nn::causalMask(n, padding, c.slidingWindow);
         }
-        torch::Tensor hidden = embed(w, ids);
+        torch::Tensor hidden = pass.hook(nn::HookPoint::tokenEmbeddings, 0, embed(w, ids));
         pass.hidden(0, hidden);
         for (size_t l = 0; l < m_layers.size(); ++l) {
+            const int64_t index = int64_t(l);
+            if (pass.skipsLayer(index))
+                continue;
             const Layer &layer = m_layers[l];
-            pass.startLayer(int64_t(l), c.layers);
-            hidden = block(w, layer, hidden, rotations,
-                           [&](const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v) {
-                               return pass.attend(int64_t(l), q, k, v, m_shape, layer.sliding ? windowMask : fullMask);
-                           });
+            pass.startLayer(index, c.layers);
+            hidden = pass.hook(nn::HookPoint::residualPre, index, hidden);
+            hidden = block(
+                w, layer, hidden, rotations,
+                [&](const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v) {
+                    return pass.attend(index, q, k, v, m_shape, layer.sliding ? windowMask : fullMask);
+                },
+                [&](nn::HookPoint point, const torch::Tensor &value) { return pass.hook(point, index, value); });
             // The last hidden state is reported after the final norm, as transformers does.
-            if (int64_t(l) + 1 < c.layers)
-                pass.hidden(int64_t(l) + 1, hidden);
+            if (index + 1 < c.layers)
+                pass.hidden(index + 1, hidden);
         }
-        hidden = norm(w, m_finalNorm, hidden);
+        hidden = norm(w, m_finalNorm, pass.hook(nn::HookPoint::residualFinal, c.layers, hidden));
         pass.hidden(c.layers, hidden);
         if (!hasHead()) {
             if (!pass.logitsOnly())
@@ -120,15 +126,16 @@ public:
         torch::Tensor hidden = embed(w, ids);
         for (size_t l = 0; l < m_layers.size(); ++l) {
             const Layer &layer = m_layers[l];
-            hidden = block(w, layer, hidden, rotations,
-                           [&](const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v) {
-                               torch::Tensor &keys = cache.keys[l], &values = cache.values[l];
-                               keys = keys.defined() ? torch::cat({keys, k}, 1) : k;
-                               values = values.defined() ? torch::cat({values, v}, 1) : v;
-                               torch::Tensor probabilities;
-                               return nn::attend(q, keys, values, m_shape, layer.sliding ? windowMask : fullMask,
-                                                 probabilities);
-                           });
+            hidden = block(
+                w, layer, hidden, rotations,
+                [&](const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v) {
+                    torch::Tensor &keys = cache.keys[l], &values = cache.values[l];
+                    keys = keys.defined() ? torch::cat({keys, k}, 1) : k;
+                    values = values.defined() ? torch::cat({values, v}, 1) : v;
+                    torch::Tensor probabilities;
+                    return nn::attend(q, keys, values, m_shape, layer.sliding ? windowMask : fullMask, probabilities);
+                },
+                [](nn::HookPoint, const torch::Tensor &value) { return value; });
         }
         cache.length = total;
         return head(w, norm(w, m_finalNorm, hidden.slice(1, m - 1))).view({-1});
@@ -142,6 +149,33 @@ public:
     }
 
     std::pair<int64_t, int64_t> runSize(const ModelInputs &inputs) const override { return nn::textRunSize(inputs); }
+
+    torch::Tensor unembed(const Weights &w, const torch::Tensor &residual) const override
+    {
+        return hasHead() ? head(w, norm(w, m_finalNorm, residual)) : torch::Tensor();
+    }
+
+    std::optional<FrozenReadout> frozenReadout(const Weights &w, const torch::Tensor &residual) const override
+    {
+        if (!hasHead() || m_config.finalLogitSoftcap > 0.0)
+            return std::nullopt;
+        const torch::Tensor x = residual.to(torch::kFloat32);
+        const torch::Tensor weight = w.at(m_finalNorm).to(torch::kFloat32);
+        return FrozenReadout{torch::rsqrt(x.pow(2).mean(-1, true) + m_config.layerNormEps),
+                             false,
+                             m_gemma ? 1.0 + weight : weight,
+                             {},
+                             w.at(m_head.weight),
+                             {}};
+    }
+
+    std::optional<HeadProjection> headProjection(const Weights &w, int64_t layer) const override
+    {
+        if (m_gemma) // its post-attention norm makes the output no sum over heads
+            return std::nullopt;
+        const nn::Linear &o = m_layers.at(size_t(layer)).o;
+        return HeadProjection{w.at(o.weight).t(), o.bias.empty() ? torch::Tensor() : w.at(o.bias)};
+    }
 
 private:
     struct Layer {
@@ -190,9 +224,10 @@ private:
 
     // One decoder layer on hidden [batch, n, hidden]; attend(q, k, v) runs its attention over
     // q [batch, n, heads x head] and k, v [batch, n, kv heads x head] (rotated).
-    template <typename Attend>
+    // hook(point, value) is the pass's Lens hook of this layer (attentionOutput, mlpOutput).
+    template <typename Attend, typename Hook>
     torch::Tensor block(const Weights &w, const Layer &layer, const torch::Tensor &hidden, const Rotations &r,
-                        Attend &&attend) const
+                        Attend &&attend, Hook &&hook) const
     {
         const ModelConfig &c = m_config;
         const int64_t batch = hidden.size(0), n = hidden.size(1), hd = c.headDimension();
@@ -212,13 +247,13 @@ private:
             nn::linear(w, layer.o, attend(q.reshape({batch, n, heads * hd}), k.reshape({batch, n, kvHeads * hd}), v));
         if (m_gemma)
             out = norm(w, layer.postAttentionNorm, out);
-        const torch::Tensor mid = hidden + out;
+        const torch::Tensor mid = hidden + hook(nn::HookPoint::attentionOutput, out);
         const torch::Tensor y = norm(w, m_gemma ? layer.preFeedForwardNorm : layer.postAttentionNorm, mid);
         torch::Tensor mlp = nn::linear(
             w, layer.down, activation(nn::linear(w, layer.gate, y), c.activation) * nn::linear(w, layer.up, y));
         if (m_gemma)
             mlp = norm(w, layer.postFeedForwardNorm, mlp);
-        return mid + mlp;
+        return mid + hook(nn::HookPoint::mlpOutput, mlp);
     }
 
     ModelConfig m_config;

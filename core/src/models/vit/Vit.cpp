@@ -59,22 +59,29 @@ public:
         torch::Tensor patches = torch::conv2d(x, w.at(m_patchWeight), w.at(m_patchBias), c.patchSize);
         patches = patches.flatten(2).transpose(1, 2);
         const torch::Tensor cls = w.at(m_cls).expand({batch, 1, c.hiddenSize});
-        torch::Tensor hidden = torch::cat({cls, patches}, 1) + w.at(m_positions);
+        torch::Tensor hidden =
+            pass.hook(nn::HookPoint::tokenEmbeddings, 0, torch::cat({cls, patches}, 1)) + w.at(m_positions);
         pass.hidden(0, hidden);
         for (size_t l = 0; l < m_layers.size(); ++l) {
+            const int64_t index = int64_t(l);
+            if (pass.skipsLayer(index))
+                continue;
             const Layer &layer = m_layers[l];
-            pass.startLayer(int64_t(l), c.layers);
+            pass.startLayer(index, c.layers);
+            hidden = pass.hook(nn::HookPoint::residualPre, index, hidden);
             const torch::Tensor normed = nn::layerNorm(w, layer.normBefore, hidden);
             const torch::Tensor attended =
-                pass.attend(int64_t(l), nn::linear(w, layer.query, normed), nn::linear(w, layer.key, normed),
+                pass.attend(index, nn::linear(w, layer.query, normed), nn::linear(w, layer.key, normed),
                             nn::linear(w, layer.value, normed), m_shape, torch::Tensor());
-            hidden = hidden + nn::linear(w, layer.attentionOutput, attended);
+            hidden = hidden +
+                     pass.hook(nn::HookPoint::attentionOutput, index, nn::linear(w, layer.attentionOutput, attended));
             const torch::Tensor inner =
                 activation(nn::linear(w, layer.intermediate, nn::layerNorm(w, layer.normAfter, hidden)), c.activation);
-            hidden = hidden + nn::linear(w, layer.output, inner);
-            pass.hidden(int64_t(l) + 1, hidden);
+            hidden = hidden + pass.hook(nn::HookPoint::mlpOutput, index, nn::linear(w, layer.output, inner));
+            pass.hidden(index + 1, hidden);
         }
-        const torch::Tensor normed = nn::layerNorm(w, m_finalNorm, hidden);
+        const torch::Tensor normed =
+            nn::layerNorm(w, m_finalNorm, pass.hook(nn::HookPoint::residualFinal, c.layers, hidden));
         if (pass.logitsOnly()) {
             if (hasHead())
                 pass.setLogits(nn::linear(w, m_classifier, normed.select(1, 0)));
