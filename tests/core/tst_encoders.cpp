@@ -209,6 +209,8 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::newRow("roberta") << "roberta-tiny"
                                  << "The capital of France is <mask>.";
+        QTest::newRow("xlmr") << "xlmr-tiny"
+                              << "나는 <mask>에 간다";
         QTest::newRow("distilbert") << "distilbert-tiny"
                                     << "The capital of France is [MASK].";
     }
@@ -253,7 +255,47 @@ private slots:
         QCOMPARE(model->positionTable().rows, int64_t(18));
     }
 
-    // DeiTImageProcessor: resize to 36 (bicubic, PIL), centre crop 32, rescale, normalise.
+    // The fixture's weights as DeiTForImageClassification (its one classifier on [CLS]: the
+    // teacher model's cls_classifier) and as DeiTModel (no prefix, no head).
+    void deitVariants()
+    {
+        const std::string fixture = kHf + "deit-tiny";
+        const SafetensorsFile file(fixture + "/model.safetensors");
+        const SafetensorsFile expected(fixture + "/expected.safetensors");
+        ModelInputs inputs;
+        inputs.floats["pixel_values"] = expected.readFloat("pixel_values");
+        for (const char *architecture : {"DeiTForImageClassification", "DeiTModel"}) {
+            const bool head = std::string(architecture) != "DeiTModel";
+            QTemporaryDir dir;
+            QJsonObject config = readJson(fixture + "/config.json");
+            config["architectures"] = QJsonArray{architecture};
+            QFile out(dir.filePath("config.json"));
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(QJsonDocument(config).toJson());
+            out.close();
+            std::vector<std::pair<std::string, FloatTensor>> tensors;
+            for (const std::string &key : file.keys()) {
+                if (key.rfind("deit.", 0) == 0)
+                    tensors.emplace_back(head ? key : key.substr(5), file.readFloat(key));
+                else if (head && key.rfind("cls_classifier.", 0) == 0)
+                    tensors.emplace_back(key.substr(4), file.readFloat(key)); // "classifier."
+            }
+            writeSafetensors(dir.path().toStdString() + "/model.safetensors", tensors);
+            const auto model = loadModel(dir.path().toStdString());
+            QCOMPARE(model->info().capabilities.imageClassification, head);
+            QVERIFY(model->info().unexpectedKeys.empty());
+            const ModelOutputs outputs = model->run(inputs);
+            QVERIFY(!outputs.count("cls_logits"));
+            compareOutputs(outputs, expected, {"hidden_states.2", "attentions.1"}, architecture);
+            if (head)
+                TESSERA_VERIFY_CLOSE(outputs.at("logits"), expected.readFloat("cls_logits"), test::kTransformers,
+                                     "DeiTForImageClassification logits");
+            else
+                QVERIFY(!outputs.count("logits"));
+        }
+    }
+
+    // DeiTImageProcessor: resize to 36 (bicubic), centre crop 32, rescale, normalise.
     void deitPreprocessing()
     {
         const std::string dir = kHf + "deit-tiny";
