@@ -17,7 +17,8 @@ flags="-std=c++17 -O1 -g $sanitize -Icore/include -Icore/src $(pkg-config --cfla
 # <Family>Config files (no LibTorch in any of them).
 sources=(Error FileIO Matrix Safetensors TableIO Tokenizer UnicodeText tokenizers/Pipeline tokenizers/Decoding tokenizers/Bpe tokenizers/Unigram
   tokenizers/JsonTokenizer ModelConfig models/Registry models/bert/BertConfig
-  models/gpt2/Gpt2Config models/llama/LlamaConfig models/vit/VitConfig Datasets Log Job models/unet/DiffusionConfig Pipelines
+  models/distilbert/DistilBertConfig models/gpt2/Gpt2Config models/llama/LlamaConfig models/vit/VitConfig Datasets Log Job
+  models/unet/DiffusionConfig Pipelines
   models/detr/DetrConfig)
 objects=()
 for s in "${sources[@]}"; do

@@ -242,8 +242,10 @@ TextModel openTextModel(const std::string &folder, const std::vector<std::string
     text.name = baseName(folder);
     text.model = sharedModel(folder, context);
     const ModelConfig &c = text.model->info().config;
-    if (c.modelType != "bert" && c.modelType != "gpt2")
-        throw Error("token and sentence embeddings need a text model (BERT or GPT-2), not " + c.modelType, folder);
+    if (!text.model->info().capabilities.textInput || text.model->info().capabilities.encoderDecoder)
+        throw Error("token and sentence embeddings need a text model (BERT, RoBERTa, DistilBERT, GPT-2, ...), not " +
+                        c.modelType,
+                    folder);
     text.tokenizer = loadTokenizer(folder);
     const int layers = int(c.layers);
     if (layer > layers || layer < -(layers + 1))
@@ -576,8 +578,8 @@ EmbeddingSet imageEmbeddings(const std::string &vitDir, const std::string &fashi
 {
     const std::shared_ptr<const Model> model = sharedModel(vitDir, context);
     const ModelConfig &config = model->info().config;
-    if (config.modelType != "vit")
-        throw Error("image embeddings need a ViT checkpoint, not " + config.modelType, vitDir);
+    if (!model->info().capabilities.patchGrid)
+        throw Error("image embeddings need a ViT or DeiT checkpoint, not " + config.modelType, vitDir);
     const ImageDataset dataset =
         loadFashionMnist("test", fashionMnistDir.empty() ? defaultFashionMnistFolder() : fashionMnistDir);
     if (count < 1 || count > dataset.count)

@@ -90,10 +90,12 @@ FloatTensor meanAttentionDistance(const std::vector<FloatTensor> &attentions, in
     const torch::Tensor distances = detail::nn::patchDistances(gridWidth, patchSize);
     std::vector<torch::Tensor> perLayer;
     for (const FloatTensor &layer : attentions) {
-        if (layer.shape.size() != 4 || layer.shape[2] != patches + 1 || layer.shape[3] != patches + 1)
+        // The tokens before the patches: [CLS] (ViT), [CLS] and the distillation token (DeiT).
+        const int64_t leading = layer.shape.size() == 4 ? layer.shape[2] - patches : 0;
+        if (layer.shape.size() != 4 || layer.shape[2] != layer.shape[3] || leading < 1 || leading > 2)
             throw Error("attentions " + shapeToString(layer.shape) + " do not match a " + std::to_string(gridWidth) +
-                        "x" + std::to_string(gridWidth) + " patch grid plus CLS");
-        perLayer.push_back(detail::nn::layerDistance(toTorch(layer), distances, renormalized)); // [heads]
+                        "x" + std::to_string(gridWidth) + " patch grid plus CLS (and a distillation token)");
+        perLayer.push_back(detail::nn::layerDistance(toTorch(layer), distances, renormalized, leading)); // [heads]
     }
     return fromTorch(torch::stack(perLayer));
 }

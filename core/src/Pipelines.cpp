@@ -60,19 +60,29 @@ std::vector<std::pair<int64_t, double>> topKSoftmax(const float *logits, int64_t
     return top;
 }
 
+std::string maskToken(const Tokenizer &tokenizer)
+{
+    for (const char *token : {"[MASK]", "<mask>"})
+        if (tokenizer.tokenToId(token) >= 0)
+            return token;
+    return {};
+}
+
 TextPipelineResult fillMask(const Model &model, const Tokenizer &tokenizer, const std::string &text, int topK,
                             JobContext *context)
 {
     TextPipelineResult result;
+    const std::string maskText = maskToken(tokenizer);
+    if (maskText.empty())
+        throw Error("the tokenizer has no mask token ([MASK] or <mask>): fill-mask needs a masked language model");
     result.encoding = tokenizer.encode(text, true);
-    const int64_t mask = tokenizer.tokenToId("[MASK]");
-    if (mask < 0)
-        throw Error("the tokenizer has no [MASK] token: fill-mask needs a masked language model");
+    const int64_t mask = tokenizer.tokenToId(maskText);
     for (size_t i = 0; i < result.encoding.ids.size(); ++i)
         if (result.encoding.ids[i] == mask)
             result.positions.push_back(int64_t(i));
     if (result.positions.empty())
-        throw Error("put [MASK] where a word should be predicted, e.g. \"The capital of France is [MASK].\"");
+        throw Error("put " + maskText + " where a word should be predicted, e.g. \"The capital of France is " +
+                    maskText + ".\"");
     result.outputs = model.run(textInputs(result.encoding), {}, context);
     const FloatTensor &logits = logitsOf(result.outputs);
     const int64_t vocabulary = logits.shape.back();
@@ -144,14 +154,39 @@ ImagePreprocessing parsePreprocessing(const nlohmann::json &root, const std::str
         if (size.is_object() && size.contains("height") && size.contains("width")) {
             p.height = size["height"].get<int64_t>();
             p.width = size["width"].get<int64_t>();
+        } else if (size.is_object() && size.contains("shortest_edge")) {
+            p.shortestEdge = size["shortest_edge"].get<int64_t>();
+            if (p.shortestEdge < 1 || p.shortestEdge > 8192)
+                throw Error("the shortest edge must be between 1 and 8192", path, "size.shortest_edge");
         } else if (size.is_number_integer()) {
             p.height = p.width = size.get<int64_t>();
         } else {
-            throw Error("size must be {\"height\": H, \"width\": W} or a number", path, "size");
+            throw Error("size must be {\"height\": H, \"width\": W}, {\"shortest_edge\": S} or a number", path, "size");
         }
     }
     if (p.height < 1 || p.width < 1 || p.height > 8192 || p.width > 8192)
         throw Error("image size must be between 1 and 8192", path, "size");
+    if (root.contains("resample") && !root["resample"].is_null()) {
+        if (!root["resample"].is_number_integer() || root["resample"].get<int64_t>() < 0 ||
+            root["resample"].get<int64_t>() > 5)
+            throw Error("expected one of PIL's filters 0-5 (3 is bicubic), found " + root["resample"].dump(), path,
+                        "resample");
+        p.resample = root["resample"].get<int>();
+    }
+    p.centerCrop = root.value("do_center_crop", false);
+    if (root.contains("crop_size") && !root["crop_size"].is_null()) {
+        const auto &crop = root["crop_size"];
+        if (crop.is_object() && crop.contains("height") && crop.contains("width")) {
+            p.cropHeight = crop["height"].get<int64_t>();
+            p.cropWidth = crop["width"].get<int64_t>();
+        } else if (crop.is_number_integer()) {
+            p.cropHeight = p.cropWidth = crop.get<int64_t>();
+        } else {
+            throw Error("crop_size must be {\"height\": H, \"width\": W} or a number", path, "crop_size");
+        }
+        if (p.cropHeight < 1 || p.cropWidth < 1 || p.cropHeight > 8192 || p.cropWidth > 8192)
+            throw Error("the crop size must be between 1 and 8192", path, "crop_size");
+    }
     for (const char *key : {"image_mean", "image_std"}) {
         if (!root.contains(key))
             continue;
@@ -207,6 +242,160 @@ int64_t preprocessingChannels(const ImagePreprocessing &p)
     return p.mean.size() == 1 ? 1 : 3;
 }
 
+namespace {
+
+// PIL's resampling filters (Pillow's src/libImaging/Resample.c), each with its support.
+double pilFilter(int resample, double x)
+{
+    constexpr double pi = 3.14159265358979323846;
+    auto sinc = [&](double v) { return v == 0.0 ? 1.0 : std::sin(v * pi) / (v * pi); };
+    switch (resample) {
+    case 1: // Lanczos
+        return x > -3.0 && x < 3.0 ? sinc(x) * sinc(x / 3.0) : 0.0;
+    case 3: { // bicubic, a = -0.5
+        constexpr double a = -0.5;
+        x = std::abs(x);
+        if (x < 1.0)
+            return ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0;
+        if (x < 2.0)
+            return (((x - 5.0) * x + 8.0) * x - 4.0) * a;
+        return 0.0;
+    }
+    case 4: // box
+        return x > -0.5 && x <= 0.5 ? 1.0 : 0.0;
+    case 5: // Hamming
+        x = std::abs(x);
+        if (x == 0.0)
+            return 1.0;
+        if (x >= 1.0)
+            return 0.0;
+        x *= pi;
+        return std::sin(x) / x * (0.54 + 0.46 * std::cos(x));
+    default: // bilinear
+        x = std::abs(x);
+        return x < 1.0 ? 1.0 - x : 0.0;
+    }
+}
+
+double pilSupport(int resample)
+{
+    return resample == 1 ? 3.0 : resample == 3 ? 2.0 : resample == 4 ? 0.5 : 1.0;
+}
+
+// One axis of the two-pass resampling: for each output index its first input index, count and
+// fixed-point weights. The weights are PIL's (precompute_coeffs); their precision is that of
+// torchvision's uint8 antialiased resize, which transformers 5's image processors run (torch's
+// AVX2 kernel, adapted from Pillow-SIMD): the most fractional bits with which the largest weight
+// still fits in int16 (14 for bicubic upscaling). PIL itself uses 22 bits, which moves a few
+// pixels by one level (the DeiT fixture's image1: 14 of 3072 values).
+struct PilCoefficients {
+    std::vector<int> first, count;
+    std::vector<int32_t> weights; // outSize x kernel
+    int kernel = 0;
+    int precision = 0;
+};
+
+PilCoefficients pilCoefficients(int inSize, int outSize, int resample)
+{
+    const double scale = double(inSize) / double(outSize);
+    const double filterScale = std::max(scale, 1.0);
+    const double support = pilSupport(resample) * filterScale, inverseScale = 1.0 / filterScale;
+    PilCoefficients c;
+    c.kernel = int(std::ceil(support)) * 2 + 1;
+    c.first.resize(size_t(outSize));
+    c.count.resize(size_t(outSize));
+    c.weights.assign(size_t(outSize * c.kernel), 0);
+    std::vector<double> k(size_t(outSize * c.kernel), 0.0);
+    double largest = 0.0;
+    for (int xx = 0; xx < outSize; ++xx) {
+        const double center = (xx + 0.5) * scale;
+        const int xmin = std::max(int(center - support + 0.5), 0);
+        const int xmax = std::min(int(center + support + 0.5), inSize) - xmin;
+        double *row = k.data() + xx * c.kernel;
+        double sum = 0.0;
+        for (int x = 0; x < xmax; ++x)
+            sum += row[x] = pilFilter(resample, (x + xmin - center + 0.5) * inverseScale);
+        for (int x = 0; x < xmax && sum != 0.0; ++x)
+            largest = std::max(largest, row[x] /= sum);
+        c.first[size_t(xx)] = xmin;
+        c.count[size_t(xx)] = xmax;
+    }
+    while (c.precision < 22 && int(0.5 + largest * double(1 << (c.precision + 1))) < (1 << 15))
+        ++c.precision;
+    for (size_t i = 0; i < k.size(); ++i) {
+        const double w = k[i] * double(1 << c.precision);
+        c.weights[i] = int32_t(w < 0 ? -0.5 + w : 0.5 + w);
+    }
+    return c;
+}
+
+uint8_t pilClip(int64_t value, int precision)
+{
+    return uint8_t(std::clamp<int64_t>(value >> precision, 0, 255));
+}
+
+// Resampling of an 8-bit image (grey or interleaved RGB) as PIL's Image.resize and torchvision's
+// uint8 resize do it: the horizontal pass, rounded to 8 bits, then the vertical pass.
+cv::Mat resizeLikePil(const cv::Mat &in, int width, int height, int resample)
+{
+    const int channels = in.channels();
+    cv::Mat current = in;
+    if (width != in.cols) {
+        const PilCoefficients c = pilCoefficients(in.cols, width, resample);
+        cv::Mat out(in.rows, width, in.type());
+        for (int y = 0; y < in.rows; ++y) {
+            const uint8_t *row = current.ptr<uint8_t>(y);
+            uint8_t *target = out.ptr<uint8_t>(y);
+            for (int xx = 0; xx < width; ++xx)
+                for (int ch = 0; ch < channels; ++ch) {
+                    int64_t sum = int64_t(1) << (c.precision - 1);
+                    for (int x = 0; x < c.count[size_t(xx)]; ++x)
+                        sum += int64_t(row[(c.first[size_t(xx)] + x) * channels + ch]) *
+                               c.weights[size_t(xx * c.kernel + x)];
+                    target[xx * channels + ch] = pilClip(sum, c.precision);
+                }
+        }
+        current = out;
+    }
+    if (height != in.rows) {
+        const PilCoefficients c = pilCoefficients(in.rows, height, resample);
+        cv::Mat out(height, current.cols, in.type());
+        for (int yy = 0; yy < height; ++yy) {
+            uint8_t *target = out.ptr<uint8_t>(yy);
+            for (int x = 0; x < current.cols * channels; ++x) {
+                int64_t sum = int64_t(1) << (c.precision - 1);
+                for (int y = 0; y < c.count[size_t(yy)]; ++y)
+                    sum += int64_t(current.ptr<uint8_t>(c.first[size_t(yy)] + y)[x]) *
+                           c.weights[size_t(yy * c.kernel + y)];
+                target[x] = pilClip(sum, c.precision);
+            }
+        }
+        current = out;
+    }
+    return current;
+}
+
+// transformers' center_crop: the centre height x width, the image padded with zeros first where
+// it is smaller.
+cv::Mat centerCrop(const cv::Mat &in, int height, int width)
+{
+    auto floorHalf = [](int v) { return v >= 0 ? v / 2 : -((-v + 1) / 2); };
+    int top = floorHalf(in.rows - height), left = floorHalf(in.cols - width);
+    if (top >= 0 && left >= 0 && top + height <= in.rows && left + width <= in.cols)
+        return in(cv::Rect(left, top, width, height)).clone();
+    const int paddedHeight = std::max(height, in.rows), paddedWidth = std::max(width, in.cols);
+    const int topPad = (paddedHeight - in.rows + 1) / 2, leftPad = (paddedWidth - in.cols + 1) / 2;
+    cv::Mat padded = cv::Mat::zeros(paddedHeight, paddedWidth, in.type());
+    in.copyTo(padded(cv::Rect(leftPad, topPad, in.cols, in.rows)));
+    top += topPad;
+    left += leftPad;
+    const int y0 = std::max(0, top), x0 = std::max(0, left);
+    const int y1 = std::min(paddedHeight, top + height), x1 = std::min(paddedWidth, left + width);
+    return padded(cv::Rect(x0, y0, x1 - x0, y1 - y0)).clone();
+}
+
+} // namespace
+
 Image8 resizeForModel(const Image8 &image, const ImagePreprocessing &p)
 {
     if (image.empty() || (image.channels != 1 && image.channels != 3) ||
@@ -222,8 +411,24 @@ Image8 resizeForModel(const Image8 &image, const ImagePreprocessing &p)
         cv::cvtColor(mat, converted, cv::COLOR_RGB2GRAY);
     else
         cv::cvtColor(mat, converted, cv::COLOR_GRAY2RGB);
-    if (p.resize && (converted.rows != p.height || converted.cols != p.width))
-        cv::resize(converted, converted, cv::Size(int(p.width), int(p.height)), 0, 0, cv::INTER_LINEAR);
+    int64_t height = p.height, width = p.width;
+    if (p.shortestEdge > 0) { // transformers' get_resize_output_image_size, default_to_square false
+        const bool portrait = converted.rows >= converted.cols;
+        const int64_t shorter = portrait ? converted.cols : converted.rows;
+        const int64_t longer = portrait ? converted.rows : converted.cols;
+        const int64_t scaled = int64_t(double(p.shortestEdge) * double(longer) / double(shorter));
+        height = portrait ? scaled : p.shortestEdge;
+        width = portrait ? p.shortestEdge : scaled;
+    }
+    if (p.resize && (converted.rows != height || converted.cols != width)) {
+        if (p.resample == 2 || p.resample == 0)
+            cv::resize(converted, converted, cv::Size(int(width), int(height)), 0, 0,
+                       p.resample == 0 ? cv::INTER_NEAREST : cv::INTER_LINEAR);
+        else
+            converted = resizeLikePil(converted, int(width), int(height), p.resample);
+    }
+    if (p.centerCrop && (converted.rows != p.cropHeight || converted.cols != p.cropWidth))
+        converted = centerCrop(converted, int(p.cropHeight), int(p.cropWidth));
     Image8 out;
     out.width = converted.cols;
     out.height = converted.rows;
@@ -272,7 +477,7 @@ std::vector<Prediction> classifyImage(const Model &model, const FloatTensor &pix
     inputs.floats["pixel_values"] = pixelValues;
     CaptureOptions capture;
     capture.rollout = true;
-    if (model.info().config.modelType == "vit")
+    if (model.info().capabilities.patchGrid)
         capture.meanAttentionDistance = true;
     ModelOutputs result = model.run(inputs, capture, context);
     const FloatTensor &logits = logitsOf(result);

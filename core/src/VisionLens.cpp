@@ -2,6 +2,8 @@
 
 #include "tessera/core/Error.h"
 
+#include "models/Family.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -22,8 +24,8 @@ int64_t layerHeads(const FloatTensor &layer, const PatchGeometry &g)
         shape.erase(shape.begin());
     if (shape.size() != 3 || shape[1] != g.tokens() || shape[2] != g.tokens())
         throw Error("attention " + shapeToString(layer.shape) + " does not match " + std::to_string(g.patches) +
-                    " patches + [CLS] (expected [heads, " + std::to_string(g.tokens()) + ", " +
-                    std::to_string(g.tokens()) + "])");
+                    " patches + " + std::to_string(g.leadingTokens) + " leading token(s) (expected [heads, " +
+                    std::to_string(g.tokens()) + ", " + std::to_string(g.tokens()) + "])");
     return shape[0];
 }
 
@@ -48,13 +50,15 @@ std::string PatchGeometry::describe() const
     return std::to_string(imageSize) + "/" + side + " = " + std::to_string(grid) +
            " per side: " + std::to_string(patches) + " patches of " + std::to_string(patchValues) + " values (" + side +
            "x" + side + "x" + std::to_string(channels) + "), each projected to " + std::to_string(hidden) +
-           "; + [CLS] = " + std::to_string(tokens()) + " tokens";
+           (leadingTokens == 2 ? "; + [CLS] and the distillation token = " : "; + [CLS] = ") +
+           std::to_string(tokens()) + " tokens";
 }
 
 PatchGeometry patchGeometry(const ModelConfig &c)
 {
-    if (c.modelType != "vit")
-        throw Error("the ViT lens needs a ViT model; this one is \"" + c.modelType + "\"");
+    const detail::Family *family = detail::findFamily(c.modelType);
+    if (!family || family->leadingTokens < 1)
+        throw Error("the ViT lens needs a ViT or DeiT model; this one is \"" + c.modelType + "\"");
     if (c.patchSize < 1 || c.imageSize < c.patchSize || c.imageSize % c.patchSize != 0)
         throw Error("image_size " + std::to_string(c.imageSize) + " is not a multiple of patch_size " +
                     std::to_string(c.patchSize));
@@ -66,6 +70,7 @@ PatchGeometry patchGeometry(const ModelConfig &c)
     g.channels = c.channels;
     g.patchValues = c.channels * c.patchSize * c.patchSize;
     g.hidden = c.hiddenSize;
+    g.leadingTokens = family->leadingTokens;
     return g;
 }
 
@@ -103,10 +108,10 @@ Matrix attentionOnPatches(const FloatTensor &layer, int64_t head, int64_t query,
         for (int64_t k = 0; k < n; ++k)
             row[size_t(k)] += layer.values[size_t((h * n + query) * n + k)] / double(last - first);
     if (clsWeight)
-        *clsWeight = row[0];
+        *clsWeight = std::accumulate(row.begin(), row.begin() + g.leadingTokens, 0.0);
     Matrix map(g.grid, g.grid);
     for (int64_t p = 0; p < g.patches; ++p)
-        map.values[size_t(p)] = float(row[size_t(p + 1)]);
+        map.values[size_t(p)] = float(row[size_t(p + g.leadingTokens)]);
     return map;
 }
 
@@ -117,7 +122,7 @@ Matrix attentionOfAllHeads(const FloatTensor &layer, int64_t query, const PatchG
         throw Error("query token " + std::to_string(query) + " does not exist (" + std::to_string(n) + " tokens)");
     Matrix out(heads, g.patches);
     for (int64_t h = 0; h < heads; ++h)
-        std::copy_n(layer.values.begin() + long((h * n + query) * n + 1), size_t(g.patches),
+        std::copy_n(layer.values.begin() + long((h * n + query) * n + g.leadingTokens), size_t(g.patches),
                     out.values.begin() + long(h * g.patches));
     return out;
 }
@@ -183,15 +188,18 @@ Matrix rollout(const std::vector<FloatTensor> &layers, HeadFusion fusion, double
     return matrixOf(result);
 }
 
-Matrix rolloutMask(const Matrix &r, const PatchGeometry &g)
+Matrix rolloutMask(const Matrix &r, const PatchGeometry &g, int64_t from)
 {
     if (r.rows != g.tokens() || r.cols != g.tokens())
         throw Error("a rollout of " + std::to_string(r.rows) + " tokens does not match " + std::to_string(g.patches) +
-                    " patches + [CLS]");
+                    " patches + " + std::to_string(g.leadingTokens) + " leading token(s)");
+    if (from < 0 || from >= g.leadingTokens)
+        throw Error("token " + std::to_string(from) + " is not one of the " + std::to_string(g.leadingTokens) +
+                    " leading tokens");
     Matrix mask(g.grid, g.grid);
     float peak = 0.0f;
     for (int64_t p = 0; p < g.patches; ++p)
-        peak = std::max(peak, mask.values[size_t(p)] = r.at(0, p + 1));
+        peak = std::max(peak, mask.values[size_t(p)] = r.at(from, p + g.leadingTokens));
     if (peak > 0.0f)
         for (float &v : mask.values)
             v /= peak;
@@ -200,15 +208,15 @@ Matrix rolloutMask(const Matrix &r, const PatchGeometry &g)
 
 Matrix positionSimilarity(const Matrix &table, const PatchGeometry &g)
 {
-    if (table.cols < 1 || (table.rows != g.patches + 1 && table.rows != g.patches))
+    if (table.cols < 1 || (table.rows != g.tokens() && table.rows != g.patches))
         throw Error("a position table of " + std::to_string(table.rows) + " rows does not match " +
-                    std::to_string(g.patches) + " patches (+ [CLS])");
+                    std::to_string(g.patches) + " patches (+ " + std::to_string(g.leadingTokens) + " leading)");
     torch::NoGradGuard noGrad;
     torch::Tensor t =
         torch::from_blob(const_cast<float *>(table.values.data()), {table.rows, table.cols}, torch::kFloat32)
             .to(torch::kFloat64);
-    if (table.rows == g.patches + 1)
-        t = t.slice(0, 1);
+    if (table.rows == g.tokens())
+        t = t.slice(0, g.leadingTokens);
     const torch::Tensor unit = t / t.norm(2, 1, true).clamp_min(1e-12);
     return matrixOf(torch::matmul(unit, unit.transpose(0, 1)));
 }

@@ -26,7 +26,8 @@ std::shared_ptr<CaptureResult> captureAttention(const CaptureSettings &settings,
     result->model = sharedModel(settings.folder, &context);
     const ModelInfo &info = result->model->info();
     if (!info.capabilities.textInput)
-        throw Error("the attention explorer reads text models (BERT, GPT-2); this is " + info.config.modelType,
+        throw Error("the attention explorer reads text models (BERT, RoBERTa, GPT-2, ...); this is " +
+                        info.config.modelType,
                     settings.folder);
     // The special tokens `tokenizer(text)` adds in transformers: [CLS] ... [SEP] for BERT, <s>
     // first for Llama (its attention sink), none for GPT-2.
@@ -41,7 +42,10 @@ std::shared_ptr<CaptureResult> captureAttention(const CaptureSettings &settings,
             throw Error("the text has no tokens");
         out.mask.assign(out.encoding.ids.size(), 1);
         if (settings.padTo > int64_t(out.encoding.ids.size())) {
-            int64_t padId = result->tokenizer->tokenToId("[PAD]");
+            // config.json's pad_token_id (RoBERTa's <pad> is 1: its positions skip it), else [PAD].
+            int64_t padId = info.config.padTokenId;
+            if (padId < 0 || padId >= result->tokenizer->vocabularySize())
+                padId = result->tokenizer->tokenToId("[PAD]");
             if (padId < 0)
                 padId = std::max<int64_t>(result->tokenizer->tokenToId("<|endoftext|>"), 0);
             const std::string padToken = result->tokenizer->idToToken(padId);

@@ -590,12 +590,15 @@ void AttentionPanel::showResult()
         const bool fillsMask = m_result->model->info().capabilities.maskedLanguageModel;
         int64_t position = -1;
         if (fillsMask) {
-            const int64_t mask = m_result->tokenizer->tokenToId("[MASK]");
+            const std::string maskText = maskToken(*m_result->tokenizer); // [MASK], <mask>
+            const int64_t mask = m_result->tokenizer->tokenToId(maskText);
             for (size_t i = 0; i < first.encoding.ids.size() && position < 0; ++i)
                 if (first.encoding.ids[i] == mask)
                     position = int64_t(i);
-            predictionTitle = position < 0 ? tr("Write [MASK] in the text to see what the model fills in")
-                                           : tr("Fill-mask at token %1").arg(position);
+            predictionTitle =
+                position < 0
+                    ? tr("Write %1 in the text to see what the model fills in").arg(QString::fromStdString(maskText))
+                    : tr("Fill-mask at token %1").arg(position);
         } else {
             position = int64_t(first.encoding.ids.size()) - 1;
             predictionTitle = tr("Next token after \u201c%1\u201d").arg(m_text->currentText());

@@ -1,7 +1,8 @@
 #pragma once
 // Internal to core (no LibTorch here: the fuzz targets build it alone): what one model family
 // contributes, and the registry that maps a config.json's model_type to it. A family is one folder (models/bert,
-// models/gpt2, ...) with its config reading and capabilities (<Family>Config.cpp, this header's row) and its
+// models/gpt2, ...; a family that reuses another's network with its own names and heads, RoBERTa or DeiT, lives in
+// that family's folder) with its config reading and capabilities (<Family>Config.cpp, this header's row) and its
 // Architecture (<Family>.cpp, models/Architecture.h): weights declared once, forward pass;
 // TransformerModel (models/TransformerModel.cpp) does the rest for every family: reading and
 // checking checkpoints, tied weights, the memory check, capture. Adding a family is its folder
@@ -39,6 +40,9 @@ struct Family {
     // The attention stacks of a config (ModelInfo::attentionStacks); nullptr: one stack of
     // `layers` x `heads`, causal as above, no window.
     std::vector<AttentionStack> (*attentionStacks)(const ModelConfig &config) = nullptr;
+    // Image families: the tokens before the patches ([CLS] for ViT; [CLS] and the distillation
+    // token for DeiT), which the patch analyses (mean attention distance, the ViT lens) leave out.
+    int64_t leadingTokens = 0;
 };
 
 // The family of a model_type, or nullptr.

@@ -122,8 +122,8 @@ public:
         if (capture.meanAttentionDistance) {
             const auto [gridWidth, patchSize] = m_architecture->patchGrid();
             if (gridWidth < 1)
-                throw Error("mean attention distance needs an image model (ViT)");
-            pass.measureDistances(gridWidth, patchSize);
+                throw Error("mean attention distance needs an image model (ViT, DeiT)");
+            pass.measureDistances(gridWidth, patchSize, m_family.leadingTokens);
         }
         checkMemory(inputs, capture);
         m_architecture->forward(m_weights, inputs, pass);

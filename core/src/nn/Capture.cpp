@@ -15,9 +15,10 @@ torch::Tensor patchDistances(int64_t gridWidth, int64_t patchSize)
     return torch::sqrt((rows.unsqueeze(1) - rows.unsqueeze(0)).pow(2) + (cols.unsqueeze(1) - cols.unsqueeze(0)).pow(2));
 }
 
-torch::Tensor layerDistance(const torch::Tensor &probabilities, const torch::Tensor &distances, bool renormalized)
+torch::Tensor layerDistance(const torch::Tensor &probabilities, const torch::Tensor &distances, bool renormalized,
+                            int64_t leadingTokens)
 {
-    torch::Tensor weights = probabilities.slice(2, 1).slice(3, 1);
+    torch::Tensor weights = probabilities.slice(2, leadingTokens).slice(3, leadingTokens);
     if (renormalized)
         weights = weights / weights.sum(-1, true);
     return (weights * distances).sum(-1).mean(-1).mean(0);
@@ -76,8 +77,8 @@ torch::Tensor Pass::attend(int64_t layer, const torch::Tensor &q, const torch::T
     // The analyses take what they need from probabilities (which may view captured's buffer),
     // then the captured copy goes to the outputs or to the caller's onAttention.
     if (m_capture.meanAttentionDistance && m_distances.defined()) {
-        m_rawDistance.push_back(layerDistance(probabilities, m_distances, false));
-        m_renormalizedDistance.push_back(layerDistance(probabilities, m_distances, true));
+        m_rawDistance.push_back(layerDistance(probabilities, m_distances, false, m_leadingTokens));
+        m_renormalizedDistance.push_back(layerDistance(probabilities, m_distances, true, m_leadingTokens));
     }
     if (m_capture.rollout) {
         // Abnar & Zuidema: per layer the head mean A, 0.5 A + 0.5 I with rows renormalised,
@@ -98,9 +99,10 @@ torch::Tensor Pass::attend(int64_t layer, const torch::Tensor &q, const torch::T
     return m_hooks ? m_hooks->at(HookPoint::headOutputs, layer, context) : context;
 }
 
-void Pass::measureDistances(int64_t gridWidth, int64_t patchSize)
+void Pass::measureDistances(int64_t gridWidth, int64_t patchSize, int64_t leadingTokens)
 {
     m_distances = patchDistances(gridWidth, patchSize);
+    m_leadingTokens = leadingTokens;
 }
 
 void Pass::finish()

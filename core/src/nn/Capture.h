@@ -23,10 +23,12 @@ namespace tessera::detail::nn {
 // [patches, patches].
 torch::Tensor patchDistances(int64_t gridWidth, int64_t patchSize);
 
-// Mean attention distance of one layer's probabilities [batch, heads, 1 + patches, 1 + patches]
-// -> [heads]: CLS dropped as query and key, weighted distance summed over keys, averaged over
-// queries and the batch; renormalized rescales each query's patch weights to sum to 1.
-torch::Tensor layerDistance(const torch::Tensor &probabilities, const torch::Tensor &distances, bool renormalized);
+// Mean attention distance of one layer's probabilities [batch, heads, leading + patches, leading +
+// patches] -> [heads]: the leading tokens ([CLS], DeiT's distillation token) dropped as queries and
+// keys, weighted distance summed over keys, averaged over queries and the batch; renormalized
+// rescales each query's patch weights to sum to 1.
+torch::Tensor layerDistance(const torch::Tensor &probabilities, const torch::Tensor &distances, bool renormalized,
+                            int64_t leadingTokens = 1);
 
 // Where the Lens (core/src/lens) reaches into a forward pass. Every family calls the hooks it
 // has the parts for; the head outputs and attention probabilities come from Pass::attend, so
@@ -73,8 +75,9 @@ public:
     torch::Tensor attend(int64_t layer, const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
                          const AttentionShape &shape, const torch::Tensor &mask);
 
-    // Mean attention distance over a patch grid (image models): enables the analysis.
-    void measureDistances(int64_t gridWidth, int64_t patchSize);
+    // Mean attention distance over a patch grid after leadingTokens tokens (image models): enables
+    // the analysis.
+    void measureDistances(int64_t gridWidth, int64_t patchSize, int64_t leadingTokens);
     // After the last layer: rollout and mean attention distance into the outputs.
     void finish();
 
@@ -100,7 +103,8 @@ private:
     ModelOutputs &m_outputs;
     JobContext *m_context = nullptr;
     torch::Tensor *m_logits = nullptr;
-    torch::Tensor m_distances;                                        // [patches, patches] when the distance is wanted
+    torch::Tensor m_distances; // [patches, patches] when the distance is wanted
+    int64_t m_leadingTokens = 1;
     std::vector<torch::Tensor> m_rawDistance, m_renormalizedDistance; // per layer [heads]
     torch::Tensor m_rollout;
     const Hooks *m_hooks = nullptr;

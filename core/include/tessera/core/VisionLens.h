@@ -6,8 +6,9 @@
 // components of the patch-embedding filters (Fig. 7 left), and the mean attention distance over
 // a set of images with its dispersion (Fig. 7 right). Plain C++ results; any thread.
 //
-// Token indices follow the model: 0 is [CLS], 1 + row * gridColumns + column is patch (row,
-// column). A layer's attention is [heads, n, n] or [1, heads, n, n] with n = patches + 1.
+// Token indices follow the model: first its leading tokens (0 is [CLS]; DeiT's distillation
+// token is 1), then leadingTokens + row * grid + column is patch (row, column). A layer's
+// attention is [heads, n, n] or [1, heads, n, n] with n = leadingTokens + patches.
 
 #include "tessera/core/Datasets.h"
 #include "tessera/core/Job.h"
@@ -30,12 +31,15 @@ struct PatchGeometry {
     int64_t channels = 0;
     int64_t patchValues = 0; // channels * patchSize * patchSize: one patch flattened
     int64_t hidden = 0;      // what the projection maps each patch to
-    int64_t tokens() const { return patches + 1; }
+    // Tokens before the patches: 1 ([CLS]) for ViT, 2 ([CLS], distillation) for DeiT.
+    int64_t leadingTokens = 1;
+    int64_t tokens() const { return patches + leadingTokens; }
     // "224/16 = 14 per side: 196 patches of 768 values (16x16x3), each projected to 768; + [CLS] = 197 tokens"
+    // (DeiT: "+ [CLS] and the distillation token = 198 tokens")
     std::string describe() const;
 };
-// Throws tessera::Error for a config that is not a ViT or whose image size is not a multiple
-// of its patch size.
+// Throws tessera::Error for a config that is not a patch-grid model (ViT, DeiT) or whose image
+// size is not a multiple of its patch size.
 PatchGeometry patchGeometry(const ModelConfig &config);
 
 // The patch sequence the projection reads from pixel_values [1, C, H, W] (batch item 0):
@@ -44,9 +48,10 @@ PatchGeometry patchGeometry(const ModelConfig &config);
 // patch p before the position embedding is added.
 Matrix patchVectors(const FloatTensor &pixelValues, const PatchGeometry &geometry);
 
-// The attention of one query token (0 = [CLS], 1.. patches) on the patches, laid out on the
-// grid [grid, grid]: entry (r, c) is the weight on token 1 + r * grid + c. head < 0 means the
-// mean over heads. clsWeight, when given, receives the weight on [CLS] itself (the part of the
+// The attention of one query token (0 = [CLS], then the other leading tokens, then the
+// patches) on the patches, laid out on the grid [grid, grid]: entry (r, c) is the weight on token
+// leadingTokens + r * grid + c. head < 0 means the mean over heads. clsWeight, when given,
+// receives the weight on the leading tokens ([CLS], DeiT's distillation token: the part of the
 // row that is not on the map). Throws tessera::Error for indices out of range.
 Matrix attentionOnPatches(const FloatTensor &layer, int64_t head, int64_t query, const PatchGeometry &geometry,
                           double *clsWeight = nullptr);
@@ -64,12 +69,13 @@ HeadFusion headFusionFromName(const std::string &name); // throws tessera::Error
 // attentionRollout of Model.h. (vit-explain divides by the row sums broadcast along the wrong
 // axis; here rows sum to one, as in the paper.)
 Matrix rollout(const std::vector<FloatTensor> &layers, HeadFusion fusion, double discardRatio);
-// Row 0 of a rollout ([CLS]'s flow) on the patches, [grid, grid], divided by its maximum.
-Matrix rolloutMask(const Matrix &rolloutMatrix, const PatchGeometry &geometry);
+// Row `from` of a rollout (0: [CLS]'s flow; 1: DeiT's distillation token's) on the patches,
+// [grid, grid], divided by its maximum.
+Matrix rolloutMask(const Matrix &rolloutMatrix, const PatchGeometry &geometry, int64_t from = 0);
 
 // The cosine similarity of every patch's position embedding with every other's: [patches,
 // patches], row p reshaped to [grid, grid] is the paper's small map for patch p. table is the
-// learned table [patches + 1, hidden] ([CLS] first, dropped) or [patches, hidden].
+// learned table [leadingTokens + patches, hidden] (the leading tokens dropped) or [patches, hidden].
 Matrix positionSimilarity(const Matrix &table, const PatchGeometry &geometry);
 
 struct FilterComponents {

@@ -1,5 +1,7 @@
 // BERT (BertModel, BertForMaskedLM): post-norm encoder with token-type embeddings, a pooler
-// and the masked-LM head whose decoder is tied to the word embeddings.
+// and the masked-LM head whose decoder is tied to the word embeddings. RoBERTa and XLM-R run the
+// same network: positions counted from pad_token_id + 1 over the non-pad tokens (transformers'
+// create_position_ids_from_input_ids), the head "lm_head." with exact GELU whatever hidden_act.
 
 #include "models/Architecture.h"
 #include "nn/Inputs.h"
@@ -11,7 +13,7 @@ namespace {
 
 class Bert final : public Architecture {
 public:
-    Bert(const ModelConfig &c, bool withHead, bool withPooler) : m_config(c)
+    Bert(const ModelConfig &c, bool withHead, bool withPooler, bool roberta) : m_config(c), m_roberta(roberta)
     {
         const int64_t d = c.hiddenSize, f = c.intermediateSize;
         const double e = c.layerNormEps;
@@ -36,7 +38,13 @@ public:
             m_list.setPart(nn::Part::pooler);
             m_pooler = m_list.linear("pooler.dense", d, d);
         }
-        if (withHead) {
+        if (withHead && roberta) {
+            m_list.setPart(nn::Part::head);
+            m_transform = m_list.linear("lm_head.dense", d, d);
+            m_transformNorm = m_list.layerNorm("lm_head.layer_norm", d, e);
+            m_decoder.bias = m_list.tensorAlsoStoredAs("lm_head.bias", {c.vocabularySize}, "lm_head.decoder.bias");
+            m_decoder.weight = m_list.tied("lm_head.decoder.weight", {c.vocabularySize, d}, m_words);
+        } else if (withHead) {
             m_list.setPart(nn::Part::head);
             m_transform = m_list.linear("cls.predictions.transform.dense", d, d);
             m_transformNorm = m_list.layerNorm("cls.predictions.transform.LayerNorm", d, e);
@@ -50,9 +58,17 @@ public:
     void forward(const Weights &w, const ModelInputs &inputs, nn::Pass &pass) const override
     {
         const ModelConfig &c = m_config;
-        const torch::Tensor ids = nn::tokenIds(inputs, c.vocabularySize, c.maxPositions);
+        const int64_t padding = c.padTokenId >= 0 ? c.padTokenId : 1;
+        const torch::Tensor ids =
+            nn::tokenIds(inputs, c.vocabularySize, m_roberta ? c.maxPositions - padding - 1 : c.maxPositions);
         torch::Tensor types = nn::optionalInteger(inputs, "token_type_ids", ids, c.typeVocabularySize);
-        const torch::Tensor positions = nn::positionIds(inputs, ids, c.maxPositions);
+        torch::Tensor positions;
+        if (m_roberta && !nn::findInteger(inputs, "position_ids")) {
+            const torch::Tensor real = ids.ne(padding).to(torch::kInt64);
+            positions = torch::cumsum(real, 1) * real + padding;
+        } else {
+            positions = nn::positionIds(inputs, ids, c.maxPositions);
+        }
         const torch::Tensor mask = nn::optionalInteger(inputs, "attention_mask", ids, 2);
         if (!types.defined())
             types = torch::zeros_like(ids);
@@ -84,7 +100,7 @@ public:
         }
         hidden = pass.hook(nn::HookPoint::residualFinal, c.layers, hidden);
         if (hasHead()) {
-            torch::Tensor t = activation(nn::linear(w, m_transform, hidden), c.activation);
+            torch::Tensor t = activation(nn::linear(w, m_transform, hidden), m_roberta ? "gelu" : c.activation);
             t = nn::layerNorm(w, m_transformNorm, t);
             t = nn::linear(w, m_decoder, t);
             if (pass.logitsOnly())
@@ -112,6 +128,7 @@ private:
     };
 
     ModelConfig m_config;
+    bool m_roberta = false;
     std::string m_words, m_positions, m_types;
     nn::LayerNorm m_embeddingNorm;
     std::vector<Layer> m_layers;
@@ -124,7 +141,16 @@ private:
 
 std::unique_ptr<Architecture> architecture(const ModelConfig &config, bool hasHead, bool hasPooler)
 {
-    return std::make_unique<Bert>(config, hasHead, hasPooler);
+    return std::make_unique<Bert>(config, hasHead, hasPooler, false);
 }
 
 } // namespace tessera::detail::bert
+
+namespace tessera::detail::roberta {
+
+std::unique_ptr<Architecture> architecture(const ModelConfig &config, bool hasHead, bool hasPooler)
+{
+    return std::make_unique<bert::Bert>(config, hasHead, hasPooler, true);
+}
+
+} // namespace tessera::detail::roberta

@@ -1,6 +1,9 @@
 // BERT (BertModel, BertForMaskedLM): post-norm encoder with token-type embeddings, a pooler
-// and the masked-LM head whose decoder is tied to the word embeddings.
-// This file: config.json reading and writing, capabilities and the registry row (no LibTorch).
+// and the masked-LM head whose decoder is tied to the word embeddings. RoBERTa and XLM-R
+// (RobertaModel / RobertaForMaskedLM, XLMRobertaModel / XLMRobertaForMaskedLM) are the same
+// network under the prefix "roberta.", with positions counted from pad_token_id + 1, one token
+// type and the LM head "lm_head.": the family roberta, with xlm-roberta as its variant.
+// This file: config.json reading and writing, capabilities and the registry rows (no LibTorch).
 
 #include "models/Family.h"
 
@@ -50,6 +53,34 @@ ModelCapabilities capabilities(bool hasHead)
     return can;
 }
 
+void readRobertaConfig(const nlohmann::json &root, const std::string &path, ModelConfig &config)
+{
+    readEncoderConfig(root, path, config);
+    config.vocabularySize = readConfigInt(root, {"vocab_size"}, path, 50265, true);
+    config.maxPositions = readConfigInt(root, {"max_position_embeddings"}, path, 514, false);
+    config.typeVocabularySize = readConfigInt(root, {"type_vocab_size"}, path, 1, false);
+    // Positions start after pad_token_id (ModelConfig reads it; RobertaConfig's default is 1).
+    const int64_t padding = readConfigInt(root, {"pad_token_id"}, path, 1, false);
+    config.padTokenId = padding;
+    if (padding + 1 >= config.maxPositions)
+        throw Error("positions start after pad_token_id " + std::to_string(padding) + ", beyond the " +
+                        std::to_string(config.maxPositions) + " positions of max_position_embeddings",
+                    path, "pad_token_id");
+}
+
+void writeRobertaConfig(const ModelConfig &c, nlohmann::json &j)
+{
+    writeConfig(c, j);
+    j["pad_token_id"] = c.padTokenId >= 0 ? c.padTokenId : 1;
+}
+
+ModelCapabilities robertaCapabilities(bool hasHead)
+{
+    ModelCapabilities can = capabilities(hasHead);
+    can.tokenTypes = false; // one token type: no segments to set
+    return can;
+}
+
 } // namespace
 
 const Family &family()
@@ -60,3 +91,22 @@ const Family &family()
 }
 
 } // namespace tessera::detail::bert
+
+namespace tessera::detail::roberta {
+
+const Family &family()
+{
+    static const Family roberta{"roberta",
+                                "roberta.",
+                                {"lm_head."},
+                                false,
+                                bert::readRobertaConfig,
+                                bert::parameterCount,
+                                bert::writeRobertaConfig,
+                                bert::robertaCapabilities,
+                                {"xlm-roberta"},
+                                nullptr};
+    return roberta;
+}
+
+} // namespace tessera::detail::roberta

@@ -1,6 +1,8 @@
 // ViT (ViTModel, ViTForImageClassification): patches by a strided convolution, [CLS] and
-// learned positions, a pre-norm encoder, the classifier on [CLS].
-// This file: config.json reading and writing, capabilities and the registry row (no LibTorch).
+// learned positions, a pre-norm encoder, the classifier on [CLS]. DeiT (DeiTModel,
+// DeiTForImageClassification, DeiTForImageClassificationWithTeacher; Touvron et al. 2021) is the
+// same network under "deit." with a distillation token after [CLS]: the family deit.
+// This file: config.json reading and writing, capabilities and the registry rows (no LibTorch).
 
 #include "models/Family.h"
 
@@ -44,14 +46,26 @@ void writeConfig(const ModelConfig &c, nlohmann::json &j)
     j["label2id"] = label2id;
 }
 
-int64_t parameterCount(const ModelConfig &c)
+int64_t parameterCount(const ModelConfig &c, int64_t leadingTokens)
 {
     const int64_t d = c.hiddenSize, ffn = c.intermediateSize, layerNorm = 2 * d;
     const int64_t attention = 4 * (d * d + d), feedForward = d * ffn + ffn + ffn * d + d;
     const int64_t patches = (c.imageSize / c.patchSize) * (c.imageSize / c.patchSize);
-    const int64_t embeddings = c.channels * c.patchSize * c.patchSize * d + d + d + (patches + 1) * d;
+    const int64_t embeddings =
+        c.channels * c.patchSize * c.patchSize * d + d + leadingTokens * d + (patches + leadingTokens) * d;
     const int64_t classifier = c.labels.empty() ? 0 : int64_t(c.labels.size()) * d + int64_t(c.labels.size());
     return embeddings + c.layers * (attention + feedForward + 2 * layerNorm) + layerNorm + classifier;
+}
+
+int64_t vitParameterCount(const ModelConfig &c)
+{
+    return parameterCount(c, 1);
+}
+
+// DeiTModel with one classifier (DeiTForImageClassificationWithTeacher has two).
+int64_t deitParameterCount(const ModelConfig &c)
+{
+    return parameterCount(c, 2);
 }
 
 ModelCapabilities capabilities(bool hasHead)
@@ -67,9 +81,29 @@ ModelCapabilities capabilities(bool hasHead)
 
 const Family &family()
 {
-    static const Family vit{"vit",          "vit.",      {"classifier."}, false, readConfig,
-                            parameterCount, writeConfig, capabilities,    {},    nullptr};
+    static const Family vit{"vit",        "vit.", {"classifier."}, false, readConfig, vitParameterCount, writeConfig,
+                            capabilities, {},     nullptr,         1};
     return vit;
 }
 
 } // namespace tessera::detail::vit
+
+namespace tessera::detail::deit {
+
+const Family &family()
+{
+    static const Family deit{"deit",
+                             "deit.",
+                             {"classifier.", "cls_classifier.", "distillation_classifier."},
+                             false,
+                             vit::readConfig,
+                             vit::deitParameterCount,
+                             vit::writeConfig,
+                             vit::capabilities,
+                             {},
+                             nullptr,
+                             2};
+    return deit;
+}
+
+} // namespace tessera::detail::deit
