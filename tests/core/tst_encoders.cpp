@@ -435,6 +435,34 @@ private slots:
         }
     }
 
+    // Set-ups the network does not run are refused, with the key named, rather than run wrongly.
+    void unsupportedSetUpsRefused_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::newRow("relative positions") << "position_embedding_type" << QJsonValue("relative_key");
+        QTest::newRow("decoder") << "is_decoder" << QJsonValue(true);
+        QTest::newRow("cross-attention") << "add_cross_attention" << QJsonValue(true);
+    }
+    void unsupportedSetUpsRefused()
+    {
+        QFETCH(QString, key);
+        QFETCH(QJsonValue, value);
+        QJsonObject config = readJson(kHf + "roberta-tiny/config.json");
+        config[key] = value;
+        QTemporaryDir dir;
+        QFile file(dir.filePath("config.json"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QJsonDocument(config).toJson());
+        file.close();
+        try {
+            ModelConfig::fromFile(dir.filePath("config.json").toStdString());
+            QFAIL(qPrintable("no error for " + key));
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains(key), e.what());
+        }
+    }
+
     void badConfigValues()
     {
         QJsonObject config = readJson(kHf + "distilbert-tiny/config.json");

@@ -16,8 +16,23 @@
 namespace tessera::detail::bert {
 namespace {
 
+// What this network does not run, refused rather than run wrongly: relative position
+// embeddings and the decoder set-up (causal attention, cross-attention).
+void refuseUnsupported(const nlohmann::json &root, const std::string &path)
+{
+    if (root.contains("position_embedding_type") && root["position_embedding_type"].is_string() &&
+        root["position_embedding_type"].get<std::string>() != "absolute")
+        throw Error("position embeddings \"" + root["position_embedding_type"].get<std::string>() +
+                        "\" are not supported (absolute ones are)",
+                    path, "position_embedding_type");
+    for (const char *key : {"is_decoder", "add_cross_attention"})
+        if (root.contains(key) && root[key].is_boolean() && root[key].get<bool>())
+            throw Error("is set: this encoder used as a decoder is not supported (the encoder is)", path, key);
+}
+
 void readConfig(const nlohmann::json &root, const std::string &path, ModelConfig &config)
 {
+    refuseUnsupported(root, path);
     readEncoderConfig(root, path, config);
     config.vocabularySize = readConfigInt(root, {"vocab_size"}, path, 30522, true);
     config.maxPositions = readConfigInt(root, {"max_position_embeddings"}, path, 512, false);
@@ -55,6 +70,7 @@ ModelCapabilities capabilities(bool hasHead)
 
 void readRobertaConfig(const nlohmann::json &root, const std::string &path, ModelConfig &config)
 {
+    refuseUnsupported(root, path);
     readEncoderConfig(root, path, config);
     config.vocabularySize = readConfigInt(root, {"vocab_size"}, path, 50265, true);
     config.maxPositions = readConfigInt(root, {"max_position_embeddings"}, path, 514, false);
