@@ -83,6 +83,13 @@ fi
   echo "-- DETR-R50-shaped forward on an 800 x 1066 image (random weights), $threads threads, median of 5"
   "$build/bench/bench_detr" "${TMPDIR:-/tmp}/tessera-bench-detr-r50" "$threads" 5
   echo
+  echo "-- Lens: residual patching sweep, 12 layers x 32 positions, GPT-2-small-shaped (random weights), $threads threads,"
+  echo "   median of 3 (targets: < 10 s; faster than the Python hook loop)"
+  "$build/bench/bench_lens" "${TMPDIR:-/tmp}/tessera-bench-gpt2-small" "$threads" 3
+  if /usr/bin/python3 -c "import torch, numpy" 2>/dev/null; then
+    /usr/bin/python3 bench/bench_lens.py "${TMPDIR:-/tmp}/tessera-bench-gpt2-small" "$threads" 3
+  fi
+  echo
   echo "-- live plotting while training (target: overhead < 2%)"
   "$build/bench/bench_training_plot" "$threads" 600 3 2>/dev/null
   echo

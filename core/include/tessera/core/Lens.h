@@ -9,7 +9,8 @@
 // logit(target) - logit(contrast) with a contrast; a target < 0 means the model's own top
 // prediction there. Each is a job (core/Job.h): call it on a worker thread, it reports progress
 // in [0, 1] and throws CancelledError when context is cancelled; context may be nullptr. The
-// model is only read: several methods may run at once on one model. Errors are tessera::Error
+// model is only read: several methods may run at once on one model. The tensor work inside runs
+// on LibTorch's intra-op threads (configureRuntime, core/Runtime.h). Errors are tessera::Error
 // with a message naming what is wrong (the input, the token id, the part the model lacks).
 
 #include "tessera/core/Job.h"
@@ -145,9 +146,11 @@ Relevance cheferRelevance(const Model &model, const ModelInputs &inputs, const M
 
 // Attention flow (Abnar & Zuidema 2020): per layer A' = 0.5 mean over heads + 0.5 I, rows
 // renormalised, as capacities A'[l][i, j] from token j below layer l to token i above it; flow[j]
-// is the max-flow from input token j to the analysed token at the top. One max-flow (Dinic) per
-// input token over (layers + 1) x tokens nodes and layers x tokens^2 edges: instant for 17 tokens,
-// about a minute for a ViT-B (197 tokens, 12 layers); beyond a few hundred tokens use rollout.
+// is the max-flow from input token j to the analysed token at the top. Cost: one max-flow (Dinic)
+// per input token over (layers + 1) x tokens nodes and layers x tokens^2 edges, so it grows
+// with tokens^3 x layers at least (17 tokens, 2 layers: under a millisecond; a ViT-B's 197 tokens
+// x 12 layers are 466k edges per flow, 197 flows: not measured yet). Beyond a few hundred tokens
+// it stops being practical: use rollout (CaptureOptions::rollout), its product-of-matrices cousin.
 struct AttentionFlow {
     Subject subject;
     FloatTensor flow; // [tokens] (attention_flow.cls)
