@@ -151,21 +151,22 @@ void showPatching(widgets::HeatmapView &view, const LensResult &result, bool hea
     const lens::ActivationPatching &r = *result.patching;
     const FloatTensor &raw = heads ? r.heads : r.residual;
     const FloatTensor values = normalised ? r.normalised(raw) : raw;
-    const QString what = normalised ? QObject::tr("normalised (patched \u2212 corrupted) / (clean \u2212 corrupted)")
-                                    : metricName(result);
+    // The normalised map's definition is in the colour bar's name, so the title stays short.
+    const QString what = normalised ? QObject::tr("normalised") : metricName(result);
+    const QString normalisedName = QObject::tr("(patched \u2212 corrupted) / (clean \u2212 corrupted)");
     const QString title = QObject::tr("Activation patching, %1: %2 \u00b7 clean %3, corrupted %4")
                               .arg(heads ? QObject::tr("every head") : QObject::tr("residual stream"), what)
                               .arg(r.clean, 0, 'f', 4)
                               .arg(r.corrupted, 0, 'f', 4);
     if (heads) {
-        showLayerHeadMap(view, values, title, normalised ? QObject::tr("normalised") : QObject::tr("metric"));
+        showLayerHeadMap(view, values, title, normalised ? normalisedName : QObject::tr("metric"));
         return;
     }
     auto matrix = std::make_shared<Matrix>(values.toMatrix("patching"));
     view.setColorMap(widgets::ColorMap::Diverging);
     view.setSymmetricRange(true);
     view.setAxisTitles(QObject::tr("position"), QObject::tr("residual entering"));
-    view.setValueName(normalised ? QObject::tr("normalised") : QObject::tr("metric"));
+    view.setValueName(normalised ? normalisedName : QObject::tr("metric"));
     const QStringList tokens = positionLabels(result.tokens);
     view.setCsvHeader(csvHeader(tokens));
     view.setMatrix(matrix, layerLabels(matrix->rows), tokens.size() == matrix->cols ? tokens : QStringList());
