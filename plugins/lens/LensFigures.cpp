@@ -95,15 +95,15 @@ void showLogitLens(widgets::HeatmapView &view, const LensResult &result)
         layers << text(label);
     view.setColorMap(widgets::ColorMap::Viridis);
     view.setSymmetricRange(false);
-    view.setValueRange(0.0, 1.0);
+    view.setValueRange(0.0, 0.0); // automatic: a small model's probabilities stay far below 1
     view.setAxisTitles(QObject::tr("position"), QObject::tr("residual stream"));
     view.setValueName(QObject::tr("p(top token)"));
     const QStringList tokens = positionLabels(result.tokens);
     view.setCsvHeader(csvHeader(tokens));
     view.setMatrix(matrix, layers, tokens);
     const float finalProbability = r.targetProbability.values.empty() ? 0.0f : r.targetProbability.values.back();
-    view.setFigureTitle(QObject::tr("Logit lens: top token's probability at every layer and position \u00b7 p(%1) "
-                                    "at the last position %2, rank %3 in the final layer")
+    view.setFigureTitle(QObject::tr("Logit lens: the top token's probability \u00b7 p(%1) = %2 at the last position, "
+                                    "rank %3")
                             .arg(quoted(result.targetText))
                             .arg(finalProbability, 0, 'g', 3)
                             .arg(r.targetRank.values.empty() ? 0 : r.targetRank.values.back()));
@@ -129,7 +129,7 @@ void showDirectLogitAttribution(widgets::HeatmapView &view, const LensResult &re
 {
     const lens::DirectLogitAttribution &r = *result.attribution;
     showLayerHeadMap(view, r.heads,
-                     QObject::tr("Direct logit attribution of %1 per head \u00b7 parts sum to %2, total %3")
+                     QObject::tr("Direct logit attribution of %1 \u00b7 parts sum to %2, total %3")
                          .arg(metricName(result))
                          .arg(r.sumOfParts(), 0, 'f', 4)
                          .arg(r.total, 0, 'f', 4),
@@ -151,21 +151,22 @@ void showPatching(widgets::HeatmapView &view, const LensResult &result, bool hea
     const lens::ActivationPatching &r = *result.patching;
     const FloatTensor &raw = heads ? r.heads : r.residual;
     const FloatTensor values = normalised ? r.normalised(raw) : raw;
-    const QString what = normalised ? QObject::tr("normalised (patched \u2212 corrupted) / (clean \u2212 corrupted)")
-                                    : metricName(result);
+    // The normalised map's definition is in the colour bar's name, so the title stays short.
+    const QString what = normalised ? QObject::tr("normalised") : metricName(result);
+    const QString normalisedName = QObject::tr("(patched \u2212 corrupted) / (clean \u2212 corrupted)");
     const QString title = QObject::tr("Activation patching, %1: %2 \u00b7 clean %3, corrupted %4")
                               .arg(heads ? QObject::tr("every head") : QObject::tr("residual stream"), what)
                               .arg(r.clean, 0, 'f', 4)
                               .arg(r.corrupted, 0, 'f', 4);
     if (heads) {
-        showLayerHeadMap(view, values, title, normalised ? QObject::tr("normalised") : QObject::tr("metric"));
+        showLayerHeadMap(view, values, title, normalised ? normalisedName : QObject::tr("metric"));
         return;
     }
     auto matrix = std::make_shared<Matrix>(values.toMatrix("patching"));
     view.setColorMap(widgets::ColorMap::Diverging);
     view.setSymmetricRange(true);
     view.setAxisTitles(QObject::tr("position"), QObject::tr("residual entering"));
-    view.setValueName(normalised ? QObject::tr("normalised") : QObject::tr("metric"));
+    view.setValueName(normalised ? normalisedName : QObject::tr("metric"));
     const QStringList tokens = positionLabels(result.tokens);
     view.setCsvHeader(csvHeader(tokens));
     view.setMatrix(matrix, layerLabels(matrix->rows), tokens.size() == matrix->cols ? tokens : QStringList());
@@ -196,8 +197,8 @@ void showSaliency(widgets::BarChartView &view, const LensResult &result, bool in
     const QString target = QObject::tr("log p(%1)").arg(quoted(result.targetText));
     view.setValueTitle(integrated ? QObject::tr("integrated gradients of %1").arg(target)
                                   : QObject::tr("gradient \u00d7 input of %1").arg(target));
-    view.setFigureTitle(integrated ? QObject::tr("Integrated gradients (%1 steps, zero baseline) \u00b7 completeness "
-                                                 "gap F(x) \u2212 F(0) \u2212 \u03a3 = %2 (F(x) \u2212 F(0) = %3)")
+    view.setFigureTitle(integrated ? QObject::tr("Integrated gradients, %1 steps \u00b7 completeness gap %2 "
+                                                 "(F(x) \u2212 F(0) = %3)")
                                          .arg(r.steps)
                                          .arg(r.completenessGap(), 0, 'g', 3)
                                          .arg(r.integratedTotal, 0, 'f', 4)

@@ -106,6 +106,7 @@ LensPanel::LensPanel(const plugins::PanelContext &context, QWidget *parent)
     buildUi();
     declareOptions();
     usePreset(0);
+    setCurrentFigure(QStringLiteral("patching"));
     refresh();
     updateControls();
     m_modelBox->followStudio(context.hub, &LensPanel::fits, plugins::ModelSourceBox::Follow::WhenEmpty,
