@@ -16,7 +16,7 @@ flags="-std=c++17 -O1 -g $sanitize -Icore/include -Icore/src $(pkg-config --cfla
 # Paths under core/src; ModelConfig reads its families' keys through models/Registry and their
 # <Family>Config files (no LibTorch in any of them).
 sources=(Error FileIO Matrix Safetensors TableIO Tokenizer UnicodeText tokenizers/Pipeline tokenizers/Decoding tokenizers/Bpe tokenizers/Unigram
-  tokenizers/JsonTokenizer ModelConfig models/Registry models/bert/BertConfig
+  tokenizers/JsonTokenizer tokenizers/SentencePieceModel ModelConfig models/Registry models/bert/BertConfig
   models/distilbert/DistilBertConfig models/gpt2/Gpt2Config models/llama/LlamaConfig models/vit/VitConfig Datasets Log Job
   models/unet/DiffusionConfig Pipelines
   models/detr/DetrConfig)
@@ -43,7 +43,7 @@ if (( portable )); then
   clang++ $flags -fsanitize=fuzzer -DTARGET_ALL -DTESSERA_FUZZ_PORTABLE fuzz/fuzz_targets.cpp ${objects[@]} $libs -o "$out/fuzz_all"
   strip --strip-debug "$out/fuzz_all"
 else
-  for target in safetensors config tokenizer_json wordpiece bpe idx table diffusion_config preprocessor image detr; do
+  for target in safetensors config tokenizer_json unigram_json sentencepiece_model wordpiece bpe idx table diffusion_config preprocessor image detr; do
     upper=$(tr '[:lower:]' '[:upper:]' <<<"$target")
     clang++ $flags -fsanitize=fuzzer -DTARGET_$upper fuzz/fuzz_targets.cpp "${objects[@]}" $libs -o "$out/fuzz_$target"
   done

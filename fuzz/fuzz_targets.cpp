@@ -1,5 +1,7 @@
 // libFuzzer targets for the parsers of files users open (issue [Hardening]). One source, one
-// target per build: -DTARGET_SAFETENSORS, _CONFIG, _TOKENIZER_JSON, _WORDPIECE, _BPE, _IDX,
+// target per build: -DTARGET_SAFETENSORS, _CONFIG, _TOKENIZER_JSON, _UNIGRAM_JSON (a Unigram
+// tokenizer.json, plus raw bytes for its Precompiled character map), _SENTENCEPIECE_MODEL (a
+// SentencePiece .model, as XLM-R's and as T5's), _WORDPIECE, _BPE, _IDX,
 // _TABLE, _DIFFUSION_CONFIG (UNet2DModel / toy denoiser config.json and scheduler_config.json),
 // _PREPROCESSOR (preprocessor_config.json), _IMAGE (PNG, JPEG, BMP, TIFF, WebP through OpenCV,
 // then resized and normalised as for a model), _DETR (a DETR config.json, a DETR
@@ -19,6 +21,8 @@
 #include "tessera/core/Tokenizer.h"
 
 #include "../core/src/models/unet/DiffusionConfig.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <cstdio>
@@ -96,6 +100,53 @@ void fuzzTokenizerJson(const uint8_t *data, size_t size)
 {
     put("tokenizer.json", data, size);
     exercise(*tessera::loadTokenizer(workFolder() + "/tokenizer.json"));
+}
+
+// A Unigram tokenizer.json (the input up to the first 0xFF byte) and, when there are bytes after
+// it, a Precompiled character map made of them (base64-encoded into the file's normalizer, so
+// that mutations reach the trie reader rather than the base64 decoder).
+void fuzzUnigramJson(const uint8_t *data, size_t size)
+{
+    const auto [text, charsmap] = halves(data, size);
+    std::string file = text;
+    if (!charsmap.empty()) {
+        nlohmann::json root = nlohmann::json::parse(text, nullptr, false);
+        if (!root.is_object())
+            return;
+        static const char *const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        std::string encoded;
+        for (size_t i = 0; i < charsmap.size(); i += 3) {
+            uint32_t chunk = uint32_t(uint8_t(charsmap[i])) << 16;
+            if (i + 1 < charsmap.size())
+                chunk |= uint32_t(uint8_t(charsmap[i + 1])) << 8;
+            if (i + 2 < charsmap.size())
+                chunk |= uint32_t(uint8_t(charsmap[i + 2]));
+            encoded += alphabet[(chunk >> 18) & 63];
+            encoded += alphabet[(chunk >> 12) & 63];
+            encoded += i + 1 < charsmap.size() ? alphabet[(chunk >> 6) & 63] : '=';
+            encoded += i + 2 < charsmap.size() ? alphabet[chunk & 63] : '=';
+        }
+        root["normalizer"] = {{"type", "Precompiled"}, {"precompiled_charsmap", encoded}};
+        file = root.dump();
+    }
+    put("tokenizer.json", reinterpret_cast<const uint8_t *>(file.data()), file.size());
+    exercise(*tessera::loadTokenizer(workFolder() + "/tokenizer.json"));
+}
+
+// A SentencePiece .model: as T5's spiece.model and as XLM-R's sentencepiece.bpe.model (each
+// folder's name picks the family).
+void fuzzSentencePieceModel(const uint8_t *data, size_t size)
+{
+    for (const char *name : {"spiece.model", "sentencepiece.bpe.model"}) {
+        const std::string folder = workFolder() + "/" + name + ".d";
+        ::mkdir(folder.c_str(), 0700);
+        std::ofstream(folder + "/" + name, std::ios::binary | std::ios::trunc)
+            .write(reinterpret_cast<const char *>(data), std::streamsize(size));
+        try {
+            exercise(*tessera::loadTokenizer(folder));
+        } catch (const tessera::Error &) {
+        }
+    }
 }
 
 void fuzzWordPiece(const uint8_t *data, size_t size)
@@ -208,6 +259,10 @@ Target chosen()
     return fuzzConfig;
 #elif defined(TARGET_TOKENIZER_JSON)
     return fuzzTokenizerJson;
+#elif defined(TARGET_UNIGRAM_JSON)
+    return fuzzUnigramJson;
+#elif defined(TARGET_SENTENCEPIECE_MODEL)
+    return fuzzSentencePieceModel;
 #elif defined(TARGET_WORDPIECE)
     return fuzzWordPiece;
 #elif defined(TARGET_BPE)
@@ -234,6 +289,10 @@ Target chosen()
             return fuzzConfig;
         if (n == "tokenizer_json")
             return fuzzTokenizerJson;
+        if (n == "unigram_json")
+            return fuzzUnigramJson;
+        if (n == "sentencepiece_model")
+            return fuzzSentencePieceModel;
         if (n == "wordpiece")
             return fuzzWordPiece;
         if (n == "bpe")
@@ -244,9 +303,11 @@ Target chosen()
             return fuzzTable;
         if (n == "diffusion_config")
             return fuzzDiffusionConfig;
-        std::fprintf(stderr,
-                     "set TESSERA_FUZZ_TARGET to safetensors, config, tokenizer_json, wordpiece, bpe, idx, table, "
-                     "or diffusion_config (preprocessor and image are built only without --portable)\n");
+        std::fprintf(
+            stderr,
+            "set TESSERA_FUZZ_TARGET to safetensors, config, tokenizer_json, unigram_json, sentencepiece_model, "
+            "wordpiece, bpe, idx, table, "
+            "or diffusion_config (preprocessor and image are built only without --portable)\n");
         std::abort();
     }();
     return target;

@@ -7,6 +7,7 @@
 #include "tokenizers/Bpe.h"
 #include "tokenizers/JsonTokenizer.h"
 #include "tokenizers/Pipeline.h"
+#include "tokenizers/SentencePieceModel.h"
 
 #include <nlohmann/json.hpp>
 
@@ -611,11 +612,16 @@ std::unique_ptr<Tokenizer> loadTokenizerFiles(const std::string &path)
         const std::string folder = path;
         if (fileExists(folder + "/tokenizer.json"))
             return loadTokenizerJson(folder + "/tokenizer.json");
+        for (const char *model : {"sentencepiece.bpe.model", "spiece.model", "tokenizer.model"})
+            if (fileExists(folder + "/" + model))
+                return detail::tok::loadSentencePieceModel(folder + "/" + model);
         if (fileExists(folder + "/vocab.txt"))
             return loadWordPieceVocabulary(folder + "/vocab.txt");
         if (fileExists(folder + "/vocab.json") && fileExists(folder + "/merges.txt"))
             return loadByteLevelFiles(folder + "/vocab.json", folder + "/merges.txt");
-        throw Error("no tokenizer here (expected tokenizer.json, vocab.txt, or vocab.json with merges.txt)", path);
+        throw Error("no tokenizer here (expected tokenizer.json, a SentencePiece sentencepiece.bpe.model, spiece.model "
+                    "or tokenizer.model, vocab.txt, or vocab.json with merges.txt)",
+                    path);
     }
     if (!fileExists(path))
         throw Error("no such file or folder", path);
@@ -630,6 +636,8 @@ std::unique_ptr<Tokenizer> loadTokenizerFiles(const std::string &path)
             return loadByteLevelFiles(path, folder + "/merges.txt");
         throw Error("neither a tokenizer.json nor a vocab.json with merges.txt beside it", path);
     }
+    if (name.size() >= 6 && name.substr(name.size() - 6) == ".model")
+        return detail::tok::loadSentencePieceModel(path);
     if (name == "merges.txt" && fileExists(folder + "/vocab.json"))
         return loadByteLevelFiles(folder + "/vocab.json", path);
     return loadWordPieceVocabulary(path);

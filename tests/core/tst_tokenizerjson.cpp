@@ -184,6 +184,70 @@ private slots:
         }
     }
 
+    void brokenUnigramFiles_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("empty vocabulary") << "unigram-empty-vocab.json"
+                                          << "model.vocab: the vocabulary must be a non-empty list";
+        QTest::newRow("duplicated piece") << "unigram-duplicate-piece.json"
+                                          << "model.vocab[12]: the piece \"\u2581the\" is listed twice";
+        QTest::newRow("score not a number") << "unigram-score-not-number.json"
+                                            << "model.vocab[3]: must be [piece, score]";
+        QTest::newRow("score infinite") << "unigram-score-infinite.json"
+                                        << "number overflow parsing '-1e999'"; // the JSON reader's own refusal
+        QTest::newRow("charsmap truncated") << "charsmap-truncated.json"
+                                            << "precompiled_charsmap: the character map's trie size";
+        QTest::newRow("charsmap not base64") << "charsmap-not-base64.json"
+                                             << "precompiled_charsmap: not base64 (a character outside its alphabet";
+        QTest::newRow("charsmap cut") << "charsmap-cut-digit.json"
+                                      << "precompiled_charsmap: not base64 (";
+    }
+
+    // Files from scripts/make_hostile_tokenizers.py, each broken in one way.
+    void brokenUnigramFiles()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, expected);
+        const std::string path = TESSERA_TEST_DATA "/hostile/" + file.toStdString();
+        try {
+            loadTokenizer(path);
+            QFAIL("a broken Unigram file was accepted");
+        } catch (const Error &e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.startsWith(QString::fromStdString(path) + ": "), e.what());
+            QVERIFY2(message.contains(expected), e.what());
+        }
+    }
+
+    void robertaMaskTakesTheSpaceBeforeIt()
+    {
+        // <mask> is an added token with lstrip: the space before it is part of its span, not a
+        // "Ġ" token of its own. The other tokens are the reference's for text 6, "The cat sat on
+        // the mat." (the ByteLevel split makes "The", " cat", " sat" and " the", " mat", "." the
+        // same words here), offsets shifted to this text; RobertaProcessing trims the leading
+        // space off "Ġthe" and "Ġm" only.
+        const Tokenizer &t = tokenizer("roberta-bpe");
+        const Encoding e = t.encode("The cat sat <mask> the mat.");
+        QCOMPARE(e.ids, (std::vector<int64_t>{0, 56, 902, 1128, 378, 754, 378, 4, 1980, 851, 378, 18, 2}));
+        QCOMPARE(e.tokens[7], std::string("<mask>"));
+        QCOMPARE(e.offsets, (std::vector<std::pair<int64_t, int64_t>>{{0, 0},
+                                                                      {0, 1},
+                                                                      {1, 3},
+                                                                      {4, 5},
+                                                                      {5, 7},
+                                                                      {8, 9},
+                                                                      {9, 11},
+                                                                      {11, 18},
+                                                                      {19, 22},
+                                                                      {23, 24},
+                                                                      {24, 26},
+                                                                      {26, 27},
+                                                                      {0, 0}}));
+        QVERIFY(e.specialTokens[7]);
+        QCOMPARE(t.decode(e.ids, true), std::string("The cat sat the mat."));
+    }
+
     void unsupportedStages_data()
     {
         QTest::addColumn<QString>("key");

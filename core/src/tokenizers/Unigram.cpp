@@ -15,6 +15,7 @@
 #include <unicode/locid.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <unordered_map>
 
@@ -31,7 +32,7 @@ public:
     {
         m_minScore = std::numeric_limits<double>::infinity();
         for (size_t i = 0; i < m_pieces.size(); ++i) {
-            m_ids.emplace(m_pieces[i].first, int64_t(i)); // the first of duplicates wins
+            m_ids.emplace(m_pieces[i].first, int64_t(i)); // unique: parseUnigramModel refuses duplicates
             m_minScore = std::min(m_minScore, m_pieces[i].second);
             m_longest = std::max(m_longest, m_pieces[i].first.size());
         }
@@ -147,12 +148,21 @@ std::string decodeBase64(const std::string &text, const Where &where)
     std::string out;
     uint32_t buffer = 0;
     int bits = 0;
-    for (char c : text) {
-        if (c == '=' || c == '\n' || c == '\r')
+    size_t digits = 0, padding = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n' || c == '\r')
             continue;
+        if (c == '=') {
+            ++padding;
+            continue;
+        }
         const int v = value(c);
-        if (v < 0)
-            throw Error("not base64", where.file, where.key);
+        if (v < 0 || padding > 0)
+            throw Error(std::string("not base64 (") + (v < 0 ? "a character outside its alphabet" : "data after '='") +
+                            " at character " + std::to_string(i) + ")",
+                        where.file, where.key);
+        ++digits;
         buffer = (buffer << 6) | uint32_t(v);
         bits += 6;
         if (bits >= 8) {
@@ -160,6 +170,12 @@ std::string decodeBase64(const std::string &text, const Where &where)
             out.push_back(char((buffer >> bits) & 0xFF));
         }
     }
+    // Four digits make three bytes; a lone digit at the end, or padding that does not fill the
+    // last group, is a cut or damaged string.
+    if (digits % 4 == 1 || padding > 2 || (padding > 0 && (digits + padding) % 4 != 0))
+        throw Error("not base64 (" + std::to_string(digits) + " digits and " + std::to_string(padding) +
+                        " '=': the text is cut or damaged)",
+                    where.file, where.key);
     return out;
 }
 
@@ -310,12 +326,24 @@ std::unique_ptr<Model> parseUnigramModel(const json &model, const std::string &p
     if (!vocabulary.is_array() || vocabulary.empty())
         throw Error("the vocabulary must be a non-empty list of [piece, score]", path, "model.vocab");
     std::vector<std::pair<std::string, double>> pieces;
+    std::unordered_map<std::string, size_t> seen;
     for (size_t i = 0; i < vocabulary.size(); ++i) {
         const json &entry = vocabulary[i];
+        const std::string key = "model.vocab[" + std::to_string(i) + "]";
         if (!entry.is_array() || entry.size() != 2 || !entry[0].is_string() || !entry[1].is_number())
-            throw Error("must be [piece, score], not " + entry.dump().substr(0, 80), path,
-                        "model.vocab[" + std::to_string(i) + "]");
-        pieces.emplace_back(entry[0].get<std::string>(), entry[1].get<double>());
+            throw Error("must be [piece, score], not " + entry.dump().substr(0, 80), path, key);
+        const double score = entry[1].get<double>();
+        // (nlohmann refuses 1e999 as an overflow; an infinite score from elsewhere would win or
+        // lose every segmentation.)
+        if (!std::isfinite(score))
+            throw Error("the score must be a finite number, not " + entry[1].dump(), path, key);
+        std::string piece = entry[0].get<std::string>();
+        const auto [at, fresh] = seen.emplace(piece, i);
+        if (!fresh)
+            throw Error("the piece \"" + piece + "\" is listed twice (first at model.vocab[" +
+                            std::to_string(at->second) + "]): each piece needs its own id",
+                        path, key);
+        pieces.emplace_back(std::move(piece), score);
     }
     if (!model.contains("unk_id") || !model["unk_id"].is_number_integer())
         throw Error("a Unigram model needs an integer unk_id", path, "model.unk_id");

@@ -12,6 +12,11 @@
 //   <|im_start|> are matched in the text before anything else.
 // - Unigram from tokenizer.json (T5, XLM-R: SentencePiece's Precompiled normalizer, Metaspace,
 //   the best-scoring segmentation).
+// - SentencePiece .model files (sentencepiece.bpe.model, spiece.model, tokenizer.model) in
+//   folders without tokenizer.json, converted as transformers' converters do, with the
+//   family's special tokens: XLM-R (<s>=0 <pad>=1 </s>=2 <unk>=3, pieces shifted by one,
+//   <mask> last, <s> A </s>), T5 (the pieces' own ids, <extra_id_N>, A </s>), Llama (BPE with
+//   merges from the pieces, <s> A).
 // Offsets are [start, end) in Unicode code points of the input text; special tokens get
 // (0, 0). Encoding is const and thread-safe. Text must be valid UTF-8 (else tessera::Error).
 
@@ -77,10 +82,13 @@ struct BatchEncoding {
 BatchEncoding encodeBatch(const Tokenizer &tokenizer, const std::vector<std::string> &first,
                           const std::vector<std::string> &second = {}, int64_t maxLength = 0, int64_t padId = 0);
 
-// Loads a tokenizer from a checkpoint folder (tokenizer.json, else vocab.txt, else
-// vocab.json + merges.txt) or from one of those files. Casing for a bare vocab.txt comes
-// from tokenizer_config.json beside it (do_lower_case), else from the vocabulary itself (an
-// uncased vocabulary has no capital letters). Throws tessera::Error naming the file.
+// Loads a tokenizer from a checkpoint folder (tokenizer.json, else a SentencePiece .model, else
+// vocab.txt, else vocab.json + merges.txt) or from one of those files. The family of a .model
+// comes from tokenizer_config.json's tokenizer_class or config.json's model_type beside it,
+// else from its name (sentencepiece.bpe.model: XLM-R, spiece.model: T5, tokenizer.model:
+// Llama). Casing for a bare vocab.txt comes from tokenizer_config.json beside it
+// (do_lower_case), else from the vocabulary itself (an uncased vocabulary has no capital
+// letters). Throws tessera::Error naming the file.
 std::unique_ptr<Tokenizer> loadTokenizer(const std::string &path);
 
 // Tokens as a reader sees them, one label per token of encoding: byte-level "Ġthe" and
