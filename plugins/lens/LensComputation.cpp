@@ -12,13 +12,14 @@ std::string quoted(const std::string &s)
     return "\"" + s + "\"";
 }
 
-std::vector<std::string> rawTokens(const Tokenizer &tokenizer, const std::vector<int64_t> &ids)
+// The tokens of ids as a reader reads them ("␣Mary", "나 1/3"): the figures' labels.
+std::vector<std::string> shownTokens(const Tokenizer &tokenizer, const std::vector<int64_t> &ids)
 {
-    std::vector<std::string> tokens;
-    tokens.reserve(ids.size());
+    Encoding encoding;
+    encoding.ids = ids;
     for (int64_t id : ids)
-        tokens.push_back(tokenizer.idToToken(id));
-    return tokens;
+        encoding.tokens.push_back(tokenizer.idToToken(id));
+    return displayTokens(tokenizer, encoding);
 }
 
 // A masked LM is asked about its [MASK]; any other text model about the last token.
@@ -87,7 +88,7 @@ ModelInputs textInputs(const Tokenizer &tokenizer, const std::string &text, std:
     ModelInputs inputs;
     inputs.integers["input_ids"] = {{1, int64_t(encoding.ids.size())}, encoding.ids};
     if (tokens)
-        *tokens = encoding.tokens;
+        *tokens = displayTokens(tokenizer, encoding);
     return inputs;
 }
 
@@ -134,7 +135,7 @@ LensResult computeLens(const LensSettings &settings, JobContext *context)
 
     auto describe = [&](const lens::Subject &subject) {
         if (settings.tokenizer && isTextMethod(settings.method)) {
-            result.tokens = rawTokens(*settings.tokenizer, subject.tokenIds);
+            result.tokens = shownTokens(*settings.tokenizer, subject.tokenIds);
             result.targetText = settings.tokenizer->decode({subject.target}, false);
             if (subject.contrast >= 0)
                 result.contrastText = settings.tokenizer->decode({subject.contrast}, false);
@@ -152,7 +153,7 @@ LensResult computeLens(const LensSettings &settings, JobContext *context)
             result.topTokenTexts.push_back(settings.tokenizer->decode({r.topTokens.values[size_t(i * k)]}, false));
         describe(r.subject);
         // The grid spans every position, the subject only up to the analysed one.
-        result.tokens = rawTokens(*settings.tokenizer, inputs.integers.at("input_ids").values);
+        result.tokens = shownTokens(*settings.tokenizer, inputs.integers.at("input_ids").values);
         result.tokens.resize(size_t(positions));
         result.logitLens = std::move(r);
         break;

@@ -492,8 +492,10 @@ void LensPanel::refresh()
 QVariantMap LensPanel::options() const
 {
     QVariantMap o;
-    if (!m_modelBox->folder().isEmpty())
-        o["model"] = m_modelBox->folder();
+    // Without a model there is nothing a session could restore (every view needs one).
+    if (m_modelBox->folder().isEmpty())
+        return o;
+    o["model"] = m_modelBox->folder();
     o["text"] = m_text->text();
     o["corrupted"] = m_corrupted->text();
     o["target"] = m_target->text();

@@ -61,8 +61,10 @@ TokenizerLabResult tokenizeWithEach(const std::string &text, const std::vector<T
             run.description = tokenizer->description();
             run.encoding = tokenizer->encode(text, specialTokens);
             run.labels = displayTokens(*tokenizer, run.encoding);
-            for (const std::string &token : run.encoding.tokens)
-                run.unknown.push_back(token == "[UNK]" || token == "<unk>");
+            // By id: SentencePiece reports an unknown piece by its text ("▁") with the unknown id.
+            const int64_t unknownIds[] = {tokenizer->tokenToId("[UNK]"), tokenizer->tokenToId("<unk>")};
+            for (int64_t id : run.encoding.ids)
+                run.unknown.push_back(id >= 0 && (id == unknownIds[0] || id == unknownIds[1]));
         } catch (const std::exception &e) {
             run.error = e.what();
         }

@@ -1,6 +1,21 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>LensPanel</name>
+    <message>
+        <source>Indirect object (IOI)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The capital of France</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Negation “안” (notes 003)</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>out of memory; try a smaller size</source>
@@ -66,6 +81,134 @@
     <message>
         <source> (over %1 sampled points)</source>
         <translation> (표본 %1개 기준)</translation>
+    </message>
+    <message>
+        <source>layer %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>head %1</source>
+        <translation type="unfinished">헤드 %1</translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation type="unfinished">헤드</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation type="unfinished">레이어</translation>
+    </message>
+    <message>
+        <source>logit(%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>logit(%1) − logit(%2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>position</source>
+        <translation type="unfinished">위치</translation>
+    </message>
+    <message>
+        <source>residual stream</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>p(top token)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Logit lens: top token's probability at every layer and position · p(%1) at the last position %2, rank %3 in the final layer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 · %2: top token %3 (p = %4)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Direct logit attribution of %1 per head · parts sum to %2, total %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>attribution</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Head ablation (zeroed): change in %1 · unablated %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>change</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>normalised (patched − corrupted) / (clean − corrupted)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Activation patching, %1: %2 · clean %3, corrupted %4</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>every head</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>normalised</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>metric</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>residual entering</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>log p(%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>integrated gradients of %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>gradient × input of %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Integrated gradients (%1 steps, zero baseline) · completeness gap F(x) − F(0) − Σ = %2 (F(x) − F(0) = %3)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Gradient × input per token of %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>patch column</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>patch row</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>flow</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>relevance</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Attention flow (Abnar &amp; Zuidema) from each patch to [CLS] · %1 predicted</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Chefer relevance of [CLS] over the patches for %1</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -683,10 +826,6 @@
         <translation>이 체크포인트에는 예측 헤드가 없습니다</translation>
     </message>
     <message>
-        <source>Write [MASK] in the text to see what the model fills in</source>
-        <translation>문장에 [MASK]를 쓰면 모델이 무엇을 채우는지 봅니다</translation>
-    </message>
-    <message>
         <source>Fill-mask at token %1</source>
         <translation>토큰 %1의 빈칸 채우기</translation>
     </message>
@@ -758,6 +897,10 @@
         <source>Δ entropy (nats)</source>
         <translation>Δ 엔트로피 (nats)</translation>
     </message>
+    <message>
+        <source>Write %1 in the text to see what the model fills in</source>
+        <translation>문장에 %1을(를) 쓰면 모델이 무엇을 채우는지 봅니다</translation>
+    </message>
 </context>
 <context>
     <name>tessera::detrlens</name>
@@ -811,7 +954,7 @@
     </message>
     <message>
         <source>head %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">헤드 %1</translation>
     </message>
     <message>
         <source>self-attention</source>
@@ -1317,7 +1460,7 @@
     </message>
     <message>
         <source>β_t</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">β_t</translation>
     </message>
     <message>
         <source>ᾱ_t, signal kept</source>
@@ -1381,11 +1524,11 @@
     </message>
     <message>
         <source>DDPM</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">DDPM</translation>
     </message>
     <message>
         <source>DDIM</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">DDIM</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -1857,6 +2000,297 @@
     <message>
         <source>--step: "%1" is not a step from 1 to %2, or last</source>
         <translation>--step: "%1"은(는) 1부터 %2까지의 스텝도 last도 아닙니다</translation>
+    </message>
+</context>
+<context>
+    <name>tessera::lenspanel::LensPanel</name>
+    <message>
+        <source>Lens</source>
+        <translation>렌즈</translation>
+    </message>
+    <message>
+        <source>Why a model said what it said: logit lens, direct logit attribution, head ablation, activation patching, gradient x input, integrated gradients, and for ViT Chefer relevance and attention flow</source>
+        <translation>모델이 왜 그렇게 말했나: 로짓 렌즈, 직접 로짓 기여, 헤드 제거, 활성화 패칭, 그래디언트 × 입력, 적분 그래디언트, ViT에는 Chefer 관련도와 어텐션 흐름</translation>
+    </message>
+    <message>
+        <source>No model. Open a text model with a causal or masked LM head (GPT-2, Llama, BERT …) or a ViT.</source>
+        <translation>모델이 없습니다. 인과 또는 마스크 언어 모델 헤드가 있는 텍스트 모델(GPT-2, Llama, BERT …)이나 ViT를 여세요.</translation>
+    </message>
+    <message>
+        <source>A checkpoint folder (config.json, model.safetensors and the tokenizer files)</source>
+        <translation>체크포인트 폴더 (config.json, model.safetensors, 토크나이저 파일)</translation>
+    </message>
+    <message>
+        <source>Open a model for the Lens</source>
+        <translation>렌즈로 볼 모델 열기</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>입력</translation>
+    </message>
+    <message>
+        <source>Your own</source>
+        <translation>직접 입력</translation>
+    </message>
+    <message>
+        <source>A prompt with its target: the IOI pair (clean and corrupted, “ Mary” against “ John”), a fact, the notes' negation example; or your own text</source>
+        <translation>목표가 있는 프롬프트: IOI 쌍 (깨끗한 것과 오염된 것, “ Mary” 대 “ John”), 사실 하나, 노트의 부정 예문, 또는 내 문장</translation>
+    </message>
+    <message>
+        <source>&amp;Preset</source>
+        <translation>예제(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Text</source>
+        <translation>문장(&amp;T)</translation>
+    </message>
+    <message>
+        <source>The prompt (the clean run of patching); the Lens analyses its last token, or [MASK] for a masked LM</source>
+        <translation>프롬프트 (패칭의 깨끗한 실행). 렌즈는 마지막 토큰을, 마스크 언어 모델은 [MASK]를 분석합니다</translation>
+    </message>
+    <message>
+        <source>&amp;Corrupted</source>
+        <translation>오염된 문장(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Patching: the corrupted prompt, as many tokens as the text (swap one word); each activation of the clean run is patched into it</source>
+        <translation>패칭: 오염된 프롬프트, 문장과 토큰 수가 같게 (단어 하나 바꾸기). 깨끗한 실행의 활성화를 하나씩 여기에 붙여 넣습니다</translation>
+    </message>
+    <message>
+        <source>T&amp;arget</source>
+        <translation>목표(&amp;A)</translation>
+    </message>
+    <message>
+        <source>The token whose logit is measured, written as text with its leading space (“ Mary”); it must be one token. Empty: the model's top prediction. A ViT: a class index</source>
+        <translation>로짓을 잴 토큰, 앞 공백까지 글로 씁니다 (“ Mary”). 토큰 하나여야 합니다. 비우면 모델의 최상위 예측. ViT는 클래스 번호</translation>
+    </message>
+    <message>
+        <source>C&amp;ontrast</source>
+        <translation>대조(&amp;O)</translation>
+    </message>
+    <message>
+        <source>A second token: the metric becomes logit(target) − logit(contrast). Empty: logit(target) alone</source>
+        <translation>두 번째 토큰: 지표가 logit(목표) − logit(대조)가 됩니다. 비우면 logit(목표)만</translation>
+    </message>
+    <message>
+        <source>&amp;Image</source>
+        <translation>이미지(&amp;I)</translation>
+    </message>
+    <message>
+        <source>ViT: the image file for relevance and flow; empty: the first image in the model folder</source>
+        <translation>ViT: 관련도와 흐름에 쓸 이미지 파일. 비우면 모델 폴더의 첫 이미지</translation>
+    </message>
+    <message>
+        <source>IG &amp;steps</source>
+        <translation>IG 스텝(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Normalised patching</source>
+        <translation>정규화한 패칭(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>실행(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Run the shown view's method on the input (a job; progress in the status bar)</source>
+        <translation>보이는 보기의 방법을 입력에 실행합니다 (작업. 진행은 상태 표시줄에)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Stop the running method</source>
+        <translation>실행 중인 방법을 멈춥니다</translation>
+    </message>
+    <message>
+        <source>Logit lens</source>
+        <translation>로짓 렌즈</translation>
+    </message>
+    <message>
+        <source>Attribution</source>
+        <translation>기여</translation>
+    </message>
+    <message>
+        <source>Ablation</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <source>Patching</source>
+        <translation>패칭</translation>
+    </message>
+    <message>
+        <source>Patching heads</source>
+        <translation>헤드 패칭</translation>
+    </message>
+    <message>
+        <source>Saliency</source>
+        <translation>돌출도</translation>
+    </message>
+    <message>
+        <source>Integrated gradients</source>
+        <translation>적분 그래디언트</translation>
+    </message>
+    <message>
+        <source>Relevance</source>
+        <translation>관련도</translation>
+    </message>
+    <message>
+        <source>Flow</source>
+        <translation>흐름</translation>
+    </message>
+    <message>
+        <source>Hover a cell: the top token read from that layer at that position</source>
+        <translation>칸 위에 마우스를 올리면: 그 레이어, 그 위치에서 읽은 최상위 토큰</translation>
+    </message>
+    <message>
+        <source>Click a head to read its value</source>
+        <translation>헤드를 클릭하면 값을 읽습니다</translation>
+    </message>
+    <message>
+        <source>layer %1, head %2: %3</source>
+        <translation>레이어 %1, 헤드 %2: %3</translation>
+    </message>
+    <message>
+        <source>a text model with a causal or masked LM head, or a ViT (checkpoint folder)</source>
+        <translation>인과 또는 마스크 언어 모델 헤드가 있는 텍스트 모델, 또는 ViT (체크포인트 폴더)</translation>
+    </message>
+    <message>
+        <source>the prompt (the clean run)</source>
+        <translation>프롬프트 (깨끗한 실행)</translation>
+    </message>
+    <message>
+        <source>patching: the corrupted prompt, as many tokens as --text</source>
+        <translation>패칭: --text와 토큰 수가 같은 오염된 프롬프트</translation>
+    </message>
+    <message>
+        <source>the measured token as text (one token, " Mary"); a ViT: a class; empty: the top</source>
+        <translation>잴 토큰을 글로 (토큰 하나, " Mary"). ViT는 클래스. 비우면 최상위</translation>
+    </message>
+    <message>
+        <source>a second token: the metric is logit(target) - logit(contrast); empty: none</source>
+        <translation>두 번째 토큰: 지표는 logit(목표) - logit(대조). 비우면 없음</translation>
+    </message>
+    <message>
+        <source>ViT: an image file for relevance and flow (default: the first in the model folder)</source>
+        <translation>ViT: 관련도와 흐름에 쓸 이미지 파일 (기본값: 모델 폴더의 첫 이미지)</translation>
+    </message>
+    <message>
+        <source>integrated gradients: steps of the Riemann sum</source>
+        <translation>적분 그래디언트: 리만 합의 스텝 수</translation>
+    </message>
+    <message>
+        <source>a number of steps from 1 to 1024</source>
+        <translation>1부터 1024까지의 스텝 수</translation>
+    </message>
+    <message>
+        <source>patching: (patched - corrupted) / (clean - corrupted) instead of the metric</source>
+        <translation>패칭: 지표 대신 (패칭 - 오염) / (깨끗 - 오염)</translation>
+    </message>
+    <message>
+        <source>the view</source>
+        <translation>보기</translation>
+    </message>
+    <message>
+        <source>%1 holds no config.json: open a checkpoint folder</source>
+        <translation>%1에 config.json이 없습니다: 체크포인트 폴더를 여세요</translation>
+    </message>
+    <message>
+        <source>%1 is a %2 model, neither a text model with a language-model head nor a ViT: the Lens reads text models with a causal or masked LM head (GPT-2, Llama, BERT for masked LM) and ViT image models</source>
+        <translation>%1은(는) %2 모델로, 언어 모델 헤드가 있는 텍스트 모델도 ViT도 아닙니다: 렌즈는 인과 또는 마스크 언어 모델 헤드가 있는 텍스트 모델(GPT-2, Llama, 마스크 언어 모델 BERT)과 ViT 이미지 모델을 읽습니다</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>%1 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>Loading %1</source>
+        <translation>%1 불러오는 중</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 layers × %4 heads%5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · 레이어 %3개 × 헤드 %4개%5</translation>
+    </message>
+    <message>
+        <source>Loaded %1</source>
+        <translation>%1을(를) 불러왔습니다</translation>
+    </message>
+    <message>
+        <source>%1 is not a view of the Lens</source>
+        <translation>%1은(는) 렌즈의 보기가 아닙니다</translation>
+    </message>
+    <message>
+        <source>open a model first (a text model with an LM head, or a ViT)</source>
+        <translation>먼저 모델을 여세요 (언어 모델 헤드가 있는 텍스트 모델, 또는 ViT)</translation>
+    </message>
+    <message>
+        <source>Running %1…</source>
+        <translation>%1 실행 중…</translation>
+    </message>
+    <message>
+        <source>Lens: %1</source>
+        <translation>렌즈: %1</translation>
+    </message>
+    <message>
+        <source>%1: done</source>
+        <translation>%1: 끝</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>Press Run</source>
+        <translation>실행을 누르세요</translation>
+    </message>
+    <message>
+        <source>Open a model</source>
+        <translation>모델을 여세요</translation>
+    </message>
+    <message>
+        <source>Logit lens · %1</source>
+        <translation>로짓 렌즈 · %1</translation>
+    </message>
+    <message>
+        <source>Direct logit attribution · %1</source>
+        <translation>직접 로짓 기여 · %1</translation>
+    </message>
+    <message>
+        <source>Head ablation · %1</source>
+        <translation>헤드 제거 · %1</translation>
+    </message>
+    <message>
+        <source>Activation patching · %1</source>
+        <translation>활성화 패칭 · %1</translation>
+    </message>
+    <message>
+        <source>Activation patching of heads · %1</source>
+        <translation>헤드 활성화 패칭 · %1</translation>
+    </message>
+    <message>
+        <source>Gradient × input · %1</source>
+        <translation>그래디언트 × 입력 · %1</translation>
+    </message>
+    <message>
+        <source>Integrated gradients · %1</source>
+        <translation>적분 그래디언트 · %1</translation>
+    </message>
+    <message>
+        <source>Chefer relevance (ViT) · %1</source>
+        <translation>Chefer 관련도 (ViT) · %1</translation>
+    </message>
+    <message>
+        <source>Attention flow (ViT) · %1</source>
+        <translation>어텐션 흐름 (ViT) · %1</translation>
+    </message>
+    <message>
+        <source>--image: %1 is not a file</source>
+        <translation>--image: %1은(는) 파일이 아닙니다</translation>
+    </message>
+    <message>
+        <source>the Lens needs a model: --model DIR (a text model with an LM head, or a ViT)</source>
+        <translation>렌즈에는 모델이 필요합니다: --model DIR (언어 모델 헤드가 있는 텍스트 모델, 또는 ViT)</translation>
     </message>
 </context>
 <context>
@@ -2801,11 +3235,11 @@
     </message>
     <message>
         <source>label</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">레이블</translation>
     </message>
     <message>
         <source>similarity</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">유사도</translation>
     </message>
     <message>
         <source>distance</source>
@@ -3516,7 +3950,7 @@
     <name>tessera::training</name>
     <message>
         <source>Loss</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">손실</translation>
     </message>
     <message>
         <source>step</source>
@@ -3528,7 +3962,7 @@
     </message>
     <message>
         <source>Accuracy</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">정확도</translation>
     </message>
     <message>
         <source>accuracy</source>
@@ -3536,7 +3970,7 @@
     </message>
     <message>
         <source>Learning rate</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">학습률</translation>
     </message>
     <message>
         <source>learning rate</source>
@@ -3994,7 +4428,7 @@
     <name>tessera::vitlens</name>
     <message>
         <source>[CLS]</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">[CLS]</translation>
     </message>
     <message>
         <source>patch (%1, %2)</source>
@@ -4050,7 +4484,7 @@
     </message>
     <message>
         <source>head %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">헤드 %1</translation>
     </message>
     <message>
         <source>head %1 · [CLS] %2</source>
@@ -4074,11 +4508,11 @@
     </message>
     <message>
         <source>renormalized</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">다시 정규화</translation>
     </message>
     <message>
         <source>raw</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">그대로</translation>
     </message>
     <message>
         <source>, bars ± 1 s.d. over images</source>
@@ -4621,15 +5055,15 @@ Shift+끌기: 상자로 선택 · Ctrl+끌기 또는 Alt+끌기: 올가미로 �
     <name>widgets</name>
     <message>
         <source>key</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">키</translation>
     </message>
     <message>
         <source>query</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">쿼리</translation>
     </message>
     <message>
         <source>weight</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">가중치</translation>
     </message>
 </context>
 </TS>

@@ -55,8 +55,8 @@ private slots:
                 source = xml.readElementText();
             } else if (xml.name() == QLatin1String("translation") || xml.name() == QLatin1String("numerusform")) {
                 const bool unfinished = xml.attributes().value("type") == QLatin1String("unfinished");
-                const QString translation = xml.readElementText(QXmlStreamReader::SkipChildElements);
-                if (unfinished || translation.isEmpty())
+                const QString translation = xml.readElementText(QXmlStreamReader::SkipChildElements).trimmed();
+                if (unfinished || translation.isEmpty()) // a numerus message: its forms follow
                     continue;
                 ++checked;
                 QVERIFY2(placeholders(source) == placeholders(translation), qPrintable(source + " -> " + translation));

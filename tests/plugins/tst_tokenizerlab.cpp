@@ -108,6 +108,11 @@ private slots:
         QCOMPARE(row(*panel, "BERT uncased")->tokens[1], QString("\u1102")); // ᄂ, a leading consonant
         QVERIFY(row(*panel, "Llama 2")->tokens.contains("<0xEA>"));
         QVERIFY(row(*panel, "Unigram (XLM-R style)")->tokens.contains("학"));
+        // Its lone "▁" is no piece of the model: `tokenizers` gives it the unknown id 3
+        // (unk_id in the tokenizer.json), so the lab marks it unknown although it is spelled "▁".
+        QCOMPARE(row(*panel, "Unigram (XLM-R style)")->ids[1], qint64(3));
+        QVERIFY(row(*panel, "Unigram (XLM-R style)")->unknown[1]);
+        QVERIFY(!row(*panel, "Unigram (XLM-R style)")->unknown[2]);
         // Spans index code points: GPT-2's three byte tokens of 나 all cover character 0.
         QCOMPARE(row(*panel, "GPT-2")->spans[0], qMakePair(0, 1));
         QCOMPARE(row(*panel, "GPT-2")->spans[2], qMakePair(0, 1));
