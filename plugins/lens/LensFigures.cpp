@@ -29,19 +29,6 @@ QStringList positionLabels(const std::vector<std::string> &tokens)
     return labels;
 }
 
-// CSV header cells as RFC 4180 wants them: the "," and quote tokens quoted (the writer takes
-// the header as given).
-QStringList csvHeader(const QStringList &labels)
-{
-    QStringList cells;
-    for (QString label : labels) {
-        if (label.contains(',') || label.contains('"') || label.contains('\n'))
-            label = '"' + label.replace('"', QStringLiteral("\"\"")) + '"';
-        cells << label;
-    }
-    return cells;
-}
-
 QStringList layerLabels(int64_t layers)
 {
     QStringList labels;
@@ -99,7 +86,7 @@ void showLogitLens(widgets::HeatmapView &view, const LensResult &result)
     view.setAxisTitles(QObject::tr("position"), QObject::tr("residual stream"));
     view.setValueName(QObject::tr("p(top token)"));
     const QStringList tokens = positionLabels(result.tokens);
-    view.setCsvHeader(csvHeader(tokens));
+    view.setCsvHeader(tokens); // the CSV writer quotes the "," token
     view.setMatrix(matrix, layers, tokens);
     const float finalProbability = r.targetProbability.values.empty() ? 0.0f : r.targetProbability.values.back();
     view.setFigureTitle(QObject::tr("Logit lens: the top token's probability \u00b7 p(%1) = %2 at the last position, "
@@ -168,7 +155,7 @@ void showPatching(widgets::HeatmapView &view, const LensResult &result, bool hea
     view.setAxisTitles(QObject::tr("position"), QObject::tr("residual entering"));
     view.setValueName(normalised ? normalisedName : QObject::tr("metric"));
     const QStringList tokens = positionLabels(result.tokens);
-    view.setCsvHeader(csvHeader(tokens));
+    view.setCsvHeader(tokens); // the CSV writer quotes the "," token
     view.setMatrix(matrix, layerLabels(matrix->rows), tokens.size() == matrix->cols ? tokens : QStringList());
     view.setFigureTitle(title);
 }

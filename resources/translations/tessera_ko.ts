@@ -119,15 +119,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Logit lens: top token's probability at every layer and position · p(%1) at the last position %2, rank %3 in the final layer</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>%1 · %2: top token %3 (p = %4)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Direct logit attribution of %1 per head · parts sum to %2, total %3</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -140,10 +132,6 @@
     </message>
     <message>
         <source>change</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>normalised (patched − corrupted) / (clean − corrupted)</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -179,10 +167,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Integrated gradients (%1 steps, zero baseline) · completeness gap F(x) − F(0) − Σ = %2 (F(x) − F(0) = %3)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Gradient × input per token of %1</source>
         <translation type="unfinished" />
     </message>
@@ -208,6 +192,22 @@
     </message>
     <message>
         <source>Chefer relevance of [CLS] over the patches for %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Logit lens: the top token's probability · p(%1) = %2 at the last position, rank %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Direct logit attribution of %1 · parts sum to %2, total %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>(patched − corrupted) / (clean − corrupted)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Integrated gradients, %1 steps · completeness gap %2 (F(x) − F(0) = %3)</source>
         <translation type="unfinished" />
     </message>
 </context>

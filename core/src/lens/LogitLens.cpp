@@ -116,7 +116,8 @@ DirectLogitAttribution directLogitAttribution(const Model &model, const ModelInp
         if (!projection)
             throw Error("dla: this model's attention output is not a sum over its heads (a norm follows the "
                         "output projection), so heads cannot be attributed one by one");
-        const torch::Tensor z = cache.heads.at(size_t(l))[0][p].to(torch::kFloat32).reshape({heads, -1}); // [heads, head]
+        const torch::Tensor z =
+            cache.heads.at(size_t(l))[0][p].to(torch::kFloat32).reshape({heads, -1}); // [heads, head]
         const torch::Tensor weight = projection->weight.to(torch::kFloat32).reshape({heads, z.size(1), -1});
         headShares.push_back(share(torch::einsum("hd,hdo->ho", {z, weight})));
         biasShares.push_back(projection->bias.defined() ? share(projection->bias) : torch::zeros({}));
