@@ -394,8 +394,13 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
     const bool masked = info.capabilities.maskedLanguageModel;
     m_task->setText(image ? tr("image classification") : masked ? tr("fill-mask") : tr("next token"));
     m_input->clear();
-    if (!image)
-        m_input->addItems(masked ? kMaskExamples : kNextExamples);
+    if (!image) {
+        // The examples written with the model's own mask token (RoBERTa and XLM-R: <mask>).
+        QStringList examples = masked ? kMaskExamples : kNextExamples;
+        if (masked && m_loaded.tokenizer)
+            examples.replaceInStrings(QStringLiteral("[MASK]"), QString::fromStdString(maskToken(*m_loaded.tokenizer)));
+        m_input->addItems(examples);
+    }
     m_input->setVisible(!image);
     m_imageButton->setVisible(image);
     m_temperature->setEnabled(!masked && !image);

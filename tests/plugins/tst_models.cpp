@@ -71,6 +71,29 @@ private slots:
         QCOMPARE(table.matrix->cols, 32);
     }
 
+    // RoBERTa-style models mask with <mask>: the examples offered are written with it, and the
+    // first one runs (the fixture's own fill-mask is checked in tst_encoders).
+    void maskExamplesUseTheModelsMaskToken()
+    {
+        auto panel = create("models");
+        QString error;
+        QVERIFY2(panel->setOptions({{"model", TESSERA_TEST_DATA "/hf/xlmr-tiny"}}, &error), qPrintable(error));
+        QComboBox *input = nullptr;
+        for (QComboBox *box : panel->findChildren<QComboBox *>())
+            if (box->isEditable())
+                input = box;
+        QVERIFY(input && input->count() > 0);
+        QString masked;
+        for (int i = 0; i < input->count(); ++i) {
+            QVERIFY2(!input->itemText(i).contains("[MASK]"), qPrintable(input->itemText(i)));
+            if (masked.isEmpty() && input->itemText(i).contains("<mask>"))
+                masked = input->itemText(i);
+        }
+        QCOMPARE(masked, QString("The capital of France is <mask>."));
+        QVERIFY2(panel->setOptions({{"input", masked}}, &error), qPrintable(error));
+        QCOMPARE(panel->figure("predictions")->figureTable().columns[0].size(), size_t(10));
+    }
+
     void imageClassification()
     {
         auto panel = create("models");
