@@ -97,7 +97,12 @@ QString percent(double fraction)
 
 QString queryName(int64_t query, const vision::PatchGeometry &g)
 {
-    return query == 0 ? tr("[CLS]") : tr("patch (%1, %2)").arg((query - 1) / g.grid).arg((query - 1) % g.grid);
+    if (query == 0)
+        return tr("[CLS]");
+    if (query < g.leadingTokens)
+        return tr("the distillation token");
+    const int64_t patch = query - g.leadingTokens;
+    return tr("patch (%1, %2)").arg(patch / g.grid).arg(patch % g.grid);
 }
 
 void showPositions(widgets::ImageGridView &view, const LoadedVit &loaded, const QString &model, widgets::ColorMap map)
@@ -208,8 +213,8 @@ void showAttention(widgets::ImageGridView &one, widgets::ImageGridView &heads, c
     const vision::PatchGeometry &g = loaded.geometry;
     const FloatTensor &attention = analysis.attentions[size_t(choice.layer)];
     const QString query = queryName(choice.query, g);
-    const QPoint marked =
-        choice.query == 0 ? QPoint(-1, -1) : QPoint(int((choice.query - 1) % g.grid), int((choice.query - 1) / g.grid));
+    const int64_t patch = choice.query - g.leadingTokens; // the leading tokens have no cell
+    const QPoint marked = patch < 0 ? QPoint(-1, -1) : QPoint(int(patch % g.grid), int(patch / g.grid));
     const QImage image = widgets::imageFromPixels(analysis.resized);
 
     double cls = 0.0;

@@ -231,7 +231,7 @@ void VitPanel::buildViews()
     auto select = [this](int, int row, int column) {
         if (!m_loaded)
             return;
-        m_query = 1 + row * m_loaded->geometry.grid + column;
+        m_query = m_loaded->geometry.leadingTokens + row * m_loaded->geometry.grid + column;
         refreshAttention();
     };
     connect(m_attentionView, &widgets::ImageGridView::cellClicked, this, select);
@@ -352,7 +352,7 @@ void VitPanel::modelReady(std::shared_ptr<const LoadedVit> loaded)
         m_head->setCurrentIndex(found >= 0 ? found : 0);
     }
     if (!sameShape)
-        m_query = std::min<int64_t>(m_query, m_loaded->geometry.patches);
+        m_query = std::min<int64_t>(m_query, m_loaded->geometry.tokens() - 1);
     setStatus(m_loaded->step >= 0 ? tr("Snapshot at step %1 loaded").arg(m_loaded->step)
                                   : tr("Loaded %1").arg(m_modelBox->folder()));
     // A first image: a Fashion-MNIST sample for a grey 28 x 28 model, else an image in the folder.
@@ -553,7 +553,7 @@ void VitPanel::refreshAttention()
         m_queryLabel->setText(tr("[CLS]"));
         return;
     }
-    m_query = std::clamp<int64_t>(m_query, 0, m_loaded->geometry.patches);
+    m_query = std::clamp<int64_t>(m_query, 0, m_loaded->geometry.tokens() - 1);
     AttentionChoice choice;
     choice.layer = std::clamp(m_layer->value(), 0, int(m_analysis->attentions.size()) - 1);
     const QString head = m_head->currentData().toString();
@@ -612,10 +612,12 @@ QVariantMap VitPanel::options() const
         o["layer"] = QString::number(m_layer->value());
         o["head"] =
             m_head->currentData().toString().isEmpty() ? QStringLiteral("mean") : m_head->currentData().toString();
-        o["query"] = m_query == 0 ? QStringLiteral("cls")
-                                  : QStringLiteral("%1,%2")
-                                        .arg((m_query - 1) / m_loaded->geometry.grid)
-                                        .arg((m_query - 1) % m_loaded->geometry.grid);
+        const int64_t leading = m_loaded->geometry.leadingTokens, patch = m_query - leading;
+        o["query"] =
+            m_query == 0 ? QStringLiteral("cls")
+            : m_query < leading
+                ? QStringLiteral("distillation")
+                : QStringLiteral("%1,%2").arg(patch / m_loaded->geometry.grid).arg(patch % m_loaded->geometry.grid);
     }
     optionSet().write(o, {"fusion", "discard", "colormap", "opacity", "count", "convention"});
     o["view"] = currentFigureName();
@@ -717,10 +719,13 @@ bool VitPanel::applyQuery(const QVariantMap &options, QString *error)
         bool okRow = false, okColumn = false;
         const int row = parts.size() == 2 ? parts[0].trimmed().toInt(&okRow) : -1;
         const int column = parts.size() == 2 ? parts[1].trimmed().toInt(&okColumn) : -1;
+        const int64_t leading = m_loaded->geometry.leadingTokens; // DeiT: [CLS] and the distillation token
         if (q == "cls")
             query = 0;
+        else if (q == "distillation" && leading > 1)
+            query = 1;
         else if (okRow && okColumn && row >= 0 && row < grid && column >= 0 && column < grid)
-            query = 1 + row * grid + column;
+            query = leading + row * grid + column;
         else
             return fail(error, tr("--query: \"%1\" is not cls or ROW,COLUMN of the %2\u00d7%2 patch grid")
                                    .arg(options["query"].toString())

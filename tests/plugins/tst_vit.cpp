@@ -94,6 +94,44 @@ private slots:
         QVERIFY(worstDifference(*panel->figure("rollout")->figureTable().matrix, cls) > 1e-3);
     }
 
+    // DeiT has two leading tokens ([CLS], distillation): patch (1, 2) is token 2 + 1 * 4 + 2 = 8,
+    // and its map is attentions.1[0, 2, 8, 2:] of the fixture (image0.png through
+    // DeiTImageProcessor); the distillation token is a query of its own.
+    void deitPatchesSkipBothLeadingTokens()
+    {
+        auto panel = create();
+        QString error;
+        const QString deit = TESSERA_TEST_DATA "/hf/deit-tiny";
+        QVERIFY2(panel->setOptions({{"model", deit},
+                                    {"image", deit + "/image0.png"},
+                                    {"layer", "1"},
+                                    {"head", "2"},
+                                    {"query", "1,2"},
+                                    {"view", "attention"}},
+                                   &error),
+                 qPrintable(error));
+        SafetensorsFile expected((deit + "/expected.safetensors").toStdString());
+        const FloatTensor attention = expected.readFloat("attentions.1"); // [2, 4, 18, 18]
+        QCOMPARE(attention.shape, (std::vector<int64_t>{2, 4, 18, 18}));
+        std::vector<float> row(attention.values.begin() + (2 * 18 + 8) * 18 + 2,
+                               attention.values.begin() + (2 * 18 + 8) * 18 + 18);
+        const widgets::FigureTable table = panel->figure("attention")->figureTable();
+        QVERIFY(table.matrix);
+        QVERIFY2(worstDifference(*table.matrix, row) < 2e-4,
+                 qPrintable(QString::number(worstDifference(*table.matrix, row))));
+        QCOMPARE(panel->options().value("query").toString(), QStringLiteral("1,2"));
+        QVERIFY2(panel->figure("attention")->figureTitle().contains("patch (1, 2)"),
+                 qPrintable(panel->figure("attention")->figureTitle()));
+        QVERIFY2(panel->setOptions({{"query", "distillation"}}, &error), qPrintable(error));
+        QCOMPARE(panel->options().value("query").toString(), QStringLiteral("distillation"));
+        std::vector<float> distillation(attention.values.begin() + (2 * 18 + 1) * 18 + 2,
+                                        attention.values.begin() + (2 * 18 + 1) * 18 + 18);
+        QVERIFY(worstDifference(*panel->figure("attention")->figureTable().matrix, distillation) < 2e-4);
+        // A ViT has no distillation token.
+        QVERIFY(panel->setOptions({{"model", kVit}, {"image", kImage}}, &error));
+        QVERIFY(!panel->setOptions({{"query", "distillation"}}, &error));
+    }
+
     // A click on the attention view chooses the query patch.
     void clickChoosesTheQuery()
     {
