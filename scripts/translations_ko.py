@@ -1159,6 +1159,10 @@ ctx("tessera::attentionlens::AttentionPanel", {
     "Write %1 in the text to see what the model fills in": "문장에 %1을(를) 쓰면 모델이 무엇을 채우는지 봅니다",
 })
 
+ctx("tessera::vitlens::VitPanel", {
+    "cls, distillation (DeiT), or a patch as ROW,COLUMN": "cls, distillation (DeiT), 또는 행,열로 쓴 패치",
+})
+
 # Every panel's name and menu entry (its descriptor).
 ctx("tessera::attentionlens::AttentionPanel", {
     "Attention": "어텐션",

@@ -247,7 +247,7 @@ void VitPanel::declareOptions()
     o.addText("sample", tr("a Fashion-MNIST test image by index, instead of --image"));
     o.addText("layer", tr("encoder layer"), "0");
     o.addText("head", tr("head, or mean"), "mean");
-    o.addText("query", tr("cls, or a patch as ROW,COLUMN"), "cls");
+    o.addText("query", tr("cls, distillation (DeiT), or a patch as ROW,COLUMN"), "cls");
     o.addChoice("fusion", tr("rollout head fusion"), {"mean", "min", "max"}, "mean").bind(m_fusion);
     o.addDouble("discard", tr("rollout discard ratio"), 0.0, 0.0, 0.99)
         .expecting(tr("a ratio in [0, 0.99]"))

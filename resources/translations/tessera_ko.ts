@@ -4522,6 +4522,10 @@
         <source>Predicted: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>the distillation token</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>tessera::vitlens::VitPanel</name>
@@ -4746,10 +4750,6 @@
         <translation>헤드, 또는 mean</translation>
     </message>
     <message>
-        <source>cls, or a patch as ROW,COLUMN</source>
-        <translation>cls, 또는 행,열로 쓴 패치</translation>
-    </message>
-    <message>
         <source>rollout head fusion</source>
         <translation>롤아웃 헤드 합치기</translation>
     </message>
@@ -4936,6 +4936,10 @@
     <message>
         <source>--images: "%1" is not %2 or a folder of images</source>
         <translation>--images: "%1"은(는) %2도 이미지 폴더도 아닙니다</translation>
+    </message>
+    <message>
+        <source>cls, distillation (DeiT), or a patch as ROW,COLUMN</source>
+        <translation>cls, distillation (DeiT), 또는 행,열로 쓴 패치</translation>
     </message>
 </context>
 <context>
