@@ -103,7 +103,7 @@ void showFilmstrip(widgets::ImageGridView &view, const diffusion::Trajectory &t,
             .arg(text(r.scheduler).toUpper())
             .arg(t.timesteps.size())
             .arg(r.seed));
-    view.setTable({rowsOf(numbers), {}, {}, {}});
+    view.setTable({rowsOf(numbers), {}, {}, {}, {}, {}, {}, {}});
 }
 
 QString showStep(widgets::ImageGridView &view, const diffusion::Trajectory &t, const SamplingRequest &r, int index)
@@ -126,7 +126,14 @@ QString showStep(widgets::ImageGridView &view, const diffusion::Trajectory &t, c
                             .arg(i + 1)
                             .arg(t.timesteps.size())
                             .arg(t.timesteps[i]));
-    view.setTable({rowsOf({&inputOf(t, i), &t.modelOutputs[i], &t.predictedOriginal[i], &t.previous[i]}), {}, {}, {}});
+    view.setTable({rowsOf({&inputOf(t, i), &t.modelOutputs[i], &t.predictedOriginal[i], &t.previous[i]}),
+                   {},
+                   {},
+                   {},
+                   {},
+                   {},
+                   {},
+                   {}});
     return label;
 }
 
@@ -144,7 +151,7 @@ void showSeeds(widgets::ImageGridView &view, const std::vector<FloatTensor> &sam
     }
     view.setTiles(tiles);
     view.setFigureTitle(tr("%1 seeds, %2, %3 steps").arg(tiles.size()).arg(text(scheduler).toUpper()).arg(steps));
-    view.setTable({rowsOf(numbers), {}, {}, {}});
+    view.setTable({rowsOf(numbers), {}, {}, {}, {}, {}, {}, {}});
 }
 
 void showSchedules(widgets::CompositeFigure &view, widgets::LinePlotView &beta, widgets::LinePlotView &alpha,
@@ -282,7 +289,7 @@ void showComparison(widgets::ImageGridView &view, const Comparison &c, int seed)
                             .arg(c.steps)
                             .arg(seed)
                             .arg(seconds(c.ddpm.seconds), seconds(c.ddim.seconds)));
-    view.setTable({rowsOf({&c.ddpm.previous.back(), &c.ddim.previous.back()}), {}, {}, {}});
+    view.setTable({rowsOf({&c.ddpm.previous.back(), &c.ddim.previous.back()}), {}, {}, {}, {}, {}, {}, {}});
 }
 
 QString showParticles(widgets::LinePlotView &view, const diffusion::Trajectory &t, const SamplingRequest &r, int index,
@@ -343,7 +350,11 @@ QString showParticles(widgets::LinePlotView &view, const diffusion::Trajectory &
                    {},
                    {QStringLiteral("x1"), QStringLiteral("x2")},
                    {std::vector<double>(particles.x.begin(), particles.x.end()),
-                    std::vector<double>(particles.y.begin(), particles.y.end())}});
+                    std::vector<double>(particles.y.begin(), particles.y.end())},
+                   {},
+                   {},
+                   {},
+                   {}});
     return tr("step %1 of %2 · t = %3").arg(i + 1).arg(t.timesteps.size()).arg(t.timesteps[i]);
 }
 

@@ -122,7 +122,7 @@ void showPositions(widgets::ImageGridView &view, const LoadedVit &loaded, const 
     view.setColorBarTitle(tr("cosine similarity"));
     view.setFigureTitle(
         tr("Position embedding similarity of %1: tile (row, column) compares that patch with every patch").arg(model));
-    view.setTable({loaded.similarity, {}, {}, {}});
+    view.setTable({loaded.similarity, {}, {}, {}, {}, {}, {}, {}});
 }
 
 void showFilters(widgets::ImageGridView &view, const LoadedVit &loaded, const QString &model)
@@ -231,7 +231,7 @@ void showAttention(widgets::ImageGridView &one, widgets::ImageGridView &heads, c
             .arg(choice.layer)
             .arg(choice.head < 0 ? tr("mean of %1 heads").arg(attention.shape[0]) : tr("head %1").arg(choice.head))
             .arg(query, percent(cls)));
-    one.setTable({tile.overlay, {}, {}, {}});
+    one.setTable({tile.overlay, {}, {}, {}, {}, {}, {}, {}});
 
     QVector<widgets::ImageTile> tiles;
     for (int64_t h = 0; h < attention.shape[0]; ++h) {
@@ -247,7 +247,7 @@ void showAttention(widgets::ImageGridView &one, widgets::ImageGridView &heads, c
     heads.setOverlayStyle(choice.map, choice.opacity);
     heads.setColorBarTitle(tr("attention weight"));
     heads.setFigureTitle(tr("Layer %1, every head: where %2 attends").arg(choice.layer).arg(query));
-    heads.setTable({share(vision::attentionOfAllHeads(attention, choice.query, g)), {}, {}, {}});
+    heads.setTable({share(vision::attentionOfAllHeads(attention, choice.query, g)), {}, {}, {}, {}, {}, {}, {}});
 }
 
 void showRollout(widgets::ImageGridView &view, const LoadedVit &loaded, const ImageAnalysis &analysis,
@@ -266,7 +266,7 @@ void showRollout(widgets::ImageGridView &view, const LoadedVit &loaded, const Im
                             .arg(analysis.attentions.size())
                             .arg(text(vision::headFusionName(fusion)))
                             .arg(discard, 0, 'f', 2));
-    view.setTable({tile.overlay, {}, {}, {}});
+    view.setTable({tile.overlay, {}, {}, {}, {}, {}, {}, {}});
 }
 
 void showDistance(widgets::LinePlotView &view, const vision::DistanceStatistics &statistics, bool renormalized,
