@@ -19,7 +19,7 @@ sources=(Error FileIO Matrix Safetensors TableIO Tokenizer UnicodeText tokenizer
   tokenizers/JsonTokenizer tokenizers/SentencePieceModel ModelConfig models/Registry models/bert/BertConfig
   models/distilbert/DistilBertConfig models/gpt2/Gpt2Config models/llama/LlamaConfig models/vit/VitConfig Datasets Log Job
   models/unet/DiffusionConfig Pipelines
-  models/detr/DetrConfig)
+  models/detr/DetrConfig models/t5/T5Config models/bart/BartConfig)
 objects=()
 for s in "${sources[@]}"; do
   o="$out/obj/${s//\//_}.o"

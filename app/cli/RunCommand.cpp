@@ -16,10 +16,12 @@ extern const char runHelp[] =
     "  run --model DIR --inputs IN.safetensors --out OUT.safetensors [--with rollout,mean-attention-distance]\n"
     "                 [--layers 0,3] [--no-attentions] [--no-hidden-states]\n"
     "                 Run a checkpoint on inputs named like the Hugging Face forward arguments\n"
-    "                 (input_ids, attention_mask, token_type_ids, position_ids, pixel_values; DETR's\n"
-    "                 pixel_values and pixel_mask) and write every captured internal (attentions.{i},\n"
-    "                 hidden_states.{i}, logits; DETR's encoder_attentions.{i}, decoder_attentions.{i},\n"
-    "                 cross_attentions.{i}, pred_boxes, ...).\n"
+    "                 (input_ids, attention_mask, token_type_ids, position_ids, pixel_values; T5's and\n"
+    "                 BART's decoder_input_ids and decoder_attention_mask; DETR's pixel_values and\n"
+    "                 pixel_mask) and write every captured internal (attentions.{i}, hidden_states.{i},\n"
+    "                 logits; encoder-decoders' encoder_attentions.{i}, decoder_attentions.{i},\n"
+    "                 cross_attentions.{i}, encoder_hidden_states.{i}, decoder_hidden_states.{i};\n"
+    "                 DETR's pred_boxes, ...).\n"
     "      --with logit-lens,dla,ablation,patching,saliency,integrated-gradients,chefer,attention-flow\n"
     "                 [--target ID] [--contrast ID] [--corrupted CORRUPTED.safetensors] [--ig-steps N]\n"
     "                 adds the Lens on batch item 0 at its last real token (images: [CLS]): logit_lens.{l},\n"
@@ -36,13 +38,14 @@ ModelInputs readInputs(const std::string &path)
     ModelInputs inputs;
     for (const std::string &key : file.keys()) {
         if (key == "input_ids" || key == "attention_mask" || key == "token_type_ids" || key == "position_ids" ||
-            key == "timestep" || key == "pixel_mask")
+            key == "timestep" || key == "pixel_mask" || key == "decoder_input_ids" || key == "decoder_attention_mask")
             inputs.integers[key] = {file.info(key).shape, file.readInt64(key)};
         else if (key == "pixel_values" || key == "sample")
             inputs.floats[key] = file.readFloat(key);
         else
             throw Error("unexpected input (expected input_ids, attention_mask, token_type_ids, position_ids, "
-                        "pixel_values, pixel_mask, or a UNet's sample and timestep)",
+                        "decoder_input_ids, decoder_attention_mask, pixel_values, pixel_mask, or a UNet's sample "
+                        "and timestep)",
                         path, key);
     }
     return inputs;

@@ -27,6 +27,10 @@ extern const char sampleHelp[] =
     "                 On a terminal the text appears token by token. --chat: the prompt is a user turn\n"
     "                 rendered with the model's chat template (tokenizer_config.json or\n"
     "                 chat_template.jinja); the reply alone is printed.\n"
+    "  sample --model DIR --source TEXT [--beams K] [--tokens N]\n"
+    "                 Translate / rewrite a source text with an encoder-decoder (T5, BART): greedy, or\n"
+    "                 beam search over K hypotheses, each printed with its score (log-probability per\n"
+    "                 generated token), best first. Default tokens: 64.\n"
     "  sample --model UNET_DIR --scheduler ddpm|ddim [--steps N] [--eta E] [--seed S] [--count N]\n"
     "                 [--x-T FILE] [--noise FILE] --out TRAJ.safetensors [--video DENOISING.mp4]\n"
     "                 --count: samples in one batch (1 image; 1000 points for a toy denoiser).\n"
@@ -159,6 +163,27 @@ int sampleDiffusion(const QStringList &arguments)
     return 0;
 }
 
+// The encoder-decoder's hypotheses for source, best first: the text alone for one beam, else
+// "rank<TAB>score<TAB>text" lines.
+int sampleSequence(const Model &model, const Tokenizer &tokenizer, const QString &source, int tokens, int beams)
+{
+    if (source.isEmpty())
+        return usageError(QStringLiteral("sample: this model writes from a source text; give it with --source TEXT"));
+    SequenceSettings settings;
+    settings.maxNewTokens = tokens;
+    settings.beams = beams;
+    const std::vector<GeneratedSequence> result =
+        generateSequence(model, tokenizer.encode(source.toStdString(), true).ids, settings);
+    for (size_t i = 0; i < result.size(); ++i) {
+        const std::string text = tokenizer.decode(result[i].ids, true);
+        if (beams == 1)
+            std::printf("%s\n", text.c_str());
+        else
+            std::printf("%zu\t%.4f\t%s\n", i + 1, result[i].score, text.c_str());
+    }
+    return 0;
+}
+
 } // namespace
 
 int sampleCommand(Studio &, const QStringList &arguments)
@@ -167,9 +192,9 @@ int sampleCommand(Studio &, const QStringList &arguments)
     if (modelAt >= 0 && modelAt + 1 < arguments.size() &&
         diffusion::isDiffusionModel(arguments[modelAt + 1].toStdString()))
         return sampleDiffusion(arguments);
-    QString modelPath, prompt, system;
-    bool chat = false;
-    int tokens = 200, topK = 40;
+    QString modelPath, prompt, system, source;
+    bool chat = false, tokensGiven = false;
+    int tokens = 200, topK = 40, beams = 1;
     double temperature = 0.8, topP = 1.0;
     qulonglong seed = 1;
     Arguments reader(arguments);
@@ -177,12 +202,16 @@ int sampleCommand(Studio &, const QStringList &arguments)
         QString value;
         bool ok = true;
         if (reader.value("--model", modelPath) || reader.value("--prompt", prompt) ||
-            reader.value("--system", system)) {
+            reader.value("--system", system) || reader.value("--source", source)) {
         } else if (reader.flag("--chat")) {
             chat = true;
         } else if (reader.value("--tokens", value)) {
             tokens = value.toInt(&ok);
             ok = ok && tokens > 0;
+            tokensGiven = true;
+        } else if (reader.value("--beams", value)) {
+            beams = value.toInt(&ok);
+            ok = ok && beams > 0 && beams <= 64;
         } else if (reader.value("--top-k", value)) {
             topK = value.toInt(&ok);
             ok = ok && topK >= 0;
@@ -205,6 +234,12 @@ int sampleCommand(Studio &, const QStringList &arguments)
     try {
         const std::unique_ptr<Model> model = loadModel(modelPath.toStdString());
         const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(modelPath.toStdString());
+        if (model->info().capabilities.conditionalGeneration)
+            return sampleSequence(*model, *tokenizer, source.isEmpty() ? prompt : source, tokensGiven ? tokens : 64,
+                                  beams);
+        if (!source.isEmpty() || beams != 1)
+            return usageError(QStringLiteral("sample: --source and --beams are for encoder-decoders (T5, BART); "
+                                             "this model continues a --prompt"));
         if (!system.isEmpty() && !chat)
             return usageError(QStringLiteral("sample: --system needs --chat"));
         SamplingSettings settings;

@@ -10,8 +10,10 @@
 namespace tessera::attention {
 namespace {
 
-// Validates the layer and returns (batch, heads, n).
-void dimensions(const FloatTensor &layer, int64_t batchIndex, int64_t &heads, int64_t &n, size_t &offset)
+// Validates the layer and returns its heads, queries and keys (equal for self-attention; a
+// cross-attention's target x source differ) and where batch item batchIndex starts.
+void dimensions(const FloatTensor &layer, int64_t batchIndex, int64_t &heads, int64_t &queries, int64_t &keys,
+                size_t &offset)
 {
     std::vector<int64_t> shape = layer.shape;
     int64_t batch = 1;
@@ -19,14 +21,16 @@ void dimensions(const FloatTensor &layer, int64_t batchIndex, int64_t &heads, in
         batch = shape[0];
         shape.erase(shape.begin());
     }
-    if (shape.size() != 3 || shape[1] != shape[2])
-        throw Error("attention must be [batch, heads, n, n] or [heads, n, n], found " + shapeToString(layer.shape));
+    if (shape.size() != 3)
+        throw Error("attention must be [batch, heads, queries, keys] or [heads, queries, keys], found " +
+                    shapeToString(layer.shape));
     if (batchIndex < 0 || batchIndex >= batch)
         throw Error("batch item " + std::to_string(batchIndex) + " does not exist (batch of " + std::to_string(batch) +
                     ")");
     heads = shape[0];
-    n = shape[1];
-    offset = size_t(batchIndex * heads * n * n);
+    queries = shape[1];
+    keys = shape[2];
+    offset = size_t(batchIndex * heads * queries * keys);
 }
 
 bool valid(const std::vector<int64_t> &validKeys, size_t k)
@@ -38,37 +42,40 @@ bool valid(const std::vector<int64_t> &validKeys, size_t k)
 
 Matrix head(const FloatTensor &layer, int64_t h, int64_t batchIndex)
 {
-    int64_t heads = 0, n = 0;
+    int64_t heads = 0, queries = 0, keys = 0;
     size_t offset = 0;
-    dimensions(layer, batchIndex, heads, n, offset);
+    dimensions(layer, batchIndex, heads, queries, keys, offset);
     if (h < 0 || h >= heads)
         throw Error("head " + std::to_string(h) + " does not exist (" + std::to_string(heads) + " heads)");
-    Matrix m(n, n);
-    std::copy_n(layer.values.begin() + long(offset + size_t(h * n * n)), size_t(n * n), m.values.begin());
+    Matrix m(queries, keys);
+    std::copy_n(layer.values.begin() + long(offset + size_t(h * queries * keys)), size_t(queries * keys),
+                m.values.begin());
     return m;
 }
 
 Matrix meanOverHeads(const FloatTensor &layer, int64_t batchIndex)
 {
-    int64_t heads = 0, n = 0;
+    int64_t heads = 0, queries = 0, keys = 0;
     size_t offset = 0;
-    dimensions(layer, batchIndex, heads, n, offset);
-    Matrix m(n, n);
+    dimensions(layer, batchIndex, heads, queries, keys, offset);
+    const int64_t cells = queries * keys;
+    Matrix m(queries, keys);
     for (int64_t h = 0; h < heads; ++h)
-        for (int64_t i = 0; i < n * n; ++i)
-            m.values[size_t(i)] += layer.values[offset + size_t(h * n * n + i)] / float(heads);
+        for (int64_t i = 0; i < cells; ++i)
+            m.values[size_t(i)] += layer.values[offset + size_t(h * cells + i)] / float(heads);
     return m;
 }
 
 Matrix maxOverHeads(const FloatTensor &layer, int64_t batchIndex)
 {
-    int64_t heads = 0, n = 0;
+    int64_t heads = 0, queries = 0, keys = 0;
     size_t offset = 0;
-    dimensions(layer, batchIndex, heads, n, offset);
-    Matrix m(n, n, -std::numeric_limits<float>::infinity());
+    dimensions(layer, batchIndex, heads, queries, keys, offset);
+    const int64_t cells = queries * keys;
+    Matrix m(queries, keys, -std::numeric_limits<float>::infinity());
     for (int64_t h = 0; h < heads; ++h)
-        for (int64_t i = 0; i < n * n; ++i)
-            m.values[size_t(i)] = std::max(m.values[size_t(i)], layer.values[offset + size_t(h * n * n + i)]);
+        for (int64_t i = 0; i < cells; ++i)
+            m.values[size_t(i)] = std::max(m.values[size_t(i)], layer.values[offset + size_t(h * cells + i)]);
     return m;
 }
 

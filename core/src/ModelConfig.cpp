@@ -17,11 +17,16 @@ void readTokenIds(const nlohmann::json &root, const std::string &path, ModelConf
     auto id = [&](const char *key, int64_t &out) {
         if (root.contains(key) && root[key].is_number_integer())
             out = root[key].get<int64_t>();
+        else if (root.contains(key) && root[key].is_null() && std::string(key) == "decoder_start_token_id")
+            out = -1; // written as null: the family's default does not apply
         else if (root.contains(key) && !root[key].is_null())
             throw Error("expected a token id, found " + root[key].dump(), path, key);
     };
     id("bos_token_id", config.bosTokenId);
     id("pad_token_id", config.padTokenId);
+    id("decoder_start_token_id", config.decoderStartTokenId);
+    id("forced_bos_token_id", config.forcedBosTokenId);
+    id("forced_eos_token_id", config.forcedEosTokenId);
     if (!root.contains("eos_token_id") || root["eos_token_id"].is_null())
         return;
     const nlohmann::json &eos = root["eos_token_id"];

@@ -29,6 +29,11 @@ std::shared_ptr<CaptureResult> captureAttention(const CaptureSettings &settings,
         throw Error("the attention explorer reads text models (BERT, RoBERTa, GPT-2, ...); this is " +
                         info.config.modelType,
                     settings.folder);
+    if (info.capabilities.encoderDecoder)
+        throw Error("this is an encoder-decoder (" + info.config.modelType +
+                        "): its encoder, decoder and cross-attention are in the Alignment view (View > Alignment, "
+                        "Alt+Shift+A)",
+                    settings.folder);
     // The special tokens `tokenizer(text)` adds in transformers: [CLS] ... [SEP] for BERT, <s>
     // first for Llama (its attention sink), none for GPT-2.
     const bool specials = true;

@@ -3,6 +3,7 @@
 #include "tessera/core/Detr.h"
 #include "tessera/core/Diffusion.h"
 #include "tessera/core/Error.h"
+#include "tessera/core/Generation.h"
 #include "tessera/core/Log.h"
 #include "tessera/widgets/BarChartView.h"
 #include "tessera/widgets/HeatmapView.h"
@@ -29,6 +30,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace tessera::models {
 namespace {
@@ -392,7 +394,11 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
 
     const bool image = m_loaded.preprocessing != nullptr;
     const bool masked = info.capabilities.maskedLanguageModel;
-    m_task->setText(image ? tr("image classification") : masked ? tr("fill-mask") : tr("next token"));
+    const bool textToText = info.capabilities.conditionalGeneration;
+    m_task->setText(image        ? tr("image classification")
+                    : masked     ? tr("fill-mask")
+                    : textToText ? tr("text to text (beam search; the Alignment view shows how)")
+                                 : tr("next token"));
     m_input->clear();
     if (!image) {
         // The examples written with the model's own mask token (RoBERTa and XLM-R: <mask>).
@@ -403,7 +409,7 @@ void ModelsPanel::showModel(LoadedModel loaded, const QString &folder)
     }
     m_input->setVisible(!image);
     m_imageButton->setVisible(image);
-    m_temperature->setEnabled(!masked && !image);
+    m_temperature->setEnabled(!masked && !image && !textToText);
     m_run->setEnabled(true);
     if (!m_pendingInput.isEmpty()) {
         if (image)
@@ -458,6 +464,16 @@ void ModelsPanel::runPipeline()
             if (loaded.preprocessing) {
                 result.predictions = classifyImage(*loaded.model, preprocessImage(imagePath, *loaded.preprocessing),
                                                    topK, nullptr, &context);
+            } else if (loaded.model->info().capabilities.conditionalGeneration) {
+                // An encoder-decoder: its best targets by beam search, each with its probability.
+                result.encoding = loaded.tokenizer->encode(text, true);
+                SequenceSettings settings;
+                settings.beams = std::clamp(topK, 1, 8);
+                settings.maxNewTokens = 48;
+                for (const GeneratedSequence &beam :
+                     generateSequence(*loaded.model, result.encoding.ids, settings, &context))
+                    result.predictions.push_back(
+                        {beam.ids.back(), loaded.tokenizer->decode(beam.ids, true), std::exp(beam.logProbability)});
             } else if (loaded.model->info().capabilities.maskedLanguageModel) {
                 TextPipelineResult r = fillMask(*loaded.model, *loaded.tokenizer, text, topK, &context);
                 result.encoding = r.encoding;

@@ -109,25 +109,25 @@ void showCurves(const CurveViews &views, const TrainingCurves &curves, const QSt
 
 Matrix snapshotAttention(const FloatTensor &attentions, const QString &head, bool causal)
 {
-    const int64_t heads = attentions.shape[0], n = attentions.shape[1];
-    Matrix matrix(n, n);
-    for (int64_t q = 0; q < n; ++q)
-        for (int64_t k = 0; k < n; ++k) {
+    const int64_t heads = attentions.shape[0], rows = attentions.shape[1], cols = attentions.shape[2];
+    Matrix matrix(rows, cols);
+    for (int64_t q = 0; q < rows; ++q)
+        for (int64_t k = 0; k < cols; ++k) {
             double value = 0.0;
             if (head == "mean") {
                 for (int64_t h = 0; h < heads; ++h)
-                    value += attentions.values[size_t((h * n + q) * n + k)];
+                    value += attentions.values[size_t((h * rows + q) * cols + k)];
                 value /= double(heads);
             } else {
                 const int64_t h = std::clamp<int64_t>(head.toLongLong(), 0, heads - 1);
-                value = attentions.values[size_t((h * n + q) * n + k)];
+                value = attentions.values[size_t((h * rows + q) * cols + k)];
             }
             matrix.at(q, k) = float(value);
         }
     // Causal models: the future is not zero but absent.
     if (causal)
-        for (int64_t q = 0; q < n; ++q)
-            for (int64_t k = q + 1; k < n; ++k)
+        for (int64_t q = 0; q < rows; ++q)
+            for (int64_t k = q + 1; k < cols; ++k)
                 matrix.at(q, k) = std::nanf("");
     return matrix;
 }
@@ -136,21 +136,33 @@ void showSnapshotAttention(widgets::HeatmapView *view, const SnapshotIndex &inde
                            const std::map<std::string, FloatTensor> &snapshot, int64_t step, int layer,
                            const QString &head, const QString &headName)
 {
-    const auto found = snapshot.find("attentions." + std::to_string(layer));
+    auto labelsOf = [](const std::vector<std::string> &tokens) {
+        QStringList labels;
+        for (const std::string &token : tokens)
+            labels << QString::fromStdString(token);
+        return labels;
+    };
+    QStringList rows = labelsOf(index.probeTokens), columns = rows;
+    // An encoder-decoder's run shows its alignment: target tokens over the source.
+    auto found = snapshot.find("cross_attentions." + std::to_string(layer));
+    const bool cross = found != snapshot.end();
+    if (cross)
+        rows = labelsOf(index.probeTargetTokens);
+    else
+        found = snapshot.find("attentions." + std::to_string(layer));
     if (found == snapshot.end())
         throw Error("snapshot has no attentions." + std::to_string(layer));
-    const FloatTensor &a = found->second; // [heads, n, n]
-    const int64_t n = a.shape[1];
-    auto matrix = std::make_shared<Matrix>(snapshotAttention(a, head, index.capabilities().causalLanguageModel));
-    QStringList labels;
-    for (const std::string &token : index.probeTokens)
-        labels << QString::fromStdString(token);
+    const FloatTensor &a = found->second; // [heads, queries, keys]
+    auto matrix =
+        std::make_shared<Matrix>(snapshotAttention(a, head, !cross && index.capabilities().causalLanguageModel));
     view->setFigureTitle(tr("%1 · step %2 · layer %3 · %4")
                              .arg(QString::fromStdString(index.recipe))
                              .arg(step)
                              .arg(layer)
-                             .arg(headName));
-    view->setMatrix(matrix, labels.size() == n ? labels : QStringList(), labels.size() == n ? labels : QStringList());
+                             .arg(headName) +
+                         (cross ? tr(" \u00b7 cross-attention (target \u2192 source)") : QString()));
+    view->setMatrix(matrix, rows.size() == a.shape[1] ? rows : QStringList(),
+                    columns.size() == a.shape[2] ? columns : QStringList());
 }
 
 QString snapshotCaption(int index, int count, int64_t step, double loss, double accuracy)

@@ -299,8 +299,8 @@ private slots:
             }
         };
         expectError(folder, {"no config.json"});
-        std::ofstream(folder + "/config.json") << R"({"model_type": "t5"})";
-        expectError(folder, {"t5", "model_type"});
+        std::ofstream(folder + "/config.json") << R"({"model_type": "mamba"})";
+        expectError(folder, {"mamba", "model_type"});
         std::ofstream(folder + "/config.json") << R"({"model_type": "bert", "hidden_size": 32, "num_hidden_layers": 2,
             "num_attention_heads": 4, "intermediate_size": 64, "vocab_size": 28996, "max_position_embeddings": 64})";
         std::ofstream(folder + "/pytorch_model.bin") << "pickle";

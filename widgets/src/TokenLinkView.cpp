@@ -23,8 +23,14 @@ TokenLinkView::TokenLinkView(QWidget *parent) : QWidget(parent)
 
 void TokenLinkView::setTokens(const QStringList &tokens)
 {
-    m_tokens = tokens;
-    if (m_selected >= tokens.size())
+    setTokens(tokens, tokens);
+}
+
+void TokenLinkView::setTokens(const QStringList &queries, const QStringList &keys)
+{
+    m_tokens = queries;
+    m_keys = keys;
+    if (m_selected >= queries.size())
         m_selected = -1;
     update();
 }
@@ -43,12 +49,13 @@ void TokenLinkView::setSelectedQuery(int query)
 
 QSize TokenLinkView::defaultFigureSize() const
 {
-    return {700, int(kTop) + 30 + std::max<int>(int(m_tokens.size()), 1) * 22};
+    return {700, int(kTop) + 30 + std::max<int>(int(std::max(m_tokens.size(), m_keys.size())), 1) * 22};
 }
 
 double TokenLinkView::rowHeight(const QSize &size) const
 {
-    return std::max(4.0, (size.height() - kTop - 24.0) / std::max<qsizetype>(m_tokens.size(), 1));
+    const qsizetype rows = std::max<qsizetype>(std::max(m_tokens.size(), m_keys.size()), 1);
+    return std::max(4.0, (size.height() - kTop - 24.0) / double(rows));
 }
 
 int TokenLinkView::tokenAt(const QPointF &position, const QSize &size) const
@@ -87,7 +94,7 @@ void TokenLinkView::paint(QPainter &painter, const QSize &size, bool paper) cons
         for (int q = 0; q < std::min<int>(int(w.rows), int(m_tokens.size())); ++q) {
             if (focus >= 0 && q != focus)
                 continue;
-            for (int k = 0; k < std::min<int>(int(w.cols), int(m_tokens.size())); ++k) {
+            for (int k = 0; k < std::min<int>(int(w.cols), int(m_keys.size())); ++k) {
                 const float weight = w.at(q, k);
                 if (!(weight > 0.01f))
                     continue;
@@ -104,10 +111,10 @@ void TokenLinkView::paint(QPainter &painter, const QSize &size, bool paper) cons
     for (int i = 0; i < m_tokens.size(); ++i) {
         painter.setPen(i == focus ? QColor(220, 40, 40) : text);
         painter.drawText(QRectF(0, kTop + i * row, left, row), Qt::AlignRight | Qt::AlignVCenter, m_tokens[i]);
-        painter.setPen(text);
-        painter.drawText(QRectF(right, kTop + i * row, kColumnWidth, row), Qt::AlignLeft | Qt::AlignVCenter,
-                         m_tokens[i]);
     }
+    painter.setPen(text);
+    for (int i = 0; i < m_keys.size(); ++i)
+        painter.drawText(QRectF(right, kTop + i * row, kColumnWidth, row), Qt::AlignLeft | Qt::AlignVCenter, m_keys[i]);
     // Legend: one colour per head.
     double x = 8;
     for (const LinkLayer &layer : m_layers) {

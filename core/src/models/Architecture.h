@@ -2,6 +2,7 @@
 // Internal to core (LibTorch visible): a family's network (see models/Family.h for the rest of a
 // family). Immutable once built; forward may run on several threads at once.
 
+#include "models/EncoderDecoder.h"
 #include "models/Family.h"
 #include "nn/Capture.h"
 #include "nn/WeightList.h"
@@ -73,6 +74,16 @@ public:
     // the logits of the last one [vocabulary]; undefined where the family has no incremental
     // decoding (generation then reruns the whole sequence).
     virtual torch::Tensor decodeStep(const Weights &w, const torch::Tensor &ids, DecodeCache &cache) const
+    {
+        return {};
+    }
+    // Encoder-decoders, in two halves (generation encodes once and decodes per token): the
+    // encoder's output [batch, s, hidden] for in's source, and what the decoder makes of in's
+    // target reading it: logits [batch, t, vocabulary] (the last hidden state [batch, t, hidden]
+    // without a head). Captures go into pass as in forward. Undefined for other families.
+    virtual torch::Tensor encode(const Weights &w, const EncoderDecoderInputs &in, nn::Pass &pass) const { return {}; }
+    virtual torch::Tensor decode(const Weights &w, const EncoderDecoderInputs &in, const torch::Tensor &encoded,
+                                 nn::Pass &pass) const
     {
         return {};
     }

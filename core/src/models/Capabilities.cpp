@@ -17,7 +17,8 @@ namespace detail {
 
 bool architectureHasHead(const std::string &architecture)
 {
-    for (const char *head : {"ForMaskedLM", "LMHead", "ForImageClassification", "ForPreTraining", "ForCausalLM"})
+    for (const char *head : {"ForMaskedLM", "LMHead", "ForImageClassification", "ForPreTraining", "ForCausalLM",
+                             "ForConditionalGeneration", "MTModel"})
         if (architecture.find(head) != std::string::npos)
             return true;
     return false;

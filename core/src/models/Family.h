@@ -54,6 +54,18 @@ std::string familyNames();
 // name, where required) when none is.
 int64_t readConfigInt(const nlohmann::json &root, std::initializer_list<const char *> names, const std::string &path,
                       int64_t fallback, bool required);
+// A number, true/false or string at name; fallback when absent or null, an Error naming the key
+// when it has another type.
+double readConfigNumber(const nlohmann::json &root, const char *name, const std::string &path, double fallback);
+bool readConfigBool(const nlohmann::json &root, const char *name, const std::string &path, bool fallback);
+std::string readConfigString(const nlohmann::json &root, const char *name, const std::string &path,
+                             const std::string &fallback);
+
+// Encoder-decoders (t5, bart): what they can do, and their three stacks (encoder_attentions
+// bidirectional, decoder_attentions causal, cross_attentions: decoder queries over encoder keys).
+ModelCapabilities encoderDecoderCapabilities(bool hasHead);
+std::vector<AttentionStack> encoderDecoderStacks(const ModelConfig &config);
+
 // The keys BERT-style encoders share (hidden_size, num_hidden_layers, num_attention_heads,
 // intermediate_size, layer_norm_eps, hidden_act).
 void readEncoderConfig(const nlohmann::json &root, const std::string &path, ModelConfig &config);

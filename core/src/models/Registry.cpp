@@ -70,6 +70,51 @@ int64_t readConfigInt(const nlohmann::json &root, std::initializer_list<const ch
     return fallback;
 }
 
+double readConfigNumber(const nlohmann::json &root, const char *name, const std::string &path, double fallback)
+{
+    if (!root.contains(name) || root[name].is_null())
+        return fallback;
+    if (!root[name].is_number())
+        throw Error("expected a number, found " + root[name].dump(), path, name);
+    return root[name].get<double>();
+}
+
+bool readConfigBool(const nlohmann::json &root, const char *name, const std::string &path, bool fallback)
+{
+    if (!root.contains(name) || root[name].is_null())
+        return fallback;
+    if (!root[name].is_boolean())
+        throw Error("expected true or false, found " + root[name].dump(), path, name);
+    return root[name].get<bool>();
+}
+
+std::string readConfigString(const nlohmann::json &root, const char *name, const std::string &path,
+                             const std::string &fallback)
+{
+    if (!root.contains(name) || root[name].is_null())
+        return fallback;
+    if (!root[name].is_string())
+        throw Error("expected a string, found " + root[name].dump(), path, name);
+    return root[name].get<std::string>();
+}
+
+ModelCapabilities encoderDecoderCapabilities(bool hasHead)
+{
+    ModelCapabilities can;
+    can.textInput = can.encoderDecoder = true;
+    can.conditionalGeneration = hasHead;
+    return can;
+}
+
+std::vector<AttentionStack> encoderDecoderStacks(const ModelConfig &c)
+{
+    const int64_t decoderHeads = c.decoderHeads > 0 ? c.decoderHeads : c.heads;
+    const int64_t decoderLayers = c.decoderLayers > 0 ? c.decoderLayers : c.layers;
+    return {{"encoder_attentions", c.layers, c.heads, c.heads, false, 0, {}},
+            {"decoder_attentions", decoderLayers, decoderHeads, decoderHeads, true, 0, {}},
+            {"cross_attentions", decoderLayers, decoderHeads, decoderHeads, false, 0, {}}};
+}
+
 void readEncoderConfig(const nlohmann::json &root, const std::string &path, ModelConfig &config)
 {
     config.hiddenSize = readConfigInt(root, {"hidden_size"}, path, 768, true);

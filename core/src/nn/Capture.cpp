@@ -59,28 +59,37 @@ bool Pass::wantsHidden(int64_t index) const
     return m_capture.hiddenStates && captures(index);
 }
 
+void Pass::useNames(std::string attentions, std::string hiddenStates)
+{
+    m_firstStack = m_attentionName == "attentions"; // the default names: nothing captured yet
+    m_attentionName = std::move(attentions);
+    m_hiddenName = std::move(hiddenStates);
+}
+
 void Pass::hidden(int64_t index, const torch::Tensor &state)
 {
     if (wantsHidden(index))
-        m_outputs["hidden_states." + std::to_string(index)] = fromTorch(state);
+        m_outputs[m_hiddenName + "." + std::to_string(index)] = fromTorch(state);
 }
 
 torch::Tensor Pass::attend(int64_t layer, const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
-                           const AttentionShape &shape, const torch::Tensor &mask)
+                           const AttentionShape &shape, const torch::Tensor &mask, const char *stack)
 {
     const bool keep = m_capture.attentions && captures(layer);
+    const bool first = m_firstStack && !stack;
+    const std::string &name = stack ? std::string(stack) : m_attentionName;
     const StepTarget step =
-        m_capture.stepLayer == int(layer) ? StepTarget{m_capture.stepHead, &m_outputs} : StepTarget{};
+        first && m_capture.stepLayer == int(layer) ? StepTarget{m_capture.stepHead, &m_outputs} : StepTarget{};
     torch::Tensor probabilities;
     FloatTensor captured;
     const torch::Tensor context = nn::attend(q, k, v, shape, mask, probabilities, keep ? &captured : nullptr, step);
     // The analyses take what they need from probabilities (which may view captured's buffer),
     // then the captured copy goes to the outputs or to the caller's onAttention.
-    if (m_capture.meanAttentionDistance && m_distances.defined()) {
+    if (first && m_capture.meanAttentionDistance && m_distances.defined()) {
         m_rawDistance.push_back(layerDistance(probabilities, m_distances, false, m_leadingTokens));
         m_renormalizedDistance.push_back(layerDistance(probabilities, m_distances, true, m_leadingTokens));
     }
-    if (m_capture.rollout) {
+    if (first && m_capture.rollout) {
         // Abnar & Zuidema: per layer the head mean A, 0.5 A + 0.5 I with rows renormalised,
         // multiplied from the first layer up (attentionRollout, incrementally).
         const int64_t n = probabilities.size(-1);
@@ -91,10 +100,10 @@ torch::Tensor Pass::attend(int64_t layer, const torch::Tensor &q, const torch::T
     if (m_hooks) // before the capture moves on: probabilities may view its buffer
         m_hooks->at(HookPoint::attentionProbabilities, layer, probabilities);
     if (keep) {
-        if (m_capture.onAttention)
+        if (m_capture.onAttention && name == "attentions")
             m_capture.onAttention(int(layer), std::move(captured));
         else
-            m_outputs["attentions." + std::to_string(layer)] = std::move(captured);
+            m_outputs[name + "." + std::to_string(layer)] = std::move(captured);
     }
     return m_hooks ? m_hooks->at(HookPoint::headOutputs, layer, context) : context;
 }
@@ -107,7 +116,7 @@ void Pass::measureDistances(int64_t gridWidth, int64_t patchSize, int64_t leadin
 
 void Pass::finish()
 {
-    if (m_capture.rollout)
+    if (m_capture.rollout && m_rollout.defined())
         m_outputs["rollout"] = fromTorch(m_rollout);
     if (m_capture.meanAttentionDistance) {
         m_outputs["mean_attention_distance.raw"] = fromTorch(torch::stack(m_rawDistance));

@@ -67,13 +67,19 @@ public:
 
     // At the start of each layer: cancellation point and progress.
     void startLayer(int64_t layer, int64_t layers) const;
+    // The names the next captures are stored under: attentions.{i} and hidden_states.{i} by
+    // default; an encoder-decoder names its encoder ("encoder_attentions", "encoder_hidden_states")
+    // and then its decoder. Rollout and the step-through follow the first stack only.
+    void useNames(std::string attentions, std::string hiddenStates);
     // hidden_states.{index} (0: the embeddings), when captured.
     bool wantsHidden(int64_t index) const;
     void hidden(int64_t index, const torch::Tensor &state);
 
-    // Attention of one layer, captured and analysed as asked (see nn::attend for shapes).
+    // Attention of one layer, captured and analysed as asked (see nn::attend for shapes); stack
+    // names a second stack of the same layers (the decoder's "cross_attentions"), else the
+    // current attention name applies.
     torch::Tensor attend(int64_t layer, const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
-                         const AttentionShape &shape, const torch::Tensor &mask);
+                         const AttentionShape &shape, const torch::Tensor &mask, const char *stack = nullptr);
 
     // Mean attention distance over a patch grid after leadingTokens tokens (image models): enables
     // the analysis.
@@ -97,7 +103,9 @@ public:
 private:
     bool captures(int64_t layer) const;
 
-    CaptureOptions m_none; // for logitsOnly
+    std::string m_attentionName = "attentions", m_hiddenName = "hidden_states";
+    bool m_firstStack = true; // rollout, distances and the step-through are the first stack's
+    CaptureOptions m_none;    // for logitsOnly
     const CaptureOptions &m_capture;
     ModelOutputs m_unused;
     ModelOutputs &m_outputs;

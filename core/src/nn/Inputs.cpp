@@ -23,22 +23,25 @@ torch::Tensor intTensor(const IntTensor &tensor)
     return torch::from_blob(const_cast<int64_t *>(tensor.values.data()), tensor.shape, torch::kInt64).clone();
 }
 
-torch::Tensor tokenIds(const ModelInputs &inputs, int64_t vocabulary, int64_t maxPositions)
+torch::Tensor tokenIds(const ModelInputs &inputs, int64_t vocabulary, int64_t maxPositions, const char *name)
 {
-    const IntTensor *ids = findInteger(inputs, "input_ids");
+    const IntTensor *ids = findInteger(inputs, name);
     if (!ids)
-        throw Error("this model needs input_ids");
+        throw Error(std::string("this model needs ") + name);
     if (ids->shape.size() != 2 || ids->shape[0] < 1 || ids->shape[1] < 1)
-        throw Error("input_ids must be [batch, sequence], found " + shapeToString(ids->shape), {}, "input_ids");
+        throw Error(std::string(name) + " must be [batch, sequence], found " + shapeToString(ids->shape), {}, name);
+    if (int64_t(ids->values.size()) != ids->shape[0] * ids->shape[1])
+        throw Error("holds " + std::to_string(ids->values.size()) + " values for shape " + shapeToString(ids->shape),
+                    {}, name);
     for (int64_t id : ids->values)
         if (id < 0 || id >= vocabulary)
             throw Error("token id " + std::to_string(id) + " is outside the vocabulary of " +
                             std::to_string(vocabulary),
-                        {}, "input_ids");
-    if (ids->shape[1] > maxPositions)
+                        {}, name);
+    if (maxPositions > 0 && ids->shape[1] > maxPositions)
         throw Error("sequence of " + std::to_string(ids->shape[1]) + " tokens is longer than the " +
                         std::to_string(maxPositions) + " positions this model has learned; truncate the text",
-                    {}, "input_ids");
+                    {}, name);
     return intTensor(*ids);
 }
 

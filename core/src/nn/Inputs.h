@@ -16,8 +16,10 @@ const IntTensor *findInteger(const ModelInputs &inputs, const char *name);
 std::pair<int64_t, int64_t> textRunSize(const ModelInputs &inputs);
 // int64 torch copy of tensor.
 torch::Tensor intTensor(const IntTensor &tensor);
-// input_ids [batch, sequence], every id in [0, vocabulary), at most maxPositions long.
-torch::Tensor tokenIds(const ModelInputs &inputs, int64_t vocabulary, int64_t maxPositions);
+// input_ids (or the ids input called name) [batch, sequence], every id in [0, vocabulary), at
+// most maxPositions long (0: any length).
+torch::Tensor tokenIds(const ModelInputs &inputs, int64_t vocabulary, int64_t maxPositions,
+                       const char *name = "input_ids");
 // An optional integer input shaped like `like` with values in [0, limit) (limit <= 0: any
 // non-negative value); undefined when absent.
 torch::Tensor optionalInteger(const ModelInputs &inputs, const char *name, const torch::Tensor &like, int64_t limit);

@@ -37,8 +37,9 @@ struct Batch {
 };
 
 struct Probe {
-    ModelInputs inputs;              // batch of one
-    std::vector<std::string> tokens; // position labels
+    ModelInputs inputs;                    // batch of one
+    std::vector<std::string> tokens;       // position labels (an encoder-decoder's: the source's)
+    std::vector<std::string> targetTokens; // an encoder-decoder's target, one per decoder position
 };
 
 struct StepOutcome {
@@ -119,6 +120,7 @@ std::vector<RecipeRow> sequenceTaskRecipeRows();  // reverse, copy, sort (Sequen
 std::vector<RecipeRow> causalReverseRecipeRows(); // reverse-causal (CausalReverseRecipe.cpp)
 std::vector<RecipeRow> textGptRecipeRows();       // gpt-text (TextGptRecipe.cpp)
 std::vector<RecipeRow> textBertRecipeRows();      // bert-text (TextBertRecipe.cpp)
+std::vector<RecipeRow> datesRecipeRows();         // dates (DatesRecipe.cpp)
 std::vector<RecipeRow> fashionVitRecipeRows();    // vit-fashion (FashionVitRecipe.cpp)
 std::vector<RecipeRow> diffusionRecipeRows();     // diffusion-* (DiffusionRecipe.cpp)
 std::vector<RecipeRow> detrRecipeRows();          // detr-shapes (DetrRecipe.cpp)

@@ -17,7 +17,7 @@ const std::vector<RecipeRow> &recipeRows()
     static const std::vector<RecipeRow> rows = [] {
         std::vector<RecipeRow> all;
         for (std::vector<RecipeRow> (*contribute)() :
-             {sequenceTaskRecipeRows, causalReverseRecipeRows, textGptRecipeRows, textBertRecipeRows,
+             {sequenceTaskRecipeRows, causalReverseRecipeRows, textGptRecipeRows, textBertRecipeRows, datesRecipeRows,
               fashionVitRecipeRows, diffusionRecipeRows, detrRecipeRows})
             for (RecipeRow &row : contribute())
                 all.push_back(std::move(row));

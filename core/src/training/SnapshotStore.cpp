@@ -25,6 +25,8 @@ nlohmann::json openSnapshotIndex(const std::string &run, const TrainingOptions &
     nlohmann::json index = {{"recipe", options.recipe},     {"model_type", config.modelType},
                             {"layers", config.layers},      {"heads", config.heads},
                             {"probe_tokens", probe.tokens}, {"snapshots", nlohmann::json::array()}};
+    if (!probe.targetTokens.empty())
+        index["probe_target_tokens"] = probe.targetTokens;
     const fs::path indexPath = fs::path(run) / "snapshots" / "index.json";
     if (resuming && fs::exists(indexPath)) {
         try {
@@ -104,6 +106,8 @@ SnapshotIndex readSnapshotIndexUnguarded(const std::string &runFolder)
         index.layers = j.at("layers").get<int64_t>();
         index.heads = j.at("heads").get<int64_t>();
         index.probeTokens = j.at("probe_tokens").get<std::vector<std::string>>();
+        if (j.contains("probe_target_tokens"))
+            index.probeTargetTokens = j.at("probe_target_tokens").get<std::vector<std::string>>();
         for (const auto &entry : j.at("snapshots")) {
             index.steps.push_back(entry.at("step").get<int64_t>());
             auto number = [&](const char *key) {

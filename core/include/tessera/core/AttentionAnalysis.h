@@ -9,9 +9,10 @@
 
 namespace tessera::attention {
 
-// Head h of a layer [heads, n, n] (or [1, heads, n, n]) -> [n, n].
+// Head h of a layer [heads, queries, keys] (or [batch, heads, queries, keys]) -> [queries, keys];
+// self-attention has queries = keys = n, a cross-attention target x source.
 Matrix head(const FloatTensor &layer, int64_t head, int64_t batchIndex = 0);
-// Mean and maximum over heads -> [n, n].
+// Mean and maximum over heads -> [queries, keys].
 Matrix meanOverHeads(const FloatTensor &layer, int64_t batchIndex = 0);
 Matrix maxOverHeads(const FloatTensor &layer, int64_t batchIndex = 0);
 

@@ -35,4 +35,27 @@ std::vector<int64_t> generateIds(const Model &model, const std::vector<int64_t> 
                                  const SamplingSettings &settings, const std::function<void(int64_t)> &onToken = {},
                                  JobContext *context = nullptr);
 
+// Encoder-decoder generation (ModelCapabilities::conditionalGeneration: T5, BART): the source
+// is encoded once, the target starts at decoder_start_token_id and grows by the most likely token
+// (beams = 1, what transformers' greedy generate does) or by beam search over `beams` hypotheses;
+// config.json's forced_bos_token_id and forced_eos_token_id apply as in transformers.
+struct SequenceSettings {
+    int maxNewTokens = 32;
+    int beams = 1;              // 1: greedy
+    double lengthPenalty = 1.0; // a beam's score is its log-probability / (generated tokens)^penalty
+    bool stopAtEnd = true;      // a hypothesis ends at one of the config's eos_token_id
+};
+
+struct GeneratedSequence {
+    std::vector<int64_t> ids;    // decoder_start_token_id, then the generated ids (the end id included)
+    double logProbability = 0.0; // of the generated ids under the model
+    double score = 0.0;          // logProbability / (ids.size() - 1)^lengthPenalty
+};
+
+// The finished hypotheses, best first (one for greedy, up to beams for beam search). Throws
+// tessera::Error for a model that does not generate from a source, an empty source or ids outside
+// the vocabulary; CancelledError between tokens.
+std::vector<GeneratedSequence> generateSequence(const Model &model, const std::vector<int64_t> &source,
+                                                const SequenceSettings &settings, JobContext *context = nullptr);
+
 } // namespace tessera

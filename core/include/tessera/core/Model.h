@@ -25,7 +25,8 @@ struct IntTensor {
 };
 
 // Inputs by their Hugging Face forward names: integers input_ids, attention_mask,
-// token_type_ids, position_ids ([batch, sequence]); floats pixel_values ([batch, 3, H, W]).
+// token_type_ids, position_ids ([batch, sequence]); encoder-decoders also decoder_input_ids and
+// decoder_attention_mask ([batch, target]); floats pixel_values ([batch, 3, H, W]).
 struct ModelInputs {
     std::map<std::string, IntTensor> integers;
     std::map<std::string, FloatTensor> floats;
@@ -49,7 +50,9 @@ struct CaptureOptions {
     // When set, each captured attentions.{i} [batch, heads, query, key] is handed over here as
     // soon as its layer is done (on the thread running the model) instead of being stored in
     // the outputs, so a caller can keep it compactly while the next layer runs: the float32
-    // peak is then one layer, not all of them.
+    // peak is then one layer, not all of them. Only the "attentions" stack goes there; an
+    // encoder-decoder's encoder_attentions, decoder_attentions and cross_attentions stay in the
+    // outputs.
     std::function<void(int layer, FloatTensor &&attention)> onAttention;
 };
 
@@ -93,6 +96,19 @@ struct ModelConfig {
     bool queryKeyNorm = false;       // per-head RMSNorm of q and k (Qwen3, Gemma 3)
     double queryScale = 0.0;         // query_pre_attn_scalar: scores times its -1/2 (0: head size's)
     double finalLogitSoftcap = 0.0;  // logits = cap tanh(logits / cap) (0: none)
+    // Encoder-decoders (t5, bart): layers, heads and intermediateSize are the encoder's; the
+    // decoder's are these. hidden_states / attentions become encoder_*, decoder_* and cross_*.
+    int64_t decoderLayers = 0;
+    int64_t decoderHeads = 0;
+    int64_t decoderIntermediateSize = 0;
+    int64_t decoderStartTokenId = -1; // decoder_start_token_id: the decoder's first input
+    int64_t forcedBosTokenId = -1;    // forced_bos_token_id: generation's first token after the start (-1: free)
+    int64_t forcedEosTokenId = -1;    // forced_eos_token_id: the last token when generation reaches its limit
+    int64_t relativeBuckets = 0;      // T5's relative_attention_num_buckets (0: no relative positions)
+    int64_t relativeMaxDistance = 0;  // relative_attention_max_distance
+    bool gatedFeedForward = false;    // T5 v1.1 "gated-gelu": wo(act(wi_0 x) * wi_1 x)
+    bool scaleEmbedding = false;      // BART's scale_embedding: token embeddings times sqrt(hidden)
+    bool scaleDecoderOutputs = false; // T5: the decoder's output times hidden^-1/2 before a tied head
 
     int64_t keyValueHeadCount() const { return keyValueHeads > 0 ? keyValueHeads : heads; }
     int64_t headDimension() const { return headSize > 0 ? headSize : (heads > 0 ? hiddenSize / heads : 0); }
@@ -106,20 +122,21 @@ struct ModelConfig {
 // What a model can do. Panels, widgets and the CLI ask these, never the model_type string: a
 // new family that sets them right works in every panel that needs what it offers.
 struct ModelCapabilities {
-    bool textInput = false;           // takes input_ids [batch, sequence]
-    bool tokenTypes = false;          // also token_type_ids (BERT's segments)
-    bool bidirectional = false;       // a text encoder: every token sees every other ([CLS] ... [SEP])
-    bool maskedLanguageModel = false; // logits [batch, sequence, vocabulary] that fill [MASK]
-    bool causalLanguageModel = false; // next-token logits [batch, sequence, vocabulary]
-    bool generates = false;           // greedy / sampled text generation (generateText)
-    bool imageInput = false;          // takes pixel_values [batch, channels, H, W]
-    bool patchGrid = false;           // a ViT patch grid plus [CLS]: patch attention, mean attention distance
-    bool imageClassification = false; // logits [batch, labels]
-    bool detection = false;           // DETR boxes and classes
-    bool denoising = false;           // predicts noise (diffusion)
-    bool encoderDecoder = false;      // an encoder read by a decoder through cross-attention
-    bool learnedPositions = false;    // a learned position table (Model::positionTable)
-    bool rotaryPositions = false;     // rotary position embeddings (ModelConfig::rope)
+    bool textInput = false;             // takes input_ids [batch, sequence]
+    bool tokenTypes = false;            // also token_type_ids (BERT's segments)
+    bool bidirectional = false;         // a text encoder: every token sees every other ([CLS] ... [SEP])
+    bool maskedLanguageModel = false;   // logits [batch, sequence, vocabulary] that fill [MASK]
+    bool causalLanguageModel = false;   // next-token logits [batch, sequence, vocabulary]
+    bool generates = false;             // greedy / sampled text generation (generateText)
+    bool imageInput = false;            // takes pixel_values [batch, channels, H, W]
+    bool patchGrid = false;             // a ViT patch grid plus [CLS]: patch attention, mean attention distance
+    bool imageClassification = false;   // logits [batch, labels]
+    bool detection = false;             // DETR boxes and classes
+    bool denoising = false;             // predicts noise (diffusion)
+    bool encoderDecoder = false;        // an encoder read by a decoder through cross-attention
+    bool conditionalGeneration = false; // writes a target text from a source text (generateSequence: T5, BART)
+    bool learnedPositions = false;      // a learned position table (Model::positionTable)
+    bool rotaryPositions = false;       // rotary position embeddings (ModelConfig::rope)
 };
 
 // One stack of attention layers a run can capture: its outputs are "<name>.{i}",

@@ -10,6 +10,9 @@
 //                            the notes' masking: 15% of tokens, of which 80% [MASK], 10% random,
 //                            10% unchanged
 //   vit-fashion              a ViT classifier on Fashion-MNIST (Debian's dataset-fashion-mnist)
+//   dates                    a small T5 writes dates given many ways as ISO 8601, character by
+//                            character (sequence_accuracy: exact held-out sequences); snapshots
+//                            keep its cross_attentions.{layer} [heads, target, source] too
 //   diffusion-fashion        a diffusers UNet2DModel denoising Fashion-MNIST padded to 32 x 32
 //   diffusion-swiss-roll, diffusion-moons, diffusion-8-gaussians
 //                            Tessera's MLP denoiser on 2-D points (Diffusion.h); both with the
@@ -141,9 +144,10 @@ struct SnapshotIndex {
     std::string modelType;
     int64_t layers = 0;
     int64_t heads = 0;
-    std::vector<std::string> probeTokens; // labels of the probe's positions
-    std::vector<int64_t> steps;           // ascending
-    std::vector<double> losses;           // held-out or batch loss at each snapshot
+    std::vector<std::string> probeTokens;       // labels of the probe's positions (an encoder-decoder's source)
+    std::vector<std::string> probeTargetTokens; // an encoder-decoder's target (dates), one per decoder position
+    std::vector<int64_t> steps;                 // ascending
+    std::vector<double> losses;                 // held-out or batch loss at each snapshot
     std::vector<double> accuracies;
     // What the run's model can do (from its model type), for the panels that show snapshots.
     ModelCapabilities capabilities() const;

@@ -1,6 +1,7 @@
 #pragma once
 // BertViz's "head view": the tokens in two columns (queries left, keys right) joined by lines
-// whose opacity is the attention weight. Several heads are overlaid in distinct colours;
+// whose opacity is the attention weight; the columns may differ (cross-attention: the target's
+// tokens reading the source's). Several heads are overlaid in distinct colours;
 // hovering or clicking a query token keeps only its lines. GUI thread only.
 
 #include "tessera/widgets/Figure.h"
@@ -22,7 +23,10 @@ class TokenLinkView : public QWidget, public Figure {
 public:
     explicit TokenLinkView(QWidget *parent = nullptr);
 
+    // The same tokens on both sides (self-attention).
     void setTokens(const QStringList &tokens);
+    // Queries left, keys right (weights [queries, keys]).
+    void setTokens(const QStringList &queries, const QStringList &keys);
     void setLayers(const QList<LinkLayer> &layers);
     // -1 shows every query's lines.
     void setSelectedQuery(int query);
@@ -52,7 +56,8 @@ private:
     int tokenAt(const QPointF &position, const QSize &size) const;
     double rowHeight(const QSize &size) const;
 
-    QStringList m_tokens;
+    QStringList m_tokens; // queries (left)
+    QStringList m_keys;   // keys (right)
     QList<LinkLayer> m_layers;
     int m_selected = -1;
     int m_hovered = -1;
