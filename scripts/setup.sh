@@ -44,6 +44,8 @@ if ((${#missing[@]})); then
 fi
 
 jobs=$(nproc)
+# core precompiles LibTorch's header; ccache caches those compiles only with this sloppiness.
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}
 echo "== configuring and building (release preset, $jobs jobs)"
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"

@@ -212,6 +212,278 @@
     </message>
 </context>
 <context>
+    <name>tessera::alignment::AlignmentPanel</name>
+    <message>
+        <source>Alignment</source>
+        <translation>정렬</translation>
+    </message>
+    <message>
+        <source>An encoder-decoder (T5, BART) translating: which source tokens each target token reads, by head, layer and step, with the beams it considered</source>
+        <translation>번역하는 인코더-디코더(T5, BART): 타깃 토큰마다 어떤 소스 토큰을 읽는지 헤드·레이어·단계별로, 고려한 빔과 함께</translation>
+    </message>
+    <message>
+        <source>No model. Open an encoder-decoder checkpoint (T5, BART, a dates run).</source>
+        <translation>모델이 없습니다. 인코더-디코더 체크포인트(T5, BART, dates 학습 결과)를 여세요.</translation>
+    </message>
+    <message>
+        <source>A checkpoint folder (config.json, model.safetensors and the tokenizer files)</source>
+        <translation>체크포인트 폴더 (config.json, model.safetensors, 토크나이저 파일)</translation>
+    </message>
+    <message>
+        <source>Open an encoder-decoder</source>
+        <translation>인코더-디코더 열기</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>입력</translation>
+    </message>
+    <message>
+        <source>The text the encoder reads</source>
+        <translation>인코더가 읽는 텍스트</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>소스</translation>
+    </message>
+    <message>
+        <source>empty: the model writes it</source>
+        <translation>비우면 모델이 씁니다</translation>
+    </message>
+    <message>
+        <source>A target to score and inspect (teacher forcing); leave it empty to let the model generate one</source>
+        <translation>점수를 매기고 살펴볼 타깃(교사 강요). 비워 두면 모델이 생성합니다</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>타깃</translation>
+    </message>
+    <message>
+        <source>1: greedy decoding; more: beam search over that many hypotheses (the best is shown; all are listed under Beams)</source>
+        <translation>1: 탐욕적 디코딩, 그 이상: 그만큼의 가설로 빔 탐색 (가장 좋은 것을 보여 주고, 모두 빔 탭에 나열)</translation>
+    </message>
+    <message>
+        <source>Beams</source>
+        <translation>빔</translation>
+    </message>
+    <message>
+        <source>The most tokens generation writes</source>
+        <translation>생성이 쓰는 최대 토큰 수</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>최대 토큰 수</translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation>보기</translation>
+    </message>
+    <message>
+        <source>cross-attention (target → source)</source>
+        <translation>크로스 어텐션 (타깃 → 소스)</translation>
+    </message>
+    <message>
+        <source>encoder self-attention</source>
+        <translation>인코더 셀프 어텐션</translation>
+    </message>
+    <message>
+        <source>decoder self-attention (causal)</source>
+        <translation>디코더 셀프 어텐션 (인과)</translation>
+    </message>
+    <message>
+        <source>Which of the three attention stacks of an encoder-decoder is drawn</source>
+        <translation>인코더-디코더의 세 어텐션 스택 중 무엇을 그릴지</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>어텐션</translation>
+    </message>
+    <message>
+        <source>One layer, or the mean over every layer</source>
+        <translation>한 레이어, 또는 모든 레이어의 평균</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>레이어</translation>
+    </message>
+    <message>
+        <source>One head, or the mean over the layer's heads</source>
+        <translation>한 헤드, 또는 레이어 헤드들의 평균</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>헤드</translation>
+    </message>
+    <message>
+        <source>The decoder's step: which source tokens each head reads while writing this target token (the Step view)</source>
+        <translation>디코더 단계: 이 타깃 토큰을 쓰는 동안 각 헤드가 어떤 소스 토큰을 읽는지 (단계 보기)</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>단계</translation>
+    </message>
+    <message>
+        <source>attention weight</source>
+        <translation>어텐션 가중치</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>연결선</translation>
+    </message>
+    <message>
+        <source>Every head</source>
+        <translation>모든 헤드</translation>
+    </message>
+    <message>
+        <source>source token</source>
+        <translation>소스 토큰</translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation>헤드</translation>
+    </message>
+    <message>
+        <source>score (log-probability per token)</source>
+        <translation>점수 (토큰당 로그 확률)</translation>
+    </message>
+    <message>
+        <source>an encoder-decoder checkpoint folder (T5, BART)</source>
+        <translation>인코더-디코더 체크포인트 폴더 (T5, BART)</translation>
+    </message>
+    <message>
+        <source>the source text</source>
+        <translation>소스 텍스트</translation>
+    </message>
+    <message>
+        <source>a target to inspect (empty: the model writes it)</source>
+        <translation>살펴볼 타깃 (비우면 모델이 씁니다)</translation>
+    </message>
+    <message>
+        <source>beam search width (1: greedy)</source>
+        <translation>빔 탐색 폭 (1: 탐욕적)</translation>
+    </message>
+    <message>
+        <source>the most tokens generation writes</source>
+        <translation>생성이 쓰는 최대 토큰 수</translation>
+    </message>
+    <message>
+        <source>which attention: cross, encoder or decoder</source>
+        <translation>어떤 어텐션: cross, encoder, decoder</translation>
+    </message>
+    <message>
+        <source>a layer number, or mean (every layer)</source>
+        <translation>레이어 번호, 또는 mean (모든 레이어)</translation>
+    </message>
+    <message>
+        <source>a head number, or mean (every head)</source>
+        <translation>헤드 번호, 또는 mean (모든 헤드)</translation>
+    </message>
+    <message>
+        <source>the target token of the Step view (0 = the first)</source>
+        <translation>단계 보기의 타깃 토큰 (0 = 첫 번째)</translation>
+    </message>
+    <message>
+        <source>the view</source>
+        <translation>보기</translation>
+    </message>
+    <message>
+        <source>%1 is no text encoder-decoder: the alignment view reads T5 and BART checkpoints (the attention explorer reads encoders and decoders)</source>
+        <translation>%1은(는) 텍스트 인코더-디코더가 아닙니다. 정렬 보기는 T5와 BART 체크포인트를 읽습니다 (인코더와 디코더는 어텐션 탐색기에서)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>생성 중…</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>실행 중…</translation>
+    </message>
+    <message>
+        <source>Alignment in %1</source>
+        <translation>%1의 정렬</translation>
+    </message>
+    <message>
+        <source>mean over layers</source>
+        <translation>레이어 평균</translation>
+    </message>
+    <message>
+        <source>layer %1</source>
+        <translation>레이어 %1</translation>
+    </message>
+    <message>
+        <source>mean over heads</source>
+        <translation>헤드 평균</translation>
+    </message>
+    <message>
+        <source>head %1</source>
+        <translation>헤드 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hypothesis(es) for “%1”, best first</source>
+        <translation>
+            <numerusform>“%1”에 대한 가설 %n개, 좋은 순</numerusform></translation>
+    </message>
+    <message>
+        <source>A typed target: no generation</source>
+        <translation>입력한 타깃: 생성 없음</translation>
+    </message>
+    <message>
+        <source>%1 · %2 source tokens → %3 target tokens: “%4”</source>
+        <translation>%1 · 소스 토큰 %2개 → 타깃 토큰 %3개: “%4”</translation>
+    </message>
+    <message>
+        <source>Open an encoder-decoder to see which source tokens each target token reads</source>
+        <translation>인코더-디코더를 열면 타깃 토큰마다 어떤 소스 토큰을 읽는지 보입니다</translation>
+    </message>
+    <message>
+        <source>target token written</source>
+        <translation>쓰인 타깃 토큰</translation>
+    </message>
+    <message>
+        <source>query (source)</source>
+        <translation>쿼리 (소스)</translation>
+    </message>
+    <message>
+        <source>key (source)</source>
+        <translation>키 (소스)</translation>
+    </message>
+    <message>
+        <source>query (decoder input)</source>
+        <translation>쿼리 (디코더 입력)</translation>
+    </message>
+    <message>
+        <source>key (decoder input)</source>
+        <translation>키 (디코더 입력)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: every layer (rows) and head (columns), each scaled to its maximum</source>
+        <translation>%1: 모든 레이어(행)와 헤드(열), 각각 최댓값에 맞춤</translation>
+    </message>
+    <message>
+        <source>Step %1: writing “%2” (reading “%3”), %4</source>
+        <translation>단계 %1: “%2” 쓰는 중 (“%3” 읽음), %4</translation>
+    </message>
+    <message>
+        <source>--%1: "%2" is neither a number nor mean</source>
+        <translation>--%1: "%2"은(는) 숫자도 mean도 아닙니다</translation>
+    </message>
+    <message>
+        <source>--source: give a source text</source>
+        <translation>--source: 소스 텍스트를 주세요</translation>
+    </message>
+    <message>
+        <source>the alignment view needs a model: --model DIR (a T5 or BART checkpoint)</source>
+        <translation>정렬 보기에는 모델이 필요합니다: --model DIR (T5 또는 BART 체크포인트)</translation>
+    </message>
+</context>
+<context>
     <name>tessera::app::ExportDialog</name>
     <message>
         <source>Export Data</source>
@@ -2627,6 +2899,10 @@
         <source>Most likely: “%1” (%2%)</source>
         <translation>가장 가능성 높음: “%1” (%2%)</translation>
     </message>
+    <message>
+        <source>text to text (beam search; the Alignment view shows how)</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>tessera::pelab</name>
@@ -4030,6 +4306,10 @@
     </message>
     <message>
         <source> · held-out loss %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> · cross-attention (target → source)</source>
         <translation type="unfinished" />
     </message>
 </context>
