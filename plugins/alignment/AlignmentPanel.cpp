@@ -143,7 +143,7 @@ void AlignmentPanel::buildUi()
     m_stepView->setValueName(tr("attention weight"));
     m_stepView->setAxisTitles(tr("source token"), tr("head"));
     m_beamsView = addFigure("beams", tr("Beams"), new widgets::BarChartView);
-    m_beamsView->setValueTitle(tr("score (log-probability per token)"));
+    m_beamsView->setValueTitle(tr("probability of the whole target"));
 
     connect(m_grid, &widgets::AttentionGridView::headClicked, this, [this](int layer, int head) {
         m_layer->setCurrentIndex(std::max(0, m_layer->findData(QString::number(layer))));
@@ -236,13 +236,18 @@ void AlignmentPanel::showResult()
         m_layer->addItem(tr("mean over layers"), "mean");
         for (int64_t l = 0; l < layers; ++l)
             m_layer->addItem(tr("layer %1").arg(l), QString::number(l));
-        m_layer->setCurrentIndex(std::max(0, m_layer->findData(layer)));
+        m_layer->setCurrentIndex(std::max(0, m_layer->findData(m_pendingLayer.isEmpty() ? layer : m_pendingLayer)));
         m_head->clear();
         m_head->addItem(tr("mean over heads"), "mean");
         for (int64_t h = 0; h < heads; ++h)
             m_head->addItem(tr("head %1").arg(h), QString::number(h));
-        m_head->setCurrentIndex(std::max(0, m_head->findData(head)));
+        m_head->setCurrentIndex(std::max(0, m_head->findData(m_pendingHead.isEmpty() ? head : m_pendingHead)));
         m_step->setRange(0, std::max(0, int(m_result->targetLabels.size()) - 1));
+        if (m_pendingStep >= 0)
+            m_step->setValue(m_pendingStep);
+        m_pendingLayer.clear();
+        m_pendingHead.clear();
+        m_pendingStep = -1;
     }
     m_half.clear();
     for (const auto &[name, layers] : m_result->stacks) {
@@ -253,9 +258,13 @@ void AlignmentPanel::showResult()
     }
     QStringList beamLabels;
     QVector<double> scores;
+    // Each hypothesis's probability as a whole (exp of its log-probability), its length-normalised
+    // score (what beam search ranks by) beside its text.
     for (size_t b = 0; b < m_result->beams.size(); ++b) {
-        beamLabels << QString::fromStdString(m_result->beamTexts[b]);
-        scores << m_result->beams[b].score;
+        beamLabels << tr("%1 (score %2)")
+                          .arg(QString::fromStdString(m_result->beamTexts[b]))
+                          .arg(m_result->beams[b].score, 0, 'f', 3);
+        scores << std::exp(m_result->beams[b].logProbability);
     }
     m_beamsView->setFigureTitle(
         m_result->generated ? tr("%n hypothesis(es) for \u201c%1\u201d, best first", nullptr, int(scores.size()))
@@ -401,18 +410,14 @@ bool AlignmentPanel::applyOptions(const QVariantMap &options, const QString &vie
             return fail(error, tr("the alignment view needs a model: --model DIR (a T5 or BART checkpoint)"));
         return true;
     }
-    auto select = [&](QComboBox *box, const char *name) {
-        if (options.contains(name))
-            box->setCurrentIndex(std::max(0, box->findData(options[name].toString())));
-    };
-    if (!run(error))
-        return false;
-    select(m_layer, "layer");
-    select(m_head, "head");
+    // Held until the run fills the layer and head choices (at once in tessera-cli, later in the GUI).
+    if (options.contains("layer"))
+        m_pendingLayer = options["layer"].toString();
+    if (options.contains("head"))
+        m_pendingHead = options["head"].toString();
     if (options.contains("step"))
-        m_step->setValue(options["step"].toInt());
-    showMaps();
-    return true;
+        m_pendingStep = options["step"].toInt();
+    return run(error);
 }
 
 QVariantMap AlignmentPanel::options() const

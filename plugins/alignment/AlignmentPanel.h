@@ -61,6 +61,9 @@ private:
     int layer() const;
     int head() const;
 
+    // Layer, head and step asked for before the run that fills their choices has arrived.
+    QString m_pendingLayer, m_pendingHead;
+    int m_pendingStep = -1;
     std::shared_ptr<AlignmentResult> m_result;
     // Each stack of the result as float16, for the model view (shared with it, not copied).
     std::map<std::string, std::shared_ptr<std::vector<HalfTensor>>> m_half;

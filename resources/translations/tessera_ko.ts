@@ -84,7 +84,7 @@
     </message>
     <message>
         <source>layer %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">레이어 %1</translation>
     </message>
     <message>
         <source>head %1</source>
@@ -342,10 +342,6 @@
         <translation>헤드</translation>
     </message>
     <message>
-        <source>score (log-probability per token)</source>
-        <translation>점수 (토큰당 로그 확률)</translation>
-    </message>
-    <message>
         <source>an encoder-decoder checkpoint folder (T5, BART)</source>
         <translation>인코더-디코더 체크포인트 폴더 (T5, BART)</translation>
     </message>
@@ -481,6 +477,14 @@
     <message>
         <source>the alignment view needs a model: --model DIR (a T5 or BART checkpoint)</source>
         <translation>정렬 보기에는 모델이 필요합니다: --model DIR (T5 또는 BART 체크포인트)</translation>
+    </message>
+    <message>
+        <source>probability of the whole target</source>
+        <translation>타깃 전체의 확률</translation>
+    </message>
+    <message>
+        <source>%1 (score %2)</source>
+        <translation>%1 (점수 %2)</translation>
     </message>
 </context>
 <context>
@@ -4752,7 +4756,7 @@
     </message>
     <message>
         <source>attention weight</source>
-        <translation type="unfinished" />
+        <translation type="unfinished">어텐션 가중치</translation>
     </message>
     <message>
         <source>Layer %1, %2: where %3 attends · [CLS] receives %4</source>

@@ -54,33 +54,36 @@ namespace {
 
 // Mean-pools one head's [n, n] map into side x side cells and colours it, each head scaled to
 // its own maximum so that the pattern, not the scale, is compared across heads.
-QImage thumbnail(const float *data, int64_t n, int side, ColorMap map)
+// One head [rows, cols] (queries x keys: square for self-attention, target x source for a
+// cross-attention) mean-pooled to at most `side` cells a side, scaled to its maximum.
+QImage thumbnail(const float *data, int64_t rows, int64_t cols, int side, ColorMap map)
 {
-    std::vector<int> bin(static_cast<size_t>(n));
-    std::vector<int> binSize(static_cast<size_t>(side), 0);
-    for (int64_t i = 0; i < n; ++i) {
-        bin[size_t(i)] = int(i * side / n);
-        ++binSize[size_t(bin[size_t(i)])];
-    }
-    std::vector<float> pooled(size_t(side) * size_t(side), 0.0f);
-    for (int64_t q = 0; q < n; ++q) {
-        float *row = &pooled[size_t(bin[size_t(q)]) * size_t(side)];
-        const float *source = data + q * n;
-        for (int64_t k = 0; k < n; ++k)
-            row[bin[size_t(k)]] += source[k];
+    const int height = int(std::min<int64_t>(rows, side)), width = int(std::min<int64_t>(cols, side));
+    std::vector<int> rowBin(static_cast<size_t>(rows)), colBin(static_cast<size_t>(cols));
+    std::vector<int> rowCount(size_t(height), 0), colCount(size_t(width), 0);
+    for (int64_t i = 0; i < rows; ++i)
+        ++rowCount[size_t(rowBin[size_t(i)] = int(i * height / rows))];
+    for (int64_t i = 0; i < cols; ++i)
+        ++colCount[size_t(colBin[size_t(i)] = int(i * width / cols))];
+    std::vector<float> pooled(size_t(height) * size_t(width), 0.0f);
+    for (int64_t q = 0; q < rows; ++q) {
+        float *row = &pooled[size_t(rowBin[size_t(q)]) * size_t(width)];
+        const float *source = data + q * cols;
+        for (int64_t k = 0; k < cols; ++k)
+            row[colBin[size_t(k)]] += source[k];
     }
     float top = 0.0f;
-    for (int y = 0; y < side; ++y)
-        for (int x = 0; x < side; ++x) {
-            float &cell = pooled[size_t(y * side + x)];
-            cell /= float(binSize[size_t(y)] * binSize[size_t(x)]);
+    for (int y = 0; y < height; ++y)
+        for (int x = 0; x < width; ++x) {
+            float &cell = pooled[size_t(y * width + x)];
+            cell /= float(rowCount[size_t(y)] * colCount[size_t(x)]);
             top = std::max(top, cell);
         }
-    QImage image(side, side, QImage::Format_RGB32);
-    for (int y = 0; y < side; ++y) {
+    QImage image(width, height, QImage::Format_RGB32);
+    for (int y = 0; y < height; ++y) {
         auto *line = reinterpret_cast<QRgb *>(image.scanLine(y));
-        for (int x = 0; x < side; ++x)
-            line[x] = colorMapColor(map, top > 0.0f ? pooled[size_t(y * side + x)] / top : 0.0);
+        for (int x = 0; x < width; ++x)
+            line[x] = colorMapColor(map, top > 0.0f ? pooled[size_t(y * width + x)] / top : 0.0);
     }
     return image;
 }
@@ -96,8 +99,7 @@ void AttentionGridView::rebuildThumbnails()
     struct Work {
         size_t layer;
         size_t offset;
-        int64_t n;
-        int side;
+        int64_t rows, cols;
     };
     std::vector<Work> work;
     for (size_t l = 0; l < m_layers->size(); ++l) {
@@ -106,10 +108,10 @@ void AttentionGridView::rebuildThumbnails()
         if (dims < 3)
             continue;
         const int heads = int(layer.shape[dims - 3]);
-        const int64_t n = layer.shape[dims - 1];
+        const int64_t rows = layer.shape[dims - 2], cols = layer.shape[dims - 1];
         m_heads = std::max(m_heads, heads);
         for (int h = 0; h < heads; ++h)
-            work.push_back({l, size_t(h) * size_t(n * n), n, int(std::min<int64_t>(n, kMaxThumbnail))});
+            work.push_back({l, size_t(h) * size_t(rows * cols), rows, cols});
     }
     m_pending = !work.empty();
     if (!m_pending)
@@ -117,9 +119,9 @@ void AttentionGridView::rebuildThumbnails()
     // Heads are independent: pool them on the global thread pool, off the GUI thread. The
     // functor owns a reference to the layers, so they outlive a cancelled computation.
     m_watcher.setFuture(QtConcurrent::mapped(std::move(work), [layers = m_layers, map = m_colorMap](const Work &item) {
-        std::vector<float> head(size_t(item.n * item.n)); // one head decoded from float16
+        std::vector<float> head(size_t(item.rows * item.cols)); // one head decoded from float16
         (*layers)[item.layer].decode(item.offset, head.size(), head.data());
-        return thumbnail(head.data(), item.n, item.side, map);
+        return thumbnail(head.data(), item.rows, item.cols, kMaxThumbnail, map);
     }));
 }
 

@@ -24,7 +24,8 @@ public:
     explicit AttentionGridView(QWidget *parent = nullptr);
     ~AttentionGridView() override;
 
-    // layers[l] is [heads, n, n] (or [1, heads, n, n]) attention probabilities.
+    // layers[l] is [heads, queries, keys] (or [1, heads, queries, keys]) attention probabilities:
+    // square for self-attention, target x source for a cross-attention (drawn in square cells).
     // layers: [1, heads, n, n] per layer, stored as float16 (shared, not copied).
     void setAttentions(std::shared_ptr<const std::vector<HalfTensor>> layers);
     void setColorMap(ColorMap map);
