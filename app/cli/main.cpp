@@ -12,6 +12,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QStringDecoder>
 
 #include <cerrno>
 #include <cstdio>
@@ -61,6 +62,24 @@ void printHelp(app::Studio &studio)
     }
 }
 
+// The offset of the first byte of text that does not decode as UTF-8, or -1. The whole text is
+// decoded once; when that fails, a stateful decoder fed a byte at a time finds the byte (a
+// sequence cut at the very end shows only then: its last byte is named).
+int firstInvalidUtf8Byte(const QByteArray &text)
+{
+    QStringDecoder whole(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString decoded = whole.decode(text); // the decoder converts on assignment
+    if (!whole.hasError())
+        return -1;
+    QStringDecoder bytes(QStringDecoder::Utf8);
+    for (int i = 0; i < text.size(); ++i) {
+        const QString part = bytes.decode(QByteArrayView(text.constData() + i, 1));
+        if (bytes.hasError())
+            return i;
+    }
+    return int(text.size()) - 1;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -81,6 +100,21 @@ int main(int argc, char **argv)
     app::Studio::installFonts(application);
     app::Studio::installTranslations(application);
 
+    // Text given on the command line must be UTF-8: Qt would replace a bad byte with U+FFFD and the
+    // text would reach the model changed, so the value is refused naming the byte. (Paths are
+    // left as the system gave them.)
+    for (int i = 1; i + 1 < argc; ++i) {
+        const QByteArray option(argv[i]);
+        if (option != "--text" && option != "--source" && option != "--target" && option != "--prompt" &&
+            option != "--input" && option != "--corrupted" && option != "--system" && option != "--contrast")
+            continue;
+        const int bad = firstInvalidUtf8Byte(QByteArray(argv[i + 1]));
+        if (bad >= 0)
+            return app::usageError(QStringLiteral("%1: the value is not valid UTF-8 at byte %2 (0x%3)")
+                                       .arg(QString::fromLatin1(option))
+                                       .arg(bad)
+                                       .arg(uchar(argv[i + 1][bad]), 2, 16, QLatin1Char('0')));
+    }
     QStringList arguments = application.arguments().mid(1);
     int threads = 0;
     const int threadsAt = arguments.indexOf("--threads");

@@ -1,6 +1,7 @@
 // Reading a Hugging Face checkpoint's weights (Checkpoint.h).
 
 #include "tessera/core/Error.h"
+#include "tessera/core/FileIO.h"
 #include "tessera/core/Safetensors.h"
 
 #include "Checkpoint.h"
@@ -31,10 +32,9 @@ Checkpoint readCheckpoint(const std::string &folder, JobContext *context)
     if (fileExists(single)) {
         shards.push_back(single);
     } else if (fileExists(index)) {
-        std::ifstream in(index);
         nlohmann::json root;
         try {
-            in >> root;
+            root = nlohmann::json::parse(readFile(index, 64u << 20)); // refuses FIFOs and devices
         } catch (const nlohmann::json::exception &e) {
             throw Error(std::string("not valid JSON: ") + e.what(), index);
         }

@@ -46,13 +46,40 @@ void writeFileAtomically(const std::string &path, std::string_view bytes)
     }
 }
 
+namespace {
+
+// The reason a file of this mode is refused, or nullptr for a regular file.
+const char *irregular(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return nullptr;
+    if (S_ISDIR(mode))
+        return "is a folder, expected a file";
+    if (S_ISFIFO(mode))
+        return "is a FIFO (named pipe), not a regular file: refused, since reading it could wait forever";
+    if (S_ISSOCK(mode))
+        return "is a socket, not a regular file";
+    return "is a device or special file, not a regular file";
+}
+
+} // namespace
+
+void requireRegularFile(const std::string &path)
+{
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+        return; // absent: the opener says so in its own words
+    if (const char *reason = irregular(info.st_mode))
+        throw Error(reason, path);
+}
+
 std::string readFile(const std::string &path, size_t maxBytes)
 {
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0)
         throw Error(std::string("cannot open file: ") + std::strerror(errno), path);
-    if (S_ISDIR(info.st_mode))
-        throw Error("is a folder, expected a file", path);
+    if (const char *reason = irregular(info.st_mode))
+        throw Error(reason, path);
     if (static_cast<size_t>(info.st_size) > maxBytes)
         throw Error("file is " + std::to_string(info.st_size) + " bytes, more than the " + std::to_string(maxBytes) +
                         " bytes allowed here",

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
+#include <sys/stat.h>
 
 namespace tessera {
 namespace {
@@ -93,7 +93,8 @@ ModelConfig ModelConfig::fromFile(const std::string &path)
     const size_t slash = path.find_last_of('/');
     const std::string generation =
         (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + "generation_config.json";
-    if (std::ifstream(generation).good()) {
+    struct stat generationInfo {};
+    if (::stat(generation.c_str(), &generationInfo) == 0) { // readFile refuses a FIFO in its place
         try {
             const nlohmann::json g = nlohmann::json::parse(readFile(generation, 1u << 20));
             if (g.is_object())

@@ -221,6 +221,7 @@ Image8 readImage(const std::string &imagePath, int64_t channels)
 {
     if (::access(imagePath.c_str(), R_OK) != 0)
         throw Error("no such file, or it cannot be read", imagePath);
+    requireRegularFile(imagePath); // OpenCV would wait forever on a FIFO
     cv::Mat image = cv::imread(imagePath, channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     if (image.empty())
         throw Error("cannot read this image (expected PNG, JPEG, BMP, TIFF or WebP)", imagePath);

@@ -10,12 +10,46 @@
 #include <cstring>
 #include <fcntl.h>
 #include <set>
+#include <unordered_set>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace tessera {
 namespace {
+
+// The first key that appears twice at the top level of the JSON in [begin, end), or empty (also
+// for text that is not JSON: the DOM parse reports that). Linear in the header's size.
+struct DuplicateKeys : nlohmann::json_sax<nlohmann::json> {
+    int depth = 0;
+    std::unordered_set<std::string> seen;
+    std::string duplicate;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t &) override { return true; }
+    bool string(string_t &) override { return true; }
+    bool binary(binary_t &) override { return true; }
+    bool start_object(std::size_t) override { return ++depth, true; }
+    bool end_object() override { return --depth, true; }
+    bool start_array(std::size_t) override { return ++depth, true; }
+    bool end_array() override { return --depth, true; }
+    bool key(string_t &name) override
+    {
+        if (depth == 1 && !seen.insert(name).second && duplicate.empty())
+            duplicate = name;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string &, const nlohmann::detail::exception &) override { return false; }
+};
+
+std::string firstDuplicateTopLevelKey(const char *begin, const char *end)
+{
+    DuplicateKeys keys;
+    nlohmann::json::sax_parse(begin, end, &keys, nlohmann::json::input_format_t::json, false);
+    return keys.duplicate;
+}
 
 // A header larger than this is not a checkpoint; refusing it bounds the JSON parser's memory.
 constexpr uint64_t kMaxHeaderBytes = 100ull * 1024 * 1024;
@@ -127,13 +161,15 @@ float bfloat16ToFloat(uint16_t h)
 
 SafetensorsFile::SafetensorsFile(const std::string &path) : m_path(path)
 {
-    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting forever; it
+    // is then refused as not a regular file (the flag changes nothing for regular files).
+    m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (m_fd < 0)
         throw Error(std::string("cannot open file: ") + std::strerror(errno), path);
     try {
         struct stat st {};
         if (::fstat(m_fd, &st) != 0 || !S_ISREG(st.st_mode))
-            throw Error("not a regular file", path);
+            throw Error(S_ISFIFO(st.st_mode) ? "not a regular file: a FIFO (named pipe)" : "not a regular file", path);
         m_size = static_cast<size_t>(st.st_size);
         if (m_size < 8)
             throw Error("file is " + std::to_string(m_size) +
@@ -156,27 +192,17 @@ SafetensorsFile::SafetensorsFile(const std::string &path) : m_path(path)
         m_dataStart = 8 + headerLength;
         const uint64_t dataSize = m_size - m_dataStart;
 
-        // Duplicated top-level keys are rejected: which copy wins would be a guess.
-        std::set<std::string> seenKeys;
-        std::string duplicate;
-        int depth = 0;
-        nlohmann::json::parser_callback_t callback = [&](int parseDepth, nlohmann::json::parse_event_t event,
-                                                         nlohmann::json &parsed) {
-            depth = parseDepth;
-            if (event == nlohmann::json::parse_event_t::key && parseDepth == 1 && parsed.is_string()) {
-                if (!seenKeys.insert(parsed.get<std::string>()).second && duplicate.empty())
-                    duplicate = parsed.get<std::string>();
-            }
-            return true;
-        };
+        // Duplicated top-level keys are rejected: which copy wins would be a guess. A SAX pass
+        // collects them in linear time (nlohmann's callback parser made 100,000 keys take
+        // minutes); the DOM is then parsed without a callback.
+        const char *begin = reinterpret_cast<const char *>(m_map + 8);
+        const std::string duplicate = firstDuplicateTopLevelKey(begin, begin + headerLength);
         nlohmann::json header;
         try {
-            const char *begin = reinterpret_cast<const char *>(m_map + 8);
-            header = nlohmann::json::parse(begin, begin + headerLength, callback);
+            header = nlohmann::json::parse(begin, begin + headerLength);
         } catch (const nlohmann::json::exception &e) {
             throw Error(std::string("header is not valid JSON: ") + e.what(), path);
         }
-        (void)depth;
         if (!duplicate.empty())
             throw Error("tensor name appears twice in the header", path, duplicate);
         if (!header.is_object())
@@ -251,6 +277,22 @@ SafetensorsFile::SafetensorsFile(const std::string &path) : m_path(path)
         for (size_t i = 1; i < byOffset.size(); ++i)
             if (byOffset[i]->begin < byOffset[i - 1]->end)
                 throw Error("its bytes overlap those of \"" + byOffset[i - 1]->name + "\"", path, byOffset[i]->name);
+        // The format requires the tensors to cover the data section exactly, as the reference
+        // library checks: no bytes before the first, between two or after the last.
+        uint64_t covered = 0;
+        for (const TensorInfo *info : byOffset) {
+            if (info->begin != covered)
+                throw Error("data_offsets [" + std::to_string(info->begin) + ", " + std::to_string(info->end) +
+                                "] leave bytes " + std::to_string(covered) + "-" + std::to_string(info->begin) +
+                                " that no tensor owns (the tensors must cover the data section without gaps)",
+                            path, info->name);
+            covered = info->end;
+        }
+        if (covered != dataSize)
+            throw Error(std::to_string(dataSize - covered) + " trailing byte(s) after the last tensor (bytes " +
+                            std::to_string(covered) + "-" + std::to_string(dataSize) +
+                            " of the data section belong to none)",
+                        path);
     } catch (...) {
         if (m_map)
             ::munmap(const_cast<uint8_t *>(m_map), m_size);

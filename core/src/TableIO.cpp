@@ -2,11 +2,13 @@
 
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
+#include "tessera/core/Log.h"
 #include "tessera/core/Safetensors.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -77,13 +79,26 @@ bool parseNumber(const std::string &text, float &value)
     return false;
 }
 
+// A field that starts like a number (a digit, sign or point): a header cell never does.
+bool looksNumeric(const std::string &field)
+{
+    const size_t start = field.find_first_not_of(" \t");
+    if (start == std::string::npos)
+        return false;
+    const char c = field[start];
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.';
+}
+
 Matrix readCsv(const std::string &path)
 {
-    const std::string text = readFile(path, kMaxTableBytes);
+    std::string text = readFile(path, kMaxTableBytes);
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) // a UTF-8 byte order mark (Excel writes one)
+        text.erase(0, 3);
     std::istringstream stream(text);
     std::string line;
     Matrix matrix;
     int lineNumber = 0;
+    bool headerSeen = false;
     while (std::getline(stream, line)) {
         ++lineNumber;
         if (line.empty() || line == "\r" || line[0] == '#')
@@ -91,15 +106,25 @@ Matrix readCsv(const std::string &path)
         const std::vector<std::string> fields = splitFields(line);
         if (fields.empty())
             continue;
-        std::vector<float> row(fields.size());
-        bool numeric = true;
-        for (size_t i = 0; i < fields.size() && numeric; ++i)
-            numeric = parseNumber(fields[i], row[i]);
-        if (!numeric) {
-            if (matrix.rows == 0 && lineNumber == 1)
-                continue; // a header row
-            throw Error("line " + std::to_string(lineNumber) + " holds a value that is not a number", path);
+        // The first row is a header when none of its cells looks like a number; any other row
+        // must be numbers, and a cell that is not is named by line and column.
+        if (matrix.rows == 0 && !headerSeen &&
+            std::none_of(fields.begin(), fields.end(), [](const std::string &f) { return looksNumeric(f); })) {
+            headerSeen = true;
+            logInfo(path + ": line " + std::to_string(lineNumber) + " is taken as a header (" +
+                    (line.size() > 80 ? line.substr(0, 80) + "..." : line) + ")");
+            continue;
         }
+        std::vector<float> row(fields.size());
+        for (size_t i = 0; i < fields.size(); ++i)
+            if (!parseNumber(fields[i], row[i])) {
+                const bool overflow = looksNumeric(fields[i]) && std::isinf(std::strtod(fields[i].c_str(), nullptr));
+                throw Error("line " + std::to_string(lineNumber) + ", column " + std::to_string(i + 1) + ": \"" +
+                                fields[i].substr(0, 40) + "\" " +
+                                (overflow ? "is outside the range of a 32-bit float"
+                                          : "is not a number (decimal, with an optional exponent)"),
+                            path);
+            }
         if (matrix.rows == 0)
             matrix.cols = static_cast<int64_t>(row.size());
         else if (static_cast<int64_t>(row.size()) != matrix.cols)
@@ -146,8 +171,14 @@ Matrix readNpy(const std::string &path)
     std::string descr = field("descr");
     descr = descr.substr(descr.find('\'') + 1);
     descr = descr.substr(0, descr.find('\''));
-    if (field("fortran_order").find("True") < field("fortran_order").find(','))
+    const std::string order = field("fortran_order");
+    const size_t value = order.find_first_not_of(" ");
+    if (order.compare(value, 4, "True") == 0)
         throw Error("Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray", path);
+    if (order.compare(value, 5, "False") != 0)
+        throw Error("fortran_order must be True or False, found " +
+                        order.substr(value, order.find_first_of(",}", value) - value),
+                    path);
     std::string shapeText = field("shape");
     shapeText = shapeText.substr(shapeText.find('(') + 1);
     shapeText = shapeText.substr(0, shapeText.find(')'));
@@ -174,6 +205,10 @@ Matrix readNpy(const std::string &path)
         throw Error("unsupported dtype '" + descr + "' (expected <f2, <f4, <f8, <i4 or <i8)", path);
     if (count > (bytes.size() - dataStart) / itemSize)
         throw Error("shape (" + shapeText + ") needs more data than the file holds (truncated?)", path);
+    if (bytes.size() - dataStart != count * itemSize)
+        throw Error(std::to_string(bytes.size() - dataStart - count * itemSize) + " byte(s) after the (" + shapeText +
+                        ") array's data: not one .npy array (refused rather than ignored)",
+                    path);
     tensor.values.resize(count);
     const char *data = bytes.data() + dataStart;
     for (uint64_t i = 0; i < count; ++i) {

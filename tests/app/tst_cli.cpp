@@ -65,6 +65,21 @@ private slots:
         }
     }
 
+    // Text options must be UTF-8: a bad byte is named, not replaced with U+FFFD behind the
+    // user's back (QProcess cannot pass such bytes: the shell's printf makes them).
+    void invalidUtf8Text()
+    {
+        QProcess process;
+        process.start("/bin/sh", {"-c",
+                                  "exec \"$0\" export attention --model \"$1\" --text \"$(printf 'ab\\377c')\" "
+                                  "--out /tmp/never.csv",
+                                  TESSERA_CLI, TESSERA_TEST_DATA "/hf/gpt2-tiny"});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 2);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains("--text") && err.contains("not valid UTF-8 at byte 2"), qPrintable(err));
+    }
+
     void info()
     {
         const Result info = runCli({"info", "--threads", "2"});

@@ -3,8 +3,10 @@
 // the fixtures' tolerance (atol 2e-4, rtol 1e-3).
 
 #include "tessera/core/Error.h"
+#include "tessera/core/FileIO.h"
 #include "tessera/core/Log.h"
 #include "tessera/core/Model.h"
+#include "tessera/core/Pipelines.h"
 #include "tessera/core/Safetensors.h"
 
 #include "support/Tolerance.h"
@@ -14,6 +16,9 @@
 #include <QtTest>
 
 #include <fstream>
+#include <functional>
+
+#include <sys/stat.h>
 
 using namespace tessera;
 
@@ -54,6 +59,47 @@ void checkFixture(const std::string &folder, const QStringList &names, const Cap
 class TestModels : public QObject {
     Q_OBJECT
 private slots:
+    // A FIFO in place of any file a checkpoint is read from (config.json, generation_config.json,
+    // the shard index, the weights), or of an image or text file, is refused at once, naming it:
+    // opening one with no writer used to block forever (the CLI hung, the studio froze).
+    void fifosAreRefused()
+    {
+        const std::string fixture = TESSERA_TEST_DATA "/hf/gpt2-tiny";
+        auto expectRefused = [](const std::function<void()> &work, const std::string &fifo) {
+            try {
+                work();
+                QFAIL(qPrintable(QString::fromStdString("no error for the FIFO " + fifo)));
+            } catch (const Error &e) {
+                const QString message = QString::fromUtf8(e.what());
+                QVERIFY2(message.contains(QString::fromStdString(fifo)) && message.contains("FIFO"),
+                         qPrintable(message));
+            }
+        };
+        for (const char *name : {"config.json", "generation_config.json", "model.safetensors"}) {
+            QTemporaryDir dir;
+            const std::string folder = dir.path().toStdString();
+            for (const char *file : {"config.json", "model.safetensors", "vocab.json", "merges.txt"})
+                if (std::string(file) != name)
+                    QVERIFY(QFile::copy(QString::fromStdString(fixture + "/" + file), dir.filePath(file)));
+            const std::string fifo = folder + "/" + name;
+            QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+            expectRefused([&] { loadModel(folder); }, fifo);
+        }
+        {
+            QTemporaryDir dir;
+            QVERIFY(QFile::copy(QString::fromStdString(fixture + "/config.json"), dir.filePath("config.json")));
+            const std::string fifo = dir.filePath("model.safetensors.index.json").toStdString();
+            QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+            expectRefused([&] { loadModel(dir.path().toStdString()); }, fifo);
+            const std::string image = dir.filePath("cat.png").toStdString();
+            QCOMPARE(::mkfifo(image.c_str(), 0600), 0);
+            expectRefused([&] { readImage(image, 3); }, image);
+            const std::string text = dir.filePath("notes.txt").toStdString();
+            QCOMPARE(::mkfifo(text.c_str(), 0600), 0);
+            expectRefused([&] { readFile(text); }, text);
+        }
+    }
+
     void bertMaskedLm()
     {
         checkFixture("bert-tiny-mlm", {"hidden_states.0", "hidden_states.1", "hidden_states.2", "attentions.0",
@@ -301,6 +347,14 @@ private slots:
         expectError(folder, {"no config.json"});
         std::ofstream(folder + "/config.json") << R"({"model_type": "mamba"})";
         expectError(folder, {"mamba", "model_type"});
+        // A norm epsilon that is not positive would divide by zero (or by a negative variance).
+        for (const char *bad : {"-1e-12", "0"}) {
+            std::ofstream(folder + "/config.json")
+                << std::string("{\"model_type\": \"bert\", \"hidden_size\": 8, \"num_hidden_layers\": 1, "
+                               "\"num_attention_heads\": 2, \"vocab_size\": 10, \"layer_norm_eps\": ") +
+                       bad + "}";
+            expectError(folder, {"layer_norm_eps", "positive"});
+        }
         std::ofstream(folder + "/config.json") << R"({"model_type": "bert", "hidden_size": 32, "num_hidden_layers": 2,
             "num_attention_heads": 4, "intermediate_size": 64, "vocab_size": 28996, "max_position_embeddings": 64})";
         std::ofstream(folder + "/pytorch_model.bin") << "pickle";

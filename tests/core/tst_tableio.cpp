@@ -64,6 +64,35 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, readMatrix(writeText(dir, "binary.csv", std::string("\x00\xff\xfe\x01", 4))));
     }
 
+    // The first row is a header only when no cell of it looks like a number: a byte order mark
+    // is stripped, a number that overflows or is written in hex is an error naming line and
+    // column, and the first row is never lost silently.
+    void csvFirstRow()
+    {
+        QTemporaryDir dir;
+        const Matrix bom = readMatrix(writeText(dir, "bom.csv",
+                                                "\xEF\xBB\xBF"
+                                                "1,2\n3,4\n"));
+        QCOMPARE(bom.rows, 2);
+        QCOMPARE(bom.at(0, 0), 1.0f);
+        const Matrix header = readMatrix(writeText(dir, "bom-header.csv",
+                                                   "\xEF\xBB\xBF"
+                                                   "x,y\n3,4\n"));
+        QCOMPARE(header.rows, 1);
+        auto expectError = [&](const char *name, const std::string &text, std::initializer_list<const char *> parts) {
+            try {
+                readMatrix(writeText(dir, name, text));
+                QFAIL(qPrintable(QString("no error for ") + name));
+            } catch (const Error &e) {
+                for (const char *part : parts)
+                    QVERIFY2(QString::fromUtf8(e.what()).contains(part), e.what());
+            }
+        };
+        expectError("overflow.csv", "1,1e400\n3,4\n", {"line 1, column 2", "1e400", "range"});
+        expectError("hex.csv", "0x10,2\n3,4\n", {"line 1, column 1", "0x10", "not a number"});
+        expectError("later.csv", "1,2\n3,abc\n", {"line 2, column 2", "abc"});
+    }
+
     void npy()
     {
         QTemporaryDir dir;
@@ -96,6 +125,16 @@ private slots:
         evil += header2;
         evil.append(8, '\0');
         QVERIFY_THROWS_EXCEPTION(Error, readMatrix(writeText(dir, "overflow.npy", evil)));
+        // fortran_order must be True or False, and the data exactly what the shape needs.
+        std::string yes = bytes;
+        yes.replace(yes.find("False"), 5, "'yes'");
+        QVERIFY_THROWS_EXCEPTION(Error, readMatrix(writeText(dir, "yes.npy", yes)));
+        try {
+            readMatrix(writeText(dir, "trailing.npy", bytes + "junk"));
+            QFAIL("trailing bytes accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains("4 byte(s) after"), e.what());
+        }
     }
 
     void picklesAreRefused()

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace tessera::detail {
 
@@ -121,8 +122,9 @@ void readEncoderConfig(const nlohmann::json &root, const std::string &path, Mode
     config.layers = readConfigInt(root, {"num_hidden_layers"}, path, 12, true);
     config.heads = readConfigInt(root, {"num_attention_heads"}, path, 12, true);
     config.intermediateSize = readConfigInt(root, {"intermediate_size"}, path, 4 * config.hiddenSize, false);
-    if (root.contains("layer_norm_eps") && root["layer_norm_eps"].is_number())
-        config.layerNormEps = root["layer_norm_eps"].get<double>();
+    config.layerNormEps = readConfigNumber(root, "layer_norm_eps", path, config.layerNormEps);
+    if (!(config.layerNormEps > 0.0) || !std::isfinite(config.layerNormEps))
+        throw Error("must be a positive number (it keeps the norm from dividing by zero)", path, "layer_norm_eps");
     if (root.contains("hidden_act") && root["hidden_act"].is_string())
         config.activation = root["hidden_act"].get<std::string>();
 }

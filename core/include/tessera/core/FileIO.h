@@ -11,8 +11,13 @@ namespace tessera {
 // Throws tessera::Error naming the file when any step fails; the old file is untouched then.
 void writeFileAtomically(const std::string &path, std::string_view bytes);
 
-// Reads a whole file; refuses files larger than maxBytes with a message naming both sizes.
+// Reads a whole file; refuses files larger than maxBytes with a message naming both sizes, and
+// anything that is not a regular file (a FIFO or device would block the reader forever).
 std::string readFile(const std::string &path, size_t maxBytes = size_t(1) << 30);
+
+// Throws tessera::Error naming path when it exists but is not a regular file (a folder, FIFO,
+// socket or device): checked before opening, which blocks on a FIFO with no writer.
+void requireRegularFile(const std::string &path);
 
 // Lower-cased file extension without the dot ("safetensors", "csv"); empty when none.
 std::string fileExtension(const std::string &path);

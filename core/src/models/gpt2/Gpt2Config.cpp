@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include <algorithm>
 
 namespace tessera::detail::gpt2 {
@@ -22,8 +24,9 @@ void readConfig(const nlohmann::json &root, const std::string &path, ModelConfig
     config.vocabularySize = readConfigInt(root, {"vocab_size"}, path, 50257, true);
     config.maxPositions = readConfigInt(root, {"n_positions", "max_position_embeddings"}, path, 1024, false);
     config.layerNormEps = 1e-5;
-    if (root.contains("layer_norm_epsilon") && root["layer_norm_epsilon"].is_number())
-        config.layerNormEps = root["layer_norm_epsilon"].get<double>();
+    config.layerNormEps = readConfigNumber(root, "layer_norm_epsilon", path, config.layerNormEps);
+    if (!(config.layerNormEps > 0.0) || !std::isfinite(config.layerNormEps))
+        throw Error("must be a positive number (it keeps the norm from dividing by zero)", path, "layer_norm_epsilon");
     config.activation = "gelu_new";
     if (root.contains("activation_function") && root["activation_function"].is_string())
         config.activation = root["activation_function"].get<std::string>();

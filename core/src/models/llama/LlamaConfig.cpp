@@ -198,6 +198,8 @@ void readConfig(const nlohmann::json &root, const std::string &path, ModelConfig
     c.vocabularySize = readConfigInt(root, {"vocab_size"}, path, 0, true);
     c.maxPositions = readConfigInt(root, {"max_position_embeddings"}, path, 2048, false);
     c.layerNormEps = readNumber(root, "rms_norm_eps", 1e-6, path, "");
+    if (!(c.layerNormEps > 0.0) || !std::isfinite(c.layerNormEps))
+        throw Error("must be a positive number (it keeps the norm from dividing by zero)", path, "rms_norm_eps");
     c.activation = gemma ? "gelu_pytorch_tanh" : "silu";
     for (const char *key : {"hidden_activation", "hidden_act"})
         if (root.contains(key) && root[key].is_string()) {
