@@ -18,7 +18,8 @@ from safetensors.torch import load_file
 from transformers import AutoTokenizer, T5ForConditionalGeneration
 
 run, tessera_out, inputs_path = sys.argv[1:4]
-model, info = T5ForConditionalGeneration.from_pretrained(run, output_loading_info=True, dtype=torch.float32)
+model, info = T5ForConditionalGeneration.from_pretrained(run, output_loading_info=True, dtype=torch.float32,
+                                                         attn_implementation="eager")
 model.eval()
 inputs = load_file(inputs_path)
 ours = load_file(tessera_out)
@@ -26,8 +27,8 @@ with torch.no_grad():
     out = model(**{k: v for k, v in inputs.items()}, output_attentions=True)
 report = {
     "transformers": transformers.__version__,
-    "missing_keys": info["missing_keys"],
-    "unexpected_keys": info["unexpected_keys"],
+    "missing_keys": sorted(info["missing_keys"]),
+    "unexpected_keys": sorted(info["unexpected_keys"]),
     "max_abs_logit_difference": (out.logits - ours["logits"]).abs().max().item(),
     "max_abs_cross_attention_difference": max(
         (out.cross_attentions[l] - ours[f"cross_attentions.{l}"]).abs().max().item()
