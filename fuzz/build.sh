@@ -19,7 +19,7 @@ sources=(Error FileIO Matrix Safetensors TableIO Tokenizer UnicodeText tokenizer
   tokenizers/JsonTokenizer tokenizers/SentencePieceModel ModelConfig models/Registry models/bert/BertConfig
   models/distilbert/DistilBertConfig models/gpt2/Gpt2Config models/llama/LlamaConfig models/vit/VitConfig Datasets Log Job
   models/unet/DiffusionConfig Pipelines
-  models/detr/DetrConfig models/t5/T5Config models/bart/BartConfig)
+  models/detr/DetrConfig models/t5/T5Config models/bart/BartConfig ImageHeader)
 objects=()
 for s in "${sources[@]}"; do
   o="$out/obj/${s//\//_}.o"
@@ -43,7 +43,7 @@ if (( portable )); then
   clang++ $flags -fsanitize=fuzzer -DTARGET_ALL -DTESSERA_FUZZ_PORTABLE fuzz/fuzz_targets.cpp ${objects[@]} $libs -o "$out/fuzz_all"
   strip --strip-debug "$out/fuzz_all"
 else
-  for target in safetensors config tokenizer_json unigram_json sentencepiece_model wordpiece bpe idx table diffusion_config preprocessor image detr; do
+  for target in safetensors config tokenizer_json unigram_json sentencepiece_model wordpiece bpe idx table diffusion_config preprocessor image detr image_header; do
     upper=$(tr '[:lower:]' '[:upper:]' <<<"$target")
     clang++ $flags -fsanitize=fuzzer -DTARGET_$upper fuzz/fuzz_targets.cpp "${objects[@]}" $libs -o "$out/fuzz_$target"
   done

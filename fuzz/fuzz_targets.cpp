@@ -10,6 +10,7 @@
 // expected way out, anything else (a crash, an ASan/UBSan report, another exception type, a timeout, an allocation
 // beyond libFuzzer's -rss_limit_mb) is a finding. Built by fuzz/build.sh.
 
+#include "tessera/core/ImageHeader.h"
 #include "tessera/core/Datasets.h"
 #include "tessera/core/Detr.h"
 #include "tessera/core/Diffusion.h"
@@ -247,6 +248,17 @@ void fuzzDetr(const uint8_t *data, size_t size)
 }
 #endif
 
+#if defined(TARGET_IMAGE_HEADER) || defined(TARGET_ALL)
+// The header readers readImage consults before decoding: any bytes give a size or nothing.
+void fuzzImageHeader(const uint8_t *data, size_t size)
+{
+    const tessera::ImageSize s =
+        tessera::imageSizeFromHeader(std::string_view(reinterpret_cast<const char *>(data), size));
+    if (s.format.empty() && (s.width != 0 || s.height != 0))
+        std::abort(); // a size without a format
+}
+#endif
+
 using Target = void (*)(const uint8_t *, size_t);
 
 // The target this binary fuzzes: fixed at compile time, or (TARGET_ALL, one binary for long runs
@@ -279,6 +291,8 @@ Target chosen()
     return fuzzImage;
 #elif defined(TARGET_DETR)
     return fuzzDetr;
+#elif defined(TARGET_IMAGE_HEADER)
+    return fuzzImageHeader;
 #elif defined(TARGET_ALL)
     static const Target target = [] {
         const char *name = std::getenv("TESSERA_FUZZ_TARGET");
@@ -303,10 +317,12 @@ Target chosen()
             return fuzzTable;
         if (n == "diffusion_config")
             return fuzzDiffusionConfig;
+        if (n == "image_header")
+            return fuzzImageHeader;
         std::fprintf(
             stderr,
             "set TESSERA_FUZZ_TARGET to safetensors, config, tokenizer_json, unigram_json, sentencepiece_model, "
-            "wordpiece, bpe, idx, table, "
+            "wordpiece, bpe, idx, table, image_header, "
             "or diffusion_config (preprocessor and image are built only without --portable)\n");
         std::abort();
     }();

@@ -12,7 +12,7 @@ build=${1:?usage: fuzz/run.sh BUILD_DIR SECONDS|runs:N [TARGET ...]}
 budget=${2:?usage: fuzz/run.sh BUILD_DIR SECONDS|runs:N [TARGET ...]}
 shift 2
 targets=("$@")
-(( ${#targets[@]} )) || targets=(safetensors config tokenizer_json unigram_json sentencepiece_model wordpiece bpe idx table diffusion_config preprocessor image detr)
+(( ${#targets[@]} )) || targets=(safetensors config tokenizer_json unigram_json sentencepiece_model wordpiece bpe idx table diffusion_config preprocessor image detr image_header)
 if [[ $budget == runs:* ]]; then limit="-runs=${budget#runs:}"; else limit="-max_total_time=$budget"; fi
 status=0
 for t in "${targets[@]}"; do

@@ -38,6 +38,39 @@ void readTokenIds(const nlohmann::json &root, const std::string &path, ModelConf
     }
 }
 
+// Sizes beyond any published model are refused before anything proportional to them is built
+// (a 1 KB config asking for a billion layers grew to 8.7 GB in the expected-weights list). The
+// limits are far above today's largest checkpoints (Llama 3.1 405B: 126 layers, 128 heads,
+// 16,384 wide, 128,256 tokens, 131,072 positions).
+void checkSizes(const ModelConfig &c, const std::string &path)
+{
+    struct Limit {
+        int64_t value, limit;
+        const char *what, *keys;
+    };
+    const Limit limits[] = {
+        {c.layers, 4096, "layers", "num_hidden_layers, n_layer, num_layers, encoder_layers"},
+        {c.decoderLayers, 4096, "decoder layers", "num_decoder_layers, decoder_layers"},
+        {c.heads, 8192, "attention heads", "num_attention_heads, n_head, num_heads"},
+        {c.decoderHeads, 8192, "decoder attention heads", "decoder_attention_heads"},
+        {c.keyValueHeads, 8192, "key/value heads", "num_key_value_heads"},
+        {c.hiddenSize, int64_t(1) << 20, "a hidden size", "hidden_size, n_embd, d_model, dim"},
+        {c.headSize, int64_t(1) << 16, "a head size", "head_dim, d_kv"},
+        {c.intermediateSize, int64_t(1) << 22, "an intermediate size", "intermediate_size, n_inner, d_ff"},
+        {c.decoderIntermediateSize, int64_t(1) << 22, "a decoder intermediate size", "decoder_ffn_dim"},
+        {c.vocabularySize, int64_t(1) << 24, "a vocabulary", "vocab_size"},
+        {c.maxPositions, int64_t(1) << 24, "positions", "max_position_embeddings, n_positions"},
+        {c.imageSize, int64_t(1) << 16, "an image size", "image_size"},
+        {c.relativeBuckets, 1 << 16, "relative position buckets", "relative_attention_num_buckets"},
+        {c.typeVocabularySize, 1 << 16, "token types", "type_vocab_size"},
+    };
+    for (const Limit &l : limits)
+        if (l.value > l.limit)
+            throw Error(std::to_string(l.value) + " " + l.what + " is beyond any model Tessera opens (at most " +
+                            std::to_string(l.limit) + "); the config is damaged or not a checkpoint's",
+                        path, l.keys);
+}
+
 } // namespace
 
 ModelConfig ModelConfig::fromFile(const std::string &path)
@@ -69,6 +102,7 @@ ModelConfig ModelConfig::fromFile(const std::string &path)
         throw Error("model_type \"" + config.modelType + "\" is not supported yet (" + detail::familyNames() + " are)",
                     path, "model_type");
     family->readConfig(root, path, config);
+    checkSizes(config, path);
     if (config.heads == 0 || (config.headSize == 0 && config.hiddenSize % config.heads != 0))
         throw Error("hidden size " + std::to_string(config.hiddenSize) + " is not divisible by " +
                         std::to_string(config.heads) + " heads",

@@ -2,6 +2,7 @@
 
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
+#include "tessera/core/ImageHeader.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 #include <unistd.h>
@@ -222,6 +224,28 @@ Image8 readImage(const std::string &imagePath, int64_t channels)
     if (::access(imagePath.c_str(), R_OK) != 0)
         throw Error("no such file, or it cannot be read", imagePath);
     requireRegularFile(imagePath); // OpenCV would wait forever on a FIFO
+    {
+        // The size from the header, refused beyond the pixel budget before anything is decoded.
+        std::string head(65536, '\0');
+        FILE *file = std::fopen(imagePath.c_str(), "rb");
+        if (!file)
+            throw Error("cannot open this image", imagePath);
+        head.resize(std::fread(head.data(), 1, head.size(), file));
+        std::fclose(file);
+        const ImageSize size = imageSizeFromHeader(head);
+        const int64_t budget = maxImagePixels();
+        if (!size.format.empty() && (size.width <= 0 || size.height <= 0))
+            throw Error(size.format + " header gives a size of " + std::to_string(size.width) + " x " +
+                            std::to_string(size.height) + " pixels: not an image that can be decoded",
+                        imagePath);
+        if (!size.format.empty() && double(size.width) * double(size.height) > double(budget))
+            throw Error("a " + std::to_string(size.width) + " x " + std::to_string(size.height) + " " + size.format +
+                            " is beyond the " + std::to_string(budget) +
+                            " pixels Tessera decodes (decoding it would take " +
+                            std::to_string(int64_t(double(size.width) * double(size.height) * 3.0 / 1048576.0)) +
+                            " MB); scale it down, or raise the budget with TESSERA_MAX_IMAGE_PIXELS",
+                        imagePath);
+    }
     cv::Mat image = cv::imread(imagePath, channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
     if (image.empty())
         throw Error("cannot read this image (expected PNG, JPEG, BMP, TIFF or WebP)", imagePath);

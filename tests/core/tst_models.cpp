@@ -4,6 +4,7 @@
 
 #include "tessera/core/Error.h"
 #include "tessera/core/FileIO.h"
+#include "tessera/core/ImageHeader.h"
 #include "tessera/core/Log.h"
 #include "tessera/core/Model.h"
 #include "tessera/core/Pipelines.h"
@@ -59,6 +60,41 @@ void checkFixture(const std::string &folder, const QStringList &names, const Cap
 class TestModels : public QObject {
     Q_OBJECT
 private slots:
+    // The header readers give every format's size as OpenCV decodes it; an image beyond the pixel
+    // budget is refused from its header (a 1 KB PNG claiming 20000 x 20000 decoded to 6 GB).
+    void imageHeaders()
+    {
+        const QString corpus = TESSERA_TEST_DATA "/../../fuzz/corpus/image";
+        for (const QString &name : QDir(corpus).entryList(QDir::Files)) {
+            QFile file(corpus + "/" + name);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            const QByteArray bytes = file.readAll();
+            const ImageSize size = imageSizeFromHeader(std::string_view(bytes.constData(), size_t(bytes.size())));
+            QVERIFY2(!size.format.empty(), qPrintable(name));
+            const Image8 image = readImage((corpus + "/" + name).toStdString(), 3);
+            QCOMPARE(size.width, image.width);
+            QCOMPARE(size.height, image.height);
+        }
+        QTemporaryDir dir;
+        // A valid PNG signature and IHDR claiming 20000 x 20000, then nothing.
+        std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x4e\x20\0\0\x4e\x20\x08\x02\0\0\0", 29);
+        png += std::string(1000, '\0');
+        const std::string path = dir.filePath("huge.png").toStdString();
+        std::ofstream(path, std::ios::binary) << png;
+        try {
+            readImage(path, 3);
+            QFAIL("a 20000 x 20000 PNG was decoded");
+        } catch (const Error &e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.contains("20000 x 20000") && message.contains("TESSERA_MAX_IMAGE_PIXELS"),
+                     qPrintable(message));
+        }
+        // The budget is the user's: lowered, a small image is refused too.
+        qputenv("TESSERA_MAX_IMAGE_PIXELS", "10");
+        QVERIFY_THROWS_EXCEPTION(Error, readImage((corpus + "/small.png").toStdString(), 3));
+        qunsetenv("TESSERA_MAX_IMAGE_PIXELS");
+    }
+
     // A FIFO in place of any file a checkpoint is read from (config.json, generation_config.json,
     // the shard index, the weights), or of an image or text file, is refused at once, naming it:
     // opening one with no writer used to block forever (the CLI hung, the studio froze).
@@ -354,6 +390,26 @@ private slots:
                                "\"num_attention_heads\": 2, \"vocab_size\": 10, \"layer_norm_eps\": ") +
                        bad + "}";
             expectError(folder, {"layer_norm_eps", "positive"});
+        }
+        // A billion layers in a 1 KB config is refused at once (it used to grow to 8.7 GB), and
+        // more layers than the weights have tensors is refused before the weight list is built.
+        std::ofstream(folder + "/config.json")
+            << "{\"model_type\": \"bert\", \"hidden_size\": 8, \"num_hidden_layers\": 1000000000, "
+               "\"num_attention_heads\": 2, \"vocab_size\": 10}";
+        expectError(folder, {"1000000000 layers", "num_hidden_layers"});
+        {
+            QTemporaryDir copy;
+            const QString tiny = TESSERA_TEST_DATA "/hf/gpt2-tiny";
+            QVERIFY(QFile::copy(tiny + "/model.safetensors", copy.filePath("model.safetensors")));
+            QFile config(tiny + "/config.json");
+            QVERIFY(config.open(QIODevice::ReadOnly));
+            QByteArray json = config.readAll();
+            json.replace("\"n_layer\": 2", "\"n_layer\": 4000");
+            QFile out(copy.filePath("config.json"));
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(json);
+            out.close();
+            expectError(copy.path().toStdString(), {"4000 layers", "tensors"});
         }
         std::ofstream(folder + "/config.json") << R"({"model_type": "bert", "hidden_size": 32, "num_hidden_layers": 2,
             "num_attention_heads": 4, "intermediate_size": 64, "vocab_size": 28996, "max_position_embeddings": 64})";

@@ -198,6 +198,14 @@ private:
         // Which parts the file holds: the head by "architectures" (or, without it, by its
         // weights), the pooler by its weights (a masked-LM checkpoint's pooler is unused).
         const std::string &arch = c.architecture;
+        // Every layer holds several tensors: a config asking for more layers than the file has
+        // tensors is refused before the weight list (proportional to the layers) is built.
+        const int64_t layers = c.layers + c.decoderLayers;
+        if (layers > int64_t(checkpoint.tensors.size()))
+            throw Error("config.json asks for " + std::to_string(layers) + " layers, but the weights hold only " +
+                            std::to_string(checkpoint.tensors.size()) +
+                            " tensors (each layer needs several): the config and the weights do not belong together",
+                        m_folder + "/config.json");
         const std::unique_ptr<Architecture> full = detail::makeArchitecture(m_family, c, true, true);
         auto holds = [&](Part part) {
             const auto &all = full->weights();
