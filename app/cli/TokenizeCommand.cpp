@@ -12,6 +12,7 @@
 #include <QJsonObject>
 
 #include <cstdio>
+#include <fstream>
 #include <memory>
 
 namespace tessera::app {
@@ -43,18 +44,25 @@ int tokenizeCommand(Studio &, const QStringList &arguments)
         return usageError(QStringLiteral("tokenize needs --tokenizer DIR|FILE and --text-file FILE"));
     try {
         const std::unique_ptr<Tokenizer> tokenizer = loadTokenizer(tokenizerPath.toStdString());
-        const std::string text = readFile(textPath.toStdString(), size_t(1) << 30);
-        size_t start = 0;
+        // Streamed line by line (100 MB of text used to peak at 8.3 GB read whole), each line at
+        // most kMaxLineBytes: one line's tokens, offsets and JSON cost a few hundred bytes a byte.
+        requireRegularFile(textPath.toStdString());
+        std::ifstream in(textPath.toStdString(), std::ios::binary);
+        if (!in)
+            return failure(QStringLiteral("%1: cannot open the text file").arg(textPath));
+        constexpr size_t kMaxLineBytes = size_t(1) << 20;
+        std::string line;
         int lineNumber = 0;
-        while (start < text.size()) {
-            size_t end = text.find('\n', start);
-            if (end == std::string::npos)
-                end = text.size();
-            std::string line = text.substr(start, end - start);
-            start = end + 1;
+        while (std::getline(in, line)) {
             ++lineNumber;
             if (!line.empty() && line.back() == '\r')
                 line.pop_back();
+            if (line.size() > kMaxLineBytes)
+                return failure(QStringLiteral("%1: line %2 is %3 bytes; tokenize takes lines of at most 1 MiB "
+                                              "(one text per line: split it)")
+                                   .arg(textPath)
+                                   .arg(lineNumber)
+                                   .arg(line.size()));
             Encoding encoding;
             try {
                 if (pairs) {

@@ -15,6 +15,8 @@
 #include <QFileInfo>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include <cmath>
 
 namespace {
@@ -78,6 +80,26 @@ private slots:
         QCOMPARE(process.exitCode(), 2);
         const QString err = QString::fromUtf8(process.readAllStandardError());
         QVERIFY2(err.contains("--text") && err.contains("not valid UTF-8 at byte 2"), qPrintable(err));
+    }
+
+    // tokenize streams its text file: a line beyond 1 MiB is refused naming it, a FIFO at once.
+    void tokenizeBounds()
+    {
+        QTemporaryDir dir;
+        QFile longFile(dir.filePath("long.txt"));
+        QVERIFY(longFile.open(QIODevice::WriteOnly));
+        longFile.write("short line\n");
+        longFile.write(QByteArray(2 << 20, 'a'));
+        longFile.close();
+        const Result result = runCli(
+            {"tokenize", "--tokenizer", TESSERA_TEST_DATA "/hf/gpt2-tiny", "--text-file", dir.filePath("long.txt")});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.err.contains("line 2 is 2097152 bytes"), qPrintable(result.err));
+        QCOMPARE(::mkfifo(dir.filePath("fifo.txt").toLocal8Bit().constData(), 0600), 0);
+        const Result fifo = runCli(
+            {"tokenize", "--tokenizer", TESSERA_TEST_DATA "/hf/gpt2-tiny", "--text-file", dir.filePath("fifo.txt")});
+        QCOMPARE(fifo.exitCode, 1);
+        QVERIFY2(fifo.err.contains("FIFO"), qPrintable(fifo.err));
     }
 
     void info()
