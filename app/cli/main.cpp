@@ -8,6 +8,7 @@
 #include "Studio.h"
 
 #include "tessera/core/Log.h"
+#include "tessera/core/MemoryGuard.h"
 #include "tessera/core/Runtime.h"
 
 #include <QApplication>
@@ -114,6 +115,11 @@ int main(int argc, char **argv)
                                        .arg(QString::fromLatin1(option))
                                        .arg(bad)
                                        .arg(uchar(argv[i + 1][bad]), 2, 16, QLatin1Char('0')));
+    }
+    try {
+        checkMemoryBudgetSetting();
+    } catch (const std::exception &e) {
+        return app::usageError(QString::fromUtf8(e.what()));
     }
     QStringList arguments = application.arguments().mid(1);
     int threads = 0;

@@ -6,6 +6,7 @@
 #include "Studio.h"
 
 #include "tessera/core/Log.h"
+#include "tessera/core/MemoryGuard.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -122,6 +123,12 @@ int main(int argc, char **argv)
                            QDir::tempPath() + "/tessera-fresh-" + QString::number(QCoreApplication::applicationPid()));
     }
 
+    try {
+        tessera::checkMemoryBudgetSetting();
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "tessera: %s\n", e.what());
+        return 2;
+    }
     tessera::widgets::LogModel log;
     tessera::app::Studio::installFonts(application);
     tessera::app::Studio::installTranslations(application);

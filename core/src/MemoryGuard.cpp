@@ -61,6 +61,14 @@ uint64_t memoryBudget()
     return set ? set : defaultBudget();
 }
 
+void checkMemoryBudgetSetting()
+{
+    const char *text = std::getenv("TESSERA_MEMORY_BUDGET");
+    if (text && *text && parseBytes(text) == 0)
+        throw Error("TESSERA_MEMORY_BUDGET=\"" + std::string(text).substr(0, 40) +
+                    "\" is not a size: write a number of bytes or one with K, M or G (500M, 2G)");
+}
+
 void setMemoryBudget(uint64_t bytes)
 {
     g_budget.store(bytes);

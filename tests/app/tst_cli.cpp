@@ -102,6 +102,25 @@ private slots:
         QVERIFY2(fifo.err.contains("FIFO"), qPrintable(fifo.err));
     }
 
+    // A memory budget that is not a size is refused, not silently replaced by the default.
+    void badMemoryBudget()
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("TESSERA_MEMORY_BUDGET", "banana");
+        process.setProcessEnvironment(environment);
+        process.start(TESSERA_CLI, {"info"});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 2);
+        const QString err = QString::fromUtf8(process.readAllStandardError());
+        QVERIFY2(err.contains("TESSERA_MEMORY_BUDGET=\"banana\" is not a size"), qPrintable(err));
+        environment.insert("TESSERA_MEMORY_BUDGET", "3G");
+        process.setProcessEnvironment(environment);
+        process.start(TESSERA_CLI, {"info"});
+        QVERIFY(process.waitForFinished(60000));
+        QCOMPARE(process.exitCode(), 0);
+    }
+
     void info()
     {
         const Result info = runCli({"info", "--threads", "2"});

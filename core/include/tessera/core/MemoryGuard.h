@@ -12,6 +12,9 @@
 namespace tessera {
 
 uint64_t memoryBudget();
+// Throws tessera::Error when TESSERA_MEMORY_BUDGET is set to something that is not a size
+// ("banana" used to be ignored, silently leaving the default): the programs check it at start.
+void checkMemoryBudgetSetting();
 // For tests and embedding applications: a budget in bytes; 0 restores the default.
 void setMemoryBudget(uint64_t bytes);
 
