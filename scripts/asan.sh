@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 suites=(tst_positionalencoding tst_safetensors tst_tableio tst_jobs tst_tokenizer tst_models tst_pipelines
         tst_attentionanalysis tst_visionlens tst_diffusion tst_memoryguard tst_cancellation tst_matching
-        tst_projection tst_embeddingsources)
+        tst_projection tst_embeddingsources tst_seq2seq)
 jobs=$(nproc)
 echo "== building the core suites with ASan + UBSan (asan preset, $jobs jobs)"
 cmake --preset asan >/dev/null
