@@ -18,8 +18,7 @@ namespace detail {
 namespace {
 bool fileExists(const std::string &path)
 {
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0;
+    return pathExists(path); // a link loop names itself instead of "no model.safetensors"
 }
 } // namespace
 

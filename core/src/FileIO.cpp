@@ -64,6 +64,20 @@ const char *irregular(mode_t mode)
 
 } // namespace
 
+bool pathExists(const std::string &path)
+{
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0)
+        return true;
+    if (errno == ENOENT || errno == ENOTDIR)
+        return false;
+    if (errno == ELOOP)
+        throw Error("is a symbolic link that leads back to itself (a loop)", path);
+    if (errno == EACCES)
+        throw Error("cannot be looked at: permission denied (the folder that holds it may not be read)", path);
+    throw Error(std::string("cannot be looked at: ") + std::strerror(errno), path);
+}
+
 void requireRegularFile(const std::string &path)
 {
     struct stat info {};

@@ -5,6 +5,7 @@
 #include "tessera/core/Detr.h"
 #include "tessera/core/Diffusion.h"
 #include "tessera/core/Error.h"
+#include "tessera/core/FileIO.h"
 #include "tessera/core/Model.h"
 
 #include "Network.h"
@@ -17,18 +18,8 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
-#include <sys/stat.h>
 
 namespace tessera {
-namespace {
-
-bool exists(const std::string &path)
-{
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0;
-}
-
-} // namespace
 
 using detail::fromTorch;
 using detail::toTorch;
@@ -36,7 +27,7 @@ using detail::toTorch;
 std::unique_ptr<Model> loadModel(const std::string &folder, JobContext *context)
 {
     const std::string configPath = folder + "/config.json";
-    if (!exists(configPath))
+    if (!pathExists(configPath)) // a link loop or a folder that may not be read says so
         throw Error("no config.json: not a Hugging Face checkpoint folder", folder);
     if (diffusion::isDiffusionModel(folder))
         return diffusion::loadDiffusionModel(folder, context);

@@ -20,6 +20,7 @@
 #include <functional>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace tessera;
 
@@ -120,6 +121,21 @@ private slots:
             const std::string fifo = folder + "/" + name;
             QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
             expectRefused([&] { loadModel(folder); }, fifo);
+        }
+        // A symbolic-link loop in place of the weights names the loop, not "no model.safetensors".
+        {
+            QTemporaryDir dir;
+            QVERIFY(QFile::copy(QString::fromStdString(fixture + "/config.json"), dir.filePath("config.json")));
+            const std::string loop = dir.filePath("model.safetensors").toStdString();
+            QCOMPARE(::symlink(loop.c_str(), loop.c_str()), 0);
+            try {
+                loadModel(dir.path().toStdString());
+                QFAIL("a link loop loaded");
+            } catch (const Error &e) {
+                QVERIFY2(QString::fromUtf8(e.what()).contains("loop") &&
+                             QString::fromUtf8(e.what()).contains(QString::fromStdString(loop)),
+                         e.what());
+            }
         }
         {
             QTemporaryDir dir;

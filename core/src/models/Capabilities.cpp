@@ -4,13 +4,12 @@
 #include "tessera/core/Detr.h"
 #include "tessera/core/Diffusion.h"
 #include "tessera/core/Error.h"
+#include "tessera/core/FileIO.h"
 #include "tessera/core/Model.h"
 #include "tessera/core/Training.h"
 
 #include "models/Capabilities.h"
 #include "models/Family.h"
-
-#include <sys/stat.h>
 
 namespace tessera {
 namespace detail {
@@ -49,8 +48,7 @@ bool sameArchitecture(const ModelInfo &a, const ModelInfo &b)
 
 ModelCapabilities folderCapabilities(const std::string &folder)
 {
-    struct stat st {};
-    if (::stat((folder + "/config.json").c_str(), &st) != 0)
+    if (!pathExists(folder + "/config.json"))
         throw Error("no config.json: not a Hugging Face checkpoint folder", folder);
     if (diffusion::isDiffusionModel(folder))
         return detail::capabilitiesOf("unet2d", true);

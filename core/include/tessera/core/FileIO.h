@@ -15,6 +15,11 @@ void writeFileAtomically(const std::string &path, std::string_view bytes);
 // anything that is not a regular file (a FIFO or device would block the reader forever).
 std::string readFile(const std::string &path, size_t maxBytes = size_t(1) << 30);
 
+// True when path exists, false when it does not; for any other failure to look (a symbolic-link
+// loop, a folder that may not be searched, a name too long) a tessera::Error naming the path and
+// the reason, rather than a misleading "not found".
+bool pathExists(const std::string &path);
+
 // Throws tessera::Error naming path when it exists but is not a regular file (a folder, FIFO,
 // socket or device): checked before opening, which blocks on a FIFO with no writer.
 void requireRegularFile(const std::string &path);
