@@ -463,6 +463,13 @@ bool MainWindow::saveSession(const QString &path, QString *error) const
 
 bool MainWindow::loadSession(const QString &path, QString *error)
 {
+    // A FIFO or device would block the GUI thread in open() until something writes to it.
+    const QFileInfo info(path);
+    if (info.exists() && !info.isFile()) {
+        if (error)
+            *error = tr("%1: not a regular file (a folder, FIFO or device); a session is a .tessera file").arg(path);
+        return false;
+    }
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         if (error)

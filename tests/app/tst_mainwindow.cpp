@@ -16,6 +16,8 @@
 #include <QDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 using namespace tessera;
 
 class TestMainWindow : public QObject {
@@ -132,6 +134,14 @@ private slots:
         app::Studio studio;
         studio.jobs().setInline(true);
         app::MainWindow window(studio, log);
+        {
+            // A FIFO named like a session is refused at once (opening it would block the GUI).
+            const QString fifo = dir.filePath("fifo.tessera");
+            QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+            QString error;
+            QVERIFY(!window.loadSession(fifo, &error));
+            QVERIFY2(error.contains("not a regular file"), qPrintable(error));
+        }
         const QString path = dir.filePath("hostile.tessera");
         auto load = [&](const QByteArray &bytes) {
             QFile file(path);
