@@ -90,8 +90,12 @@ void MainWindow::createPanels()
         m_panels.append(panel);
         const int index = m_tabs->addTab(panel, descriptor.title);
         m_tabs->setTabToolTip(index, descriptor.description);
-        connect(panel, &widgets::PanelWidget::statusMessage, this,
-                [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+        // Only the panel in view speaks in the status bar (a hidden panel finishing its start-up
+        // job used to leave its line there).
+        connect(panel, &widgets::PanelWidget::statusMessage, this, [this, panel](const QString &text) {
+            if (m_tabs->currentWidget() == panel)
+                statusBar()->showMessage(text, 8000);
+        });
     }
     if (m_panels.isEmpty()) {
         auto *label =
