@@ -173,6 +173,8 @@ Matrix readNpy(const std::string &path)
     descr = descr.substr(0, descr.find('\''));
     const std::string order = field("fortran_order");
     const size_t value = order.find_first_not_of(" ");
+    if (value == std::string::npos) // found by the table fuzz target: compare(npos) threw out_of_range
+        throw Error("fortran_order has no value", path);
     if (order.compare(value, 4, "True") == 0)
         throw Error("Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray", path);
     if (order.compare(value, 5, "False") != 0)

@@ -129,6 +129,16 @@ private slots:
         std::string yes = bytes;
         yes.replace(yes.find("False"), 5, "'yes'");
         QVERIFY_THROWS_EXCEPTION(Error, readMatrix(writeText(dir, "yes.npy", yes)));
+        // The table fuzz target's finding: 'fortran_order' the last key, with nothing after its
+        // colon, escaped as std::out_of_range; now a tessera::Error.
+        std::string empty = "{'descr': '<f4', 'shape': (2, 3), 'fortran_order':";
+        while ((10 + empty.size()) % 64 != 0) // spaces to the end of the header, no newline
+            empty += ' ';
+        std::string cut = std::string("\x93NUMPY\x01\x00", 8);
+        cut += char(empty.size() & 0xff);
+        cut += char(empty.size() >> 8);
+        cut += empty + std::string(24, '\0');
+        QVERIFY_THROWS_EXCEPTION(Error, readMatrix(writeText(dir, "no-order.npy", cut)));
         try {
             readMatrix(writeText(dir, "trailing.npy", bytes + "junk"));
             QFAIL("trailing bytes accepted");
