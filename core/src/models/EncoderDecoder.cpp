@@ -46,8 +46,6 @@ EncoderDecoderInputs readEncoderDecoderInputs(const ModelInputs &inputs, const M
                     {}, "input_ids");
     in.targetIds = torch::full_like(in.sourceIds, c.decoderStartTokenId);
     in.targetIds.slice(1, 1).copy_(in.sourceIds.slice(1, 0, in.sourceIds.size(1) - 1));
-    if (c.padTokenId >= 0)
-        in.targetIds.masked_fill_(in.targetIds == -100, c.padTokenId);
     return in;
 }
 
@@ -59,16 +57,6 @@ torch::Tensor sourceMask(const EncoderDecoderInputs &in, const nn::Pass &pass)
 torch::Tensor targetMask(const EncoderDecoderInputs &in, const nn::Pass &pass)
 {
     return pass.appliesMasks() ? nn::causalMask(in.targetIds.size(1), in.targetMask) : torch::Tensor();
-}
-
-int64_t decoderLayersOf(const ModelConfig &c)
-{
-    return c.decoderLayers > 0 ? c.decoderLayers : c.layers;
-}
-
-int64_t decoderHeadsOf(const ModelConfig &c)
-{
-    return c.decoderHeads > 0 ? c.decoderHeads : c.heads;
 }
 
 } // namespace tessera::detail

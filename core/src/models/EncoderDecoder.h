@@ -36,8 +36,4 @@ EncoderDecoderInputs readEncoderDecoderInputs(const ModelInputs &inputs, const M
 torch::Tensor sourceMask(const EncoderDecoderInputs &in, const nn::Pass &pass);
 torch::Tensor targetMask(const EncoderDecoderInputs &in, const nn::Pass &pass);
 
-// The decoder's layer count and heads (the encoder's where the config gives none).
-int64_t decoderLayersOf(const ModelConfig &config);
-int64_t decoderHeadsOf(const ModelConfig &config);
-
 } // namespace tessera::detail

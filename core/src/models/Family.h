@@ -61,6 +61,10 @@ bool readConfigBool(const nlohmann::json &root, const char *name, const std::str
 std::string readConfigString(const nlohmann::json &root, const char *name, const std::string &path,
                              const std::string &fallback);
 
+// An encoder-decoder's decoder layers and heads (the encoder's where the config gives none).
+int64_t decoderLayersOf(const ModelConfig &config);
+int64_t decoderHeadsOf(const ModelConfig &config);
+
 // Encoder-decoders (t5, bart): what they can do, and their three stacks (encoder_attentions
 // bidirectional, decoder_attentions causal, cross_attentions: decoder queries over encoder keys).
 ModelCapabilities encoderDecoderCapabilities(bool hasHead);

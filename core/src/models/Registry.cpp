@@ -107,10 +107,19 @@ ModelCapabilities encoderDecoderCapabilities(bool hasHead)
     return can;
 }
 
+int64_t decoderLayersOf(const ModelConfig &c)
+{
+    return c.decoderLayers > 0 ? c.decoderLayers : c.layers;
+}
+
+int64_t decoderHeadsOf(const ModelConfig &c)
+{
+    return c.decoderHeads > 0 ? c.decoderHeads : c.heads;
+}
+
 std::vector<AttentionStack> encoderDecoderStacks(const ModelConfig &c)
 {
-    const int64_t decoderHeads = c.decoderHeads > 0 ? c.decoderHeads : c.heads;
-    const int64_t decoderLayers = c.decoderLayers > 0 ? c.decoderLayers : c.layers;
+    const int64_t decoderHeads = decoderHeadsOf(c), decoderLayers = decoderLayersOf(c);
     return {{"encoder_attentions", c.layers, c.heads, c.heads, false, 0, {}},
             {"decoder_attentions", decoderLayers, decoderHeads, decoderHeads, true, 0, {}},
             {"cross_attentions", decoderLayers, decoderHeads, decoderHeads, false, 0, {}}};

@@ -48,9 +48,9 @@ void writeConfig(const ModelConfig &c, nlohmann::json &j)
 {
     j["d_model"] = c.hiddenSize;
     j["encoder_layers"] = c.layers;
-    j["decoder_layers"] = c.decoderLayers > 0 ? c.decoderLayers : c.layers;
+    j["decoder_layers"] = decoderLayersOf(c);
     j["encoder_attention_heads"] = c.heads;
-    j["decoder_attention_heads"] = c.decoderHeads > 0 ? c.decoderHeads : c.heads;
+    j["decoder_attention_heads"] = decoderHeadsOf(c);
     j["encoder_ffn_dim"] = c.intermediateSize;
     j["decoder_ffn_dim"] = c.decoderIntermediateSize > 0 ? c.decoderIntermediateSize : c.intermediateSize;
     j["vocab_size"] = c.vocabularySize;
@@ -76,7 +76,7 @@ int64_t parameterCount(const ModelConfig &c)
     const int64_t attention = 4 * (d * d + d);
     const int64_t f = c.intermediateSize;
     const int64_t fd = c.decoderIntermediateSize > 0 ? c.decoderIntermediateSize : f;
-    const int64_t decoderLayers = c.decoderLayers > 0 ? c.decoderLayers : c.layers;
+    const int64_t decoderLayers = decoderLayersOf(c);
     const int64_t positions = (c.maxPositions + 2) * d;
     const int64_t encoder = positions + ln + c.layers * (attention + d * f + f + f * d + d + 2 * ln);
     const int64_t decoder = positions + ln + decoderLayers * (2 * attention + d * fd + fd + fd * d + d + 3 * ln);

@@ -32,15 +32,6 @@ double readNumber(const nlohmann::json &object, const char *key, double fallback
     return object[key].get<double>();
 }
 
-bool readBool(const nlohmann::json &root, const char *key, bool fallback, const std::string &path)
-{
-    if (!root.contains(key) || root[key].is_null())
-        return fallback;
-    if (!root[key].is_boolean())
-        throw Error("expected true or false, found " + root[key].dump(), path, key);
-    return root[key].get<bool>();
-}
-
 // One RoPE description: a transformers 5 rope_parameters entry, or a transformers 4
 // rope_scaling object with the theta given beside it (scaling null: default RoPE).
 RotaryEmbedding readRope(const nlohmann::json &scaling, double theta, const std::string &path, const std::string &where)
@@ -137,7 +128,7 @@ void readSlidingWindow(const nlohmann::json &root, const std::string &path, Mode
     } else if (type == "mistral") {
         c.slidingLayers.assign(size_t(c.layers), window > 0);
     } else if (type == "qwen2" || type == "qwen3") {
-        const bool use = readBool(root, "use_sliding_window", false, path);
+        const bool use = readConfigBool(root, "use_sliding_window", path, false);
         const int64_t from = readConfigInt(root, {"max_window_layers"}, path, 28, false);
         for (int64_t l = 0; l < c.layers; ++l)
             c.slidingLayers[size_t(l)] = use && window > 0 && l >= from;
@@ -163,7 +154,7 @@ void refuseUnsupported(const nlohmann::json &root, const std::string &path)
                         path, key);
     if (root.contains("attn_logit_softcapping") && !root["attn_logit_softcapping"].is_null())
         throw Error("attention logit soft-capping (Gemma 2) is not supported", path, "attn_logit_softcapping");
-    if (readBool(root, "use_bidirectional_attention", false, path))
+    if (readConfigBool(root, "use_bidirectional_attention", path, false))
         throw Error("bidirectional attention (an encoder built on Gemma 3) is not supported", path,
                     "use_bidirectional_attention");
     if (root.contains("pretraining_tp") && root["pretraining_tp"].is_number_integer() &&
@@ -207,10 +198,10 @@ void readConfig(const nlohmann::json &root, const std::string &path, ModelConfig
             break;
         }
     // Qwen2 always has q/k/v biases (and no output bias); the others follow attention_bias.
-    const bool attentionBias = readBool(root, "attention_bias", false, path);
+    const bool attentionBias = readConfigBool(root, "attention_bias", path, false);
     c.qkvBias = c.modelType == "qwen2" || attentionBias;
     c.outputBias = c.modelType != "qwen2" && attentionBias;
-    c.mlpBias = readBool(root, "mlp_bias", false, path);
+    c.mlpBias = readConfigBool(root, "mlp_bias", path, false);
     c.queryKeyNorm = c.modelType == "qwen3" || gemma;
     if (!root.contains("tie_word_embeddings")) // each config class has its own default
         c.tieWordEmbeddings = gemma;

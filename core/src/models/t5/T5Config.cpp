@@ -66,7 +66,7 @@ void writeConfig(const ModelConfig &c, nlohmann::json &j)
 {
     j["d_model"] = c.hiddenSize;
     j["num_layers"] = c.layers;
-    j["num_decoder_layers"] = c.decoderLayers > 0 ? c.decoderLayers : c.layers;
+    j["num_decoder_layers"] = decoderLayersOf(c);
     j["num_heads"] = c.heads;
     j["d_kv"] = c.headDimension();
     j["d_ff"] = c.intermediateSize;
@@ -95,7 +95,7 @@ int64_t parameterCount(const ModelConfig &c)
     const int64_t attention = 4 * d * inner, feedForward = (c.gatedFeedForward ? 3 : 2) * d * f;
     const int64_t bias = c.relativeBuckets * c.heads;
     const int64_t encoder = c.layers * (attention + feedForward + 2 * d) + bias + d;
-    const int64_t decoderLayers = c.decoderLayers > 0 ? c.decoderLayers : c.layers;
+    const int64_t decoderLayers = decoderLayersOf(c);
     const int64_t decoder = decoderLayers * (2 * attention + feedForward + 3 * d) + bias + d;
     return c.vocabularySize * d * (c.tieWordEmbeddings ? 1 : 2) + encoder + decoder;
 }
