@@ -3,6 +3,7 @@
 #include "ExportDialog.h"
 #include "JobArea.h"
 #include "LogDock.h"
+#include "OptionHistory.h"
 
 #include "tessera/core/Log.h"
 
@@ -17,11 +18,14 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSaveFile>
+#include <QRegularExpression>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -71,9 +75,32 @@ MainWindow::MainWindow(Studio &studio, widgets::LogModel &log, QWidget *parent)
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
     createPanels();
+    m_history = new OptionHistory(m_panels, this);
     createMenus();
     createStatusBar();
     restoreState();
+    qApp->installEventFilter(this);
+}
+
+bool MainWindow::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() != QEvent::ShortcutOverride)
+        return QMainWindow::eventFilter(watched, event);
+    auto *key = static_cast<QKeyEvent *>(event);
+    if (!(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier)))
+        return false;
+    for (QKeySequence::StandardKey editing : {QKeySequence::Undo, QKeySequence::Redo, QKeySequence::Copy,
+                                              QKeySequence::Cut, QKeySequence::Paste, QKeySequence::SelectAll})
+        if (key->matches(editing))
+            return false;
+    const QKeySequence pressed(key->keyCombination());
+    for (const QAction *action : findChildren<QAction *>())
+        if (action->isEnabled() && action->shortcuts().contains(pressed)) {
+            // Not delivered to the focused field and left unaccepted: the shortcut fires.
+            event->ignore();
+            return true;
+        }
+    return false;
 }
 
 void MainWindow::createPanels()
@@ -156,6 +183,25 @@ void MainWindow::createMenus()
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_undo = edit->addAction(tr("&Undo"), this, [this]() {
+        QString error;
+        if (currentPanel() && !m_history->undo(currentPanel(), &error))
+            reportError(error);
+    });
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_redo = edit->addAction(tr("&Redo"), this, [this]() {
+        QString error;
+        if (currentPanel() && !m_history->redo(currentPanel(), &error))
+            reportError(error);
+    });
+    m_redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    // The menu shows what an undo would change back; it is worked out when the menu opens.
+    connect(edit, &QMenu::aboutToShow, this, &MainWindow::updateUndoActions);
+    connect(m_history, &OptionHistory::changed, this, &MainWindow::updateUndoActions);
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateUndoActions);
+    updateUndoActions();
+
     m_panelMenu = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < m_panels.size(); ++i) {
         const plugins::PanelDescriptor *descriptor = m_studio.plugins().panel(m_panels[i]->panelId());
@@ -206,6 +252,18 @@ void MainWindow::createMenus()
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
+void MainWindow::updateUndoActions()
+{
+    widgets::PanelWidget *panel = currentPanel();
+    const QStringList undo = panel ? m_history->undoNames(panel) : QStringList();
+    const QStringList redo = panel ? m_history->redoNames(panel) : QStringList();
+    // Enabled while a step may be pending (its names are known once it settles).
+    m_undo->setEnabled(panel && m_history->canUndo(panel));
+    m_redo->setEnabled(panel && m_history->canRedo(panel));
+    m_undo->setText(undo.isEmpty() ? tr("&Undo") : tr("&Undo %1").arg(undo.join(", ")));
+    m_redo->setText(redo.isEmpty() ? tr("&Redo") : tr("&Redo %1").arg(redo.join(", ")));
+}
+
 void MainWindow::createStatusBar()
 {
     m_jobArea = new JobArea(m_studio.jobs(), this);
@@ -234,8 +292,11 @@ void MainWindow::restoreState()
 {
     QSettings settings;
     applyTheme(settings.value("view/theme", "system").toString());
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
-        resize(1400, 880);
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
+        // 1400 x 880, or the screen's free area when it is smaller (a 1280 x 800 laptop).
+        const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1400, 880);
+        resize(std::min(1400, available.width()), std::min(880, available.height()));
+    }
     QMainWindow::restoreState(settings.value("window/state").toByteArray());
     const QByteArray session = settings.value("session/last").toByteArray();
     QString error;
@@ -440,13 +501,30 @@ bool MainWindow::applySessionJson(const QByteArray &json, QString *error)
     QStringList problems;
     for (auto it = panels.begin(); it != panels.end(); ++it) {
         widgets::PanelWidget *p = panel(it.key());
-        QString panelError;
-        if (!p)
+        if (!p) {
             problems << tr("no panel \"%1\" in this installation").arg(it.key());
-        else if (!p->setOptions(it.value().toObject().toVariantMap(), &panelError))
-            problems << panelError;
+            continue;
+        }
+        // An option that no longer fits (curve dimensions beyond a smaller d_model, a model
+        // folder that is gone) is dropped with a log line; the panel keeps the rest.
+        QVariantMap options = it.value().toObject().toVariantMap();
+        QString panelError;
+        while (!p->setOptions(options, &panelError)) {
+            static const QRegularExpression named(QStringLiteral("^--([A-Za-z0-9-]+)"));
+            const QString option = named.match(panelError).captured(1);
+            if (option.isEmpty() || !options.contains(option)) {
+                problems << panelError;
+                break;
+            }
+            // The reason quotes the value, which a hostile session may make 100 kB long.
+            const QString reason = panelError.size() > 300 ? panelError.left(300) + QChar(0x2026) : panelError;
+            logWarning(
+                QStringLiteral("session: %1: left out --%2 (%3)").arg(p->panelTitle(), option, reason).toStdString());
+            options.remove(option);
+        }
     }
     showPanel(root.value("current-panel").toString());
+    m_history->clear(); // the steps were of the options the session replaced
     if (!problems.isEmpty()) {
         *error = problems.join("; ");
         return false;

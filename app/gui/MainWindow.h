@@ -18,6 +18,7 @@ namespace tessera::app {
 
 class JobArea;
 class LogDock;
+class OptionHistory;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -34,8 +35,14 @@ public:
     bool saveSession(const QString &path, QString *error = nullptr) const;
     bool loadSession(const QString &path, QString *error = nullptr);
 
+    // Undo / redo of the current panel's option changes (Edit menu).
+    OptionHistory &optionHistory() const { return *m_history; }
+
 protected:
     void closeEvent(QCloseEvent *event) override;
+    // The window's shortcuts win over a text field's own use of the same keys (Ctrl+E is
+    // "end of line" in a QLineEdit); the standard editing keys stay the field's.
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
@@ -43,6 +50,7 @@ private:
     void createPanels();
     void createMenus();
     void createStatusBar();
+    void updateUndoActions();
     void restoreState();
     void addRecent(const QString &path);
     void rebuildRecentMenu();
@@ -62,6 +70,9 @@ private:
     QLabel *m_runtimeLabel = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_panelMenu = nullptr;
+    OptionHistory *m_history = nullptr;
+    QAction *m_undo = nullptr;
+    QAction *m_redo = nullptr;
 };
 
 } // namespace tessera::app

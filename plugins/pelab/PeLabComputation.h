@@ -16,6 +16,8 @@ struct PeSettings {
     int maxLength = 128;
     double base = 10000.0;
     std::vector<int> curveDimensions{4, 5, 6, 7};
+    // Curve dimensions asked for that d_model does not have (not drawn; the title says so).
+    std::vector<int> missingCurveDimensions;
     pe::Similarity similarity = pe::Similarity::Cosine;
     int ropePair = 8;
     int ropeDimension = 64;

@@ -103,6 +103,14 @@ bool parseDimensions(const QString &text, std::vector<int> &dimensions, QString 
     return true;
 }
 
+QString dimensionList(const std::vector<int> &dimensions)
+{
+    QStringList list;
+    for (int d : dimensions)
+        list << QString::number(d);
+    return list.join(", ");
+}
+
 QWidget *withDescription(QWidget *figure, const QString &text)
 {
     auto *page = new QWidget;
@@ -217,6 +225,12 @@ void PeLabPanel::buildControls(QWidget *container)
     m_ropeDimension->setValue(64);
     m_ropeDimension->setToolTip(tr("Head dimension of the rotated query and key (even)."));
     ropeForm->addRow(tr("head dim"), m_ropeDimension);
+    // RoPE rotates pairs: an odd number typed in becomes the even one below it (what is drawn),
+    // so that what the box shows, a session saves and --rope-dim accepts agree.
+    connect(m_ropeDimension, &QSpinBox::editingFinished, this, [this]() {
+        if (m_ropeDimension->value() % 2 != 0)
+            m_ropeDimension->setValue(m_ropeDimension->value() - 1);
+    });
     m_ropePair = new QSpinBox;
     m_ropePair->setRange(0, 255);
     m_ropePair->setValue(8);
@@ -280,6 +294,10 @@ void PeLabPanel::buildControls(QWidget *container)
         connect(box, qOverload<int>(&QSpinBox::valueChanged), this, &PeLabPanel::scheduleRecompute);
     connect(m_alibiHeads, qOverload<int>(&QSpinBox::valueChanged), this,
             [this](int heads) { m_alibiHead->setMaximum(heads - 1); });
+    // The pair drawn must exist in the head dimension (as --rope-pair is checked).
+    connect(m_ropeDimension, qOverload<int>(&QSpinBox::valueChanged), this,
+            [this](int dimension) { m_ropePair->setMaximum(std::max(0, dimension / 2 - 1)); });
+    m_ropePair->setMaximum(m_ropeDimension->value() / 2 - 1);
     connect(m_base, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &PeLabPanel::scheduleRecompute);
     connect(m_dimensions, &QLineEdit::editingFinished, this, &PeLabPanel::scheduleRecompute);
     connect(m_similarity, &QComboBox::currentTextChanged, this, &PeLabPanel::scheduleRecompute);
@@ -436,7 +454,7 @@ QVariantMap PeLabPanel::options() const
     map["base"] = QString::number(m_base->value(), 'g', 10);
     map["dims"] = m_dimensions->text();
     map["similarity"] = m_similarity->currentText();
-    map["rope-dim"] = QString::number(m_ropeDimension->value());
+    map["rope-dim"] = QString::number(m_ropeDimension->value() - m_ropeDimension->value() % 2);
     map["rope-pair"] = QString::number(m_ropePair->value());
     map["rope-length"] = QString::number(m_ropeLength->value());
     map["alibi-heads"] = QString::number(m_alibiHeads->value());
@@ -518,6 +536,7 @@ bool PeLabPanel::applyOptions(const QVariantMap &options, const QString &, QStri
     m_base->setValue(c.base);
     m_dimensions->setText(c.dimensions);
     m_ropeDimension->setValue(c.ropeDimension);
+    m_ropePair->setMaximum(c.ropeDimension / 2 - 1);
     m_ropePair->setValue(c.ropePair);
     m_ropeLength->setValue(c.ropeLength);
     m_alibiHeads->setValue(c.alibiHeads);
@@ -640,10 +659,9 @@ PeSettings PeLabPanel::currentSettings() const
     settings.base = m_base->value();
     std::vector<int> dimensions;
     if (parseDimensions(m_dimensions->text(), dimensions, nullptr)) {
-        dimensions.erase(
-            std::remove_if(dimensions.begin(), dimensions.end(), [&](int d) { return d >= settings.dModel; }),
-            dimensions.end());
-        settings.curveDimensions = dimensions;
+        settings.curveDimensions.clear();
+        for (int d : dimensions)
+            (d < settings.dModel ? settings.curveDimensions : settings.missingCurveDimensions).push_back(d);
     }
     if (settings.curveDimensions.empty() || settings.curveDimensions.front() >= settings.dModel)
         settings.curveDimensions = {0};
@@ -706,7 +724,15 @@ void PeLabPanel::applyResult(const PeResult &result, const PeSettings &settings)
 {
     const int positions = int(result.table->rows);
     const int width = int(result.table->cols);
-    m_curves->setFigureTitle(tr("Sinusoidal positional encoding (d_model = %1)").arg(width));
+    // Curve dimensions beyond d_model (typed before d_model shrank, or from a session) are named,
+    // not silently replaced.
+    const QString missing = dimensionList(settings.missingCurveDimensions);
+    m_curves->setFigureTitle(missing.isEmpty()
+                                 ? tr("Sinusoidal positional encoding (d_model = %1)").arg(width)
+                                 : tr("Sinusoidal positional encoding (d_model = %1; no dimension %2, drawing %3)")
+                                       .arg(width)
+                                       .arg(missing)
+                                       .arg(dimensionList(settings.curveDimensions)));
     m_curves->setSeries(encodingCurves(result, settings));
     m_heatmap->setFigureTitle(
         tr("Sinusoidal positional encoding (%1 positions \u00d7 d_model %2)").arg(positions).arg(width));
@@ -733,10 +759,13 @@ void PeLabPanel::applyResult(const PeResult &result, const PeSettings &settings)
     if (result.learnedSimilarity && m_learned)
         m_learnedSimilarity->setMatrix(result.learnedSimilarity);
 
-    statusLine()->setText(tr("d_model %1 \u00b7 %2 positions \u00b7 RoPE diagonal spread %3")
-                              .arg(width)
-                              .arg(positions)
-                              .arg(result.ropeSpread, 0, 'g', 3));
+    QString status = tr("d_model %1 \u00b7 %2 positions \u00b7 RoPE diagonal spread %3")
+                         .arg(width)
+                         .arg(positions)
+                         .arg(result.ropeSpread, 0, 'g', 3);
+    if (!missing.isEmpty())
+        status += tr(" \u00b7 curve dims %1 do not exist at d_model %2").arg(missing).arg(width);
+    statusLine()->setText(status);
 }
 
 } // namespace tessera::pelab

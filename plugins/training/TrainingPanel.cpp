@@ -247,7 +247,10 @@ void TrainingPanel::buildUi()
     m_playTimer->setInterval(250);
     m_snapshotLayer = new QSpinBox;
     m_snapshotLayer->setPrefix(tr("layer "));
+    m_snapshotLayer->setRange(0, 0); // a run's snapshots set the range and enable both
+    m_snapshotLayer->setEnabled(false);
     m_snapshotHead = new QComboBox;
+    m_snapshotHead->setEnabled(false);
     m_snapshotLabel = new QLabel;
     auto *timelineControls = new QHBoxLayout;
     timelineControls->addWidget(m_play);
@@ -517,6 +520,7 @@ void TrainingPanel::onReport(const TrainingReport &report)
 void TrainingPanel::onFinished(const TrainingResult &result)
 {
     m_metrics->setText(metricLines(result.metrics));
+    showAnswerHead(result.metrics);
     setStatus(QString::fromStdString(result.summary));
 }
 
@@ -542,6 +546,8 @@ void TrainingPanel::loadSnapshots()
         m_play->setEnabled(m_snapshots->steps.size() > 1);
         m_snapshotLayer->setRange(0, int(m_snapshots->layers) - 1);
         m_snapshotLayer->setValue(std::min(previousLayer, int(m_snapshots->layers) - 1));
+        m_snapshotLayer->setEnabled(true);
+        m_snapshotHead->setEnabled(true);
         if (m_snapshotHead->count() != m_snapshots->heads + 1) {
             m_snapshotHead->clear();
             m_snapshotHead->addItem(tr("mean of heads"), QStringLiteral("mean"));
@@ -555,7 +561,24 @@ void TrainingPanel::loadSnapshots()
         m_snapshots.reset();
         m_timeline->setEnabled(false);
         m_play->setEnabled(false);
+        m_snapshotLayer->setEnabled(false);
+        m_snapshotHead->setEnabled(false);
     }
+}
+
+void TrainingPanel::showAnswerHead(const std::map<std::string, double> &metrics)
+{
+    const auto layer = metrics.find("attention_on_answer_layer");
+    const auto head = metrics.find("attention_on_answer_head");
+    if (!m_snapshots || layer == metrics.end() || head == metrics.end())
+        return;
+    const int headIndex = m_snapshotHead->findData(QString::number(int(head->second)));
+    if (layer->second < 0 || layer->second >= double(m_snapshots->layers) || headIndex < 0)
+        return;
+    const QSignalBlocker blockLayer(m_snapshotLayer), blockHead(m_snapshotHead);
+    m_snapshotLayer->setValue(int(layer->second));
+    m_snapshotHead->setCurrentIndex(headIndex);
+    showSnapshot();
 }
 
 void TrainingPanel::showSnapshot()
@@ -625,6 +648,7 @@ bool TrainingPanel::openRun(const QString &folder, QString *error)
         loadSnapshots();
         if (m_snapshots)
             m_timeline->setValue(m_timeline->maximum());
+        showAnswerHead(history.metrics);
         m_openInAttention->setEnabled(QFileInfo::exists(folder + "/config.json"));
         m_sample->setEnabled(!m_training && m_snapshots && m_snapshots->capabilities().generates);
         setStatus(tr("%1: step %2 of %3").arg(folder).arg(history.step).arg(o.steps));

@@ -66,6 +66,9 @@ private:
     void jobEnded(bool cancelled);
     bool openRun(const QString &folder, QString *error);
     void loadSnapshots();
+    // Turns the timeline to the layer and head the run's metrics name as the one attending to
+    // the answer (attention_on_answer_layer / _head), when it has them.
+    void showAnswerHead(const std::map<std::string, double> &metrics);
     void showSnapshot();
     void refreshCurves(bool all = false); // the curve in view; all: every curve (exports, opened runs)
     void sample();

@@ -8,6 +8,8 @@
 #include "tessera/widgets/FigureExporter.h"
 #include "tessera/widgets/LinePlotView.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSlider>
@@ -163,6 +165,45 @@ private slots:
         QCOMPARE(loss->series().first().x.size(), 20);
         QVERIFY(!panel->setOptions({{"run", dir.path() + "/nothing"}}, &error));
         QVERIFY2(error.contains("no training run"), qPrintable(error));
+    }
+
+    // Issue 25, item 4: the timeline opens on the layer and head the run's metrics name as the
+    // answer head, not on layer 0, head 0.
+    void opensOnTheHeadTheMetricsName()
+    {
+        QTemporaryDir dir;
+        TrainingOptions o;
+        o.recipe = "reverse-causal";
+        o.outputFolder = dir.path().toStdString();
+        o.steps = 10;
+        o.layers = 2;
+        o.hidden = 32;
+        o.heads = 2;
+        o.batchSize = 8;
+        o.sequenceLength = 4;
+        BasicJobContext context;
+        train(o, context);
+        // Whatever head this short run found, the metrics file names layer 1, head 1.
+        QFile file(dir.filePath("metrics.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QJsonObject metrics = QJsonDocument::fromJson(file.readAll()).object();
+        file.close();
+        QVERIFY2(metrics.contains("attention_on_answer_layer"), "the recipe reports its answer head");
+        metrics["attention_on_answer_layer"] = 1;
+        metrics["attention_on_answer_head"] = 1;
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(QJsonDocument(metrics).toJson());
+        file.close();
+        auto panel = create();
+        QString error;
+        QVERIFY2(panel->setOptions({{"run", dir.path()}, {"view", "timeline"}}, &error), qPrintable(error));
+        QCOMPARE(panel->options().value("layer").toString(), QString("1"));
+        QCOMPARE(panel->options().value("head").toString(), QString("1"));
+        QVERIFY2(panel->currentFigure()->figureTitle().contains("layer 1"),
+                 qPrintable(panel->currentFigure()->figureTitle()));
+        // An explicit choice still wins.
+        QVERIFY2(panel->setOptions({{"run", dir.path()}, {"layer", "0"}, {"head", "mean"}}, &error), qPrintable(error));
+        QCOMPARE(panel->options().value("layer").toString(), QString("0"));
     }
 };
 
